@@ -1,0 +1,113 @@
+//===- CustodyTidyModule.cpp - custody's checks as a clang-tidy plugin ----===//
+//
+// Load with: clang-tidy --load=libcustody-tidy.so -checks='-*,contract-*'
+//
+// Every check is the same thin adapter (FindingCheck) over the engine: the
+// first check to run in a translation unit analyzes it, and each check
+// reports the findings of its own kind. The checks are generated from
+// Checks.def, the list the CLI uses too.
+//
+// Options (CheckOptions in .clang-tidy, global keys, shared by all checks):
+//   CustodyContracts         ';'-separated contract files       (default: "")
+//   CustodyBuiltinContracts  use the built-in contracts          (default: true)
+//
+//===----------------------------------------------------------------------===//
+
+#include "ClangTidyCheck.h"
+#include "ClangTidyModule.h"
+#include "ClangTidyModuleRegistry.h"
+#include "TUSession.h"
+#include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "llvm/ADT/StringExtras.h"
+
+using namespace clang;
+using namespace clang::tidy;
+using namespace clang::ast_matchers;
+
+namespace custody {
+namespace {
+
+/// The findings of the translation unit being checked, shared by all checks.
+struct SharedFindings {
+  bool Valid = false;
+  std::vector<Finding> Findings;
+  std::vector<ContractError> Errors;
+};
+SharedFindings &shared() {
+  static SharedFindings S;
+  return S;
+}
+
+class FindingCheck : public ClangTidyCheck {
+public:
+  FindingCheck(StringRef Name, ClangTidyContext *Context, FindingKind Kind)
+      : ClangTidyCheck(Name, Context), Kind(Kind),
+        Contracts(Options.getLocalOrGlobal("CustodyContracts", "")),
+        // Read as a string: the typed getters are templates that the
+        // clang-tidy executable does not export to plugins.
+        Builtins(!llvm::is_contained(
+            {"false", "0", "no", "off"},
+            Options.getLocalOrGlobal("CustodyBuiltinContracts", "true")
+                .lower())) {}
+
+  void storeOptions(ClangTidyOptions::OptionMap &Opts) override {
+    Options.store(Opts, "CustodyContracts", Contracts);
+    Options.store(Opts, "CustodyBuiltinContracts", Builtins ? "true" : "false");
+  }
+
+  void registerMatchers(MatchFinder *Finder) override {
+    Finder->addMatcher(translationUnitDecl().bind("tu"), this);
+  }
+
+  void onStartOfTranslationUnit() override { shared().Valid = false; }
+
+  void check(const MatchFinder::MatchResult &Result) override {
+    SharedFindings &S = shared();
+    bool First = !S.Valid;
+    if (First) {
+      S = SharedFindings();
+      SessionConfig Config;
+      SmallVector<StringRef, 4> Files;
+      StringRef(Contracts).split(Files, ';', -1, false);
+      for (StringRef F : Files)
+        Config.ContractFiles.push_back(F.trim().str());
+      Config.BuiltinContracts = Builtins;
+      analyzeWithContracts(*Result.Context, Config, S.Findings, S.Errors,
+                           nullptr);
+      S.Valid = true;
+    }
+    if (First)
+      for (const ContractError &E : S.Errors)
+        configurationDiag("custody: %0", DiagnosticIDs::Error) << E.str();
+    for (const Finding &F : S.Findings) {
+      if (F.Kind != Kind)
+        continue;
+      diag(F.Loc, "%0") << F.Message;
+      for (const Note &N : F.Notes)
+        diag(N.Loc, "%0", DiagnosticIDs::Note) << N.Message;
+    }
+  }
+
+private:
+  const FindingKind Kind;
+  const std::string Contracts;
+  const bool Builtins;
+};
+
+class CustodyModule : public ClangTidyModule {
+public:
+  void addCheckFactories(ClangTidyCheckFactories &Factories) override {
+#define CUSTODY_CHECK(K, Name, Summary)                                        \
+  Factories.registerCheckFactory(                                              \
+      Name, [](StringRef N, ClangTidyContext *Ctx) {                           \
+        return std::make_unique<FindingCheck>(N, Ctx, FindingKind::K);         \
+      });
+#include "Checks.def"
+  }
+};
+
+} // namespace
+} // namespace custody
+
+static ClangTidyModuleRegistry::Add<custody::CustodyModule>
+    X("custody-module", "custody: ownership contracts for native boundaries");

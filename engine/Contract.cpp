@@ -1,0 +1,86 @@
+//===- Contract.cpp - The in-memory ownership contract model --------------===//
+
+#include "Contract.h"
+#include "llvm/ADT/StringSet.h"
+
+using namespace custody;
+
+Condition Condition::negate() const {
+  switch (Op) {
+  case EQ:
+    return {NE, Value};
+  case NE:
+    return {EQ, Value};
+  case LT:
+    return {GE, Value};
+  case LE:
+    return {GT, Value};
+  case GT:
+    return {LE, Value};
+  case GE:
+    return {LT, Value};
+  }
+  return *this;
+}
+
+std::string Condition::str() const {
+  static const char *Names[] = {"==", "!=", "<", "<=", ">", ">="};
+  return std::string(Names[Op]) + " " + std::to_string(Value);
+}
+
+std::optional<Condition> FunctionContract::successCondition() const {
+  if (Success)
+    return Success;
+  if (Returns && Returns->NullOnFailure)
+    return Condition{Condition::NE, 0};
+  return std::nullopt;
+}
+
+const FunctionContract *ContractSet::lookup(llvm::StringRef Name) const {
+  auto It = Functions.find(Name);
+  return It == Functions.end() ? nullptr : &It->second;
+}
+
+const Resource *ContractSet::resource(llvm::StringRef Name) const {
+  auto It = Resources.find(Name);
+  return It == Resources.end() ? nullptr : &It->second;
+}
+
+bool ContractSet::isNonOwningByPrefix(llvm::StringRef Name) const {
+  for (const LibraryContract &L : Libraries)
+    for (const std::string &P : L.NonOwningPrefixes)
+      if (Name.starts_with(P))
+        return true;
+  return false;
+}
+
+std::shared_ptr<ContractSet>
+ContractSet::activeFor(const std::vector<std::string> &IncludedFiles) const {
+  auto Out = std::make_shared<ContractSet>();
+  llvm::StringSet<> Active;
+  for (const LibraryContract &L : Libraries) {
+    bool On = L.Headers.empty();
+    for (const std::string &H : L.Headers)
+      for (const std::string &F : IncludedFiles) {
+        llvm::StringRef FR(F);
+        // Match whole path components: "curl/curl.h" matches
+        // ".../include/x86_64-linux-gnu/curl/curl.h".
+        if (FR == H || (FR.ends_with(H) &&
+                        FR.drop_back(H.size()).ends_with("/"))) {
+          On = true;
+          break;
+        }
+      }
+    if (!On)
+      continue;
+    Active.insert(L.Library);
+    Out->Libraries.push_back(L);
+  }
+  for (const auto &R : Resources)
+    if (Active.count(R.second.Library))
+      Out->Resources.try_emplace(R.first(), R.second);
+  for (const auto &F : Functions)
+    if (Active.count(F.second.Library))
+      Out->Functions.try_emplace(F.first(), F.second);
+  return Out;
+}

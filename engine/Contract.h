@@ -1,0 +1,131 @@
+//===- Contract.h - The in-memory ownership contract model ------*- C++ -*-===//
+//
+// A contract says, for one C library, which kinds of resources exist, how each
+// is released, and what every function does to ownership: acquire (through the
+// return value or an out-parameter), borrow, consume (ownership moves into the
+// callee) or release. The YAML format is documented in docs/contracts.md; the
+// loader in ContractLoader.cpp is the only place that knows that syntax.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CUSTODY_ENGINE_CONTRACT_H
+#define CUSTODY_ENGINE_CONTRACT_H
+
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringRef.h"
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace custody {
+
+/// Where something was written in a contract file (1-based line and column).
+struct ContractLoc {
+  std::string File;
+  unsigned Line = 0;
+  unsigned Column = 0;
+  std::string str() const;
+};
+
+struct Resource {
+  std::string Name;
+  std::string Description; // Human words used in messages ("sqlite3 statement").
+  std::string Library;
+  std::vector<std::string> Releasers;
+  /// Whether the releasers accept NULL (free(NULL) is fine, fclose(NULL) not).
+  bool NullReleaseOk = true;
+  ContractLoc Loc;
+};
+
+/// A comparison of an integer or pointer result with a constant: the success
+/// condition of a call ("== 0", "> 0", "nonnull").
+struct Condition {
+  enum OpKind { EQ, NE, LT, LE, GT, GE };
+  OpKind Op = EQ;
+  int64_t Value = 0;
+  bool operator==(const Condition &O) const {
+    return Op == O.Op && Value == O.Value;
+  }
+  Condition negate() const;
+  std::string str() const;
+};
+
+/// When an effect of a call takes place.
+enum class When { Always, OnSuccess, OnFailure };
+
+struct ArgEffect {
+  /// Escapes is not written in contracts: summaries use it for an argument
+  /// the callee may keep.
+  enum KindTy { Acquires, Releases, Consumes, Borrows, Escapes };
+  KindTy Kind = Borrows;
+  std::string Resource; // Empty for Releases/Consumes means "any resource".
+  When On = When::Always;
+  bool operator==(const ArgEffect &O) const {
+    return Kind == O.Kind && Resource == O.Resource && On == O.On;
+  }
+};
+
+struct ReturnEffect {
+  bool Owned = true; // Otherwise borrowed.
+  std::string Resource;
+  bool NullOnFailure = false;
+  bool operator==(const ReturnEffect &O) const {
+    return Owned == O.Owned && Resource == O.Resource &&
+           NullOnFailure == O.NullOnFailure;
+  }
+};
+
+struct FunctionContract {
+  std::string Name;
+  std::string Library;
+  std::optional<ReturnEffect> Returns;
+  std::map<unsigned, ArgEffect> Args;
+  std::optional<Condition> Success;
+  /// Set for functions known to use their arguments without keeping them.
+  bool NonOwning = false;
+  /// Inferred from the function's body rather than written in a contract.
+  bool IsSummary = false;
+  ContractLoc Loc;
+
+  bool sameEffects(const FunctionContract &O) const {
+    return Returns == O.Returns && Args == O.Args && Success == O.Success &&
+           NonOwning == O.NonOwning;
+  }
+  /// The success condition in force: the declared one, or "nonnull" for a
+  /// function whose owned result is NULL on failure.
+  std::optional<Condition> successCondition() const;
+};
+
+/// One library's contract (one YAML file plus what it includes).
+struct LibraryContract {
+  std::string Library;
+  std::string Path;
+  /// Built-in contracts apply when one of these headers is part of the
+  /// translation unit. Empty means "always".
+  std::vector<std::string> Headers;
+  std::vector<std::string> NonOwningPrefixes;
+};
+
+/// Every contract in force for one translation unit.
+class ContractSet {
+public:
+  std::vector<LibraryContract> Libraries;
+  llvm::StringMap<Resource> Resources;
+  llvm::StringMap<FunctionContract> Functions;
+
+  const FunctionContract *lookup(llvm::StringRef Name) const;
+  const Resource *resource(llvm::StringRef Name) const;
+  /// True if a library in the set says its unlisted functions with this
+  /// prefix only use their arguments.
+  bool isNonOwningByPrefix(llvm::StringRef Name) const;
+  /// The subset that applies to a TU including these files.
+  std::shared_ptr<ContractSet>
+  activeFor(const std::vector<std::string> &IncludedFiles) const;
+};
+
+} // namespace custody
+
+#endif

@@ -1,0 +1,637 @@
+//===- ContractLoader.cpp - YAML contracts to the contract model ----------===//
+//
+// Every key is checked: an unknown or misspelt key is an error, never ignored,
+// because a typo that silently drops an effect would silently switch a check
+// off. Errors carry the file, line and column of the offending node.
+//
+//===----------------------------------------------------------------------===//
+
+#include "ContractLoader.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Path.h"
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <dlfcn.h>
+#include <mutex>
+#include <set>
+
+#ifndef CUSTODY_SOURCE_CONTRACTS_DIR
+#define CUSTODY_SOURCE_CONTRACTS_DIR ""
+#endif
+
+using namespace custody;
+
+std::string ContractLoc::str() const {
+  return File + ":" + std::to_string(Line) + ":" + std::to_string(Column);
+}
+
+std::string ContractError::str() const {
+  return Loc.str() + ": error: " + Message;
+}
+
+namespace {
+
+class Loader {
+public:
+  Loader(ContractSet &Set, std::vector<ContractError> &Errors)
+      : Set(Set), Errors(Errors) {}
+
+  void loadFile(const std::string &Path, const ContractLoc *IncludedFrom);
+  void loadText(const std::string &Text, const std::string &Name);
+  void finish();
+  bool failed() const { return Failed; }
+
+private:
+  ContractSet &Set;
+  std::vector<ContractError> &Errors;
+  std::set<std::string> Loaded;
+  bool Failed = false;
+  std::string CurFile;
+
+  ContractLoc loc(const YAML::Node &N) const {
+    YAML::Mark M = N.Mark();
+    return {CurFile, unsigned(M.line + 1), unsigned(M.column + 1)};
+  }
+  void error(const ContractLoc &L, const std::string &Msg) {
+    Errors.push_back({L, Msg});
+    Failed = true;
+  }
+  void error(const YAML::Node &N, const std::string &Msg) {
+    error(loc(N), Msg);
+  }
+
+  void loadDocument(const YAML::Node &Root, const std::string &Path);
+  bool expectMap(const YAML::Node &N, const std::string &What);
+  bool scalar(const YAML::Node &N, const std::string &What, std::string &Out);
+  bool stringList(const YAML::Node &N, const std::string &What,
+                  std::vector<std::string> &Out);
+  void loadResource(const std::string &Name, const YAML::Node &N,
+                    const std::string &Library, const YAML::Node &KeyNode);
+  void loadFunction(const std::string &Name, const YAML::Node &N,
+                    const std::string &Library, const YAML::Node &KeyNode);
+  bool parseCondition(const YAML::Node &N, Condition &C);
+  bool parseWhen(const YAML::Node &N, When &W);
+  void addFunction(FunctionContract FC);
+
+  /// Calls F(key, value) for each entry, reporting duplicate keys and keys
+  /// outside Allowed (when Allowed is non-empty).
+  template <typename Fn>
+  void forEachEntry(const YAML::Node &Map, const std::string &What,
+                    std::initializer_list<const char *> Allowed, Fn F) {
+    std::set<std::string> Seen;
+    for (auto It = Map.begin(); It != Map.end(); ++It) {
+      std::string Key;
+      if (!scalar(It->first, "key in " + What, Key))
+        continue;
+      if (!Seen.insert(Key).second) {
+        error(It->first, "duplicate key '" + Key + "' in " + What);
+        continue;
+      }
+      if (Allowed.size() &&
+          llvm::none_of(Allowed, [&](const char *A) { return Key == A; })) {
+        std::string List;
+        for (const char *A : Allowed)
+          List += std::string(List.empty() ? "" : ", ") + A;
+        error(It->first, "unknown key '" + Key + "' in " + What +
+                             " (expected one of: " + List + ")");
+        continue;
+      }
+      F(Key, It->second, It->first);
+    }
+  }
+};
+
+bool Loader::expectMap(const YAML::Node &N, const std::string &What) {
+  if (N.IsMap())
+    return true;
+  error(N, What + " must be a mapping");
+  return false;
+}
+
+bool Loader::scalar(const YAML::Node &N, const std::string &What,
+                    std::string &Out) {
+  if (!N.IsScalar()) {
+    error(N, What + " must be a scalar");
+    return false;
+  }
+  Out = N.Scalar();
+  return true;
+}
+
+bool Loader::stringList(const YAML::Node &N, const std::string &What,
+                        std::vector<std::string> &Out) {
+  if (N.IsScalar()) {
+    Out.push_back(N.Scalar());
+    return true;
+  }
+  if (!N.IsSequence()) {
+    error(N, What + " must be a string or a list of strings");
+    return false;
+  }
+  for (const auto &E : N) {
+    std::string S;
+    if (!scalar(E, "entry of " + What, S))
+      return false;
+    Out.push_back(S);
+  }
+  return true;
+}
+
+bool Loader::parseCondition(const YAML::Node &N, Condition &C) {
+  std::string S;
+  if (!scalar(N, "'success'", S))
+    return false;
+  llvm::StringRef R = llvm::StringRef(S).trim();
+  if (R == "nonnull") {
+    C = {Condition::NE, 0};
+    return true;
+  }
+  if (R == "null") {
+    C = {Condition::EQ, 0};
+    return true;
+  }
+  static const std::pair<const char *, Condition::OpKind> Ops[] = {
+      {"==", Condition::EQ}, {"!=", Condition::NE}, {"<=", Condition::LE},
+      {">=", Condition::GE}, {"<", Condition::LT},  {">", Condition::GT}};
+  for (const auto &[Text, Op] : Ops) {
+    if (!R.consume_front(Text))
+      continue;
+    long long V;
+    if (R.trim().getAsInteger(0, V))
+      break;
+    C = {Op, V};
+    return true;
+  }
+  error(N, "'success' must be a comparison with an integer such as '== 0' or "
+           "'> 0', or one of 'nonnull', 'null'; got '" +
+               S + "'");
+  return false;
+}
+
+bool Loader::parseWhen(const YAML::Node &N, When &W) {
+  std::string S;
+  if (!scalar(N, "'when'", S))
+    return false;
+  if (S == "always")
+    W = When::Always;
+  else if (S == "success")
+    W = When::OnSuccess;
+  else if (S == "failure")
+    W = When::OnFailure;
+  else {
+    error(N, "'when' must be one of: always, success, failure; got '" + S +
+                 "'");
+    return false;
+  }
+  return true;
+}
+
+void Loader::loadResource(const std::string &Name, const YAML::Node &N,
+                          const std::string &Library,
+                          const YAML::Node &KeyNode) {
+  Resource R;
+  R.Name = Name;
+  R.Library = Library;
+  R.Loc = loc(KeyNode);
+  R.Description = Name;
+  if (!N.IsNull()) {
+    if (!expectMap(N, "resource '" + Name + "'"))
+      return;
+    forEachEntry(N, "resource '" + Name + "'",
+                 {"description", "release", "null_release"},
+                 [&](const std::string &Key, const YAML::Node &V,
+                     const YAML::Node &) {
+                   if (Key == "description")
+                     scalar(V, "'description'", R.Description);
+                   else if (Key == "release")
+                     stringList(V, "'release'", R.Releasers);
+                   else {
+                     std::string S;
+                     if (!scalar(V, "'null_release'", S))
+                       return;
+                     if (S == "ok")
+                       R.NullReleaseOk = true;
+                     else if (S == "error")
+                       R.NullReleaseOk = false;
+                     else
+                       error(V, "'null_release' must be 'ok' or 'error'; got '" +
+                                    S + "'");
+                   }
+                 });
+  }
+  auto [It, Inserted] = Set.Resources.try_emplace(Name, R);
+  if (!Inserted)
+    error(KeyNode, "resource '" + Name + "' is already defined at " +
+                       It->second.Loc.str());
+}
+
+void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
+                          const std::string &Library,
+                          const YAML::Node &KeyNode) {
+  FunctionContract FC;
+  FC.Name = Name;
+  FC.Library = Library;
+  FC.Loc = loc(KeyNode);
+  std::string What = "function '" + Name + "'";
+  if (N.IsNull() || (N.IsMap() && N.size() == 0)) {
+    FC.NonOwning = true;
+    addFunction(std::move(FC));
+    return;
+  }
+  if (!expectMap(N, What))
+    return;
+  forEachEntry(
+      N, What, {"returns", "args", "success"},
+      [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+        if (Key == "success") {
+          Condition C;
+          if (parseCondition(V, C))
+            FC.Success = C;
+          return;
+        }
+        if (Key == "returns") {
+          if (!expectMap(V, "'returns' of " + What))
+            return;
+          ReturnEffect RE;
+          bool HaveKind = false;
+          forEachEntry(V, "'returns' of " + What,
+                       {"owned", "borrowed", "null_on_failure"},
+                       [&](const std::string &K, const YAML::Node &X,
+                           const YAML::Node &KN) {
+                         if (K == "null_on_failure") {
+                           std::string S;
+                           if (!scalar(X, "'null_on_failure'", S))
+                             return;
+                           if (S != "true" && S != "false")
+                             error(X, "'null_on_failure' must be true or false");
+                           RE.NullOnFailure = S == "true";
+                           return;
+                         }
+                         if (HaveKind) {
+                           error(KN, "'returns' of " + What +
+                                         " must be either owned or borrowed");
+                           return;
+                         }
+                         HaveKind = true;
+                         RE.Owned = K == "owned";
+                         scalar(X, "'" + K + "'", RE.Resource);
+                       });
+          if (!HaveKind)
+            error(V, "'returns' of " + What + " needs 'owned' or 'borrowed'");
+          else
+            FC.Returns = RE;
+          return;
+        }
+        // args
+        if (!expectMap(V, "'args' of " + What))
+          return;
+        forEachEntry(
+            V, "'args' of " + What, {},
+            [&](const std::string &K, const YAML::Node &X,
+                const YAML::Node &KN) {
+              unsigned Index;
+              if (llvm::StringRef(K).getAsInteger(10, Index)) {
+                error(KN, "argument index '" + K + "' of " + What +
+                              " must be a non-negative integer (0 is the "
+                              "first argument)");
+                return;
+              }
+              std::string ArgWhat =
+                  "argument " + std::to_string(Index) + " of " + What;
+              if (!expectMap(X, ArgWhat))
+                return;
+              ArgEffect AE;
+              bool HaveKind = false;
+              forEachEntry(
+                  X, ArgWhat, {"acquires", "releases", "consumes", "borrows",
+                               "when"},
+                  [&](const std::string &EK, const YAML::Node &EV,
+                      const YAML::Node &EKN) {
+                    if (EK == "when") {
+                      parseWhen(EV, AE.On);
+                      return;
+                    }
+                    if (HaveKind) {
+                      error(EKN, ArgWhat + " has more than one effect");
+                      return;
+                    }
+                    HaveKind = true;
+                    AE.Kind = EK == "acquires"   ? ArgEffect::Acquires
+                              : EK == "releases" ? ArgEffect::Releases
+                              : EK == "consumes" ? ArgEffect::Consumes
+                                                 : ArgEffect::Borrows;
+                    scalar(EV, "'" + EK + "'", AE.Resource);
+                  });
+              if (!HaveKind)
+                error(X, ArgWhat +
+                             " needs one of: acquires, releases, consumes, "
+                             "borrows");
+              else
+                FC.Args[Index] = AE;
+            });
+      });
+  addFunction(std::move(FC));
+}
+
+void Loader::addFunction(FunctionContract FC) {
+  auto It = Set.Functions.find(FC.Name);
+  if (It == Set.Functions.end()) {
+    std::string Name = FC.Name;
+    Set.Functions.try_emplace(Name, std::move(FC));
+    return;
+  }
+  if (It->second.sameEffects(FC))
+    return;
+  error(FC.Loc, "conflicting contract for function '" + FC.Name +
+                    "': it is already declared differently at " +
+                    It->second.Loc.str());
+}
+
+void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
+  if (Root.IsNull())
+    return error(ContractLoc{CurFile, 1, 1}, "empty contract file");
+  if (!expectMap(Root, "a contract file"))
+    return;
+  if (!Root["version"])
+    error(Root, "missing key 'version' (this format is version 1)");
+  if (!Root["library"])
+    error(Root, "missing key 'library'");
+
+  LibraryContract Lib;
+  Lib.Path = Path;
+  std::vector<std::pair<std::string, ContractLoc>> Includes;
+  std::vector<std::pair<YAML::Node, YAML::Node>> Resources, Functions;
+  std::vector<std::pair<std::string, ContractLoc>> NonOwning;
+  forEachEntry(
+      Root, "a contract file",
+      {"version", "library", "headers", "include", "resources", "functions",
+       "non_owning", "non_owning_prefixes"},
+      [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+        if (Key == "version") {
+          std::string S;
+          if (scalar(V, "'version'", S) && S != "1")
+            error(V, "unsupported contract version '" + S +
+                         "' (this custody reads version 1)");
+        } else if (Key == "library") {
+          scalar(V, "'library'", Lib.Library);
+        } else if (Key == "headers") {
+          stringList(V, "'headers'", Lib.Headers);
+        } else if (Key == "non_owning_prefixes") {
+          stringList(V, "'non_owning_prefixes'", Lib.NonOwningPrefixes);
+        } else if (Key == "include") {
+          std::vector<std::string> Files;
+          if (stringList(V, "'include'", Files))
+            for (auto &F : Files)
+              Includes.push_back({F, loc(V)});
+        } else if (Key == "non_owning") {
+          std::vector<std::string> Names;
+          if (stringList(V, "'non_owning'", Names))
+            for (auto &Name : Names)
+              NonOwning.push_back({Name, loc(V)});
+        } else if (Key == "resources" || Key == "functions") {
+          if (!expectMap(V, "'" + Key + "'"))
+            return;
+          for (auto It = V.begin(); It != V.end(); ++It)
+            (Key == "resources" ? Resources : Functions)
+                .push_back({It->first, It->second});
+        }
+      });
+
+  // Keys of 'resources' and 'functions' are checked for duplicates here;
+  // forEachEntry is not used because an entry's value is parsed later, once
+  // the library name is known.
+  std::set<std::string> Seen;
+  for (auto &[K, V] : Resources) {
+    std::string Name;
+    if (!scalar(K, "resource name", Name))
+      continue;
+    if (!Seen.insert(Name).second) {
+      error(K, "duplicate key '" + Name + "' in 'resources'");
+      continue;
+    }
+    loadResource(Name, V, Lib.Library, K);
+  }
+  Seen.clear();
+  for (auto &[K, V] : Functions) {
+    std::string Name;
+    if (!scalar(K, "function name", Name))
+      continue;
+    if (!Seen.insert(Name).second) {
+      error(K, "duplicate entry for function '" + Name + "'");
+      continue;
+    }
+    loadFunction(Name, V, Lib.Library, K);
+  }
+  for (auto &[Name, L] : NonOwning) {
+    FunctionContract FC;
+    FC.Name = Name;
+    FC.Library = Lib.Library;
+    FC.NonOwning = true;
+    FC.Loc = L;
+    addFunction(std::move(FC));
+  }
+  Set.Libraries.push_back(Lib);
+
+  for (auto &[File, L] : Includes) {
+    llvm::SmallString<256> Full(File);
+    if (!llvm::sys::path::is_absolute(Full)) {
+      Full = llvm::sys::path::parent_path(Path);
+      llvm::sys::path::append(Full, File);
+    }
+    loadFile(std::string(Full), &L);
+  }
+}
+
+void Loader::loadFile(const std::string &Path, const ContractLoc *IncludedFrom) {
+  llvm::SmallString<256> Real;
+  if (llvm::sys::fs::real_path(Path, Real)) {
+    if (IncludedFrom)
+      error(*IncludedFrom, "cannot open included contract file '" + Path + "'");
+    else
+      error(ContractLoc{Path, 0, 0}, "cannot open contract file");
+    return;
+  }
+  if (!Loaded.insert(std::string(Real)).second)
+    return; // Already loaded (diamond or cyclic include).
+  std::string Saved = CurFile;
+  CurFile = Path;
+  try {
+    loadDocument(YAML::LoadFile(Path), Path);
+  } catch (const YAML::Exception &E) {
+    error(ContractLoc{Path, unsigned(E.mark.line + 1),
+                      unsigned(E.mark.column + 1)},
+          "invalid YAML: " + E.msg);
+  }
+  CurFile = Saved;
+}
+
+void Loader::loadText(const std::string &Text, const std::string &Name) {
+  CurFile = Name;
+  try {
+    loadDocument(YAML::Load(Text), Name);
+  } catch (const YAML::Exception &E) {
+    error(ContractLoc{Name, unsigned(E.mark.line + 1),
+                      unsigned(E.mark.column + 1)},
+          "invalid YAML: " + E.msg);
+  }
+}
+
+// Cross-file checks, once every file is in: every resource named exists, and
+// each resource's 'release' list becomes "argument 0 releases it".
+void Loader::finish() {
+  for (auto &RE : Set.Resources) {
+    Resource &R = RE.second;
+    for (const std::string &F : R.Releasers) {
+      auto It = Set.Functions.find(F);
+      if (It == Set.Functions.end()) {
+        FunctionContract FC;
+        FC.Name = F;
+        FC.Library = R.Library;
+        FC.Loc = R.Loc;
+        FC.Args[0] = {ArgEffect::Releases, R.Name, When::Always};
+        Set.Functions.try_emplace(F, std::move(FC));
+        continue;
+      }
+      FunctionContract &FC = It->second;
+      bool Found = false;
+      for (auto &[I, AE] : FC.Args)
+        if (AE.Kind == ArgEffect::Releases &&
+            (AE.Resource == R.Name || AE.Resource.empty()))
+          Found = true;
+      if (Found)
+        continue;
+      if (FC.Args.count(0)) {
+        error(FC.Loc, "function '" + F + "' is listed as a releaser of '" +
+                          R.Name + "' at " + R.Loc.str() +
+                          " but its argument 0 is declared with another effect");
+        continue;
+      }
+      FC.NonOwning = false;
+      FC.Args[0] = {ArgEffect::Releases, R.Name, When::Always};
+    }
+  }
+  for (auto &FE : Set.Functions) {
+    FunctionContract &FC = FE.second;
+    auto Check = [&](const std::string &Res) {
+      if (!Res.empty() && !Set.Resources.count(Res))
+        error(FC.Loc, "function '" + FC.Name + "' names resource '" + Res +
+                          "', which no contract defines");
+    };
+    if (FC.Returns)
+      Check(FC.Returns->Resource);
+    for (auto &[I, AE] : FC.Args) {
+      Check(AE.Resource);
+      // Conditional releasers (realloc) are not named as "the" releaser.
+      if (AE.Kind == ArgEffect::Releases && !AE.Resource.empty() &&
+          AE.On == When::Always) {
+        auto RI = Set.Resources.find(AE.Resource);
+        if (RI != Set.Resources.end() &&
+            !llvm::is_contained(RI->second.Releasers, FC.Name))
+          RI->second.Releasers.push_back(FC.Name);
+      }
+    }
+  }
+}
+
+} // namespace
+
+bool custody::loadContractFile(const std::string &Path, ContractSet &Set,
+                               std::vector<ContractError> &Errors) {
+  Loader L(Set, Errors);
+  L.loadFile(Path, nullptr);
+  L.finish();
+  return !L.failed();
+}
+
+bool custody::loadContractText(const std::string &Text, const std::string &Name,
+                               ContractSet &Set,
+                               std::vector<ContractError> &Errors) {
+  Loader L(Set, Errors);
+  L.loadText(Text, Name);
+  L.finish();
+  return !L.failed();
+}
+
+static std::string dirOfThisBinary() {
+  Dl_info Info;
+  if (dladdr(reinterpret_cast<void *>(&dirOfThisBinary), &Info) &&
+      Info.dli_fname)
+    return std::string(llvm::sys::path::parent_path(Info.dli_fname));
+  return "";
+}
+
+std::string custody::builtinContractsDir() {
+  if (const char *Env = getenv("CUSTODY_CONTRACTS_DIR"))
+    return Env;
+  // Installed layout: <prefix>/{bin,lib}/... and <prefix>/share/custody.
+  std::string Self = dirOfThisBinary();
+  if (!Self.empty()) {
+    llvm::SmallString<256> P(Self);
+    llvm::sys::path::append(P, "..", "share", "custody", "contracts");
+    if (llvm::sys::fs::is_directory(P))
+      return std::string(P);
+  }
+  return CUSTODY_SOURCE_CONTRACTS_DIR;
+}
+
+std::shared_ptr<const ContractSet>
+custody::loadContracts(const std::vector<std::string> &UserFiles,
+                       bool WithBuiltins, std::vector<ContractError> &Errors) {
+  static std::mutex Mu;
+  static std::map<std::vector<std::string>,
+                  std::pair<std::shared_ptr<const ContractSet>,
+                            std::vector<ContractError>>>
+      Cache;
+  std::vector<std::string> Key = UserFiles;
+  Key.push_back(WithBuiltins ? "+builtins" : "-builtins");
+  std::lock_guard<std::mutex> Lock(Mu);
+  auto It = Cache.find(Key);
+  if (It != Cache.end()) {
+    Errors.insert(Errors.end(), It->second.second.begin(),
+                  It->second.second.end());
+    return It->second.first;
+  }
+  std::vector<std::string> Files;
+  if (WithBuiltins) {
+    std::error_code EC;
+    std::string Dir = builtinContractsDir();
+    for (llvm::sys::fs::directory_iterator I(Dir, EC), E; I != E && !EC;
+         I.increment(EC))
+      if (llvm::StringRef(I->path()).ends_with(".yaml"))
+        Files.push_back(I->path());
+    std::sort(Files.begin(), Files.end());
+  }
+  Files.insert(Files.end(), UserFiles.begin(), UserFiles.end());
+
+  auto Set = std::make_shared<ContractSet>();
+  std::vector<ContractError> Errs;
+  Loader L(*Set, Errs);
+  for (const auto &F : Files)
+    L.loadFile(F, nullptr);
+  L.finish();
+  std::shared_ptr<const ContractSet> Result;
+  if (!L.failed())
+    Result = Set;
+  Cache[Key] = {Result, Errs};
+  Errors.insert(Errors.end(), Errs.begin(), Errs.end());
+  return Result;
+}
+
+std::string custody::findProjectContract(const std::string &Dir) {
+  llvm::SmallString<256> D(Dir);
+  llvm::sys::fs::make_absolute(D);
+  while (!D.empty()) {
+    llvm::SmallString<256> P(D);
+    llvm::sys::path::append(P, ".custody.yaml");
+    if (llvm::sys::fs::exists(P))
+      return std::string(P);
+    llvm::StringRef Parent = llvm::sys::path::parent_path(D);
+    if (Parent == D)
+      break;
+    D = Parent;
+  }
+  return "";
+}

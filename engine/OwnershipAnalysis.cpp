@@ -1,0 +1,1234 @@
+//===- OwnershipAnalysis.cpp - Contract-driven ownership analysis ---------===//
+//
+// Per-function, path-sensitive analysis over the Clang CFG with bounded
+// disjunctive states (see PathState.h for the state machine). A contracted
+// call with a success condition forks the state into its success and failure
+// outcomes; branches on the call's result, or on a variable that holds it,
+// prune the outcome that cannot reach them. Functions defined in the
+// translation unit are summarized bottom-up (returns an owned resource,
+// releases or only uses an argument) and those summaries act as contracts.
+//
+//===----------------------------------------------------------------------===//
+
+#include "OwnershipAnalysis.h"
+#include "PathState.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include <deque>
+#include <memory>
+
+using namespace clang;
+using namespace custody;
+
+llvm::StringRef custody::checkName(FindingKind K) {
+  switch (K) {
+#define CUSTODY_CHECK(Kind, Name, Summary)                                     \
+  case FindingKind::Kind:                                                      \
+    return Name;
+#include "Checks.def"
+  }
+  return "";
+}
+
+llvm::StringRef custody::checkSummary(FindingKind K) {
+  switch (K) {
+#define CUSTODY_CHECK(Kind, Name, Summary)                                     \
+  case FindingKind::Kind:                                                      \
+    return Summary;
+#include "Checks.def"
+  }
+  return "";
+}
+
+//===----------------------------------------------------------------------===//
+// Facts
+//===----------------------------------------------------------------------===//
+
+static constexpr int64_t Min = std::numeric_limits<int64_t>::min();
+static constexpr int64_t Max = std::numeric_limits<int64_t>::max();
+
+Fact Fact::of(const Condition &C) {
+  Fact F;
+  int64_t K = C.Value;
+  switch (C.Op) {
+  case Condition::EQ:
+    F.Lo = F.Hi = K;
+    break;
+  case Condition::NE:
+    F.Ne = K;
+    break;
+  case Condition::LT:
+    F.Hi = K == Min ? Min : K - 1;
+    break;
+  case Condition::LE:
+    F.Hi = K;
+    break;
+  case Condition::GT:
+    F.Lo = K == Max ? Max : K + 1;
+    break;
+  case Condition::GE:
+    F.Lo = K;
+    break;
+  }
+  return F;
+}
+
+bool Fact::meet(const Fact &O) {
+  Lo = std::max(Lo, O.Lo);
+  Hi = std::min(Hi, O.Hi);
+  if (!Ne)
+    Ne = O.Ne; // Keeping one excluded point is enough for our conditions.
+  if (Lo > Hi)
+    return false;
+  if (Ne) {
+    if (*Ne == Lo && Lo == Hi)
+      return false;
+    if (*Ne == Lo)
+      ++Lo, Ne.reset();
+    else if (*Ne == Hi)
+      --Hi, Ne.reset();
+    else if (*Ne < Lo || *Ne > Hi)
+      Ne.reset();
+  }
+  return true;
+}
+
+std::optional<bool> Fact::satisfies(const Condition &C) const {
+  Fact Yes = *this, No = *this;
+  bool CanBeTrue = Yes.meet(Fact::of(C));
+  bool CanBeFalse = No.meet(Fact::of(C.negate()));
+  if (CanBeTrue && !CanBeFalse)
+    return true;
+  if (!CanBeTrue && CanBeFalse)
+    return false;
+  return std::nullopt;
+}
+
+//===----------------------------------------------------------------------===//
+// Small AST helpers
+//===----------------------------------------------------------------------===//
+
+static const Expr *strip(const Expr *E) {
+  while (E) {
+    const Expr *N = E->IgnoreParenCasts();
+    if (const auto *EWC = dyn_cast<ExprWithCleanups>(N))
+      N = EWC->getSubExpr();
+    else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(N))
+      N = MT->getSubExpr();
+    else if (const auto *BT = dyn_cast<CXXBindTemporaryExpr>(N))
+      N = BT->getSubExpr();
+    if (N == E)
+      break;
+    E = N;
+  }
+  return E;
+}
+
+/// The local, non-static variable an expression names, if any.
+static const VarDecl *localVar(const Expr *E) {
+  const auto *DRE = dyn_cast_or_null<DeclRefExpr>(strip(E));
+  if (!DRE)
+    return nullptr;
+  const auto *VD = dyn_cast<VarDecl>(DRE->getDecl());
+  if (!VD || !VD->hasLocalStorage() || VD->getType()->isReferenceType())
+    return nullptr;
+  return VD;
+}
+
+static std::string describe(const Value &V) {
+  return V.Res ? V.Res->Description : std::string("resource");
+}
+
+static std::string nameOf(const FunctionDecl *FD) {
+  if (!FD || !FD->getIdentifier())
+    return "";
+  return FD->getName().str();
+}
+
+std::vector<std::string> custody::includedFiles(const SourceManager &SM) {
+  std::vector<std::string> Files;
+  for (auto It = SM.fileinfo_begin(), E = SM.fileinfo_end(); It != E; ++It)
+    Files.push_back(It->first.getName().str());
+  return Files;
+}
+
+//===----------------------------------------------------------------------===//
+// The analysis
+//===----------------------------------------------------------------------===//
+
+namespace {
+
+/// What the analysis learnt about a function defined in the TU, used as a
+/// contract at its call sites.
+struct FunctionResult {
+  std::unique_ptr<FunctionContract> Summary; // Null: behaves as unknown.
+  std::vector<Finding> Findings;
+};
+
+class TUAnalysis;
+
+class FunctionAnalysis {
+public:
+  FunctionAnalysis(TUAnalysis &TU, const FunctionDecl *FD, unsigned Depth)
+      : TU(TU), FD(FD), Depth(Depth) {}
+  FunctionResult run();
+
+private:
+  TUAnalysis &TU;
+  const FunctionDecl *FD;
+  unsigned Depth;
+  const CFGBlock *CurBlock = nullptr;
+  std::map<std::tuple<FindingKind, unsigned, const void *>, Finding> Found;
+
+  // Summary collection.
+  struct ReturnSeen {
+    bool AnyOwned = false, AnyBorrowed = false, AnyNull = false,
+         AnyOther = false;
+    const Resource *Res = nullptr;
+    bool Mixed = false;
+  } Returns;
+  struct ParamSeen {
+    bool Used = false, Escaped = false, Released = false;
+    const Resource *Res = nullptr;
+    bool Mixed = false;
+  };
+  std::map<const ParmVarDecl *, ParamSeen> Params;
+  bool SawExit = false;
+
+  using States = std::vector<PathState>;
+
+  void transfer(const CFGElement &E, States &SS);
+  void transferStmt(const Stmt *S, PathState &St, States &Out);
+  void handleCall(const Expr *Call, const FunctionDecl *Callee,
+                  llvm::ArrayRef<const Expr *> Args, unsigned ParamOffset,
+                  PathState &St, States &Out);
+  void handleAssign(const Expr *LHS, const Expr *RHS, const Stmt *At,
+                    PathState &St);
+  void assignVar(const VarDecl *VD, const Expr *RHS, const Stmt *At,
+                 PathState &St);
+  void bindVar(PathState &St, const VarDecl *VD, std::optional<ValueKey> V,
+               std::optional<Fact> F, const Stmt *At);
+  void dropValueRef(PathState &St, ValueKey K, const Stmt *At,
+                    const char *How);
+  void checkUse(PathState &St, const Expr *E, const Stmt *At);
+  void escape(PathState &St, const Expr *E);
+  std::optional<ValueKey> valueOf(const PathState &St, const Expr *E) const;
+  ValueKey newValue(PathState &St, const void *Site, Value V);
+  void release(PathState &St, ValueKey K, const Expr *Call,
+               const std::string &Fn, const ArgEffect &AE, bool Consume);
+  void atExit(PathState &St);
+  void gc(PathState &St);
+
+  bool assume(PathState &St, const Expr *Cond, bool Truth, const Stmt *Term);
+  bool assumeCompare(PathState &St, const Expr *Subject, Condition C);
+  /// The variable or current-block expression whose facts describe E.
+  struct Subject {
+    const VarDecl *Var = nullptr;
+    const Expr *E = nullptr;
+    explicit operator bool() const { return Var || E; }
+  };
+  Subject subjectOf(const PathState &St, const Expr *E) const;
+  const Fact *factOf(const PathState &St, const Expr *E) const;
+  std::optional<int64_t> constant(const Expr *E) const;
+
+  void report(FindingKind K, SourceLocation Loc, const void *Site,
+              std::string Msg, std::vector<Note> Notes);
+  std::vector<Note> pathNotes(const PathState &St, const Value &V,
+                              unsigned MaxBranchNotes) const;
+  std::string varName(const PathState &St, ValueKey K) const;
+  SourceLocation locOf(const Stmt *S) const;
+};
+
+class TUAnalysis {
+public:
+  TUAnalysis(ASTContext &Ctx, const ContractSet &Contracts,
+             const AnalysisLimits &Limits, llvm::raw_ostream *Log)
+      : Ctx(Ctx), Contracts(Contracts), Limits(Limits), Log(Log) {}
+
+  ASTContext &Ctx;
+  const ContractSet &Contracts;
+  const AnalysisLimits &Limits;
+  llvm::raw_ostream *Log;
+
+  const FunctionResult &resultFor(const FunctionDecl *Def, unsigned Depth) {
+    auto It = Results.find(Def);
+    if (It != Results.end())
+      return It->second;
+    InProgress.insert(Def);
+    FunctionResult R = FunctionAnalysis(*this, Def, Depth).run();
+    InProgress.erase(Def);
+    return Results.emplace(Def, std::move(R)).first->second;
+  }
+
+  /// The contract of a callee: from the contract files, else a summary of
+  /// its definition in this TU, else null (unknown).
+  const FunctionContract *contractFor(const FunctionDecl *Callee,
+                                      unsigned Depth) {
+    if (!Callee)
+      return nullptr;
+    if (!isa<CXXMethodDecl>(Callee)) {
+      std::string Name = nameOf(Callee);
+      if (!Name.empty()) {
+        if (const FunctionContract *FC = Contracts.lookup(Name))
+          return FC;
+        if (Contracts.isNonOwningByPrefix(Name)) {
+          auto &Slot = PrefixContracts[Name];
+          if (!Slot) {
+            Slot = std::make_unique<FunctionContract>();
+            Slot->Name = Name;
+            Slot->NonOwning = true;
+          }
+          return Slot.get();
+        }
+      }
+    }
+    const FunctionDecl *Def = nullptr;
+    if (!Callee->hasBody(Def) || !Def || Def->isDependentContext() ||
+        InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
+      return nullptr;
+    return resultFor(Def, Depth + 1).Summary.get();
+  }
+
+private:
+  std::map<const FunctionDecl *, FunctionResult> Results;
+  llvm::DenseSet<const FunctionDecl *> InProgress;
+  llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;
+};
+
+SourceLocation FunctionAnalysis::locOf(const Stmt *S) const {
+  SourceLocation L = S->getBeginLoc();
+  if (const auto *CE = dyn_cast<CallExpr>(S))
+    if (const Expr *Callee = CE->getCallee())
+      L = Callee->getBeginLoc();
+  return TU.Ctx.getSourceManager().getExpansionLoc(L);
+}
+
+std::optional<int64_t> FunctionAnalysis::constant(const Expr *E) const {
+  E = E->IgnoreParenCasts();
+  if (E->isValueDependent() || E->isTypeDependent())
+    return std::nullopt;
+  if (E->isNullPointerConstant(TU.Ctx, Expr::NPC_ValueDependentIsNotNull))
+    return 0;
+  Expr::EvalResult R;
+  if (E->getType()->isIntegralOrEnumerationType() &&
+      E->EvaluateAsInt(R, TU.Ctx))
+    return R.Val.getInt().getExtValue();
+  return std::nullopt;
+}
+
+std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
+                                                  const Expr *E) const {
+  if (!E)
+    return std::nullopt;
+  E = strip(E);
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      E = strip(UO->getSubExpr());
+  if (const VarDecl *VD = localVar(E)) {
+    auto It = St.Bind.find(VD);
+    if (It != St.Bind.end())
+      return It->second;
+    return std::nullopt;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    if (BO->getOpcode() == BO_Assign || BO->getOpcode() == BO_Comma)
+      return valueOf(St, BO->getOpcode() == BO_Assign ? BO->getLHS()
+                                                      : BO->getRHS());
+  auto It = St.ExprVals.find(E);
+  if (It != St.ExprVals.end())
+    return It->second;
+  return std::nullopt;
+}
+
+std::string FunctionAnalysis::varName(const PathState &St, ValueKey K) const {
+  auto It = St.Vals.find(K);
+  if (It != St.Vals.end() && !It->second.Name.empty())
+    return "'" + It->second.Name + "'";
+  if (It != St.Vals.end())
+    return "the result of '" + It->second.AcqFn + "'";
+  return "the value";
+}
+
+ValueKey FunctionAnalysis::newValue(PathState &St, const void *Site,
+                                    Value V) {
+  unsigned Gen = 0;
+  while (St.Vals.count({Site, Gen}))
+    ++Gen;
+  ValueKey K{Site, Gen};
+  St.Vals[K] = std::move(V);
+  return K;
+}
+
+void FunctionAnalysis::report(FindingKind K, SourceLocation Loc,
+                              const void *Site, std::string Msg,
+                              std::vector<Note> Notes) {
+  // One finding per acquisition site and kind for leaks; per place otherwise.
+  unsigned Raw = K == FindingKind::ResourceLeak ? 0 : Loc.getRawEncoding();
+  auto Key = std::make_tuple(K, Raw, Site);
+  if (Found.count(Key))
+    return;
+  Found[Key] = Finding{K, Loc, std::move(Msg), std::move(Notes)};
+}
+
+std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
+                                              const Value &V,
+                                              unsigned MaxBranchNotes) const {
+  std::vector<Note> Out;
+  if (V.AcqLoc.isValid()) {
+    std::string Msg;
+    if (V.St == VState::Param)
+      Msg = "received here as a parameter";
+    else {
+      Msg = describe(V) + " acquired here";
+      if (V.AcqArg >= 0)
+        Msg += " through argument " + std::to_string(V.AcqArg) + " of '" +
+               V.AcqFn + "'";
+      else
+        Msg += " from '" + V.AcqFn + "'";
+      if (V.Res && !V.Res->Releasers.empty() && V.St != VState::Borrowed) {
+        Msg += "; the contract says ";
+        for (size_t I = 0; I < V.Res->Releasers.size(); ++I)
+          Msg += (I ? (I + 1 == V.Res->Releasers.size() ? " or '" : ", '")
+                    : "'") +
+                 V.Res->Releasers[I] + "'";
+        Msg += " releases it";
+      }
+    }
+    Out.push_back({V.AcqLoc, Msg});
+  }
+  std::vector<Note> Branches;
+  for (const PathNote &N : St.Notes)
+    if (N.Seq > V.AcqSeq)
+      Branches.push_back({N.Loc, N.Message});
+  if (Branches.size() > MaxBranchNotes)
+    Branches.erase(Branches.begin(), Branches.end() - MaxBranchNotes);
+  Out.insert(Out.end(), Branches.begin(), Branches.end());
+  return Out;
+}
+
+/// Drops one reference to K (a variable rebound, or a temporary consumed).
+/// If that was the last one and the value is still owned, it leaks here.
+void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
+                                    const char *How) {
+  auto It = St.Vals.find(K);
+  if (It == St.Vals.end() || St.refCount(K) > 0)
+    return;
+  Value &V = It->second;
+  if (V.St == VState::Owned && At) {
+    std::string Msg = varName(St, K) + " (" + describe(V) + " from '" +
+                      V.AcqFn + "') " + How + " while it still owns the " +
+                      describe(V);
+    report(FindingKind::ResourceLeak, locOf(At), K.first, Msg,
+           pathNotes(St, V, 3));
+  }
+  St.Vals.erase(It);
+}
+
+void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
+                               std::optional<ValueKey> V,
+                               std::optional<Fact> F, const Stmt *At) {
+  std::optional<ValueKey> Old;
+  auto It = St.Bind.find(VD);
+  if (It != St.Bind.end())
+    Old = It->second;
+  if (V) {
+    St.Bind[VD] = *V;
+    auto VI = St.Vals.find(*V);
+    if (VI != St.Vals.end() && VD->getIdentifier())
+      VI->second.Name = VD->getName().str();
+  } else {
+    St.Bind.erase(VD);
+  }
+  if (F)
+    St.VarFacts[VD] = *F;
+  else
+    St.VarFacts.erase(VD);
+  if (Old && Old != V)
+    dropValueRef(St, *Old, At, "is overwritten");
+}
+
+void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
+  std::optional<ValueKey> K = valueOf(St, E);
+  if (!K)
+    return;
+  auto It = St.Vals.find(*K);
+  if (It == St.Vals.end())
+    return;
+  Value &V = It->second;
+  if (V.St != VState::Released && V.St != VState::Moved)
+    return;
+  std::string Msg =
+      varName(St, *K) + " is used after " +
+      (V.St == VState::Released ? "it was released by '"
+                                : "its ownership moved into '") +
+      V.ReleaseFn + "'";
+  std::vector<Note> Notes = pathNotes(St, V, 0);
+  Notes.push_back({V.ReleaseLoc, V.St == VState::Released
+                                     ? "released here"
+                                     : "ownership moved here"});
+  report(FindingKind::UseAfterRelease, locOf(At), K->first, Msg, Notes);
+}
+
+void FunctionAnalysis::escape(PathState &St, const Expr *E) {
+  std::optional<ValueKey> K = valueOf(St, E);
+  if (!K)
+    return;
+  auto It = St.Vals.find(*K);
+  if (It != St.Vals.end() && (It->second.St == VState::Owned ||
+                              It->second.St == VState::Param))
+    It->second.St = VState::Escaped;
+}
+
+void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
+                               const std::string &Fn, const ArgEffect &AE,
+                               bool Consume) {
+  auto It = St.Vals.find(K);
+  if (It == St.Vals.end())
+    return;
+  Value &V = It->second;
+  std::string Who = varName(St, K);
+  SourceLocation Loc = locOf(Call);
+  auto Done = [&](VState S) {
+    V.St = S;
+    V.ReleaseFn = Fn;
+    V.ReleaseLoc = Loc;
+  };
+  switch (V.St) {
+  case VState::Owned:
+  case VState::Param:
+    if (!Consume && V.Res && !AE.Resource.empty() &&
+        AE.Resource != V.Res->Name) {
+      const Resource *Wanted = TU.Contracts.resource(AE.Resource);
+      std::string Msg = Who + " (" + describe(V) + " from '" + V.AcqFn +
+                        "') is released with '" + Fn + "', which releases " +
+                        (Wanted ? Wanted->Description : AE.Resource);
+      std::vector<Note> Notes = pathNotes(St, V, 0);
+      report(FindingKind::WrongRelease, Loc, K.first, Msg, Notes);
+    }
+    Done(Consume ? VState::Moved : VState::Released);
+    return;
+  case VState::Released:
+  case VState::Moved: {
+    std::string Msg =
+        Who + " is " + (Consume ? "handed to '" : "released by '") + Fn +
+        "' after " +
+        (V.St == VState::Released ? "it was already released by '"
+                                  : "its ownership moved into '") +
+        V.ReleaseFn + "'";
+    std::vector<Note> Notes = pathNotes(St, V, 0);
+    Notes.push_back({V.ReleaseLoc, V.St == VState::Released
+                                       ? "first released here"
+                                       : "ownership moved here"});
+    report(Consume ? FindingKind::UseAfterRelease : FindingKind::DoubleRelease,
+           Loc, K.first, Msg, Notes);
+    return;
+  }
+  case VState::Borrowed:
+    if (Consume)
+      return; // Handing over a borrowed value is the callee's contract.
+    report(FindingKind::ReleaseUnowned, Loc, K.first,
+           Who + " is borrowed from '" + V.AcqFn +
+               "' and must not be released by '" + Fn + "'",
+           pathNotes(St, V, 0));
+    Done(VState::Released);
+    return;
+  case VState::NotAcquired:
+    report(FindingKind::ReleaseUnowned, Loc, K.first,
+           Who + " is released by '" + Fn + "' but '" + V.AcqFn +
+               "' failed, so it was never acquired",
+           pathNotes(St, V, 2));
+    return;
+  case VState::Escaped:
+    return;
+  }
+}
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
+                                  llvm::ArrayRef<const Expr *> Args,
+                                  unsigned ParamOffset, PathState &St,
+                                  States &Out) {
+  const FunctionContract *FC = TU.contractFor(Callee, Depth);
+  std::string Fn = Callee ? nameOf(Callee) : std::string("a function pointer");
+  if (Fn.empty() && Callee)
+    Fn = Callee->getNameAsString();
+
+  std::optional<Condition> Success = FC ? FC->successCondition() : std::nullopt;
+  bool HasOutcome = Success.has_value();
+
+  // The outcomes to produce: a single one, or success and failure.
+  std::vector<std::pair<PathState, std::optional<bool>>> Outcomes;
+  if (HasOutcome) {
+    Outcomes.push_back({St, true});
+    Outcomes.push_back({std::move(St), false});
+  } else {
+    Outcomes.push_back({std::move(St), std::nullopt});
+  }
+
+  for (auto &[S, Succeeded] : Outcomes) {
+    auto Applies = [&, Succeeded = Succeeded](When W) {
+      return W == When::Always || !Succeeded ||
+             (W == When::OnSuccess) == *Succeeded;
+    };
+    std::vector<std::pair<const VarDecl *, ValueKey>> OutBinds;
+    std::vector<const VarDecl *> OutUnbinds;
+    for (unsigned I = 0; I < Args.size(); ++I) {
+      const Expr *A = Args[I];
+      unsigned PI = I >= ParamOffset ? I - ParamOffset : ~0u;
+      const ArgEffect *AE = nullptr;
+      if (FC) {
+        auto It = FC->Args.find(PI);
+        if (It != FC->Args.end())
+          AE = &It->second;
+      }
+      const Expr *SA = strip(A);
+      const auto *AddrOf = dyn_cast<UnaryOperator>(SA);
+      bool IsAddr = AddrOf && AddrOf->getOpcode() == UO_AddrOf;
+      const VarDecl *AddrVar = IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
+
+      if (AE && AE->Kind == ArgEffect::Acquires) {
+        if (!AddrVar || !Applies(AE->On)) {
+          if (AddrVar && AE->On != When::Always && !AddrVar->getType()->isPointerType()) {
+            Value V;
+            V.St = VState::NotAcquired;
+            V.Res = TU.Contracts.resource(AE->Resource);
+            V.AcqFn = Fn;
+            V.AcqLoc = locOf(Call);
+            V.AcqArg = I;
+            OutBinds.push_back({AddrVar, newValue(S, AddrOf, V)});
+          } else if (AddrVar) {
+            OutUnbinds.push_back(AddrVar);
+          }
+          continue;
+        }
+        Value V;
+        V.St = VState::Owned;
+        V.Res = TU.Contracts.resource(AE->Resource);
+        V.AcqFn = Fn;
+        V.AcqLoc = locOf(Call);
+        V.AcqArg = I;
+        V.AcqSeq = S.NextSeq++;
+        OutBinds.push_back({AddrVar, newValue(S, AddrOf, V)});
+        continue;
+      }
+
+      std::optional<ValueKey> K = valueOf(S, A);
+      if (AE && (AE->Kind == ArgEffect::Releases ||
+                 AE->Kind == ArgEffect::Consumes)) {
+        if (!Applies(AE->On))
+          continue;
+        if (K) {
+          release(S, *K, Call, Fn, *AE, AE->Kind == ArgEffect::Consumes);
+          continue;
+        }
+        // A null passed to a releaser that does not accept it.
+        if (const VarDecl *VD = localVar(A)) {
+          auto FI = S.VarFacts.find(VD);
+          const Resource *R = TU.Contracts.resource(AE->Resource);
+          if (FI != S.VarFacts.end() && FI->second.isZero() && R &&
+              !R->NullReleaseOk && AE->Kind == ArgEffect::Releases)
+            report(FindingKind::ReleaseUnowned, locOf(Call), VD,
+                   "'" + VD->getName().str() + "' is null here and '" + Fn +
+                       "' must not be called with null",
+                   {});
+        }
+        continue;
+      }
+      if (AE && AE->Kind == ArgEffect::Borrows) {
+        checkUse(S, A, Call);
+        continue;
+      }
+      if (FC && !FC->IsSummary && !AE) {
+        // A contract describes its function whole: the arguments it is
+        // silent on are only used.
+        checkUse(S, A, Call);
+        continue;
+      }
+      // Unknown callee: the value may be kept, so it escapes; a variable
+      // whose address is passed may be overwritten.
+      checkUse(S, A, Call);
+      escape(S, A);
+      if (AddrVar) {
+        escape(S, AddrOf->getSubExpr());
+        OutUnbinds.push_back(AddrVar);
+      }
+    }
+
+    for (const VarDecl *VD : OutUnbinds)
+      bindVar(S, VD, std::nullopt, std::nullopt, nullptr);
+    for (auto &[VD, K] : OutBinds)
+      bindVar(S, VD, K, std::nullopt, Call);
+
+    // The returned value.
+    if (FC && FC->Returns && Applies(FC->Returns->NullOnFailure
+                                         ? When::OnSuccess
+                                         : When::Always)) {
+      Value V;
+      V.St = FC->Returns->Owned ? VState::Owned : VState::Borrowed;
+      V.Res = TU.Contracts.resource(FC->Returns->Resource);
+      V.AcqFn = Fn;
+      V.AcqLoc = locOf(Call);
+      V.AcqSeq = S.NextSeq++;
+      S.ExprVals[Call] = newValue(S, Call, V);
+    }
+    if (Succeeded && Success)
+      S.ExprFacts[Call] = Fact::of(*Succeeded ? *Success : Success->negate());
+    gc(S);
+    if (Callee && Callee->isNoReturn())
+      S.Dead = true;
+    Out.push_back(std::move(S));
+  }
+}
+
+/// Forgets values nothing refers to any more and that cannot be reported.
+void FunctionAnalysis::gc(PathState &St) {
+  for (auto It = St.Vals.begin(); It != St.Vals.end();) {
+    bool Keep = It->second.St == VState::Owned || St.refCount(It->first) > 0;
+    It = Keep ? std::next(It) : St.Vals.erase(It);
+  }
+}
+
+void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
+                                 const Stmt *At, PathState &St) {
+  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  std::optional<Fact> F;
+  if (RHS) {
+    if (std::optional<int64_t> C = constant(RHS))
+      F = Fact::exactly(*C);
+    else if (const Fact *Known = factOf(St, RHS))
+      F = *Known;
+  }
+  bindVar(St, VD, K, F, At);
+}
+
+void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
+                                    const Stmt *At, PathState &St) {
+  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  if (const VarDecl *VD = localVar(LHS))
+    return assignVar(VD, RHS, At, St);
+  // Stored somewhere this analysis does not follow: a field, a global, an
+  // array element, through a pointer. Whoever owns that place owns it now.
+  if (K && RHS)
+    escape(St, RHS);
+  const Expr *L = strip(LHS);
+  if (const auto *ME = dyn_cast<MemberExpr>(L))
+    checkUse(St, ME->getBase(), At);
+}
+
+//===----------------------------------------------------------------------===//
+// Branches
+//===----------------------------------------------------------------------===//
+
+FunctionAnalysis::Subject
+FunctionAnalysis::subjectOf(const PathState &St, const Expr *E) const {
+  E = strip(E);
+  Subject S;
+  if ((S.Var = localVar(E)))
+    return S;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->getOpcode() == BO_Assign)
+      return subjectOf(St, BO->getLHS());
+    if (BO->getOpcode() == BO_Comma)
+      return subjectOf(St, BO->getRHS());
+  }
+  if (St.ExprFacts.count(E) || St.ExprVals.count(E))
+    S.E = E;
+  return S;
+}
+
+const Fact *FunctionAnalysis::factOf(const PathState &St,
+                                     const Expr *E) const {
+  Subject S = subjectOf(St, E);
+  if (S.Var) {
+    auto It = St.VarFacts.find(S.Var);
+    return It == St.VarFacts.end() ? nullptr : &It->second;
+  }
+  if (S.E) {
+    auto It = St.ExprFacts.find(S.E);
+    return It == St.ExprFacts.end() ? nullptr : &It->second;
+  }
+  return nullptr;
+}
+
+static std::optional<Condition::OpKind> compareOp(BinaryOperatorKind K) {
+  switch (K) {
+  case BO_EQ:
+    return Condition::EQ;
+  case BO_NE:
+    return Condition::NE;
+  case BO_LT:
+    return Condition::LT;
+  case BO_LE:
+    return Condition::LE;
+  case BO_GT:
+    return Condition::GT;
+  case BO_GE:
+    return Condition::GE;
+  default:
+    return std::nullopt;
+  }
+}
+
+static Condition::OpKind mirror(Condition::OpKind Op) {
+  switch (Op) {
+  case Condition::LT:
+    return Condition::GT;
+  case Condition::LE:
+    return Condition::GE;
+  case Condition::GT:
+    return Condition::LT;
+  case Condition::GE:
+    return Condition::LE;
+  default:
+    return Op;
+  }
+}
+
+/// Restricts St to the paths where Cond has the value Truth. Returns false if
+/// there are none. Only subjects the analysis already knows something about
+/// get new facts, so unrelated branches do not multiply states.
+bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
+                              const Stmt *Term) {
+  Cond = strip(Cond);
+  if (const auto *UO = dyn_cast<UnaryOperator>(Cond))
+    if (UO->getOpcode() == UO_LNot)
+      return assume(St, UO->getSubExpr(), !Truth, Term);
+  if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
+    if (BO->isLogicalOp() && BO != Term)
+      // The block holding the right operand: the left one was decided in
+      // an earlier block.
+      return assume(St, BO->getRHS(), Truth, Term);
+    if (BO->getOpcode() == BO_Comma)
+      return assume(St, BO->getRHS(), Truth, Term);
+  }
+  if (std::optional<int64_t> C = constant(Cond))
+    return (*C != 0) == Truth;
+
+  const Expr *Subject = Cond;
+  Condition C{Condition::NE, 0};
+  if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
+    if (std::optional<Condition::OpKind> Op = compareOp(BO->getOpcode())) {
+      std::optional<int64_t> R = constant(BO->getRHS());
+      std::optional<int64_t> L = constant(BO->getLHS());
+      if (R && !L) {
+        Subject = BO->getLHS();
+        C = {*Op, *R};
+      } else if (L && !R) {
+        Subject = BO->getRHS();
+        C = {mirror(*Op), *L};
+      } else {
+        return true;
+      }
+    }
+  }
+  if (!Truth)
+    C = C.negate();
+  return assumeCompare(St, Subject, C);
+}
+
+bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
+                                     Condition C) {
+  Subject Subj = subjectOf(St, SubjectExpr);
+  if (!Subj)
+    return true;
+  std::optional<ValueKey> Bound = valueOf(St, SubjectExpr);
+  const Fact *Known = factOf(St, SubjectExpr);
+  if (!Known && !Bound)
+    return true;
+  Fact F = Known ? *Known : Fact();
+  if (!F.meet(Fact::of(C)))
+    return false;
+  if (Subj.Var)
+    St.VarFacts[Subj.Var] = F;
+  else
+    St.ExprFacts[Subj.E] = F;
+  // A tracked pointer known to be null on this path holds nothing.
+  if (Bound && F.isZero()) {
+    auto VI = St.Vals.find(*Bound);
+    if (VI != St.Vals.end() && (VI->second.St == VState::Owned ||
+                                VI->second.St == VState::Borrowed))
+      VI->second.St = VState::Escaped;
+  }
+  return true;
+}
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
+                                    States &Out) {
+  if (const auto *CE = dyn_cast<CallExpr>(S)) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    unsigned Offset = 0;
+    std::vector<const Expr *> Args(CE->arg_begin(), CE->arg_end());
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+      if (const Expr *Obj = MCE->getImplicitObjectArgument())
+        checkUse(St, Obj, CE);
+    } else if (isa<CXXOperatorCallExpr>(CE) && isa_and_nonnull<CXXMethodDecl>(Callee)) {
+      Offset = 1;
+    } else if (!Callee) {
+      // Through a function pointer: everything passed may be kept.
+      checkUse(St, CE->getCallee(), CE);
+    }
+    handleCall(CE, Callee, Args, Offset, St, Out);
+    return;
+  }
+  if (const auto *CC = dyn_cast<CXXConstructExpr>(S)) {
+    std::vector<const Expr *> Args(CC->arg_begin(), CC->arg_end());
+    handleCall(CC, CC->getConstructor(), Args, 0, St, Out);
+    return;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (BO->getOpcode() == BO_Assign)
+      handleAssign(BO->getLHS(), BO->getRHS(), BO, St);
+    else if (BO->isCompoundAssignmentOp())
+      handleAssign(BO->getLHS(), nullptr, BO, St);
+  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        if (VD->getType()->isReferenceType()) {
+          if (VD->getInit())
+            escape(St, VD->getInit());
+        } else if (VD->hasLocalStorage()) {
+          if (const Expr *Init = VD->getInit())
+            assignVar(VD, Init, DS, St);
+        } else if (VD->getInit()) {
+          escape(St, VD->getInit()); // A static local keeps it.
+        }
+      }
+  } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (UO->getOpcode() == UO_Deref)
+      checkUse(St, UO->getSubExpr(), UO);
+    else if (UO->isIncrementDecrementOp())
+      if (const VarDecl *VD = localVar(UO->getSubExpr()))
+        St.VarFacts.erase(VD);
+  } else if (const auto *ME = dyn_cast<MemberExpr>(S)) {
+    if (ME->isArrow())
+      checkUse(St, ME->getBase(), ME);
+  } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(S)) {
+    checkUse(St, AS->getBase(), AS);
+  } else if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+    St.ExitStmt = RS;
+    if (const Expr *RV = RS->getRetValue()) {
+      checkUse(St, RV, RS);
+      // Summary: what the function hands back.
+      std::optional<ValueKey> K = valueOf(St, RV);
+      const Value *V = nullptr;
+      if (K) {
+        auto It = St.Vals.find(*K);
+        if (It != St.Vals.end())
+          V = &It->second;
+      }
+      bool IsNull = false;
+      if (std::optional<int64_t> C = constant(RV))
+        IsNull = *C == 0;
+      else if (const Fact *F = factOf(St, RV))
+        IsNull = F->isZero();
+      auto NoteRes = [&](const Resource *R) {
+        if (Returns.Res && Returns.Res != R)
+          Returns.Mixed = true;
+        Returns.Res = R;
+      };
+      if (V && V->St == VState::Owned) {
+        Returns.AnyOwned = true;
+        NoteRes(V->Res);
+      } else if (V && V->St == VState::Borrowed) {
+        Returns.AnyBorrowed = true;
+        NoteRes(V->Res);
+      } else if (IsNull) {
+        Returns.AnyNull = true;
+      } else {
+        Returns.AnyOther = true;
+      }
+      escape(St, RV);
+    }
+  } else if (const auto *TE = dyn_cast<CXXThrowExpr>(S)) {
+    St.ExitStmt = TE;
+  } else if (const auto *DE = dyn_cast<CXXDeleteExpr>(S)) {
+    escape(St, DE->getArgument());
+  } else if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable())
+        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar())) {
+          auto BI = St.Bind.find(VD);
+          if (BI != St.Bind.end()) {
+            auto VI = St.Vals.find(BI->second);
+            if (VI != St.Vals.end() && VI->second.St == VState::Owned)
+              VI->second.St = VState::Escaped;
+          }
+        }
+  } else if (const auto *IL = dyn_cast<InitListExpr>(S)) {
+    for (const Expr *E : IL->inits())
+      escape(St, E); // Stored into an aggregate.
+  }
+  Out.push_back(std::move(St));
+}
+
+void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
+  std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+  if (!CS)
+    return;
+  States Out;
+  Out.reserve(SS.size());
+  for (PathState &St : SS) {
+    if (St.Dead)
+      continue;
+    transferStmt(CS->getStmt(), St, Out);
+  }
+  SS = std::move(Out);
+}
+
+void FunctionAnalysis::atExit(PathState &St) {
+  SawExit = true;
+  SourceManager &SM = TU.Ctx.getSourceManager();
+  SourceLocation Loc =
+      St.ExitStmt ? locOf(St.ExitStmt)
+                  : SM.getExpansionLoc(FD->getBody()->getEndLoc());
+  for (auto &[K, V] : St.Vals) {
+    if (V.St == VState::Owned) {
+      std::string Msg = varName(St, K) + " (" + describe(V) + " from '" +
+                        V.AcqFn + "') is not released on this path";
+      report(FindingKind::ResourceLeak, Loc, K.first, Msg, pathNotes(St, V, 3));
+    }
+  }
+  for (const ParmVarDecl *P : FD->parameters()) {
+    ParamSeen &PS = Params[P];
+    auto VI = St.Vals.find(ValueKey{P, 0});
+    if (VI == St.Vals.end()) {
+      PS.Escaped = true; // Rebound and lost track: not summarizable.
+      continue;
+    }
+    const Value &V = VI->second;
+    if (V.St == VState::Param)
+      PS.Used = true;
+    else if (V.St == VState::Released) {
+      PS.Released = true;
+      const FunctionContract *RFC = TU.Contracts.lookup(V.ReleaseFn);
+      const Resource *R = nullptr;
+      if (RFC)
+        for (auto &[I, AE] : RFC->Args)
+          if (AE.Kind == ArgEffect::Releases)
+            R = TU.Contracts.resource(AE.Resource);
+      if (PS.Res && PS.Res != R)
+        PS.Mixed = true;
+      PS.Res = R;
+    } else
+      PS.Escaped = true;
+  }
+}
+
+FunctionResult FunctionAnalysis::run() {
+  FunctionResult Result;
+  const Stmt *Body = FD->getBody();
+  if (!Body)
+    return Result;
+  CFG::BuildOptions Opts;
+  Opts.setAllAlwaysAdd();
+  Opts.AddImplicitDtors = true;
+  Opts.AddEHEdges = false;
+  std::unique_ptr<CFG> G =
+      CFG::buildCFG(FD, const_cast<Stmt *>(Body), &TU.Ctx, Opts);
+  if (!G) {
+    if (TU.Log)
+      *TU.Log << "custody: no CFG for '" << FD->getNameAsString() << "'\n";
+    return Result;
+  }
+
+  PathState Init;
+  for (const ParmVarDecl *P : FD->parameters()) {
+    Value V;
+    V.St = VState::Param;
+    V.Name = P->getName().str();
+    V.AcqFn = FD->getNameAsString();
+    ValueKey K{P, 0};
+    Init.Vals[K] = V;
+    Init.Bind[P] = K;
+  }
+
+  std::map<const CFGBlock *, std::vector<PathState>> Seen;
+  std::deque<std::pair<const CFGBlock *, PathState>> Work;
+  Work.push_back({&G->getEntry(), std::move(Init)});
+  unsigned Visits = 0;
+  bool Truncated = false;
+  while (!Work.empty()) {
+    auto [B, St] = std::move(Work.front());
+    Work.pop_front();
+    auto &SeenHere = Seen[B];
+    if (llvm::any_of(SeenHere,
+                     [&](const PathState &O) { return O.sameAs(St); }))
+      continue;
+    if (SeenHere.size() >= TU.Limits.MaxStatesPerBlock) {
+      Truncated = true;
+      continue;
+    }
+    if (++Visits > TU.Limits.MaxBlockVisits) {
+      if (TU.Log)
+        *TU.Log << "custody: gave up on '" << FD->getNameAsString()
+                << "' after " << TU.Limits.MaxBlockVisits
+                << " block visits\n";
+      break;
+    }
+    SeenHere.push_back(St);
+    CurBlock = B;
+    if (B == &G->getExit()) {
+      atExit(St);
+      continue;
+    }
+    // Expression results do not outlive their block; an owned value held
+    // only by one (a '?:' arm, say) is no longer followed.
+    std::vector<ValueKey> HeldByExprs;
+    for (auto &[E, K] : St.ExprVals)
+      HeldByExprs.push_back(K);
+    St.ExprVals.clear();
+    for (ValueKey K : HeldByExprs) {
+      auto VI = St.Vals.find(K);
+      if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
+          St.refCount(K) == 0)
+        VI->second.St = VState::Escaped;
+    }
+    St.ExprFacts.clear();
+    gc(St);
+    States SS;
+    SS.push_back(std::move(St));
+    for (const CFGElement &E : *B)
+      transfer(E, SS);
+
+    const Stmt *Term = B->getTerminatorStmt();
+    const Expr *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition(false));
+    bool Binary = Cond && B->succ_size() == 2 && !isa_and_nonnull<SwitchStmt>(Term);
+    for (PathState &S : SS) {
+      if (S.Dead)
+        continue;
+      unsigned Idx = 0;
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        unsigned ThisIdx = Idx++;
+        const CFGBlock *Next = Succ.getReachableBlock();
+        if (!Next)
+          continue;
+        PathState N = S;
+        if (const auto *SW = dyn_cast_or_null<SwitchStmt>(Term)) {
+          const auto *CS = dyn_cast_or_null<CaseStmt>(Next->getLabel());
+          if (CS && !CS->getRHS())
+            if (std::optional<int64_t> K = constant(CS->getLHS()))
+              if (!assumeCompare(N, SW->getCond(), {Condition::EQ, *K}))
+                continue;
+        }
+        if (Binary) {
+          bool Truth = ThisIdx == 0;
+          PathState Probe = S;
+          bool OtherFeasible = assume(Probe, Cond, !Truth, Term);
+          if (!assume(N, Cond, Truth, Term))
+            continue;
+          if (OtherFeasible && !isa<BinaryOperator>(Term) &&
+              !isa<AbstractConditionalOperator>(Term)) {
+            std::string Text = Lexer::getSourceText(
+                                   CharSourceRange::getTokenRange(
+                                       Cond->getSourceRange()),
+                                   TU.Ctx.getSourceManager(),
+                                   TU.Ctx.getLangOpts())
+                                   .str();
+            if (Text.size() > 60 || Text.empty())
+              Text = "the condition";
+            else
+              Text = "'" + Text + "'";
+            N.addNote(TU.Ctx.getSourceManager().getExpansionLoc(
+                          Cond->getBeginLoc()),
+                      "assuming " + Text + " is " +
+                          (Truth ? "true" : "false"));
+          }
+        }
+        Work.push_back({Next, std::move(N)});
+      }
+    }
+  }
+  if (Truncated && TU.Log)
+    *TU.Log << "custody: '" << FD->getNameAsString()
+            << "' has more paths than kept; some were not explored\n";
+
+  for (auto &F : Found) {
+    // Drop the empty acquisition markers from path notes.
+    auto &Notes = F.second.Notes;
+    Notes.erase(std::remove_if(Notes.begin(), Notes.end(),
+                               [](const Note &N) { return N.Message.empty(); }),
+                Notes.end());
+    Result.Findings.push_back(std::move(F.second));
+  }
+
+  // Summary.
+  if (!SawExit)
+    return Result;
+  auto S = std::make_unique<FunctionContract>();
+  S->Name = FD->getNameAsString();
+  S->IsSummary = true;
+  bool Useful = false;
+  if (!Returns.AnyOther && !Returns.Mixed && Returns.Res &&
+      (Returns.AnyOwned != Returns.AnyBorrowed)) {
+    S->Returns = ReturnEffect{Returns.AnyOwned, Returns.Res->Name,
+                              Returns.AnyNull};
+    Useful = true;
+  }
+  for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+    const ParamSeen &PS = Params[FD->getParamDecl(I)];
+    if (PS.Escaped || PS.Mixed)
+      S->Args[I] = {ArgEffect::Escapes, "", When::Always};
+    else if (PS.Released && !PS.Used && PS.Res)
+      S->Args[I] = {ArgEffect::Releases, PS.Res->Name, When::Always};
+    else if (!PS.Released)
+      S->Args[I] = {ArgEffect::Borrows, "", When::Always};
+    else
+      continue;
+    Useful = true;
+  }
+  // Arguments a summary says nothing about stay unknown (they escape).
+  if (Useful)
+    Result.Summary = std::move(S);
+  return Result;
+}
+
+class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
+public:
+  explicit FunctionCollector(const SourceManager &SM) : SM(SM) {}
+  std::vector<const FunctionDecl *> Functions;
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
+        SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation())))
+      Functions.push_back(FD);
+    return true;
+  }
+
+private:
+  const SourceManager &SM;
+};
+
+} // namespace
+
+std::vector<Finding>
+custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
+                                const AnalysisLimits &Limits,
+                                llvm::raw_ostream *Log) {
+  FunctionCollector C(Ctx.getSourceManager());
+  C.TraverseDecl(Ctx.getTranslationUnitDecl());
+  TUAnalysis TU(Ctx, Contracts, Limits, Log);
+  std::vector<Finding> All;
+  for (const FunctionDecl *FD : C.Functions) {
+    const FunctionResult &R = TU.resultFor(FD, 0);
+    All.insert(All.end(), R.Findings.begin(), R.Findings.end());
+  }
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::stable_sort(All.begin(), All.end(),
+                   [&](const Finding &A, const Finding &B) {
+                     if (A.Loc != B.Loc)
+                       return SM.isBeforeInTranslationUnit(A.Loc, B.Loc);
+                     return A.Kind < B.Kind;
+                   });
+  return All;
+}

@@ -1,0 +1,130 @@
+//===- PathState.h - One abstract path state of the analysis ----*- C++ -*-===//
+//
+// A state describes one set of paths through a function: which tracked value
+// each local variable holds, the typestate of every tracked value, and simple
+// path facts (an integer or pointer variable compared with constants). States
+// are kept apart (disjunctive) and deduplicated per CFG block; the analysis
+// bounds how many it keeps.
+//
+//   acquire ──> Owned ──release──> Released ──release/use──> error
+//                 │ ├──consume──> Moved ──release/use──> error
+//                 │ └──return / store / unknown call──> Escaped (no report)
+//                 └──exit or overwrite while Owned──> leak
+//   borrowed result ──> Borrowed ──release──> error
+//   failed out-parameter acquisition ──> NotAcquired ──release──> error
+//   parameter ──> Param (not ours to release; released twice is an error)
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CUSTODY_ENGINE_PATHSTATE_H
+#define CUSTODY_ENGINE_PATHSTATE_H
+
+#include "Contract.h"
+#include "clang/AST/Decl.h"
+#include "clang/AST/Expr.h"
+#include <cstdint>
+#include <limits>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace custody {
+
+enum class VState : uint8_t {
+  Owned,
+  Released,
+  Escaped,
+  Borrowed,
+  Moved,
+  NotAcquired,
+  Param
+};
+
+/// A tracked value. Identified by its acquisition site (a call expression,
+/// or a parameter) and a generation for loops that acquire repeatedly.
+using ValueKey = std::pair<const void *, unsigned>;
+
+struct Value {
+  VState St = VState::Owned;
+  const Resource *Res = nullptr;
+  std::string AcqFn;
+  clang::SourceLocation AcqLoc;
+  int AcqArg = -1; // Out-parameter index, -1 for a returned value.
+  std::string Name;
+  std::string ReleaseFn; // Releaser, consumer or failed acquirer.
+  clang::SourceLocation ReleaseLoc;
+  unsigned AcqSeq = 0; // Path-note sequence number at acquisition.
+
+  bool operator==(const Value &O) const {
+    return St == O.St && Res == O.Res && ReleaseFn == O.ReleaseFn;
+  }
+};
+
+/// What is known of an integer or pointer: a range [Lo, Hi] that may exclude
+/// one point. Pointers use 0 for null.
+struct Fact {
+  int64_t Lo = std::numeric_limits<int64_t>::min();
+  int64_t Hi = std::numeric_limits<int64_t>::max();
+  std::optional<int64_t> Ne;
+
+  static Fact exactly(int64_t V) {
+    Fact F;
+    F.Lo = F.Hi = V;
+    return F;
+  }
+  static Fact of(const Condition &C);
+  /// Intersects with another fact; false if nothing is left (infeasible).
+  bool meet(const Fact &O);
+  /// True/false when every/no value satisfies C, nullopt when unknown.
+  std::optional<bool> satisfies(const Condition &C) const;
+  bool isZero() const { return Lo == 0 && Hi == 0; }
+  bool excludesZero() const { return Lo > 0 || Hi < 0 || Ne == 0; }
+  bool operator==(const Fact &O) const {
+    return Lo == O.Lo && Hi == O.Hi && Ne == O.Ne;
+  }
+};
+
+struct PathNote {
+  clang::SourceLocation Loc;
+  std::string Message;
+  unsigned Seq;
+};
+
+struct PathState {
+  std::map<const clang::VarDecl *, ValueKey> Bind;
+  std::map<ValueKey, Value> Vals;
+  std::map<const clang::VarDecl *, Fact> VarFacts;
+  // What the expressions of the current block evaluated to; cleared when the
+  // path moves to another block.
+  std::map<const clang::Expr *, Fact> ExprFacts;
+  std::map<const clang::Expr *, ValueKey> ExprVals;
+
+  // Not part of the state's identity.
+  std::vector<PathNote> Notes;
+  unsigned NextSeq = 1;
+  const clang::Stmt *ExitStmt = nullptr;
+  bool Dead = false;
+
+  bool sameAs(const PathState &O) const {
+    return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
+           ExprFacts == O.ExprFacts && ExprVals == O.ExprVals;
+  }
+  void addNote(clang::SourceLocation Loc, std::string Msg) {
+    Notes.push_back({Loc, std::move(Msg), NextSeq++});
+    if (Notes.size() > 24)
+      Notes.erase(Notes.begin());
+  }
+  unsigned refCount(ValueKey K) const {
+    unsigned N = 0;
+    for (auto &B : Bind)
+      N += B.second == K;
+    for (auto &E : ExprVals)
+      N += E.second == K;
+    return N;
+  }
+};
+
+} // namespace custody
+
+#endif

@@ -1,0 +1,35 @@
+//===- TUSession.h - One translation unit, start to finish ------*- C++ -*-===//
+//
+// What both front ends do for a translation unit: gather the contracts in
+// force (built-in ones whose headers are included, the user's files, the
+// nearest .custody.yaml) and run the analysis. Keeping this in one place is
+// what makes the plugin and the CLI report the same findings.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CUSTODY_ENGINE_TUSESSION_H
+#define CUSTODY_ENGINE_TUSESSION_H
+
+#include "ContractLoader.h"
+#include "OwnershipAnalysis.h"
+
+namespace custody {
+
+struct SessionConfig {
+  std::vector<std::string> ContractFiles;
+  bool BuiltinContracts = true;
+  /// Look for .custody.yaml next to the main file and in its parents.
+  bool ProjectContract = true;
+  AnalysisLimits Limits;
+};
+
+/// Runs the analysis on Ctx's translation unit. Returns false, with Errors
+/// filled, when the contracts could not be loaded (nothing is analyzed then).
+bool analyzeWithContracts(clang::ASTContext &Ctx, const SessionConfig &Config,
+                          std::vector<Finding> &Findings,
+                          std::vector<ContractError> &Errors,
+                          llvm::raw_ostream *Log);
+
+} // namespace custody
+
+#endif
