@@ -225,6 +225,8 @@ private:
   void gc(PathState &St);
 
   bool assume(PathState &St, const Expr *Cond, bool Truth, const Stmt *Term);
+  /// The truth of a condition on this path, when the facts decide it.
+  std::optional<bool> truthOf(const PathState &St, const Expr *Cond);
   bool assumeCompare(PathState &St, const Expr *Subject, Condition C);
   /// The variable or current-block expression whose facts describe E.
   struct Subject {
@@ -416,7 +418,8 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
 void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
                                     const char *How) {
   auto It = St.Vals.find(K);
-  if (It == St.Vals.end() || St.refCount(K) > 0)
+  if (It == St.Vals.end() ||
+      llvm::any_of(St.Bind, [&](const auto &B) { return B.second == K; }))
     return;
   Value &V = It->second;
   if (V.St == VState::Owned && At) {
@@ -427,6 +430,8 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
            pathNotes(St, V, 3));
   }
   St.Vals.erase(It);
+  for (auto EI = St.ExprVals.begin(); EI != St.ExprVals.end();)
+    EI = EI->second == K ? St.ExprVals.erase(EI) : std::next(EI);
 }
 
 void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
@@ -679,8 +684,15 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       V.AcqSeq = S.NextSeq++;
       S.ExprVals[Call] = newValue(S, Call, V);
     }
-    if (Succeeded && Success)
+    if (Succeeded && Success) {
       S.ExprFacts[Call] = Fact::of(*Succeeded ? *Success : Success->negate());
+      if (!*Succeeded)
+        S.addNote(locOf(Call),
+                  "assuming '" + Fn + "' fails" +
+                      (FC->Success ? " (its result is not " +
+                                         FC->Success->str() + ")"
+                                   : std::string(" (returns null)")));
+    }
     gc(S);
     if (Callee && Callee->isNoReturn())
       S.Dead = true;
@@ -705,6 +717,8 @@ void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
       F = Fact::exactly(*C);
     else if (const Fact *Known = factOf(St, RHS))
       F = *Known;
+    else if (std::optional<bool> B = truthOf(St, RHS))
+      F = Fact::exactly(*B);
   }
   bindVar(St, VD, K, F, At);
 }
@@ -802,10 +816,21 @@ bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
     if (UO->getOpcode() == UO_LNot)
       return assume(St, UO->getSubExpr(), !Truth, Term);
   if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
-    if (BO->isLogicalOp() && BO != Term)
+    if (BO->isLogicalOp() && Term && BO != Term)
       // The block holding the right operand: the left one was decided in
       // an earlier block.
       return assume(St, BO->getRHS(), Truth, Term);
+    if (BO->isLogicalOp() && !Term) {
+      // A whole '&&' or '||' outside a branch: refine only when every
+      // operand must have the same truth.
+      bool And = BO->getOpcode() == BO_LAnd;
+      if (And == Truth)
+        return assume(St, BO->getLHS(), Truth, nullptr) &&
+               assume(St, BO->getRHS(), Truth, nullptr);
+      PathState L = St, R = St;
+      return assume(L, BO->getLHS(), Truth, nullptr) ||
+             assume(R, BO->getRHS(), Truth, nullptr);
+    }
     if (BO->getOpcode() == BO_Comma)
       return assume(St, BO->getRHS(), Truth, Term);
   }
@@ -832,6 +857,24 @@ bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
   if (!Truth)
     C = C.negate();
   return assumeCompare(St, Subject, C);
+}
+
+std::optional<bool> FunctionAnalysis::truthOf(const PathState &St,
+                                              const Expr *Cond) {
+  const Expr *S = strip(Cond);
+  bool Boolean = isa<UnaryOperator>(S) || isa<BinaryOperator>(S);
+  if (const auto *UO = dyn_cast<UnaryOperator>(S))
+    Boolean = UO->getOpcode() == UO_LNot;
+  if (const auto *BO = dyn_cast<BinaryOperator>(S))
+    Boolean = BO->isComparisonOp() || BO->isLogicalOp();
+  if (!Boolean)
+    return std::nullopt;
+  PathState T = St, F = St;
+  bool CanBeTrue = assume(T, Cond, true, nullptr);
+  bool CanBeFalse = assume(F, Cond, false, nullptr);
+  if (CanBeTrue != CanBeFalse)
+    return CanBeTrue;
+  return std::nullopt;
 }
 
 bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,

@@ -1,0 +1,372 @@
+//===- custody.cpp - The custody command-line tool ------------------------===//
+//
+//   custody [options] FILES... -- COMPILER FLAGS
+//   custody [options] -p BUILD_DIR [FILES...]
+//
+// Exit codes: 0 no findings, 1 findings, 2 usage or configuration error,
+// 3 some file could not be parsed (other files are still checked).
+//
+//===----------------------------------------------------------------------===//
+
+#include "TUSession.h"
+#include "clang/AST/ASTConsumer.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Frontend/CompilerInstance.h"
+#include "clang/Frontend/FrontendAction.h"
+#include "clang/Tooling/CommonOptionsParser.h"
+#include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/CommandLine.h"
+#include "llvm/Support/GlobPattern.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Signals.h"
+#include "llvm/Support/ThreadPool.h"
+#include "llvm/Support/Threading.h"
+#include "llvm/Support/raw_ostream.h"
+#include <mutex>
+#include <set>
+
+using namespace clang;
+using namespace clang::tooling;
+using namespace custody;
+
+static llvm::cl::OptionCategory Category("custody options");
+
+static llvm::cl::opt<std::string>
+    Checks("checks",
+           llvm::cl::desc("Comma-separated globs of checks to run, '-' "
+                          "prefix to remove (default: all custody checks)"),
+           llvm::cl::init("*"), llvm::cl::cat(Category));
+static llvm::cl::list<std::string>
+    ContractFiles("contracts",
+                  llvm::cl::desc("A YAML contract file (repeatable)"),
+                  llvm::cl::cat(Category));
+static llvm::cl::opt<bool>
+    NoBuiltins("no-builtin-contracts",
+               llvm::cl::desc("Do not use the built-in contracts"),
+               llvm::cl::cat(Category));
+static llvm::cl::opt<unsigned>
+    Jobs("j", llvm::cl::desc("Translation units analyzed in parallel"),
+         llvm::cl::init(0), llvm::cl::cat(Category));
+static llvm::cl::opt<std::string>
+    Format("format", llvm::cl::desc("Output format: text or json"),
+           llvm::cl::init("text"), llvm::cl::cat(Category));
+static llvm::cl::opt<std::string>
+    OutputFile("output", llvm::cl::desc("Write findings to this file"),
+               llvm::cl::cat(Category));
+static llvm::cl::opt<bool>
+    ListChecks("list-checks", llvm::cl::desc("List the checks and exit"),
+               llvm::cl::cat(Category));
+static llvm::cl::opt<bool>
+    Verbose("verbose",
+            llvm::cl::desc("Say which contracts apply and what the analysis "
+                           "gave up on"),
+            llvm::cl::cat(Category));
+
+namespace {
+
+/// clang-tidy's check-glob convention: later entries win.
+class CheckFilter {
+public:
+  explicit CheckFilter(llvm::StringRef Spec) {
+    llvm::SmallVector<llvm::StringRef, 8> Parts;
+    Spec.split(Parts, ',', -1, false);
+    for (llvm::StringRef P : Parts) {
+      P = P.trim();
+      bool Neg = P.consume_front("-");
+      if (auto G = llvm::GlobPattern::create(P))
+        Globs.push_back({!Neg, std::move(*G)});
+    }
+  }
+  bool enabled(llvm::StringRef Name) const {
+    bool On = false;
+    for (auto &[Positive, G] : Globs)
+      if (G.match(Name))
+        On = Positive;
+    return On;
+  }
+
+private:
+  std::vector<std::pair<bool, llvm::GlobPattern>> Globs;
+};
+
+/// A finding turned into plain text while its SourceManager is alive.
+struct PrintedLoc {
+  std::string File;
+  unsigned Line = 0, Column = 0;
+  std::string SourceLine;
+};
+struct PrintedNote {
+  PrintedLoc Loc;
+  std::string Message;
+};
+struct PrintedFinding {
+  PrintedLoc Loc;
+  std::string Check, Message;
+  std::vector<PrintedNote> Notes;
+  bool operator<(const PrintedFinding &O) const {
+    return std::tie(Loc.File, Loc.Line, Loc.Column, Check, Message) <
+           std::tie(O.Loc.File, O.Loc.Line, O.Loc.Column, O.Check, O.Message);
+  }
+};
+
+struct Results {
+  std::mutex Mu;
+  std::set<PrintedFinding> Findings; // Headers seen from several TUs once.
+  std::vector<std::string> ConfigErrors;
+  std::vector<std::string> Failed;
+};
+
+PrintedLoc printLoc(const SourceManager &SM, SourceLocation L) {
+  PrintedLoc P;
+  L = SM.getExpansionLoc(L);
+  PresumedLoc PL = SM.getPresumedLoc(L);
+  if (PL.isInvalid())
+    return P;
+  P.File = PL.getFilename();
+  P.Line = PL.getLine();
+  P.Column = PL.getColumn();
+  bool Invalid = false;
+  const char *Start = SM.getCharacterData(L, &Invalid);
+  if (!Invalid) {
+    const char *Begin = Start - (P.Column - 1);
+    const char *End = Start;
+    while (*End && *End != '\n' && *End != '\r')
+      ++End;
+    P.SourceLine.assign(Begin, End);
+  }
+  return P;
+}
+
+class Consumer : public ASTConsumer {
+public:
+  Consumer(const SessionConfig &Config, const CheckFilter &Filter,
+           Results &Out)
+      : Config(Config), Filter(Filter), Out(Out) {}
+
+  void HandleTranslationUnit(ASTContext &Ctx) override {
+    std::vector<Finding> Findings;
+    std::vector<ContractError> Errors;
+    std::string LogText;
+    llvm::raw_string_ostream Log(LogText);
+    bool Ok = analyzeWithContracts(Ctx, Config, Findings, Errors,
+                                   Verbose ? &Log : nullptr);
+    const SourceManager &SM = Ctx.getSourceManager();
+    std::lock_guard<std::mutex> Lock(Out.Mu);
+    if (Verbose)
+      llvm::errs() << Log.str();
+    if (!Ok) {
+      for (const ContractError &E : Errors)
+        Out.ConfigErrors.push_back(E.str());
+      return;
+    }
+    for (const Finding &F : Findings) {
+      if (!Filter.enabled(checkName(F.Kind)))
+        continue;
+      PrintedFinding P;
+      P.Loc = printLoc(SM, F.Loc);
+      P.Check = checkName(F.Kind).str();
+      P.Message = F.Message;
+      for (const Note &N : F.Notes)
+        P.Notes.push_back({printLoc(SM, N.Loc), N.Message});
+      Out.Findings.insert(std::move(P));
+    }
+  }
+
+private:
+  const SessionConfig &Config;
+  const CheckFilter &Filter;
+  Results &Out;
+};
+
+class Action : public ASTFrontendAction {
+public:
+  Action(const SessionConfig &Config, const CheckFilter &Filter, Results &Out)
+      : Config(Config), Filter(Filter), Out(Out) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
+                                                 llvm::StringRef) override {
+    return std::make_unique<Consumer>(Config, Filter, Out);
+  }
+
+private:
+  const SessionConfig &Config;
+  const CheckFilter &Filter;
+  Results &Out;
+};
+
+class Factory : public FrontendActionFactory {
+public:
+  Factory(const SessionConfig &Config, const CheckFilter &Filter, Results &Out)
+      : Config(Config), Filter(Filter), Out(Out) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<Action>(Config, Filter, Out);
+  }
+
+private:
+  const SessionConfig &Config;
+  const CheckFilter &Filter;
+  Results &Out;
+};
+
+void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
+               llvm::StringRef Level, llvm::StringRef Message) {
+  OS << L.File << ":" << L.Line << ":" << L.Column << ": " << Level << ": "
+     << Message << "\n";
+  if (L.Line == 0)
+    return;
+  std::string Num = std::to_string(L.Line);
+  std::string Gutter(std::max<size_t>(Num.size(), 5), ' ');
+  OS << Gutter.substr(Num.size()) << Num << " | " << L.SourceLine << "\n";
+  std::string Caret;
+  for (unsigned I = 0; I + 1 < L.Column && I < L.SourceLine.size(); ++I)
+    Caret += L.SourceLine[I] == '\t' ? '\t' : ' ';
+  OS << Gutter << " | " << Caret << "^\n";
+}
+
+llvm::json::Value locJSON(const PrintedLoc &L) {
+  return llvm::json::Object{
+      {"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+}
+
+} // namespace
+
+int main(int argc, const char **argv) {
+  llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
+  llvm::cl::extrahelp More(
+      "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
+      "error, 3 a file could not be parsed.\n");
+
+  for (int I = 1; I < argc; ++I)
+    if (llvm::StringRef(argv[I]) == "--list-checks" ||
+        llvm::StringRef(argv[I]) == "-list-checks") {
+#define CUSTODY_CHECK(Kind, Name, Summary)                                     \
+  llvm::outs() << Name << "\t" << Summary << "\n";
+#include "Checks.def"
+      return 0;
+    }
+
+  auto Parser = CommonOptionsParser::create(argc, argv, Category,
+                                            llvm::cl::ZeroOrMore);
+  if (!Parser) {
+    llvm::errs() << "custody: error: " << llvm::toString(Parser.takeError())
+                 << "\n";
+    return 2;
+  }
+  if (Format != "text" && Format != "json") {
+    llvm::errs() << "custody: error: unknown --format '" << Format
+                 << "' (expected text or json)\n";
+    return 2;
+  }
+  std::vector<std::string> Files = Parser->getSourcePathList();
+  if (Files.empty())
+    Files = Parser->getCompilations().getAllFiles();
+  if (Files.empty()) {
+    llvm::errs() << "custody: error: no input files\n";
+    return 2;
+  }
+  std::sort(Files.begin(), Files.end());
+
+  SessionConfig Config;
+  Config.ContractFiles = ContractFiles;
+  Config.BuiltinContracts = !NoBuiltins;
+  // Report contract errors once, up front, before any file is parsed.
+  {
+    std::vector<ContractError> Errors;
+    if (!loadContracts(Config.ContractFiles, Config.BuiltinContracts, Errors)) {
+      for (const ContractError &E : Errors)
+        llvm::errs() << E.str() << "\n";
+      return 2;
+    }
+  }
+  CheckFilter Filter(Checks);
+  Results Out;
+
+  auto RunOne = [&](const std::string &File) {
+    ClangTool Tool(Parser->getCompilations(), {File});
+    // Compiler warnings are not ours to report; errors still show.
+    Tool.appendArgumentsAdjuster(
+        getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END));
+    Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
+        "-Wno-error", ArgumentInsertPosition::END));
+    // Clang's own headers (stddef.h, stdarg.h) come from the resource
+    // directory of the Clang this tool was built with.
+    Tool.appendArgumentsAdjuster([](const CommandLineArguments &Args,
+                                    llvm::StringRef) {
+      for (const std::string &A : Args)
+        if (llvm::StringRef(A).starts_with("-resource-dir"))
+          return Args;
+      CommandLineArguments Out = Args;
+      Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
+                 "-resource-dir=" CUSTODY_CLANG_RESOURCE_DIR);
+      return Out;
+    });
+    Factory F(Config, Filter, Out);
+    int RC = Tool.run(&F);
+    if (RC != 0) {
+      std::lock_guard<std::mutex> Lock(Out.Mu);
+      Out.Failed.push_back(File);
+    }
+  };
+  unsigned N = Jobs ? unsigned(Jobs) : 1;
+  if (N <= 1 || Files.size() == 1) {
+    for (const std::string &F : Files)
+      RunOne(F);
+  } else {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(N));
+    for (const std::string &F : Files)
+      Pool.async([&, F] { RunOne(F); });
+    Pool.wait();
+  }
+
+  if (!Out.ConfigErrors.empty()) {
+    std::set<std::string> Unique(Out.ConfigErrors.begin(),
+                                 Out.ConfigErrors.end());
+    for (const std::string &E : Unique)
+      llvm::errs() << E << "\n";
+    return 2;
+  }
+
+  std::unique_ptr<llvm::raw_fd_ostream> FileOS;
+  if (!OutputFile.empty()) {
+    std::error_code EC;
+    FileOS = std::make_unique<llvm::raw_fd_ostream>(OutputFile, EC);
+    if (EC) {
+      llvm::errs() << "custody: error: cannot write '" << OutputFile
+                   << "': " << EC.message() << "\n";
+      return 2;
+    }
+  }
+  llvm::raw_ostream &OS = FileOS ? *FileOS : llvm::outs();
+  if (Format == "json") {
+    llvm::json::Array Arr;
+    for (const PrintedFinding &F : Out.Findings) {
+      llvm::json::Array Notes;
+      for (const PrintedNote &N : F.Notes)
+        Notes.push_back(llvm::json::Object{{"location", locJSON(N.Loc)},
+                                           {"message", N.Message}});
+      Arr.push_back(llvm::json::Object{{"check", F.Check},
+                                       {"message", F.Message},
+                                       {"location", locJSON(F.Loc)},
+                                       {"notes", std::move(Notes)}});
+    }
+    OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Arr))) << "\n";
+  } else {
+    for (const PrintedFinding &F : Out.Findings) {
+      printText(OS, F.Loc, "warning", F.Message + " [" + F.Check + "]");
+      for (const PrintedNote &N : F.Notes)
+        printText(OS, N.Loc, "note", N.Message);
+    }
+  }
+  OS.flush();
+  for (const std::string &F : Out.Failed)
+    llvm::errs() << "custody: error: '" << F
+                 << "' could not be parsed; its findings may be incomplete\n";
+  if (!Out.Failed.empty())
+    return 3;
+  if (Format == "text" && !Out.Findings.empty())
+    llvm::errs() << Out.Findings.size() << " finding"
+                 << (Out.Findings.size() == 1 ? "" : "s") << ".\n";
+  return Out.Findings.empty() ? 0 : 1;
+}

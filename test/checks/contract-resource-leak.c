@@ -1,0 +1,179 @@
+// RUN: %custody %s -- %cflags | FileCheck %s --implicit-check-not=warning:
+// RUN: %tidy %s -- %cflags | FileCheck %s --implicit-check-not=warning:
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+char *checkLeak01EarlyReturn(const char *s, int n) {
+  char *p = malloc(strlen(s) + 1);
+  if (!p)
+    return NULL;
+  if (n < 0)
+    return NULL;
+  // CHECK: :[[@LINE-1]]:5: warning: 'p' (heap memory from 'malloc') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-6]]:13: note: heap memory acquired here from 'malloc'; the contract says 'free' releases it
+  // CHECK: :[[@LINE-4]]:7: note: assuming 'n < 0' is true
+  strcpy(p, s);
+  return p;
+}
+
+void checkLeak02FallOffEnd(void) {
+  FILE *f = fopen("/tmp/x", "w");
+  if (f)
+    fputs("x", f);
+}
+// CHECK: :[[@LINE-1]]:1: warning: 'f' (FILE stream from 'fopen') is not released on this path [contract-resource-leak]
+// CHECK: :[[@LINE-5]]:13: note: FILE stream acquired here from 'fopen'; the contract says 'fclose' releases it
+
+void checkLeak03Overwritten(void) {
+  char *p = strdup("a");
+  p = strdup("b");
+  // CHECK: :[[@LINE-1]]:3: warning: 'p' (heap memory from 'strdup') is overwritten while it still owns the heap memory [contract-resource-leak]
+  free(p);
+}
+
+void *checkLeak04ReallocLosesBlock(void *p, size_t n) {
+  p = malloc(16);
+  p = realloc(p, n);
+  // CHECK: :[[@LINE-1]]:3: warning: 'p' (heap memory from 'malloc') is overwritten while it still owns the heap memory [contract-resource-leak]
+  // CHECK: :[[@LINE-3]]:7: note: heap memory acquired here from 'malloc'; the contract says 'free' releases it
+  // CHECK: :[[@LINE-3]]:7: note: assuming 'realloc' fails (returns null)
+  return p;
+}
+
+int checkLeak05DirInLoop(const char **paths, int n) {
+  for (int i = 0; i < n; ++i) {
+    DIR *d = opendir(paths[i]);
+    if (!d)
+      continue;
+    if (readdir(d) == NULL)
+      return -1;
+    // CHECK: :[[@LINE-1]]:7: warning: 'd' (directory stream from 'opendir') is not released on this path [contract-resource-leak]
+    closedir(d);
+  }
+  return 0;
+}
+
+// --- Must stay silent -------------------------------------------------------
+
+int checkNoLeak01GotoCleanup(const char *path) {
+  int rc = -1;
+  char *buf = NULL;
+  FILE *f = fopen(path, "r");
+  if (!f)
+    goto out;
+  buf = malloc(100);
+  if (!buf)
+    goto out;
+  if (!fgets(buf, 100, f))
+    goto out;
+  rc = 0;
+out:
+  free(buf);
+  if (f)
+    fclose(f);
+  return rc;
+}
+
+char *checkNoLeak02Returned(const char *s) {
+  char *p = strdup(s);
+  if (p == NULL)
+    return NULL;
+  return p;
+}
+
+struct holder {
+  char *name;
+  FILE *log;
+};
+
+int checkNoLeak03StoredInStruct(struct holder *h, const char *s) {
+  char *n = strdup(s);
+  if (!n)
+    return -1;
+  h->name = n;
+  return 0;
+}
+
+static char *g_cache;
+void checkNoLeak04StoredInGlobal(void) { g_cache = malloc(10); }
+
+void checkNoLeak05OutParameter(char **out) {
+  char *p = malloc(8);
+  *out = p;
+}
+
+void checkNoLeak06ReleaseUnderFlag(int n) {
+  char *buf = NULL;
+  int have = 0;
+  if (n > 0) {
+    buf = malloc(n);
+    have = 1;
+  }
+  if (have)
+    free(buf);
+}
+
+void *checkNoLeak07ReallocIdiom(void *p, size_t n) {
+  void *q = realloc(p, n);
+  if (!q) {
+    free(p);
+    return NULL;
+  }
+  return q;
+}
+
+void consume(void *p); // Unknown: may keep the pointer.
+void checkNoLeak08PassedToUnknown(void) {
+  char *p = malloc(4);
+  consume(p);
+}
+
+void checkNoLeak09ExitOnFailure(void) {
+  char *p = malloc(4);
+  if (!p)
+    return;
+  if (p[0] == 'x')
+    exit(1); // The process ends: nothing to release.
+  free(p);
+}
+
+int checkNoLeak10StatusVariable(const char *path) {
+  FILE *f = fopen(path, "r");
+  int ok = f != NULL;
+  if (!ok)
+    return -1;
+  fclose(f);
+  return 0;
+}
+
+void checkNoLeak11Alias(void) {
+  char *p = malloc(3);
+  char *q = p;
+  free(q);
+}
+
+void checkNoLeak12ArrayOfOwned(char **arr, int n) {
+  for (int i = 0; i < n; ++i)
+    arr[i] = strdup("x");
+}
+
+static char *make_name(const char *s) {
+  char *r = malloc(strlen(s) + 2);
+  if (!r)
+    return NULL;
+  strcpy(r, s);
+  return r;
+}
+
+void checkLeak06ThroughHelper(const char *s) {
+  char *n = make_name(s);
+  if (n && n[0] == 0)
+    return;
+  // CHECK: :[[@LINE-1]]:5: warning: 'n' (heap memory from 'make_name') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-4]]:13: note: heap memory acquired here from 'make_name'; the contract says 'free' releases it
+  // CHECK: :[[@LINE-4]]:7: note: assuming 'n && n[0] == 0' is true
+  free(n);
+}
