@@ -1,4 +1,4 @@
-// RUN: %custody %s -- %cflags | FileCheck %s --implicit-check-not=warning:
+// RUN: not %custody %s -- %cflags | FileCheck %s --implicit-check-not=warning:
 // RUN: %tidy %s -- %cflags | FileCheck %s --implicit-check-not=warning:
 
 #include <dirent.h>
