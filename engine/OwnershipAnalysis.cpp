@@ -385,6 +385,12 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
     std::string Msg;
     if (V.St == VState::Param)
       Msg = "received here as a parameter";
+    else if (V.St == VState::Borrowed)
+      Msg = describe(V) + " borrowed here from '" + V.AcqFn +
+            "'; the contract does not make the caller its owner";
+    else if (V.St == VState::NotAcquired)
+      Msg = "'" + V.AcqFn + "' fails here, so it does not acquire the " +
+            describe(V);
     else {
       Msg = describe(V) + " acquired here";
       if (V.AcqArg >= 0)
