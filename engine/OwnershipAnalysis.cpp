@@ -290,7 +290,10 @@ public:
       }
     }
     const FunctionDecl *Def = nullptr;
+    // Library code in system headers is not summarized: it is large, and
+    // what it does with ownership is what contracts are for.
     if (!Callee->hasBody(Def) || !Def || Def->isDependentContext() ||
+        Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
         InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
       return nullptr;
     return resultFor(Def, Depth + 1).Summary.get();
@@ -664,8 +667,14 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         continue;
       }
       // Unknown callee: the value may be kept, so it escapes; a variable
-      // whose address is passed may be overwritten.
+      // whose address is passed may be overwritten. A pointer-to-const
+      // parameter cannot be released without a cast, so it is only used.
       checkUse(S, A, Call);
+      if (!FC && Callee && PI < Callee->getNumParams()) {
+        QualType PT = Callee->getParamDecl(PI)->getType();
+        if (PT->isPointerType() && PT->getPointeeType().isConstQualified())
+          continue;
+      }
       escape(S, A);
       if (AddrVar) {
         escape(S, AddrOf->getSubExpr());
@@ -1023,6 +1032,13 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
 }
 
 void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
+  if (std::optional<CFGInitializer> CI = E.getAs<CFGInitializer>()) {
+    // A constructor's member initializer stores into a field.
+    if (const Expr *Init = CI->getInitializer()->getInit())
+      for (PathState &St : SS)
+        escape(St, Init);
+    return;
+  }
   std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
   if (!CS)
     return;
@@ -1083,6 +1099,7 @@ FunctionResult FunctionAnalysis::run() {
   CFG::BuildOptions Opts;
   Opts.setAllAlwaysAdd();
   Opts.AddImplicitDtors = true;
+  Opts.AddInitializers = true;
   Opts.AddEHEdges = false;
   std::unique_ptr<CFG> G =
       CFG::buildCFG(FD, const_cast<Stmt *>(Body), &TU.Ctx, Opts);
@@ -1152,6 +1169,9 @@ FunctionResult FunctionAnalysis::run() {
       transfer(E, SS);
 
     const Stmt *Term = B->getTerminatorStmt();
+    if (isa_and_nonnull<CXXThrowExpr>(Term))
+      for (PathState &S : SS)
+        S.ExitStmt = Term;
     const Expr *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition(false));
     bool Binary = Cond && B->succ_size() == 2 && !isa_and_nonnull<SwitchStmt>(Term);
     for (PathState &S : SS) {
@@ -1227,7 +1247,10 @@ FunctionResult FunctionAnalysis::run() {
   }
   for (unsigned I = 0; I < FD->getNumParams(); ++I) {
     const ParamSeen &PS = Params[FD->getParamDecl(I)];
-    if (PS.Escaped || PS.Mixed)
+    // Through a reference the callee reaches the caller's variable, which
+    // this analysis does not follow.
+    if (PS.Escaped || PS.Mixed ||
+        FD->getParamDecl(I)->getType()->isReferenceType())
       S->Args[I] = {ArgEffect::Escapes, "", When::Always};
     else if (PS.Released && !PS.Used && PS.Res)
       S->Args[I] = {ArgEffect::Releases, PS.Res->Name, When::Always};
