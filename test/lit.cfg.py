@@ -9,7 +9,7 @@ import lit.formats
 config.name = "custody"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".c", ".cpp", ".test"]
-config.excludes = ["Inputs"]
+config.excludes = ["Inputs", "utils"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.custody_obj_root, "test")
 
@@ -31,6 +31,9 @@ config.substitutions.append(
      % (config.clang_tidy, plugin)))
 config.substitutions.append(("%clang", config.clang))
 config.substitutions.append(("%python", config.python))
+config.substitutions.append(
+    ("%expect-exit", "%s %s" % (config.python, os.path.join(
+        config.custody_src_root, "test", "utils", "expect_exit.py"))))
 config.substitutions.append(("%src", config.custody_src_root))
 config.substitutions.append(("%cxxflags", "-std=c++17 -I%s -I%s/linux -I%s"
                              % (jdk, jdk, python_inc)))
