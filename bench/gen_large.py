@@ -1,0 +1,325 @@
+#!/usr/bin/env python3
+"""Generates a large C translation unit for bench/run.sh.
+
+The file includes <stdlib.h>, <stdio.h> and <string.h> and holds:
+
+  * --functions small functions in five rotating shapes that use
+    malloc/free/fopen/fclose the way real code does: early returns, a single
+    'goto cleanup' exit, an owned buffer returned to the caller, a caller that
+    uses such a helper (interprocedural summaries), a realloc growth loop and
+    handles stored into a struct. About one in --bug-every has a leak on an
+    error path, so the checker has something to report.
+  * one function, big_dispatch(), with hundreds of branches touching a few
+    owned resources: a loop around an if/else-if chain of --chain arms (an
+    interpreter's dispatch), then --seq independent if statements in a row,
+    each of which may acquire or release a scratch buffer or write to a log.
+
+Only the standard library is used. The output is deterministic for given
+arguments. Use --only to generate one shape at a time when looking for what
+makes an analysis slow.
+"""
+import argparse
+import sys
+
+SHAPES = ["early", "goto", "owned", "caller", "grow", "store"]
+
+
+def fn_early(i, bug):
+    # Early returns, each releasing what is held so far.
+    leak = "    return -4; /* leaks f and buf */\n" if bug else \
+        "    fclose(f);\n    free(buf);\n    return -4;\n"
+    return f"""
+int early_{i}(const char *path, size_t n) {{
+  char *buf = malloc(n + {i % 7 + 1});
+  if (!buf)
+    return -1;
+  FILE *f = fopen(path, "r");
+  if (!f) {{
+    free(buf);
+    return -2;
+  }}
+  if (!fgets(buf, (int)n, f)) {{
+    fclose(f);
+    free(buf);
+    return -3;
+  }}
+  int v = atoi(buf);
+  if (v < {i % 5}) {{
+{leak}  }}
+  if (buf[0] == '#') {{
+    fclose(f);
+    free(buf);
+    return 0;
+  }}
+  fclose(f);
+  free(buf);
+  return v + {i};
+}}
+"""
+
+
+def fn_goto(i, bug):
+    # One exit, everything released at the cleanup label.
+    release_out = "" if bug else "  if (out)\n    fclose(out);\n"
+    return f"""
+int copy_{i}(const char *src, const char *dst, size_t chunk) {{
+  int rc = -1;
+  FILE *in = NULL, *out = NULL;
+  char *buf = NULL;
+  in = fopen(src, "rb");
+  if (!in)
+    goto cleanup;
+  out = fopen(dst, "wb");
+  if (!out)
+    goto cleanup;
+  buf = malloc(chunk + {i % 3});
+  if (!buf)
+    goto cleanup;
+  for (;;) {{
+    size_t n = fread(buf, 1, chunk, in);
+    if (n == 0)
+      break;
+    if (fwrite(buf, 1, n, out) != n)
+      goto cleanup;
+  }}
+  if (ferror(in))
+    goto cleanup;
+  rc = {i % 2};
+cleanup:
+  free(buf);
+{release_out}  if (in)
+    fclose(in);
+  return rc;
+}}
+"""
+
+
+def fn_owned(i, bug):
+    # Returns an owned buffer to the caller, NULL on failure.
+    extra = "  if (la > 4096)\n    return NULL; /* leaks r */\n" if bug else \
+        "  if (la > 4096) {\n    free(r);\n    return NULL;\n  }\n"
+    return f"""
+char *join_{i}(const char *a, const char *b) {{
+  size_t la = strlen(a), lb = strlen(b);
+  char *r = malloc(la + lb + {i % 4 + 2});
+  if (!r)
+    return NULL;
+{extra}  memcpy(r, a, la);
+  r[la] = '/';
+  memcpy(r + la + 1, b, lb + 1);
+  return r;
+}}
+"""
+
+
+def fn_caller(i, bug, owned_ids):
+    # Uses a join_N helper defined earlier (a summary: returns owned memory).
+    j = owned_ids[i % len(owned_ids)] if owned_ids else None
+    if j is None:
+        return ""
+    tail = "  if (f == NULL)\n    return -1; /* leaks path */\n" if bug else \
+        "  if (f == NULL) {\n    free(path);\n    return -1;\n  }\n"
+    return f"""
+int open_under_{i}(const char *dir, const char *name, char *line, int cap) {{
+  char *path = join_{j}(dir, name);
+  if (!path)
+    return -1;
+  FILE *f = fopen(path, "r");
+{tail}  int got = fgets(line, cap, f) != NULL;
+  fclose(f);
+  free(path);
+  return got;
+}}
+"""
+
+
+def fn_grow(i, bug):
+    # A realloc growth loop with the classic temporary.
+    lost = "      return NULL; /* leaks buf */\n" if bug else \
+        "      free(buf);\n      return NULL;\n"
+    return f"""
+char *slurp_{i}(FILE *f, size_t *out_len) {{
+  size_t cap = {64 << (i % 3)}, len = 0;
+  char *buf = malloc(cap);
+  if (!buf)
+    return NULL;
+  int c;
+  while ((c = fgetc(f)) != EOF) {{
+    if (len + 1 >= cap) {{
+      char *nb = realloc(buf, cap * 2);
+      if (!nb) {{
+        free(buf);
+        return NULL;
+      }}
+      buf = nb;
+      cap *= 2;
+    }}
+    buf[len++] = (char)c;
+    if (len > {100000 + i}) {{
+{lost}    }}
+  }}
+  buf[len] = 0;
+  *out_len = len;
+  return buf;
+}}
+"""
+
+
+def fn_store(i, bug):
+    # Handles stored into a struct owned by the caller.
+    fail = "    return -1; /* leaks name */\n" if bug else \
+        "    free(name);\n    return -1;\n"
+    return f"""
+int record_open_{i}(struct record *r, const char *path, const char *label) {{
+  char *name = strdup(label);
+  if (!name)
+    return -1;
+  FILE *f = fopen(path, "a+");
+  if (!f) {{
+{fail}  }}
+  r->name = name;
+  r->log = f;
+  r->id = {i};
+  return 0;
+}}
+"""
+
+
+def big_dispatch(chain, seq):
+    out = ["""
+/* Hundreds of branches touching a few owned resources. */
+int big_dispatch(const char *log_path, const int *ops, int nops, unsigned flags,
+                 const int *vals) {
+  int rc = -1;
+  int acc = 0;
+  char *buf = NULL;
+  char *scratch = NULL;
+  FILE *log = NULL;
+  buf = malloc(256);
+  if (!buf)
+    goto out;
+  if (flags & 1u) {
+    log = fopen(log_path, "a");
+    if (!log)
+      goto out;
+  }
+"""]
+    if chain:
+        out.append("  for (int i = 0; i < nops; ++i) {\n    int op = ops[i];\n")
+        for k in range(chain):
+            kw = "if" if k == 0 else "} else if"
+            out.append(f"    {kw} (op == {k}) {{\n")
+            m = k % 8
+            if m == 0:
+                out.append(f"      acc += {k};\n")
+            elif m == 1:
+                out.append("      if (!scratch)\n        scratch = malloc(64);\n"
+                           "      if (!scratch)\n        goto out;\n"
+                           f"      scratch[0] = (char){k};\n")
+            elif m == 2:
+                out.append("      free(scratch);\n      scratch = NULL;\n")
+            elif m == 3:
+                out.append("      if (log)\n        fputs(buf, log);\n")
+            elif m == 4:
+                out.append(f"      if (acc > {k * 10})\n        goto out;\n")
+            elif m == 5:
+                out.append(f"      buf[{k % 256}] = (char)acc;\n")
+            elif m == 6:
+                out.append(f"      acc -= vals[{k % 16}];\n")
+            else:
+                out.append(f"      if (vals[{k % 16}] < 0)\n        break;\n")
+        out.append("    } else {\n      acc ^= op;\n    }\n  }\n")
+    for k in range(seq):
+        m = k % 6
+        cond = f"vals[{k % 32}] > {k}"
+        if m == 0:
+            out.append(f"  if ({cond})\n    acc += {k};\n")
+        elif m == 1:
+            out.append(f"  if ({cond} && !scratch) {{\n    scratch = malloc({k + 8});\n"
+                       "    if (!scratch)\n      goto out;\n  }\n")
+        elif m == 2:
+            out.append(f"  if ({cond}) {{\n    free(scratch);\n    scratch = NULL;\n  }}\n")
+        elif m == 3:
+            out.append(f"  if ({cond} && log)\n    fprintf(log, \"%d\\n\", acc);\n")
+        elif m == 4:
+            out.append(f"  if (flags & {1 << (k % 16)}u)\n    acc *= 3;\n  else\n    acc += 1;\n")
+        else:
+            out.append(f"  if ({cond})\n    buf[{k % 256}] = 0;\n")
+    out.append("""  rc = acc;
+out:
+  free(scratch);
+  if (log)
+    fclose(log);
+  free(buf);
+  return rc;
+}
+""")
+    return "".join(out)
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("-o", "--output", default="-", help="output file (default stdout)")
+    ap.add_argument("--functions", type=int, default=600,
+                    help="number of small functions (default 600)")
+    ap.add_argument("--chain", type=int, default=300,
+                    help="arms of the if/else-if chain in big_dispatch (default 300)")
+    ap.add_argument("--seq", type=int, default=200,
+                    help="sequential if statements in big_dispatch (default 200)")
+    ap.add_argument("--bug-every", type=int, default=10,
+                    help="every Nth small function has a leak (0: none)")
+    ap.add_argument("--only", choices=SHAPES + ["big", "none"],
+                    help="generate only this shape of small function (or only "
+                         "big_dispatch, or neither: 'none')")
+    args = ap.parse_args()
+
+    parts = ["""/* Generated by bench/gen_large.py; do not edit. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct record {
+  char *name;
+  FILE *log;
+  int id;
+};
+"""]
+    shapes = [args.only] if args.only in SHAPES else SHAPES
+    if args.only in ("big", "none"):
+        shapes = []
+    owned_ids = []
+    for i in range(args.functions if shapes else 0):
+        shape = shapes[i % len(shapes)]
+        # Every shape gets its share of bugs.
+        bug = (args.bug_every > 0 and
+               (i // len(shapes)) % args.bug_every == args.bug_every - 1)
+        if shape == "early":
+            parts.append(fn_early(i, bug))
+        elif shape == "goto":
+            parts.append(fn_goto(i, bug))
+        elif shape == "owned":
+            parts.append(fn_owned(i, bug))
+            owned_ids.append(i)
+        elif shape == "caller":
+            if not owned_ids:  # --only caller: give it helpers to call.
+                parts.append(fn_owned(i, False))
+                owned_ids.append(i)
+            parts.append(fn_caller(i, bug, owned_ids))
+        elif shape == "grow":
+            parts.append(fn_grow(i, bug))
+        else:
+            parts.append(fn_store(i, bug))
+    if args.only in (None, "big"):
+        parts.append(big_dispatch(args.chain, args.seq))
+
+    text = "".join(parts)
+    if args.output == "-":
+        sys.stdout.write(text)
+    else:
+        with open(args.output, "w") as f:
+            f.write(text)
+
+
+if __name__ == "__main__":
+    main()
