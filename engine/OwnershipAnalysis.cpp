@@ -161,6 +161,25 @@ std::vector<std::string> custody::includedFiles(const SourceManager &SM) {
 // The analysis
 //===----------------------------------------------------------------------===//
 
+static bool containsErrors(const Stmt *S) {
+  if (!S)
+    return false;
+  if (const auto *E = dyn_cast<Expr>(S))
+    if (E->containsErrors())
+      return true;
+  for (const Stmt *C : S->children())
+    if (containsErrors(C))
+      return true;
+  return false;
+}
+
+/// Templates are analyzed through nothing (no instantiation is); code that
+/// did not compile is skipped rather than guessed at.
+static bool isAnalyzable(const FunctionDecl *FD) {
+  return !FD->isDependentContext() && !FD->isInvalidDecl() &&
+         !containsErrors(FD->getBody());
+}
+
 namespace {
 
 /// What the analysis learnt about a function defined in the TU, used as a
@@ -216,6 +235,9 @@ private:
   void dropValueRef(PathState &St, ValueKey K, const Stmt *At,
                     const char *How);
   void checkUse(PathState &St, const Expr *E, const Stmt *At);
+  /// Stops following VD without judging its value: it now points somewhere
+  /// this analysis cannot name (pointer arithmetic, written by a callee).
+  void forget(PathState &St, const VarDecl *VD);
   void escape(PathState &St, const Expr *E);
   std::optional<ValueKey> valueOf(const PathState &St, const Expr *E) const;
   ValueKey newValue(PathState &St, const void *Site, Value V);
@@ -292,7 +314,7 @@ public:
     const FunctionDecl *Def = nullptr;
     // Library code in system headers is not summarized: it is large, and
     // what it does with ownership is what contracts are for.
-    if (!Callee->hasBody(Def) || !Def || Def->isDependentContext() ||
+    if (!Callee->hasBody(Def) || !Def || !isAnalyzable(Def) ||
         Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
         InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
       return nullptr;
@@ -455,6 +477,10 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
     auto VI = St.Vals.find(*V);
     if (VI != St.Vals.end() && VD->getIdentifier())
       VI->second.Name = VD->getName().str();
+    // __attribute__((cleanup(f))): f runs at scope exit and owns the value.
+    if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
+        VD->hasAttr<CleanupAttr>())
+      VI->second.St = VState::Escaped;
   } else {
     St.Bind.erase(VD);
   }
@@ -464,6 +490,19 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
     St.VarFacts.erase(VD);
   if (Old && Old != V)
     dropValueRef(St, *Old, At, "is overwritten");
+}
+
+void FunctionAnalysis::forget(PathState &St, const VarDecl *VD) {
+  St.VarFacts.erase(VD);
+  auto It = St.Bind.find(VD);
+  if (It == St.Bind.end())
+    return;
+  ValueKey K = It->second;
+  St.Bind.erase(It);
+  auto VI = St.Vals.find(K);
+  if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
+      llvm::none_of(St.Bind, [&](const auto &B) { return B.second == K; }))
+    VI->second.St = VState::Escaped;
 }
 
 void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
@@ -593,7 +632,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
              (W == When::OnSuccess) == *Succeeded;
     };
     std::vector<std::pair<const VarDecl *, ValueKey>> OutBinds;
-    std::vector<const VarDecl *> OutUnbinds;
+    std::vector<const VarDecl *> OutUnbinds, OutForgets;
     for (unsigned I = 0; I < Args.size(); ++I) {
       const Expr *A = Args[I];
       unsigned PI = I >= ParamOffset ? I - ParamOffset : ~0u;
@@ -656,14 +695,20 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         }
         continue;
       }
-      if (AE && AE->Kind == ArgEffect::Borrows) {
-        checkUse(S, A, Call);
-        continue;
-      }
-      if (FC && !FC->IsSummary && !AE) {
+      // A variable whose address goes to a non-const parameter may be
+      // written by the callee.
+      bool MayWrite = AddrVar && !(Callee && PI < Callee->getNumParams() &&
+                                   Callee->getParamDecl(PI)
+                                       ->getType()
+                                       ->getPointeeType()
+                                       .isConstQualified());
+      if ((AE && AE->Kind == ArgEffect::Borrows) ||
+          (FC && !FC->IsSummary && !AE)) {
         // A contract describes its function whole: the arguments it is
         // silent on are only used.
         checkUse(S, A, Call);
+        if (MayWrite)
+          OutForgets.push_back(AddrVar);
         continue;
       }
       // Unknown callee: the value may be kept, so it escapes; a variable
@@ -684,6 +729,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
 
     for (const VarDecl *VD : OutUnbinds)
       bindVar(S, VD, std::nullopt, std::nullopt, nullptr);
+    for (const VarDecl *VD : OutForgets)
+      forget(S, VD);
     for (auto &[VD, K] : OutBinds)
       bindVar(S, VD, K, std::nullopt, Call);
 
@@ -726,6 +773,14 @@ void FunctionAnalysis::gc(PathState &St) {
 void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
                                  const Stmt *At, PathState &St) {
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  if (RHS && !K)
+    if (const auto *BO = dyn_cast<BinaryOperator>(strip(RHS)))
+      if (BO->isAdditiveOp() && BO->getType()->isPointerType()) {
+        // An interior pointer: whoever holds it may free from it later.
+        escape(St, BO->getLHS());
+        escape(St, BO->getRHS());
+      }
+
   std::optional<Fact> F;
   if (RHS) {
     if (std::optional<int64_t> C = constant(RHS))
@@ -948,8 +1003,10 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
   if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
     if (BO->getOpcode() == BO_Assign)
       handleAssign(BO->getLHS(), BO->getRHS(), BO, St);
-    else if (BO->isCompoundAssignmentOp())
-      handleAssign(BO->getLHS(), nullptr, BO, St);
+    else if (BO->isCompoundAssignmentOp()) {
+      if (const VarDecl *VD = localVar(BO->getLHS()))
+        forget(St, VD);
+    }
   } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
     for (const Decl *D : DS->decls())
       if (const auto *VD = dyn_cast<VarDecl>(D)) {
@@ -968,7 +1025,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
       checkUse(St, UO->getSubExpr(), UO);
     else if (UO->isIncrementDecrementOp())
       if (const VarDecl *VD = localVar(UO->getSubExpr()))
-        St.VarFacts.erase(VD);
+        forget(St, VD);
   } else if (const auto *ME = dyn_cast<MemberExpr>(S)) {
     if (ME->isArrow())
       checkUse(St, ME->getBase(), ME);
@@ -1271,7 +1328,7 @@ public:
   explicit FunctionCollector(const SourceManager &SM) : SM(SM) {}
   std::vector<const FunctionDecl *> Functions;
   bool VisitFunctionDecl(FunctionDecl *FD) {
-    if (FD->doesThisDeclarationHaveABody() && !FD->isDependentContext() &&
+    if (FD->doesThisDeclarationHaveABody() && isAnalyzable(FD) &&
         SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation())))
       Functions.push_back(FD);
     return true;

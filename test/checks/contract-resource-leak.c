@@ -177,3 +177,64 @@ void checkLeak06ThroughHelper(const char *s) {
   // CHECK: :[[@LINE-4]]:7: note: assuming 'n && n[0] == 0' is true
   free(n);
 }
+
+static void free_ptr(char **p) { free(*p); }
+
+void checkNoLeak13CleanupAttribute(void) {
+  __attribute__((cleanup(free_ptr))) char *p = malloc(10);
+  if (!p)
+    return;
+  p[0] = 0;
+}
+
+char *checkNoLeak14InteriorPointer(void) {
+  char *base = malloc(16);
+  if (!base)
+    return NULL;
+  char *payload = base + 8; // The caller frees from the header.
+  return payload;
+}
+
+void fill(char **slot);
+void checkNoLeak15AddressPassedOn(void) {
+  char *p = malloc(4);
+  fill(&p); // May free and replace it.
+  free(p);
+}
+
+struct node {
+  char *name;
+  struct node *next;
+};
+
+static void node_destroy(struct node *n) {
+  free(n->name);
+  free(n);
+}
+
+void checkNoLeak16ReleasedByHelper(void) {
+  struct node *n = malloc(sizeof *n);
+  if (!n)
+    return;
+  n->name = NULL;
+  node_destroy(n);
+}
+
+static void maybe_release(char *p, int really) {
+  if (really)
+    free(p);
+}
+
+void checkNoLeak17ConditionalHelper(void) {
+  char *p = malloc(4);
+  maybe_release(p, 1);
+}
+
+void checkDoubleRelease01ThroughHelper(void) {
+  struct node *n = calloc(1, sizeof *n);
+  node_destroy(n);
+  node_destroy(n);
+}
+// CHECK: :[[@LINE-2]]:3: warning: 'n' is released by 'node_destroy' after it was already released by 'node_destroy' [contract-double-release]
+// CHECK: :[[@LINE-5]]:20: note: heap memory acquired here from 'calloc'; the contract says 'free' releases it
+// CHECK: :[[@LINE-5]]:3: note: first released here
