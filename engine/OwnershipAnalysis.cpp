@@ -1327,6 +1327,16 @@ class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
 public:
   explicit FunctionCollector(const SourceManager &SM) : SM(SM) {}
   std::vector<const FunctionDecl *> Functions;
+  // Declarations from headers are not walked into: only the main file's
+  // functions are reported on (callees are reached through summaries).
+  bool TraverseDecl(Decl *D) {
+    if (D && !isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D)) {
+      SourceLocation L = SM.getExpansionLoc(D->getLocation());
+      if (L.isValid() && !SM.isWrittenInMainFile(L))
+        return true;
+    }
+    return RecursiveASTVisitor::TraverseDecl(D);
+  }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && isAnalyzable(FD) &&
         SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation())))
