@@ -140,6 +140,82 @@ PrintedLoc printLoc(const SourceManager &SM, SourceLocation L) {
   return P;
 }
 
+/// Whether a NOLINT comment names Check: "NOLINT" alone, or a list of globs
+/// in parentheses ("NOLINT(contract-*, bugprone-foo)").
+bool nolintCovers(llvm::StringRef Text, llvm::StringRef Marker,
+                  llvm::StringRef Check) {
+  size_t Pos = Text.find(Marker);
+  while (Pos != llvm::StringRef::npos) {
+    llvm::StringRef Rest = Text.substr(Pos + Marker.size());
+    if (!Rest.starts_with("(")) {
+      // "NOLINT" must not be the start of "NOLINTNEXTLINE" here.
+      if (Rest.empty() || !isalpha(Rest[0]))
+        return true;
+    } else {
+      llvm::StringRef List = Rest.drop_front().split(')').first;
+      llvm::SmallVector<llvm::StringRef, 4> Globs;
+      List.split(Globs, ',', -1, false);
+      for (llvm::StringRef G : Globs)
+        if (auto P = llvm::GlobPattern::create(G.trim()))
+          if (P->match(Check))
+            return true;
+    }
+    Pos = Text.find(Marker, Pos + 1);
+  }
+  return false;
+}
+
+/// clang-tidy's suppression comments, so that the CLI drops what the plugin
+/// drops: NOLINT on the line, NOLINTNEXTLINE on the line before, and
+/// NOLINTBEGIN/NOLINTEND around it.
+bool suppressed(const SourceManager &SM, SourceLocation Loc,
+                llvm::StringRef Check) {
+  Loc = SM.getExpansionLoc(Loc);
+  FileID FID = SM.getFileID(Loc);
+  bool Invalid = false;
+  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
+  if (Invalid)
+    return false;
+  unsigned Offset = SM.getFileOffset(Loc);
+  size_t LineStart = Buf.rfind('\n', Offset);
+  LineStart = LineStart == llvm::StringRef::npos ? 0 : LineStart + 1;
+  size_t LineEnd = Buf.find('\n', Offset);
+  llvm::StringRef Line = Buf.slice(LineStart, LineEnd);
+  if (nolintCovers(Line, "NOLINT", Check))
+    return true;
+  if (LineStart > 0) {
+    size_t PrevStart = Buf.rfind('\n', LineStart - 1);
+    PrevStart = PrevStart == llvm::StringRef::npos ? 0 : PrevStart + 1;
+    if (nolintCovers(Buf.slice(PrevStart, LineStart), "NOLINTNEXTLINE",
+                     Check))
+      return true;
+  }
+  // Innermost unmatched NOLINTBEGIN before the location.
+  llvm::StringRef Before = Buf.take_front(LineStart);
+  int Depth = 0;
+  for (size_t P = Before.size(); P != llvm::StringRef::npos && P > 0;) {
+    size_t B = Before.take_front(P).rfind("NOLINTBEGIN");
+    size_t E = Before.take_front(P).rfind("NOLINTEND");
+    if (B == llvm::StringRef::npos && E == llvm::StringRef::npos)
+      break;
+    if (E != llvm::StringRef::npos &&
+        (B == llvm::StringRef::npos || E > B)) {
+      ++Depth;
+      P = E;
+      continue;
+    }
+    if (Depth > 0) {
+      --Depth;
+    } else {
+      size_t EOL = Before.find('\n', B);
+      if (nolintCovers(Before.slice(B, EOL), "NOLINTBEGIN", Check))
+        return true;
+    }
+    P = B;
+  }
+  return false;
+}
+
 class Consumer : public ASTConsumer {
 public:
   Consumer(const SessionConfig &Config, const CheckFilter &Filter,
@@ -163,7 +239,8 @@ public:
       return;
     }
     for (const Finding &F : Findings) {
-      if (!Filter.enabled(checkName(F.Kind)))
+      if (!Filter.enabled(checkName(F.Kind)) ||
+          suppressed(SM, F.Loc, checkName(F.Kind)))
         continue;
       PrintedFinding P;
       P.Loc = printLoc(SM, F.Loc);
