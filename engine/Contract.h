@@ -57,8 +57,9 @@ struct Condition {
 enum class When { Always, OnSuccess, OnFailure };
 
 struct ArgEffect {
-  /// Escapes is not written in contracts: summaries use it for an argument
-  /// the callee may keep.
+  /// Escapes ("keeps" in YAML): the callee keeps a reference and who
+  /// releases the value is no longer this function's business; summaries
+  /// use it for an argument the callee may store.
   enum KindTy { Acquires, Releases, Consumes, Borrows, Escapes };
   KindTy Kind = Borrows;
   std::string Resource; // Empty for Releases/Consumes means "any resource".

@@ -307,7 +307,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
               bool HaveKind = false;
               forEachEntry(
                   X, ArgWhat, {"acquires", "releases", "consumes", "borrows",
-                               "when"},
+                               "keeps", "when"},
                   [&](const std::string &EK, const YAML::Node &EV,
                       const YAML::Node &EKN) {
                     if (EK == "when") {
@@ -322,13 +322,17 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
                     AE.Kind = EK == "acquires"   ? ArgEffect::Acquires
                               : EK == "releases" ? ArgEffect::Releases
                               : EK == "consumes" ? ArgEffect::Consumes
+                              : EK == "keeps"    ? ArgEffect::Escapes
                                                  : ArgEffect::Borrows;
                     scalar(EV, "'" + EK + "'", AE.Resource);
+                    // "any" stands for every resource.
+                    if (AE.Resource == "any")
+                      AE.Resource.clear();
                   });
               if (!HaveKind)
                 error(X, ArgWhat +
                              " needs one of: acquires, releases, consumes, "
-                             "borrows");
+                             "borrows, keeps");
               else
                 FC.Args[Index] = AE;
             });

@@ -711,6 +711,10 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           OutForgets.push_back(AddrVar);
         continue;
       }
+      if (AE && AE->Kind == ArgEffect::Escapes && !Applies(AE->On)) {
+        checkUse(S, A, Call);
+        continue;
+      }
       // Unknown callee: the value may be kept, so it escapes; a variable
       // whose address is passed may be overwritten. A pointer-to-const
       // parameter cannot be released without a cast, so it is only used.

@@ -96,3 +96,11 @@ void checkNoUseAfterRelease04OtherBranch(int c) {
   p[0] = 1;
   free(p);
 }
+
+int checkNoUseAfterRelease05Kept(sdk_ctx *ctx) {
+  sdk_tpl *tpl;
+  if (sdk_tpl_open(ctx, 0, 0, &tpl) != 0)
+    return -1;
+  sdk_ctx_register(ctx, tpl); // The context keeps a reference: no leak.
+  return sdk_tpl_score(tpl);  // Still usable.
+}

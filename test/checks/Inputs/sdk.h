@@ -16,4 +16,5 @@ void sdk_engine_enroll(sdk_ctx *ctx, sdk_tpl *tpl);
 int sdk_tpl_score(const sdk_tpl *tpl);
 char *sdk_tpl_describe(const sdk_tpl *tpl);
 void sdk_string_free(char *s);
+void sdk_ctx_register(sdk_ctx *ctx, sdk_tpl *tpl);
 #endif
