@@ -366,6 +366,14 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
     if (BO->getOpcode() == BO_Assign || BO->getOpcode() == BO_Comma)
       return valueOf(St, BO->getOpcode() == BO_Assign ? BO->getLHS()
                                                       : BO->getRHS());
+  if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
+    // The arm this path took, when its facts decide the condition.
+    std::optional<bool> T =
+        const_cast<FunctionAnalysis *>(this)->truthOf(St, CO->getCond());
+    if (!T)
+      return std::nullopt;
+    return valueOf(St, *T ? CO->getTrueExpr() : CO->getFalseExpr());
+  }
   auto It = St.ExprVals.find(E);
   if (It != St.ExprVals.end())
     return It->second;
@@ -528,6 +536,12 @@ void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
 }
 
 void FunctionAnalysis::escape(PathState &St, const Expr *E) {
+  if (const auto *CO = dyn_cast_or_null<ConditionalOperator>(strip(E))) {
+    // Whichever arm it was, it went where the whole expression went.
+    escape(St, CO->getTrueExpr());
+    escape(St, CO->getFalseExpr());
+    return;
+  }
   std::optional<ValueKey> K = valueOf(St, E);
   if (!K)
     return;
@@ -777,6 +791,8 @@ void FunctionAnalysis::gc(PathState &St) {
 void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
                                  const Stmt *At, PathState &St) {
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  if (RHS && !K && isa<ConditionalOperator>(strip(RHS)))
+    escape(St, RHS); // An arm this analysis cannot pick: stop following it.
   if (RHS && !K)
     if (const auto *BO = dyn_cast<BinaryOperator>(strip(RHS)))
       if (BO->isAdditiveOp() && BO->getType()->isPointerType()) {

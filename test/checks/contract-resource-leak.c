@@ -238,3 +238,17 @@ void checkDoubleRelease01ThroughHelper(void) {
 // CHECK: :[[@LINE-2]]:3: warning: 'n' is released by 'node_destroy' after it was already released by 'node_destroy' [contract-double-release]
 // CHECK: :[[@LINE-5]]:20: note: heap memory acquired here from 'calloc'; the contract says 'free' releases it
 // CHECK: :[[@LINE-5]]:3: note: first released here
+
+char *checkNoLeak18ConditionalReturn(const char *s, int ok) {
+  char *p = strdup(s);
+  if (!p)
+    return NULL;
+  if (!ok)
+    free(p);
+  return ok ? p : NULL;
+}
+
+char *checkNoLeak19UndecidedConditional(const char *s, const char *dflt) {
+  char *p = strdup(s);
+  return strlen(s) > 3 ? p : (free(p), NULL);
+}
