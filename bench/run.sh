@@ -46,16 +46,17 @@ while [ $# -gt 0 ]; do
     --keep) KEEP=1; shift ;;
     --shapes) SHAPES=1; shift ;;
     --gen-args) GEN_ARGS=$2; shift 2 ;;
-    -h|--help) sed -n '2,33p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    -h|--help) awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument '$1' (try --help)" >&2; exit 2 ;;
   esac
 done
 
 command -v "$CLANG" >/dev/null || { echo "run.sh: $CLANG not found (set CLANG)" >&2; exit 2; }
 command -v python3 >/dev/null || { echo "run.sh: python3 not found" >&2; exit 2; }
-# The binary may be missing for a moment while it is being rebuilt.
+# The binary may be missing for a moment while it is being rebuilt (its
+# folder is still there then); wait up to three minutes.
 for _ in $(seq 36); do
-  [ -x "$CUSTODY" ] && break
+  [ -x "$CUSTODY" ] || [ ! -d "$(dirname "$CUSTODY")" ] && break
   echo "run.sh: waiting for $CUSTODY ..." >&2
   sleep 5
 done

@@ -8,6 +8,7 @@
  * This file is custody's demo: some functions below have ownership bugs on
  * their error paths, next to the correct idioms. See ../README.md.
  */
+#define _POSIX_C_SOURCE 200809L /* strdup */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
