@@ -392,3 +392,18 @@ void checkNoLeak13ExitOnError(const char *path) {
   free(buf);
   fclose(f);
 }
+
+void checkWrongReleasePipeClosedAsFile(void) {
+  FILE *p = popen("ls", "r");
+  if (p)
+    fclose(p);
+  // CHECK: :[[@LINE-1]]:5: warning: 'p' (pipe stream from 'popen') is released with 'fclose', which releases FILE stream [contract-wrong-release]
+  // CHECK: :[[@LINE-4]]:13: note: pipe stream acquired here from 'popen'; the contract says 'pclose' releases it
+}
+
+int checkNoLeakPipe(void) {
+  FILE *p = popen("ls", "r");
+  if (!p)
+    return -1;
+  return pclose(p);
+}

@@ -173,6 +173,29 @@ int checkReleaseUnowned02MimePartFreed(CURL *curl, const char *path) {
   return rc == CURLE_OK ? 0 : -1;
 }
 
+// curl_multi_add_handle keeps the easy handle; the multi handle is ours.
+int checkLeak07MultiHandleOnError(const char *url) {
+  CURLM *multi = curl_multi_init();
+  if (!multi)
+    return -1;
+  CURL *easy = curl_easy_init();
+  if (!easy) {
+    curl_multi_cleanup(multi);
+    return -1;
+  }
+  curl_easy_setopt(easy, CURLOPT_URL, url);
+  curl_multi_add_handle(multi, easy);
+  int running = 0;
+  if (curl_multi_perform(multi, &running) != CURLM_OK)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'multi' (curl multi handle from 'curl_multi_init') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-14]]:18: note: curl multi handle acquired here from 'curl_multi_init'; the contract says 'curl_multi_cleanup' releases it
+  curl_multi_remove_handle(multi, easy);
+  curl_easy_cleanup(easy);
+  curl_multi_cleanup(multi);
+  return running;
+}
+
 // --- Must stay silent --------------------------------------------------------
 
 static size_t sink(char *data, size_t size, size_t n, void *user) {
@@ -386,4 +409,29 @@ int checkNoLeak13MimePost(CURL *curl, const char *path) {
   curl_easy_setopt(curl, CURLOPT_MIMEPOST, NULL);
   curl_mime_free(mime);
   return rc == CURLE_OK ? 0 : -1;
+}
+
+struct timer_state {
+  long timeout_ms;
+};
+
+static int on_timer(CURLM *multi, long timeout_ms, void *user) {
+  (void)multi;
+  ((struct timer_state *)user)->timeout_ms = timeout_ms;
+  return 0;
+}
+
+// CURLMOPT_TIMERDATA keeps the pointer for the multi handle's lifetime.
+CURLM *checkNoLeak14MultiTimerData(void) {
+  CURLM *multi = curl_multi_init();
+  if (!multi)
+    return NULL;
+  struct timer_state *ts = calloc(1, sizeof *ts);
+  if (!ts) {
+    curl_multi_cleanup(multi);
+    return NULL;
+  }
+  curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
+  curl_multi_setopt(multi, CURLMOPT_TIMERDATA, ts);
+  return multi;
 }

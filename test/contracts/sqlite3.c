@@ -173,6 +173,32 @@ int checkLeak07GetTableNotFreed(sqlite3 *db) {
   // CHECK: :[[@LINE-7]]:7: note: sqlite3_get_table result acquired here through argument 2 of 'sqlite3_get_table'; the contract says 'sqlite3_free_table' releases it
 }
 
+struct app {
+  sqlite3 *db;
+  int busy_retries;
+};
+
+static int on_busy(void *arg, int n) {
+  return n < ((struct app *)arg)->busy_retries;
+}
+
+// The busy handler keeps its context pointer; the connection is still ours.
+int checkLeak08ConnectionAfterBusyHandler(struct app *app, const char *path) {
+  sqlite3 *db;
+  if (sqlite3_open(path, &db) != SQLITE_OK) {
+    sqlite3_close(db);
+    return -1;
+  }
+  sqlite3_busy_handler(db, on_busy, app);
+  if (sqlite3_exec(db, "PRAGMA journal_mode=WAL", NULL, NULL, NULL) !=
+      SQLITE_OK)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'db' (sqlite3 connection from 'sqlite3_open') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-9]]:7: note: sqlite3 connection acquired here through argument 1 of 'sqlite3_open'; the contract says 'sqlite3_close' or 'sqlite3_close_v2' releases it
+  app->db = db;
+  return 0;
+}
+
 // --- Must stay silent --------------------------------------------------------
 
 // The documented way: the handle exists even when sqlite3_open fails.
@@ -421,4 +447,33 @@ int checkNoLeak18BlobHandle(sqlite3 *db, sqlite3_int64 row, char *buf, int n) {
   rc = sqlite3_blob_read(blob, buf, n, 0);
   sqlite3_blob_close(blob);
   return rc;
+}
+
+// With a destructor, SQLite takes the buffer over (even if the call fails).
+int checkNoLeak19BindWithDestructor(sqlite3_stmt *stmt, const char *name) {
+  char *sql_name = sqlite3_mprintf("%q", name);
+  if (!sql_name)
+    return SQLITE_NOMEM;
+  int rc = sqlite3_bind_text(stmt, 1, sql_name, -1, sqlite3_free);
+  if (rc != SQLITE_OK)
+    return rc;
+  return sqlite3_step(stmt);
+}
+
+struct progress {
+  int ticks;
+};
+
+static int on_progress(void *arg) {
+  ((struct progress *)arg)->ticks++;
+  return 0;
+}
+
+// The connection keeps the progress context until the handler is replaced.
+int checkNoLeak20ProgressContext(sqlite3 *db) {
+  struct progress *p = calloc(1, sizeof *p);
+  if (!p)
+    return -1;
+  sqlite3_progress_handler(db, 1000, on_progress, p);
+  return 0;
 }
