@@ -19,6 +19,7 @@
 #include "clang/Lex/Lexer.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
+#include "llvm/Support/StringSaver.h"
 #include <deque>
 #include <memory>
 
@@ -242,7 +243,7 @@ private:
   std::optional<ValueKey> valueOf(const PathState &St, const Expr *E) const;
   ValueKey newValue(PathState &St, const void *Site, Value V);
   void release(PathState &St, ValueKey K, const Expr *Call,
-               const std::string &Fn, const ArgEffect &AE, bool Consume);
+               llvm::StringRef Fn, const ArgEffect &AE, bool Consume);
   void atExit(PathState &St);
   void gc(PathState &St);
 
@@ -250,6 +251,9 @@ private:
   /// The truth of a condition on this path, when the facts decide it.
   std::optional<bool> truthOf(const PathState &St, const Expr *Cond);
   bool assumeCompare(PathState &St, const Expr *Subject, Condition C);
+  /// Restricts St to the paths of switch SW that reach Target.
+  bool assumeSwitchCase(PathState &St, const SwitchStmt *SW,
+                        const CFGBlock *Target);
   /// The variable or current-block expression whose facts describe E.
   struct Subject {
     const VarDecl *Var = nullptr;
@@ -264,6 +268,7 @@ private:
               std::string Msg, std::vector<Note> Notes);
   std::vector<Note> pathNotes(const PathState &St, const Value &V,
                               unsigned MaxBranchNotes) const;
+  Note noteText(const PathNote &N) const;
   std::string varName(const PathState &St, ValueKey K) const;
   SourceLocation locOf(const Stmt *S) const;
 };
@@ -278,6 +283,8 @@ public:
   const ContractSet &Contracts;
   const AnalysisLimits &Limits;
   llvm::raw_ostream *Log;
+
+  llvm::StringRef intern(llvm::StringRef S) { return Strings.save(S); }
 
   const FunctionResult &resultFor(const FunctionDecl *Def, unsigned Depth) {
     auto It = Results.find(Def);
@@ -325,6 +332,8 @@ private:
   std::map<const FunctionDecl *, FunctionResult> Results;
   llvm::DenseSet<const FunctionDecl *> InProgress;
   llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;
+  llvm::BumpPtrAllocator Alloc;
+  llvm::StringSaver Strings{Alloc};
 };
 
 SourceLocation FunctionAnalysis::locOf(const Stmt *S) const {
@@ -383,9 +392,9 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
 std::string FunctionAnalysis::varName(const PathState &St, ValueKey K) const {
   auto It = St.Vals.find(K);
   if (It != St.Vals.end() && !It->second.Name.empty())
-    return "'" + It->second.Name + "'";
+    return "'" + It->second.Name.str() + "'";
   if (It != St.Vals.end())
-    return "the result of '" + It->second.AcqFn + "'";
+    return "the result of '" + It->second.AcqFn.str() + "'";
   return "the value";
 }
 
@@ -410,6 +419,24 @@ void FunctionAnalysis::report(FindingKind K, SourceLocation Loc,
   Found[Key] = Finding{K, Loc, std::move(Msg), std::move(Notes)};
 }
 
+Note FunctionAnalysis::noteText(const PathNote &N) const {
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  if (N.Kind == PathNote::CallFails) {
+    std::string Msg = "assuming '" + N.Fn.str() + "' fails";
+    Msg += N.FC && N.FC->Success
+               ? " (its result is not " + N.FC->Success->str() + ")"
+               : std::string(" (returns null)");
+    return {locOf(N.S), Msg};
+  }
+  std::string Text =
+      Lexer::getSourceText(CharSourceRange::getTokenRange(N.S->getSourceRange()),
+                           SM, TU.Ctx.getLangOpts())
+          .str();
+  Text = Text.size() > 60 || Text.empty() ? "the condition" : "'" + Text + "'";
+  return {SM.getExpansionLoc(N.S->getBeginLoc()),
+          "assuming " + Text + " is " + (N.Truth ? "true" : "false")};
+}
+
 std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
                                               const Value &V,
                                               unsigned MaxBranchNotes) const {
@@ -419,18 +446,18 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
     if (V.St == VState::Param)
       Msg = "received here as a parameter";
     else if (V.St == VState::Borrowed)
-      Msg = describe(V) + " borrowed here from '" + V.AcqFn +
+      Msg = describe(V) + " borrowed here from '" + V.AcqFn.str() +
             "'; the contract does not make the caller its owner";
     else if (V.St == VState::NotAcquired)
-      Msg = "'" + V.AcqFn + "' fails here, so it does not acquire the " +
+      Msg = "'" + V.AcqFn.str() + "' fails here, so it does not acquire the " +
             describe(V);
     else {
       Msg = describe(V) + " acquired here";
       if (V.AcqArg >= 0)
         Msg += " through argument " + std::to_string(V.AcqArg) + " of '" +
-               V.AcqFn + "'";
+               V.AcqFn.str() + "'";
       else
-        Msg += " from '" + V.AcqFn + "'";
+        Msg += " from '" + V.AcqFn.str() + "'";
       if (V.Res && !V.Res->Releasers.empty() && V.St != VState::Borrowed) {
         Msg += "; the contract says ";
         for (size_t I = 0; I < V.Res->Releasers.size(); ++I)
@@ -442,13 +469,13 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
     }
     Out.push_back({V.AcqLoc, Msg});
   }
-  std::vector<Note> Branches;
-  for (const PathNote &N : St.Notes)
-    if (N.Seq > V.AcqSeq)
-      Branches.push_back({N.Loc, N.Message});
-  if (Branches.size() > MaxBranchNotes)
-    Branches.erase(Branches.begin(), Branches.end() - MaxBranchNotes);
-  Out.insert(Out.end(), Branches.begin(), Branches.end());
+  std::vector<const PathNote *> Steps;
+  for (const PathNote *N = St.Notes.get();
+       N && N->Seq > V.AcqSeq && Steps.size() < MaxBranchNotes;
+       N = N->Prev.get())
+    Steps.push_back(N);
+  for (auto It = Steps.rbegin(); It != Steps.rend(); ++It)
+    Out.push_back(noteText(**It));
   return Out;
 }
 
@@ -463,7 +490,7 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
   Value &V = It->second;
   if (V.St == VState::Owned && At) {
     std::string Msg = varName(St, K) + " (" + describe(V) + " from '" +
-                      V.AcqFn + "') " + How + " while it still owns the " +
+                      V.AcqFn.str() + "') " + How + " while it still owns the " +
                       describe(V);
     report(FindingKind::ResourceLeak, locOf(At), K.first, Msg,
            pathNotes(St, V, 3));
@@ -484,7 +511,7 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
     St.Bind[VD] = *V;
     auto VI = St.Vals.find(*V);
     if (VI != St.Vals.end() && VD->getIdentifier())
-      VI->second.Name = VD->getName().str();
+      VI->second.Name = VD->getName();
     // __attribute__((cleanup(f))): f runs at scope exit and owns the value.
     if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
         VD->hasAttr<CleanupAttr>())
@@ -527,7 +554,7 @@ void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
       varName(St, *K) + " is used after " +
       (V.St == VState::Released ? "it was released by '"
                                 : "its ownership moved into '") +
-      V.ReleaseFn + "'";
+      V.ReleaseFn.str() + "'";
   std::vector<Note> Notes = pathNotes(St, V, 0);
   Notes.push_back({V.ReleaseLoc, V.St == VState::Released
                                      ? "released here"
@@ -552,7 +579,7 @@ void FunctionAnalysis::escape(PathState &St, const Expr *E) {
 }
 
 void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
-                               const std::string &Fn, const ArgEffect &AE,
+                               llvm::StringRef Fn, const ArgEffect &AE,
                                bool Consume) {
   auto It = St.Vals.find(K);
   if (It == St.Vals.end())
@@ -571,8 +598,8 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
     if (!Consume && V.Res && !AE.Resource.empty() &&
         AE.Resource != V.Res->Name) {
       const Resource *Wanted = TU.Contracts.resource(AE.Resource);
-      std::string Msg = Who + " (" + describe(V) + " from '" + V.AcqFn +
-                        "') is released with '" + Fn + "', which releases " +
+      std::string Msg = Who + " (" + describe(V) + " from '" + V.AcqFn.str() +
+                        "') is released with '" + Fn.str() + "', which releases " +
                         (Wanted ? Wanted->Description : AE.Resource);
       std::vector<Note> Notes = pathNotes(St, V, 0);
       report(FindingKind::WrongRelease, Loc, K.first, Msg, Notes);
@@ -582,11 +609,11 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
   case VState::Released:
   case VState::Moved: {
     std::string Msg =
-        Who + " is " + (Consume ? "handed to '" : "released by '") + Fn +
+        Who + " is " + (Consume ? "handed to '" : "released by '") + Fn.str() +
         "' after " +
         (V.St == VState::Released ? "it was already released by '"
                                   : "its ownership moved into '") +
-        V.ReleaseFn + "'";
+        V.ReleaseFn.str() + "'";
     std::vector<Note> Notes = pathNotes(St, V, 0);
     Notes.push_back({V.ReleaseLoc, V.St == VState::Released
                                        ? "first released here"
@@ -599,14 +626,14 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
     if (Consume)
       return; // Handing over a borrowed value is the callee's contract.
     report(FindingKind::ReleaseUnowned, Loc, K.first,
-           Who + " is borrowed from '" + V.AcqFn +
-               "' and must not be released by '" + Fn + "'",
+           Who + " is borrowed from '" + V.AcqFn.str() +
+               "' and must not be released by '" + Fn.str() + "'",
            pathNotes(St, V, 0));
     Done(VState::Released);
     return;
   case VState::NotAcquired:
     report(FindingKind::ReleaseUnowned, Loc, K.first,
-           Who + " is released by '" + Fn + "' but '" + V.AcqFn +
+           Who + " is released by '" + Fn.str() + "' but '" + V.AcqFn.str() +
                "' failed, so it was never acquired",
            pathNotes(St, V, 2));
     return;
@@ -624,9 +651,10 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                   unsigned ParamOffset, PathState &St,
                                   States &Out) {
   const FunctionContract *FC = TU.contractFor(Callee, Depth);
-  std::string Fn = Callee ? nameOf(Callee) : std::string("a function pointer");
-  if (Fn.empty() && Callee)
-    Fn = Callee->getNameAsString();
+  llvm::StringRef Fn = "a function pointer";
+  if (Callee)
+    Fn = Callee->getIdentifier() ? Callee->getName()
+                                 : TU.intern(Callee->getNameAsString());
 
   std::optional<Condition> Success = FC ? FC->successCondition() : std::nullopt;
   bool HasOutcome = Success.has_value();
@@ -703,7 +731,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           if (FI != S.VarFacts.end() && FI->second.isZero() && R &&
               !R->NullReleaseOk && AE->Kind == ArgEffect::Releases)
             report(FindingKind::ReleaseUnowned, locOf(Call), VD,
-                   "'" + VD->getName().str() + "' is null here and '" + Fn +
+                   "'" + VD->getName().str() + "' is null here and '" + Fn.str() +
                        "' must not be called with null",
                    {});
         }
@@ -766,12 +794,14 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
     }
     if (Succeeded && Success) {
       S.ExprFacts[Call] = Fact::of(*Succeeded ? *Success : Success->negate());
-      if (!*Succeeded)
-        S.addNote(locOf(Call),
-                  "assuming '" + Fn + "' fails" +
-                      (FC->Success ? " (its result is not " +
-                                         FC->Success->str() + ")"
-                                   : std::string(" (returns null)")));
+      if (!*Succeeded) {
+        PathNote N;
+        N.Kind = PathNote::CallFails;
+        N.S = Call;
+        N.Fn = Fn;
+        N.FC = FC;
+        S.addNote(std::move(N));
+      }
     }
     gc(S);
     if (Callee && Callee->isNoReturn())
@@ -967,6 +997,35 @@ std::optional<bool> FunctionAnalysis::truthOf(const PathState &St,
   return std::nullopt;
 }
 
+bool FunctionAnalysis::assumeSwitchCase(PathState &St, const SwitchStmt *SW,
+                                        const CFGBlock *Target) {
+  const Stmt *Label = Target->getLabel();
+  if (const auto *CS = dyn_cast_or_null<CaseStmt>(Label)) {
+    if (CS->getRHS())
+      return true; // A GNU case range: not narrowed.
+    if (std::optional<int64_t> K = constant(CS->getLHS()))
+      return assumeCompare(St, SW->getCond(), {Condition::EQ, *K});
+    return true;
+  }
+  // The default label, or past the switch when there is none: every case
+  // value is excluded.
+  bool IsDefault = isa_and_nonnull<DefaultStmt>(Label);
+  if (!IsDefault) {
+    for (const SwitchCase *C = SW->getSwitchCaseList(); C;
+         C = C->getNextSwitchCase())
+      if (isa<DefaultStmt>(C))
+        return true; // Some other successor: a plain fall-through.
+  }
+  for (const SwitchCase *C = SW->getSwitchCaseList(); C;
+       C = C->getNextSwitchCase())
+    if (const auto *CS = dyn_cast<CaseStmt>(C))
+      if (!CS->getRHS())
+        if (std::optional<int64_t> K = constant(CS->getLHS()))
+          if (!assumeCompare(St, SW->getCond(), {Condition::NE, *K}))
+            return false;
+  return true;
+}
+
 bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
                                      Condition C) {
   Subject Subj = subjectOf(St, SubjectExpr);
@@ -1138,7 +1197,7 @@ void FunctionAnalysis::atExit(PathState &St) {
   for (auto &[K, V] : St.Vals) {
     if (V.St == VState::Owned) {
       std::string Msg = varName(St, K) + " (" + describe(V) + " from '" +
-                        V.AcqFn + "') is not released on this path";
+                        V.AcqFn.str() + "') is not released on this path";
       report(FindingKind::ResourceLeak, Loc, K.first, Msg, pathNotes(St, V, 3));
     }
   }
@@ -1190,8 +1249,8 @@ FunctionResult FunctionAnalysis::run() {
   for (const ParmVarDecl *P : FD->parameters()) {
     Value V;
     V.St = VState::Param;
-    V.Name = P->getName().str();
-    V.AcqFn = FD->getNameAsString();
+    V.Name = P->getName();
+    V.AcqFn = TU.intern(FD->getNameAsString());
     ValueKey K{P, 0};
     Init.Vals[K] = V;
     Init.Bind[P] = K;
@@ -1254,44 +1313,38 @@ FunctionResult FunctionAnalysis::run() {
     for (PathState &S : SS) {
       if (S.Dead)
         continue;
-      unsigned Idx = 0;
+      if (Binary) {
+        // One copy per two-way branch: the true side gets the copy, the
+        // false side the original.
+        const CFGBlock *TB = B->succ_begin()->getReachableBlock();
+        const CFGBlock *FB = std::next(B->succ_begin())->getReachableBlock();
+        std::optional<PathState> T;
+        if (TB) {
+          T = S;
+          if (!assume(*T, Cond, true, Term))
+            T.reset();
+        }
+        bool FOK = FB && assume(S, Cond, false, Term);
+        // Branches of '&&', '||' and '?:' are told by their enclosing one.
+        if (T && FOK && !isa<BinaryOperator>(Term) &&
+            !isa<AbstractConditionalOperator>(Term)) {
+          T->addNote({PathNote::Branch, Cond, true});
+          S.addNote({PathNote::Branch, Cond, false});
+        }
+        if (T)
+          Work.push_back({TB, std::move(*T)});
+        if (FOK)
+          Work.push_back({FB, std::move(S)});
+        continue;
+      }
+      const auto *SW = dyn_cast_or_null<SwitchStmt>(Term);
       for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-        unsigned ThisIdx = Idx++;
         const CFGBlock *Next = Succ.getReachableBlock();
         if (!Next)
           continue;
         PathState N = S;
-        if (const auto *SW = dyn_cast_or_null<SwitchStmt>(Term)) {
-          const auto *CS = dyn_cast_or_null<CaseStmt>(Next->getLabel());
-          if (CS && !CS->getRHS())
-            if (std::optional<int64_t> K = constant(CS->getLHS()))
-              if (!assumeCompare(N, SW->getCond(), {Condition::EQ, *K}))
-                continue;
-        }
-        if (Binary) {
-          bool Truth = ThisIdx == 0;
-          PathState Probe = S;
-          bool OtherFeasible = assume(Probe, Cond, !Truth, Term);
-          if (!assume(N, Cond, Truth, Term))
-            continue;
-          if (OtherFeasible && !isa<BinaryOperator>(Term) &&
-              !isa<AbstractConditionalOperator>(Term)) {
-            std::string Text = Lexer::getSourceText(
-                                   CharSourceRange::getTokenRange(
-                                       Cond->getSourceRange()),
-                                   TU.Ctx.getSourceManager(),
-                                   TU.Ctx.getLangOpts())
-                                   .str();
-            if (Text.size() > 60 || Text.empty())
-              Text = "the condition";
-            else
-              Text = "'" + Text + "'";
-            N.addNote(TU.Ctx.getSourceManager().getExpansionLoc(
-                          Cond->getBeginLoc()),
-                      "assuming " + Text + " is " +
-                          (Truth ? "true" : "false"));
-          }
-        }
+        if (SW && !assumeSwitchCase(N, SW, Next))
+          continue;
         Work.push_back({Next, std::move(N)});
       }
     }
@@ -1300,14 +1353,8 @@ FunctionResult FunctionAnalysis::run() {
     *TU.Log << "custody: '" << FD->getNameAsString()
             << "' has more paths than kept; some were not explored\n";
 
-  for (auto &F : Found) {
-    // Drop the empty acquisition markers from path notes.
-    auto &Notes = F.second.Notes;
-    Notes.erase(std::remove_if(Notes.begin(), Notes.end(),
-                               [](const Note &N) { return N.Message.empty(); }),
-                Notes.end());
+  for (auto &F : Found)
     Result.Findings.push_back(std::move(F.second));
-  }
 
   // Summary.
   if (!SawExit)

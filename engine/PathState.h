@@ -25,6 +25,7 @@
 #include <cstdint>
 #include <limits>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -48,11 +49,13 @@ using ValueKey = std::pair<const void *, unsigned>;
 struct Value {
   VState St = VState::Owned;
   const Resource *Res = nullptr;
-  std::string AcqFn;
+  // Names point into the AST or the analysis' string pool: copying a value
+  // (which every path fork does) copies no characters.
+  llvm::StringRef AcqFn;
   clang::SourceLocation AcqLoc;
   int AcqArg = -1; // Out-parameter index, -1 for a returned value.
-  std::string Name;
-  std::string ReleaseFn; // Releaser, consumer or failed acquirer.
+  llvm::StringRef Name;
+  llvm::StringRef ReleaseFn; // Releaser, consumer or failed acquirer.
   clang::SourceLocation ReleaseLoc;
   unsigned AcqSeq = 0; // Path-note sequence number at acquisition.
 
@@ -85,10 +88,18 @@ struct Fact {
   }
 };
 
+/// A step on the path worth telling in a finding's notes. Notes form a list
+/// shared between the states that forked from one another; the text is only
+/// built when a finding is reported.
 struct PathNote {
-  clang::SourceLocation Loc;
-  std::string Message;
+  enum KindTy { Branch, CallFails };
+  KindTy Kind;
+  const clang::Stmt *S; // The condition, or the call.
+  bool Truth = false;
+  llvm::StringRef Fn;
+  const FunctionContract *FC = nullptr;
   unsigned Seq;
+  std::shared_ptr<const PathNote> Prev;
 };
 
 struct PathState {
@@ -101,7 +112,7 @@ struct PathState {
   std::map<const clang::Expr *, ValueKey> ExprVals;
 
   // Not part of the state's identity.
-  std::vector<PathNote> Notes;
+  std::shared_ptr<const PathNote> Notes;
   unsigned NextSeq = 1;
   const clang::Stmt *ExitStmt = nullptr;
   bool Dead = false;
@@ -110,10 +121,10 @@ struct PathState {
     return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
            ExprFacts == O.ExprFacts && ExprVals == O.ExprVals;
   }
-  void addNote(clang::SourceLocation Loc, std::string Msg) {
-    Notes.push_back({Loc, std::move(Msg), NextSeq++});
-    if (Notes.size() > 24)
-      Notes.erase(Notes.begin());
+  void addNote(PathNote N) {
+    N.Seq = NextSeq++;
+    N.Prev = std::move(Notes);
+    Notes = std::make_shared<const PathNote>(std::move(N));
   }
   unsigned refCount(ValueKey K) const {
     unsigned N = 0;
