@@ -376,10 +376,12 @@ int main(int argc, const char **argv) {
   SessionConfig Config;
   Config.ContractFiles = ContractFiles;
   Config.BuiltinContracts = !NoBuiltins;
-  // Report contract errors once, up front, before any file is parsed.
-  {
+  // Report errors in the user's contracts once, up front, before any file
+  // is parsed (built-in contracts are otherwise only read when needed).
+  if (!Config.ContractFiles.empty()) {
     std::vector<ContractError> Errors;
-    if (!loadContracts(Config.ContractFiles, Config.BuiltinContracts, Errors)) {
+    if (!loadContracts(Config.ContractFiles, Config.BuiltinContracts, nullptr,
+                       Errors)) {
       for (const ContractError &E : Errors)
         llvm::errs() << E.str() << "\n";
       return 2;

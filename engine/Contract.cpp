@@ -1,6 +1,8 @@
 //===- Contract.cpp - The in-memory ownership contract model --------------===//
 
 #include "Contract.h"
+#include "ContractLoader.h"
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 
 using namespace custody;
@@ -59,26 +61,19 @@ ContractSet::activeFor(const std::vector<std::string> &IncludedFiles) const {
   auto Out = std::make_shared<ContractSet>();
   llvm::StringSet<> Active;
   for (const LibraryContract &L : Libraries) {
-    bool On = L.Headers.empty();
-    for (const std::string &H : L.Headers)
-      for (const std::string &F : IncludedFiles) {
-        llvm::StringRef FR(F);
-        // Match whole path components: "curl/curl.h" matches
-        // ".../include/x86_64-linux-gnu/curl/curl.h".
-        if (FR == H || (FR.ends_with(H) &&
-                        FR.drop_back(H.size()).ends_with("/"))) {
-          On = true;
-          break;
-        }
-      }
+    bool On = L.Headers.empty() ||
+              llvm::any_of(L.Headers, [&](const std::string &H) {
+                return headerIncluded(H, IncludedFiles);
+              });
     if (!On)
       continue;
     Active.insert(L.Library);
     Out->Libraries.push_back(L);
   }
+  // Every resource stays known: a user's function may hand out a resource of
+  // a library whose header this file does not include.
   for (const auto &R : Resources)
-    if (Active.count(R.second.Library))
-      Out->Resources.try_emplace(R.first(), R.second);
+    Out->Resources.try_emplace(R.first(), R.second);
   for (const auto &F : Functions)
     if (Active.count(F.second.Library))
       Out->Functions.try_emplace(F.first(), F.second);

@@ -10,6 +10,7 @@
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include <yaml-cpp/yaml.h>
 
@@ -581,47 +582,124 @@ std::string custody::builtinContractsDir() {
   return CUSTODY_SOURCE_CONTRACTS_DIR;
 }
 
+bool custody::headerIncluded(llvm::StringRef Header,
+                             const std::vector<std::string> &Files) {
+  for (const std::string &F : Files) {
+    llvm::StringRef FR(F);
+    // Whole path components: "curl/curl.h" matches
+    // ".../include/x86_64-linux-gnu/curl/curl.h", not ".../libcurl/curl.h".
+    if (FR == Header ||
+        (FR.ends_with(Header) && FR.drop_back(Header.size()).ends_with("/")))
+      return true;
+  }
+  return false;
+}
+
+namespace {
+/// A built-in contract file and the headers it applies to, read with a
+/// cheap scan of its top-level 'headers:' line so that the YAML of a library
+/// the translation unit does not use is never parsed.
+struct BuiltinFile {
+  std::string Path;
+  std::vector<std::string> Headers; // Empty: always loaded.
+};
+} // namespace
+
+static std::vector<BuiltinFile> scanBuiltins(std::vector<ContractError> &Errors) {
+  std::vector<BuiltinFile> Out;
+  std::string Dir = builtinContractsDir();
+  std::error_code EC;
+  for (llvm::sys::fs::directory_iterator I(Dir, EC), E; I != E && !EC;
+       I.increment(EC))
+    if (llvm::StringRef(I->path()).ends_with(".yaml"))
+      Out.push_back({I->path(), {}});
+  if (Out.empty()) {
+    Errors.push_back({ContractLoc{Dir, 0, 0},
+                      "no built-in contracts found here; set "
+                      "CUSTODY_CONTRACTS_DIR to the folder that holds them"});
+    return Out;
+  }
+  std::sort(Out.begin(), Out.end(), [](const BuiltinFile &A,
+                                       const BuiltinFile &B) {
+    return A.Path < B.Path;
+  });
+  for (BuiltinFile &F : Out) {
+    auto Buf = llvm::MemoryBuffer::getFile(F.Path);
+    if (!Buf)
+      continue;
+    llvm::SmallVector<llvm::StringRef, 64> Lines;
+    (*Buf)->getBuffer().split(Lines, '\n');
+    for (llvm::StringRef Line : Lines) {
+      if (!Line.consume_front("headers:"))
+        continue;
+      Line = Line.split('#').first.trim();
+      if (!Line.consume_front("[") || !Line.consume_back("]"))
+        break; // Not the one-line form: load the file whatever the TU has.
+      llvm::SmallVector<llvm::StringRef, 8> Items;
+      Line.split(Items, ',', -1, false);
+      for (llvm::StringRef Item : Items)
+        F.Headers.push_back(Item.trim().trim("\"'").str());
+      break;
+    }
+  }
+  return Out;
+}
+
 std::shared_ptr<const ContractSet>
 custody::loadContracts(const std::vector<std::string> &UserFiles,
-                       bool WithBuiltins, std::vector<ContractError> &Errors) {
+                       bool WithBuiltins,
+                       const std::vector<std::string> *IncludedFiles,
+                       std::vector<ContractError> &Errors) {
   static std::mutex Mu;
   static std::map<std::vector<std::string>,
                   std::pair<std::shared_ptr<const ContractSet>,
                             std::vector<ContractError>>>
       Cache;
-  std::vector<std::string> Key = UserFiles;
-  Key.push_back(WithBuiltins ? "+builtins" : "-builtins");
+  static std::optional<std::vector<BuiltinFile>> Builtins;
+  static std::vector<ContractError> BuiltinErrors;
   std::lock_guard<std::mutex> Lock(Mu);
-  auto It = Cache.find(Key);
-  if (It != Cache.end()) {
-    Errors.insert(Errors.end(), It->second.second.begin(),
-                  It->second.second.end());
-    return It->second.first;
-  }
-  std::vector<std::string> Files;
-  if (WithBuiltins) {
-    std::error_code EC;
-    std::string Dir = builtinContractsDir();
-    for (llvm::sys::fs::directory_iterator I(Dir, EC), E; I != E && !EC;
-         I.increment(EC))
-      if (llvm::StringRef(I->path()).ends_with(".yaml"))
-        Files.push_back(I->path());
-    std::sort(Files.begin(), Files.end());
-  }
-  Files.insert(Files.end(), UserFiles.begin(), UserFiles.end());
+  if (WithBuiltins && !Builtins)
+    Builtins = scanBuiltins(BuiltinErrors);
 
-  auto Set = std::make_shared<ContractSet>();
-  std::vector<ContractError> Errs;
-  Loader L(*Set, Errs);
-  for (const auto &F : Files)
-    L.loadFile(F, nullptr);
-  L.finish();
-  std::shared_ptr<const ContractSet> Result;
-  if (!L.failed())
-    Result = Set;
-  Cache[Key] = {Result, Errs};
-  Errors.insert(Errors.end(), Errs.begin(), Errs.end());
-  return Result;
+  auto Load = [&](bool AllBuiltins, bool &SkippedAny) {
+    std::vector<std::string> Files;
+    SkippedAny = false;
+    if (WithBuiltins)
+      for (const BuiltinFile &B : *Builtins) {
+        bool Needed = AllBuiltins || !IncludedFiles || B.Headers.empty() ||
+                      llvm::any_of(B.Headers, [&](const std::string &H) {
+                        return headerIncluded(H, *IncludedFiles);
+                      });
+        if (Needed)
+          Files.push_back(B.Path);
+        else
+          SkippedAny = true;
+      }
+    Files.insert(Files.end(), UserFiles.begin(), UserFiles.end());
+    auto It = Cache.find(Files);
+    if (It != Cache.end())
+      return It->second;
+    auto Set = std::make_shared<ContractSet>();
+    std::vector<ContractError> Errs;
+    if (WithBuiltins)
+      Errs = BuiltinErrors;
+    Loader L(*Set, Errs);
+    for (const auto &F : Files)
+      L.loadFile(F, nullptr);
+    L.finish();
+    std::shared_ptr<const ContractSet> Result;
+    if (!L.failed() && Errs.empty())
+      Result = Set;
+    return Cache[Files] = {Result, Errs};
+  };
+  bool Skipped = false;
+  auto R = Load(false, Skipped);
+  // A user contract may name a resource of a built-in library whose header
+  // this file does not include: load them all before calling that an error.
+  if (!R.first && Skipped)
+    R = Load(true, Skipped);
+  Errors.insert(Errors.end(), R.second.begin(), R.second.end());
+  return R.first;
 }
 
 std::string custody::findProjectContract(const std::string &Dir) {

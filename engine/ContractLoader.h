@@ -31,10 +31,18 @@ bool loadContractText(const std::string &Text, const std::string &Name,
 std::string builtinContractsDir();
 
 /// The built-in contracts plus the user's files, loaded once per distinct
-/// list of files and shared afterwards (thread-safe). Null on error.
+/// list of files and shared afterwards (thread-safe). Null on error. With
+/// IncludedFiles, built-in contracts whose headers are not among them are
+/// not even parsed.
 std::shared_ptr<const ContractSet>
 loadContracts(const std::vector<std::string> &UserFiles, bool WithBuiltins,
+              const std::vector<std::string> *IncludedFiles,
               std::vector<ContractError> &Errors);
+
+/// Whether Header ("curl/curl.h") names one of Files, matching whole path
+/// components from the end.
+bool headerIncluded(llvm::StringRef Header,
+                    const std::vector<std::string> &Files);
 
 /// Finds `.custody.yaml` in Dir or its parents; empty if there is none.
 std::string findProjectContract(const std::string &Dir);

@@ -21,11 +21,12 @@ bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
         Files.push_back(Project);
     }
   }
+  std::vector<std::string> Included = includedFiles(SM);
   std::shared_ptr<const ContractSet> All =
-      loadContracts(Files, Config.BuiltinContracts, Errors);
+      loadContracts(Files, Config.BuiltinContracts, &Included, Errors);
   if (!All)
     return false;
-  std::shared_ptr<ContractSet> Active = All->activeFor(includedFiles(SM));
+  std::shared_ptr<ContractSet> Active = All->activeFor(Included);
   if (Log) {
     *Log << "custody: contracts in force:";
     for (const LibraryContract &L : Active->Libraries)
