@@ -60,7 +60,10 @@ struct ArgEffect {
   /// Escapes ("keeps" in YAML): the callee keeps a reference and who
   /// releases the value is no longer this function's business; summaries
   /// use it for an argument the callee may store.
-  enum KindTy { Acquires, Releases, Consumes, Borrows, Escapes };
+  /// Retains: the call adds a reference the caller now owns (X509_up_ref,
+  /// Py_INCREF): a borrowed value becomes owned, an owned one needs one more
+  /// release.
+  enum KindTy { Acquires, Releases, Consumes, Borrows, Escapes, Retains };
   KindTy Kind = Borrows;
   std::string Resource; // Empty for Releases/Consumes means "any resource".
   When On = When::Always;

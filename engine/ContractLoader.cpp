@@ -308,7 +308,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
               bool HaveKind = false;
               forEachEntry(
                   X, ArgWhat, {"acquires", "releases", "consumes", "borrows",
-                               "keeps", "when"},
+                               "keeps", "retains", "when"},
                   [&](const std::string &EK, const YAML::Node &EV,
                       const YAML::Node &EKN) {
                     if (EK == "when") {
@@ -324,6 +324,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
                               : EK == "releases" ? ArgEffect::Releases
                               : EK == "consumes" ? ArgEffect::Consumes
                               : EK == "keeps"    ? ArgEffect::Escapes
+                              : EK == "retains"  ? ArgEffect::Retains
                                                  : ArgEffect::Borrows;
                     scalar(EV, "'" + EK + "'", AE.Resource);
                     // "any" stands for every resource.
@@ -333,7 +334,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
               if (!HaveKind)
                 error(X, ArgWhat +
                              " needs one of: acquires, releases, consumes, "
-                             "borrows, keeps");
+                             "borrows, keeps, retains");
               else
                 FC.Args[Index] = AE;
             });

@@ -21,6 +21,7 @@
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/Support/StringSaver.h"
 #include <deque>
+#include <set>
 #include <memory>
 
 using namespace clang;
@@ -204,6 +205,7 @@ private:
   unsigned Depth;
   const CFGBlock *CurBlock = nullptr;
   std::map<std::tuple<FindingKind, unsigned, const void *>, Finding> Found;
+  std::set<std::pair<unsigned, std::string>> LeakPlaces;
 
   // Summary collection.
   struct ReturnSeen {
@@ -233,8 +235,14 @@ private:
                  PathState &St);
   void bindVar(PathState &St, const VarDecl *VD, std::optional<ValueKey> V,
                std::optional<Fact> F, const Stmt *At);
-  void dropValueRef(PathState &St, ValueKey K, const Stmt *At,
-                    const char *How);
+  enum class Lost { Overwritten, OutOfScope };
+  /// Drops one variable's hold on K; if nothing holds it any more and it is
+  /// still owned, it leaks at At.
+  void dropValueRef(PathState &St, ValueKey K, const Stmt *At, Lost How,
+                    llvm::StringRef VarName);
+  void reportLeak(PathState &St, ValueKey K, const Value &V, SourceLocation At,
+                  std::string Msg);
+  SourceLocation scopeExitLoc(const Stmt *Trigger) const;
   void checkUse(PathState &St, const Expr *E, const Stmt *At);
   /// Stops following VD without judging its value: it now points somewhere
   /// this analysis cannot name (pointer arithmetic, written by a callee).
@@ -242,8 +250,11 @@ private:
   void escape(PathState &St, const Expr *E);
   std::optional<ValueKey> valueOf(const PathState &St, const Expr *E) const;
   ValueKey newValue(PathState &St, const void *Site, Value V);
-  void release(PathState &St, ValueKey K, const Expr *Call,
+  void release(PathState &St, ValueKey K, const Expr *Call, const Expr *Arg,
                llvm::StringRef Fn, const ArgEffect &AE, bool Consume);
+  /// How to call the value E evaluates to in a message: the variable
+  /// written there if there is one.
+  std::string nameAt(const PathState &St, ValueKey K, const Expr *E) const;
   void atExit(PathState &St);
   void gc(PathState &St);
 
@@ -390,6 +401,15 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
 }
 
 std::string FunctionAnalysis::varName(const PathState &St, ValueKey K) const {
+  // A variable that still holds the value, the first declared if several:
+  // the name the value last had may belong to a variable since rebound.
+  const VarDecl *Best = nullptr;
+  for (const auto &[VD, BK] : St.Bind)
+    if (BK == K && VD->getIdentifier() &&
+        (!Best || VD->getLocation() < Best->getLocation()))
+      Best = VD;
+  if (Best)
+    return "'" + Best->getName().str() + "'";
   auto It = St.Vals.find(K);
   if (It != St.Vals.end() && !It->second.Name.empty())
     return "'" + It->second.Name.str() + "'";
@@ -481,23 +501,51 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
 
 /// Drops one reference to K (a variable rebound, or a temporary consumed).
 /// If that was the last one and the value is still owned, it leaks here.
+void FunctionAnalysis::reportLeak(PathState &St, ValueKey K, const Value &V,
+                                  SourceLocation At, std::string Msg) {
+  // The same variable leaking at the same place is one bug, whichever
+  // acquisition (malloc before the loop, realloc inside it) it held last.
+  std::string Who = varName(St, K);
+  if (!LeakPlaces.insert({At.getRawEncoding(), Who}).second)
+    return;
+  report(FindingKind::ResourceLeak, At, K.first, Msg, pathNotes(St, V, 3));
+}
+
 void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
-                                    const char *How) {
+                                    Lost How, llvm::StringRef VarName) {
   auto It = St.Vals.find(K);
   if (It == St.Vals.end() ||
       llvm::any_of(St.Bind, [&](const auto &B) { return B.second == K; }))
     return;
   Value &V = It->second;
   if (V.St == VState::Owned && At) {
+    if (!VarName.empty())
+      V.Name = VarName;
     std::string Msg = varName(St, K) + " (" + describe(V) + " from '" +
-                      V.AcqFn.str() + "') " + How + " while it still owns the " +
-                      describe(V);
-    report(FindingKind::ResourceLeak, locOf(At), K.first, Msg,
-           pathNotes(St, V, 3));
+                      V.AcqFn.str() + "') ";
+    SourceLocation Loc;
+    if (How == Lost::Overwritten) {
+      Msg += "is overwritten while it still owns the " + describe(V);
+      Loc = locOf(At);
+    } else {
+      Msg += "is not released on this path";
+      Loc = scopeExitLoc(At);
+    }
+    reportLeak(St, K, V, Loc, Msg);
   }
   St.Vals.erase(It);
   for (auto EI = St.ExprVals.begin(); EI != St.ExprVals.end();)
     EI = EI->second == K ? St.ExprVals.erase(EI) : std::next(EI);
+}
+
+SourceLocation FunctionAnalysis::scopeExitLoc(const Stmt *Trigger) const {
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  if (const auto *CS = dyn_cast<CompoundStmt>(Trigger))
+    return SM.getExpansionLoc(CS->getRBracLoc());
+  if (isa<ReturnStmt, ContinueStmt, BreakStmt, GotoStmt, CXXThrowExpr>(
+          Trigger))
+    return SM.getExpansionLoc(Trigger->getBeginLoc());
+  return SM.getExpansionLoc(Trigger->getEndLoc());
 }
 
 void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
@@ -524,7 +572,7 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
   else
     St.VarFacts.erase(VD);
   if (Old && Old != V)
-    dropValueRef(St, *Old, At, "is overwritten");
+    dropValueRef(St, *Old, At, Lost::Overwritten, VD->getName());
 }
 
 void FunctionAnalysis::forget(PathState &St, const VarDecl *VD) {
@@ -551,7 +599,7 @@ void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
   if (V.St != VState::Released && V.St != VState::Moved)
     return;
   std::string Msg =
-      varName(St, *K) + " is used after " +
+      nameAt(St, *K, E) + " is used after " +
       (V.St == VState::Released ? "it was released by '"
                                 : "its ownership moved into '") +
       V.ReleaseFn.str() + "'";
@@ -578,14 +626,26 @@ void FunctionAnalysis::escape(PathState &St, const Expr *E) {
     It->second.St = VState::Escaped;
 }
 
+std::string FunctionAnalysis::nameAt(const PathState &St, ValueKey K,
+                                     const Expr *E) const {
+  const Expr *S = strip(E);
+  if (const auto *UO = dyn_cast_or_null<UnaryOperator>(S))
+    if (UO->getOpcode() == UO_AddrOf)
+      S = UO->getSubExpr();
+  if (const VarDecl *VD = localVar(S))
+    if (VD->getIdentifier())
+      return "'" + VD->getName().str() + "'";
+  return varName(St, K);
+}
+
 void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
-                               llvm::StringRef Fn, const ArgEffect &AE,
-                               bool Consume) {
+                               const Expr *Arg, llvm::StringRef Fn,
+                               const ArgEffect &AE, bool Consume) {
   auto It = St.Vals.find(K);
   if (It == St.Vals.end())
     return;
   Value &V = It->second;
-  std::string Who = varName(St, K);
+  std::string Who = nameAt(St, K, Arg);
   SourceLocation Loc = locOf(Call);
   auto Done = [&](VState S) {
     V.St = S;
@@ -595,6 +655,10 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
   switch (V.St) {
   case VState::Owned:
   case VState::Param:
+    if (V.St == VState::Owned && V.Refs > 1 && !Consume) {
+      --V.Refs; // Another reference is still held.
+      return;
+    }
     if (!Consume && V.Res && !AE.Resource.empty() &&
         AE.Resource != V.Res->Name) {
       const Resource *Wanted = TU.Contracts.resource(AE.Resource);
@@ -721,7 +785,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         if (!Applies(AE->On))
           continue;
         if (K) {
-          release(S, *K, Call, Fn, *AE, AE->Kind == ArgEffect::Consumes);
+          release(S, *K, Call, A, Fn, *AE, AE->Kind == ArgEffect::Consumes);
           continue;
         }
         // A null passed to a releaser that does not accept it.
@@ -734,6 +798,29 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                    "'" + VD->getName().str() + "' is null here and '" + Fn.str() +
                        "' must not be called with null",
                    {});
+        }
+        continue;
+      }
+      if (AE && AE->Kind == ArgEffect::Retains) {
+        checkUse(S, A, Call);
+        if (!Applies(AE->On))
+          continue;
+        if (std::optional<ValueKey> K = valueOf(S, A)) {
+          Value &V = S.Vals[*K];
+          if (V.St == VState::Owned) {
+            if (V.Refs < Value::MaxRefs)
+              ++V.Refs;
+          } else if (V.St == VState::Borrowed || V.St == VState::Param) {
+            // The caller now owns a reference of its own.
+            V.St = VState::Owned;
+            V.Refs = 1;
+            if (!V.Res)
+              V.Res = TU.Contracts.resource(AE->Resource);
+            V.AcqFn = Fn;
+            V.AcqArg = -1;
+            V.AcqLoc = locOf(Call);
+            V.AcqSeq = S.NextSeq++;
+          }
         }
         continue;
       }
@@ -1175,6 +1262,22 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
         escape(St, Init);
     return;
   }
+  if (std::optional<CFGLifetimeEnds> LE = E.getAs<CFGLifetimeEnds>()) {
+    // A local goes out of scope (end of block, return, break, continue,
+    // goto): what only it held is lost there.
+    const VarDecl *VD = LE->getVarDecl();
+    for (PathState &St : SS) {
+      St.VarFacts.erase(VD);
+      auto BI = St.Bind.find(VD);
+      if (BI == St.Bind.end())
+        continue;
+      ValueKey K = BI->second;
+      St.Bind.erase(BI);
+      dropValueRef(St, K, LE->getTriggerStmt(), Lost::OutOfScope,
+                   VD->getName());
+    }
+    return;
+  }
   std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
   if (!CS)
     return;
@@ -1194,13 +1297,17 @@ void FunctionAnalysis::atExit(PathState &St) {
   SourceLocation Loc =
       St.ExitStmt ? locOf(St.ExitStmt)
                   : SM.getExpansionLoc(FD->getBody()->getEndLoc());
-  for (auto &[K, V] : St.Vals) {
-    if (V.St == VState::Owned) {
-      std::string Msg = varName(St, K) + " (" + describe(V) + " from '" +
-                        V.AcqFn.str() + "') is not released on this path";
-      report(FindingKind::ResourceLeak, Loc, K.first, Msg, pathNotes(St, V, 3));
-    }
-  }
+  std::vector<std::pair<ValueKey, const Value *>> Leaked;
+  for (auto &[K, V] : St.Vals)
+    if (V.St == VState::Owned)
+      Leaked.push_back({K, &V});
+  std::sort(Leaked.begin(), Leaked.end(), [](const auto &A, const auto &B) {
+    return A.second->AcqLoc < B.second->AcqLoc;
+  });
+  for (auto &[K, V] : Leaked)
+    reportLeak(St, K, *V, Loc,
+               varName(St, K) + " (" + describe(*V) + " from '" +
+                   V->AcqFn.str() + "') is not released on this path");
   for (const ParmVarDecl *P : FD->parameters()) {
     ParamSeen &PS = Params[P];
     auto VI = St.Vals.find(ValueKey{P, 0});
@@ -1236,6 +1343,7 @@ FunctionResult FunctionAnalysis::run() {
   Opts.setAllAlwaysAdd();
   Opts.AddImplicitDtors = true;
   Opts.AddInitializers = true;
+  Opts.AddLifetime = true;
   Opts.AddEHEdges = false;
   std::unique_ptr<CFG> G =
       CFG::buildCFG(FD, const_cast<Stmt *>(Body), &TU.Ctx, Opts);

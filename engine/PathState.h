@@ -58,9 +58,14 @@ struct Value {
   llvm::StringRef ReleaseFn; // Releaser, consumer or failed acquirer.
   clang::SourceLocation ReleaseLoc;
   unsigned AcqSeq = 0; // Path-note sequence number at acquisition.
+  /// Owned references held (retains add one, releases drop one); kept small
+  /// so that a loop of retains does not make new states forever.
+  uint8_t Refs = 1;
+  static constexpr uint8_t MaxRefs = 4;
 
   bool operator==(const Value &O) const {
-    return St == O.St && Res == O.Res && ReleaseFn == O.ReleaseFn;
+    return St == O.St && Res == O.Res && ReleaseFn == O.ReleaseFn &&
+           Refs == O.Refs;
   }
 };
 

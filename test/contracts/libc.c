@@ -106,10 +106,9 @@ int checkLeak06AddrinfoOnConnect(const char *host, const char *port) {
       continue;
     if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0)
       return fd;
-    // TODO(engine): the warning names 'ai', the last alias the list was bound
-    // to, although 'ai' no longer holds it; it should name 'res'.
-    // CHECK: :[[@LINE-3]]:7: warning: '{{res|ai}}' (addrinfo list from 'getaddrinfo') is not released on this path [contract-resource-leak]
-    // CHECK: :[[@LINE-11]]:7: note: addrinfo list acquired here through argument 3 of 'getaddrinfo'; the contract says 'freeaddrinfo' releases it
+    // The warning names 'res', the variable that still holds the list.
+    // CHECK: :[[@LINE-2]]:7: warning: 'res' (addrinfo list from 'getaddrinfo') is not released on this path [contract-resource-leak]
+    // CHECK: :[[@LINE-10]]:7: note: addrinfo list acquired here through argument 3 of 'getaddrinfo'; the contract says 'freeaddrinfo' releases it
     close(fd);
   }
   freeaddrinfo(res);

@@ -576,12 +576,8 @@ int checkNoLeak20ExtraChainCertificate(SSL_CTX *ctx, const char *pem) {
   return 0;
 }
 
-#if 0
-// TODO(engine): X509_up_ref gives the caller a reference of its own to a
-// borrowed certificate, so the X509_free below is right; the contract format
-// cannot say "argument 0 becomes owned" and the engine reports "'cert' is
-// borrowed from 'SSL_get0_peer_certificate' and must not be released by
-// 'X509_free'" [contract-release-unowned]. This function must stay silent.
+// X509_up_ref gives the caller a reference of its own to a borrowed
+// certificate, so releasing it afterwards is right.
 X509 *checkNoLeakUpRefBorrowed(SSL *ssl, int keep) {
   X509 *cert = SSL_get0_peer_certificate(ssl);
   if (!cert)
@@ -592,4 +588,25 @@ X509 *checkNoLeakUpRefBorrowed(SSL *ssl, int keep) {
   X509_free(cert);
   return NULL;
 }
-#endif
+
+void checkLeakUpRefNotReleased(SSL *ssl) {
+  X509 *cert = SSL_get0_peer_certificate(ssl);
+  if (!cert)
+    return;
+  X509_up_ref(cert);
+}
+// CHECK: :[[@LINE-1]]:1: warning: 'cert' (X509 certificate from 'X509_up_ref') is not released on this path [contract-resource-leak]
+// CHECK: :[[@LINE-3]]:3: note: X509 certificate acquired here from 'X509_up_ref'; the contract says 'X509_free' releases it
+
+void checkDoubleReleaseUpRefOnce(void) {
+  X509 *c = X509_new();
+  if (!c)
+    return;
+  X509_up_ref(c);
+  X509_free(c);
+  X509_free(c);
+  X509_free(c);
+}
+// CHECK: :[[@LINE-2]]:3: warning: 'c' is released by 'X509_free' after it was already released by 'X509_free' [contract-double-release]
+// CHECK: :[[@LINE-9]]:13: note: X509 certificate acquired here from 'X509_new'; the contract says 'X509_free' releases it
+// CHECK: :[[@LINE-5]]:3: note: first released here
