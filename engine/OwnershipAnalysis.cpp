@@ -206,6 +206,9 @@ private:
   const CFGBlock *CurBlock = nullptr;
   std::map<std::tuple<FindingKind, unsigned, const void *>, Finding> Found;
   std::set<std::pair<unsigned, std::string>> LeakPlaces;
+  /// Calls written as statements of their own: their result is dropped.
+  llvm::DenseSet<const Expr *> Discarded;
+  void collectDiscarded(const Stmt *S);
 
   // Summary collection.
   struct ReturnSeen {
@@ -877,7 +880,14 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       V.AcqFn = Fn;
       V.AcqLoc = locOf(Call);
       V.AcqSeq = S.NextSeq++;
-      S.ExprVals[Call] = newValue(S, Call, V);
+      if (V.St == VState::Owned && Discarded.count(Call)) {
+        report(FindingKind::ResourceLeak, locOf(Call), Call,
+               "the result of '" + Fn.str() + "' (" + describe(V) +
+                   ") is discarded, so it can never be released",
+               {});
+      } else {
+        S.ExprVals[Call] = newValue(S, Call, V);
+      }
     }
     if (Succeeded && Success) {
       S.ExprFacts[Call] = Fact::of(*Succeeded ? *Success : Success->negate());
@@ -1334,11 +1344,51 @@ void FunctionAnalysis::atExit(PathState &St) {
   }
 }
 
+void FunctionAnalysis::collectDiscarded(const Stmt *S) {
+  if (!S)
+    return;
+  auto Statement = [&](const Stmt *C) {
+    if (const auto *E = dyn_cast_or_null<Expr>(C)) {
+      const Expr *X = E;
+      if (const auto *EWC = dyn_cast<ExprWithCleanups>(X))
+        X = EWC->getSubExpr();
+      X = X->IgnoreParens();
+      // '(void)f()' says the result is dropped on purpose, but an owned
+      // result dropped is lost all the same.
+      if (const auto *CE = dyn_cast<CStyleCastExpr>(X))
+        if (CE->getType()->isVoidType())
+          X = CE->getSubExpr()->IgnoreParens();
+      if (isa<CallExpr>(X))
+        Discarded.insert(X);
+    }
+  };
+  if (const auto *CS = dyn_cast<CompoundStmt>(S))
+    for (const Stmt *C : CS->body())
+      Statement(C);
+  else if (const auto *IS = dyn_cast<IfStmt>(S)) {
+    Statement(IS->getThen());
+    Statement(IS->getElse());
+  } else if (const auto *WS = dyn_cast<WhileStmt>(S))
+    Statement(WS->getBody());
+  else if (const auto *FS = dyn_cast<ForStmt>(S))
+    Statement(FS->getBody());
+  else if (const auto *DS = dyn_cast<DoStmt>(S))
+    Statement(DS->getBody());
+  else if (const auto *SC = dyn_cast<SwitchCase>(S))
+    Statement(SC->getSubStmt());
+  else if (const auto *LS = dyn_cast<LabelStmt>(S))
+    Statement(LS->getSubStmt());
+  for (const Stmt *C : S->children())
+    if (C && !isa<Expr>(C))
+      collectDiscarded(C);
+}
+
 FunctionResult FunctionAnalysis::run() {
   FunctionResult Result;
   const Stmt *Body = FD->getBody();
   if (!Body)
     return Result;
+  collectDiscarded(Body);
   CFG::BuildOptions Opts;
   Opts.setAllAlwaysAdd();
   Opts.AddImplicitDtors = true;

@@ -252,3 +252,40 @@ char *checkNoLeak19UndecidedConditional(const char *s, const char *dflt) {
   char *p = strdup(s);
   return strlen(s) > 3 ? p : (free(p), NULL);
 }
+
+int checkLeak07ContinueInLoop(const char **v, int n) {
+  for (int i = 0; i < n; ++i) {
+    char *s = strdup(v[i]);
+    if (!s)
+      return -1;
+    if (s[0] == '#')
+      continue;
+    // CHECK: :[[@LINE-1]]:7: warning: 's' (heap memory from 'strdup') is not released on this path [contract-resource-leak]
+    // CHECK: :[[@LINE-6]]:15: note: heap memory acquired here from 'strdup'; the contract says 'free' releases it
+    // CHECK: :[[@LINE-4]]:9: note: assuming 's[0] == '#'' is true
+    free(s);
+  }
+  return 0;
+}
+
+#include <regex.h>
+int checkNoLeak20SwitchOnResult(const char *pat) {
+  regex_t re;
+  switch (regcomp(&re, pat, 0)) {
+  case 0:
+    break;
+  default:
+    return -1;
+  }
+  regfree(&re);
+  return 0;
+}
+
+void checkLeak08DiscardedResult(void) {
+  strdup("lost");
+  // CHECK: :[[@LINE-1]]:3: warning: the result of 'strdup' (heap memory) is discarded, so it can never be released [contract-resource-leak]
+}
+
+void checkNoLeak21DiscardedButVoid(void) {
+  (void)strlen("x");
+}
