@@ -339,6 +339,12 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
                 FC.Args[Index] = AE;
             });
       });
+  for (auto &[I, AE] : FC.Args)
+    if (AE.On != When::Always && !FC.successCondition())
+      error(FC.Loc, "argument " + std::to_string(I) + " of " + What +
+                        " says 'when: " +
+                        (AE.On == When::OnSuccess ? "success" : "failure") +
+                        "' but the function has no 'success' condition");
   addFunction(std::move(FC));
 }
 

@@ -690,13 +690,14 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
     return;
   }
   case VState::Borrowed:
-    if (Consume)
-      return; // Handing over a borrowed value is the callee's contract.
+    // Handing a borrowed value to a function that takes ownership gives
+    // away a reference this code never had.
     report(FindingKind::ReleaseUnowned, Loc, K.first,
-           Who + " is borrowed from '" + V.AcqFn.str() +
-               "' and must not be released by '" + Fn.str() + "'",
+           Who + " is borrowed from '" + V.AcqFn.str() + "' and must not be " +
+               (Consume ? "handed to '" + Fn.str() + "', which takes ownership"
+                        : "released by '" + Fn.str() + "'"),
            pathNotes(St, V, 0));
-    Done(VState::Released);
+    Done(Consume ? VState::Moved : VState::Released);
     return;
   case VState::NotAcquired:
     report(FindingKind::ReleaseUnowned, Loc, K.first,
@@ -705,6 +706,10 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
            pathNotes(St, V, 2));
     return;
   case VState::Escaped:
+    // Whoever else holds it, once released here it is gone: a second
+    // release or a use after this one is still an error.
+    if (!Consume)
+      Done(VState::Released);
     return;
   }
 }
@@ -742,6 +747,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
     };
     std::vector<std::pair<const VarDecl *, ValueKey>> OutBinds;
     std::vector<const VarDecl *> OutUnbinds, OutForgets;
+    std::vector<ValueKey> TakenHere;
     for (unsigned I = 0; I < Args.size(); ++I) {
       const Expr *A = Args[I];
       unsigned PI = I >= ParamOffset ? I - ParamOffset : ~0u;
@@ -788,6 +794,11 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         if (!Applies(AE->On))
           continue;
         if (K) {
+          // One call taking the same value through two arguments
+          // (SSL_set_bio(ssl, bio, bio)) takes it once.
+          if (llvm::is_contained(TakenHere, *K))
+            continue;
+          TakenHere.push_back(*K);
           release(S, *K, Call, A, Fn, *AE, AE->Kind == ArgEffect::Consumes);
           continue;
         }
@@ -798,9 +809,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           if (FI != S.VarFacts.end() && FI->second.isZero() && R &&
               !R->NullReleaseOk && AE->Kind == ArgEffect::Releases)
             report(FindingKind::ReleaseUnowned, locOf(Call), VD,
-                   "'" + VD->getName().str() + "' is null here and '" + Fn.str() +
-                       "' must not be called with null",
-                   {});
+                   "'" + VD->getName().str() + "' is null here and '" +
+                       Fn.str() + "' must not be called with null",
+                   pathNotes(S, Value(), 2));
         }
         continue;
       }
@@ -843,9 +854,19 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           OutForgets.push_back(AddrVar);
         continue;
       }
-      if (AE && AE->Kind == ArgEffect::Escapes && !Applies(AE->On)) {
-        checkUse(S, A, Call);
-        continue;
+      if (AE && AE->Kind == ArgEffect::Escapes) {
+        // 'keeps: R' keeps values of resource R only; others are just used.
+        bool OtherKind = false;
+        if (!AE->Resource.empty())
+          if (std::optional<ValueKey> K = valueOf(S, A)) {
+            auto VI = S.Vals.find(*K);
+            OtherKind = VI != S.Vals.end() && VI->second.Res &&
+                        VI->second.Res->Name != AE->Resource;
+          }
+        if (!Applies(AE->On) || OtherKind) {
+          checkUse(S, A, Call);
+          continue;
+        }
       }
       // Unknown callee: the value may be kept, so it escapes; a variable
       // whose address is passed may be overwritten. A pointer-to-const

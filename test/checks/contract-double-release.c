@@ -100,3 +100,15 @@ void checkNoDoubleRelease05Loop(int n) {
     free(p);
   }
 }
+
+struct box { char *data; };
+
+void checkDoubleRelease06AfterStoring(struct box *b) {
+  char *p = malloc(8);
+  b->data = p;
+  free(p);
+  free(p);
+  // CHECK: :[[@LINE-1]]:3: warning: 'p' is released by 'free' after it was already released by 'free' [contract-double-release]
+  // CHECK: :[[@LINE-5]]:13: note: heap memory acquired here from 'malloc'; the contract says 'free' releases it
+  // CHECK: :[[@LINE-4]]:3: note: first released here
+}

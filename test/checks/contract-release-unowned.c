@@ -64,3 +64,17 @@ int checkNoReleaseUnowned04RegcompChecked(const char *pattern) {
   regfree(&re);
   return 0;
 }
+
+void checkReleaseUnowned04BorrowedHandedOver(sdk_ctx *ctx) {
+  sdk_tpl *t = sdk_tpl_get_cached(ctx);
+  sdk_engine_enroll(ctx, t);
+  // CHECK: :[[@LINE-1]]:3: warning: 't' is borrowed from 'sdk_tpl_get_cached' and must not be handed to 'sdk_engine_enroll', which takes ownership [contract-release-unowned]
+  // CHECK: :[[@LINE-3]]:16: note: sdk template borrowed here from 'sdk_tpl_get_cached'; the contract does not make the caller its owner
+}
+
+void checkNoReleaseUnowned05SameValueTwice(sdk_ctx *ctx) {
+  sdk_tpl *t;
+  if (sdk_tpl_open(ctx, 0, 0, &t) != 0)
+    return;
+  sdk_pair_take(ctx, t, t); // One handle for both roles, taken once.
+}

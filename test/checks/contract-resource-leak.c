@@ -1,5 +1,5 @@
-// RUN: not %custody %s -- %cflags | FileCheck %s --implicit-check-not=warning:
-// RUN: %tidy %s -- %cflags | FileCheck %s --implicit-check-not=warning:
+// RUN: not %custody --contracts %S/Inputs/sdk.yaml %s -- %cflags -I%S/Inputs | FileCheck %s --implicit-check-not=warning:
+// RUN: %tidy %s -config="{CheckOptions: {CustodyContracts: '%S/Inputs/sdk.yaml'}}" -- %cflags -I%S/Inputs | FileCheck %s --implicit-check-not=warning:
 
 #include <dirent.h>
 #include <stdio.h>
@@ -288,4 +288,20 @@ void checkLeak08DiscardedResult(void) {
 
 void checkNoLeak21DiscardedButVoid(void) {
   (void)strlen("x");
+}
+
+#include "sdk.h"
+void checkNoLeak22KeptByResourceKind(sdk_ctx *ctx) {
+  char *state = malloc(32);
+  sdk_ctx_set_user_data(ctx, state); // The context keeps heap memory.
+}
+
+int checkLeak09NotTheKeptKind(sdk_ctx *ctx) {
+  sdk_tpl *t;
+  if (sdk_tpl_open(ctx, 0, 0, &t) != 0)
+    return -1;
+  sdk_ctx_set_user_data(ctx, t); // Only heap memory is kept: 't' is used.
+  return 0;
+  // CHECK: :[[@LINE-1]]:3: warning: 't' (sdk template from 'sdk_tpl_open') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-5]]:7: note: sdk template acquired here through argument 3 of 'sdk_tpl_open'; the contract says 'sdk_tpl_destroy' or 'sdk_tpl_destroy_secure' releases it
 }

@@ -17,4 +17,6 @@ int sdk_tpl_score(const sdk_tpl *tpl);
 char *sdk_tpl_describe(const sdk_tpl *tpl);
 void sdk_string_free(char *s);
 void sdk_ctx_register(sdk_ctx *ctx, sdk_tpl *tpl);
+void sdk_pair_take(sdk_ctx *ctx, sdk_tpl *a, sdk_tpl *b);
+void sdk_ctx_set_user_data(sdk_ctx *ctx, void *data);
 #endif
