@@ -311,6 +311,9 @@ llvm::json::Value locJSON(const PrintedLoc &L) {
 
 int main(int argc, const char **argv) {
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
+  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &OS) {
+    OS << "custody " CUSTODY_VERSION "\n";
+  });
   llvm::cl::extrahelp More(
       "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
       "error, 3 a file could not be parsed.\n");
@@ -327,8 +330,8 @@ int main(int argc, const char **argv) {
   auto Parser = CommonOptionsParser::create(argc, argv, Category,
                                             llvm::cl::ZeroOrMore);
   if (!Parser) {
-    llvm::errs() << "custody: error: " << llvm::toString(Parser.takeError())
-                 << "\n";
+    // The message already names the tool.
+    llvm::errs() << llvm::toString(Parser.takeError());
     return 2;
   }
   if (Format != "text" && Format != "json") {
@@ -470,10 +473,10 @@ int main(int argc, const char **argv) {
   for (const std::string &F : Out.Failed)
     llvm::errs() << "custody: error: '" << F
                  << "' could not be parsed; its findings may be incomplete\n";
-  if (!Out.Failed.empty())
-    return 3;
   if (Format == "text" && !Out.Findings.empty())
     llvm::errs() << Out.Findings.size() << " finding"
                  << (Out.Findings.size() == 1 ? "" : "s") << ".\n";
+  if (!Out.Failed.empty())
+    return 3;
   return Out.Findings.empty() ? 0 : 1;
 }

@@ -224,6 +224,13 @@ private:
   };
   std::map<const ParmVarDecl *, ParamSeen> Params;
   bool SawExit = false;
+  /// For each exit: what was stored through each out-parameter, and the
+  /// constant returned if any.
+  struct ExitSeen {
+    std::map<const ParmVarDecl *, const Resource *> OutStores;
+    std::optional<int64_t> Returned;
+  };
+  std::vector<ExitSeen> Exits;
 
   using States = std::vector<PathState>;
 
@@ -966,11 +973,27 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
   if (const VarDecl *VD = localVar(LHS))
     return assignVar(VD, RHS, At, St);
+  const Expr *L = strip(LHS);
+  // '*out = v' through a parameter: remembered for the summary.
+  if (const auto *UO = dyn_cast<UnaryOperator>(L))
+    if (UO->getOpcode() == UO_Deref)
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(UO->getSubExpr())))
+        if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl())) {
+          const Value *V = nullptr;
+          if (K) {
+            auto VI = St.Vals.find(*K);
+            if (VI != St.Vals.end())
+              V = &VI->second;
+          }
+          if (V && V->St == VState::Owned && V->Res)
+            St.OutStores[P] = V->Res;
+          else
+            St.OutStores.erase(P);
+        }
   // Stored somewhere this analysis does not follow: a field, a global, an
   // array element, through a pointer. Whoever owns that place owns it now.
   if (K && RHS)
     escape(St, RHS);
-  const Expr *L = strip(LHS);
   if (const auto *ME = dyn_cast<MemberExpr>(L))
     checkUse(St, ME->getBase(), At);
 }
@@ -1232,6 +1255,10 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
     St.ExitStmt = RS;
     if (const Expr *RV = RS->getRetValue()) {
       checkUse(St, RV, RS);
+      if (std::optional<int64_t> C = constant(RV))
+        St.ReturnedConstant = C;
+      else if (const Fact *F = factOf(St, RV); F && F->Lo == F->Hi)
+        St.ReturnedConstant = F->Lo;
       // Summary: what the function hands back.
       std::optional<ValueKey> K = valueOf(St, RV);
       const Value *V = nullptr;
@@ -1324,6 +1351,7 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
 
 void FunctionAnalysis::atExit(PathState &St) {
   SawExit = true;
+  Exits.push_back({St.OutStores, St.ReturnedConstant});
   SourceManager &SM = TU.Ctx.getSourceManager();
   SourceLocation Loc =
       St.ExitStmt ? locOf(St.ExitStmt)
@@ -1561,6 +1589,47 @@ FunctionResult FunctionAnalysis::run() {
       S->Args[I] = {ArgEffect::Borrows, "", When::Always};
     else
       continue;
+    Useful = true;
+  }
+  // Out-parameters: 'static int make(..., T **out)' that stores an owned
+  // value on the exits returning one constant, and nothing on the others,
+  // acquires through 'out' when it returns that constant.
+  for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+    const ParmVarDecl *P = FD->getParamDecl(I);
+    const Resource *R = nullptr;
+    bool SameResource = true, AnyStored = false, AllStored = true;
+    bool OneReturnValue = true;
+    std::optional<int64_t> StoredRet;
+    for (const ExitSeen &E : Exits) {
+      auto It = E.OutStores.find(P);
+      if (It == E.OutStores.end()) {
+        AllStored = false;
+        continue;
+      }
+      AnyStored = true;
+      SameResource &= !R || R == It->second;
+      R = It->second;
+      if (!E.Returned || (StoredRet && *StoredRet != *E.Returned))
+        OneReturnValue = false;
+      StoredRet = E.Returned;
+    }
+    if (!AnyStored || !SameResource || !R)
+      continue;
+    if (AllStored) {
+      S->Args[I] = {ArgEffect::Acquires, R->Name, When::Always};
+      Useful = true;
+      continue;
+    }
+    if (!OneReturnValue)
+      continue;
+    bool Separated = StoredRet.has_value() && !S->Success && !S->Returns;
+    for (const ExitSeen &E : Exits)
+      if (!E.OutStores.count(P) && (!E.Returned || E.Returned == StoredRet))
+        Separated = false;
+    if (!Separated)
+      continue;
+    S->Success = Condition{Condition::EQ, *StoredRet};
+    S->Args[I] = {ArgEffect::Acquires, R->Name, When::OnSuccess};
     Useful = true;
   }
   // Arguments a summary says nothing about stay unknown (they escape).

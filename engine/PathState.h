@@ -115,16 +115,21 @@ struct PathState {
   // path moves to another block.
   std::map<const clang::Expr *, Fact> ExprFacts;
   std::map<const clang::Expr *, ValueKey> ExprVals;
+  /// Owned values this function stored through an out-parameter ('*out =
+  /// tpl'), for its summary.
+  std::map<const clang::ParmVarDecl *, const Resource *> OutStores;
 
   // Not part of the state's identity.
   std::shared_ptr<const PathNote> Notes;
   unsigned NextSeq = 1;
   const clang::Stmt *ExitStmt = nullptr;
+  std::optional<int64_t> ReturnedConstant;
   bool Dead = false;
 
   bool sameAs(const PathState &O) const {
     return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
-           ExprFacts == O.ExprFacts && ExprVals == O.ExprVals;
+           ExprFacts == O.ExprFacts && ExprVals == O.ExprVals &&
+           OutStores == O.OutStores;
   }
   void addNote(PathNote N) {
     N.Seq = NextSeq++;

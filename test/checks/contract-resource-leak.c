@@ -305,3 +305,32 @@ int checkLeak09NotTheKeptKind(sdk_ctx *ctx) {
   // CHECK: :[[@LINE-1]]:3: warning: 't' (sdk template from 'sdk_tpl_open') is not released on this path [contract-resource-leak]
   // CHECK: :[[@LINE-5]]:7: note: sdk template acquired here through argument 3 of 'sdk_tpl_open'; the contract says 'sdk_tpl_destroy' or 'sdk_tpl_destroy_secure' releases it
 }
+
+static int make_copy(const char *s, char **out) {
+  char *c = strdup(s);
+  if (!c)
+    return -1;
+  *out = c;
+  return 0;
+}
+
+int checkLeak10OutParameterHelper(const char *s) {
+  char *t;
+  if (make_copy(s, &t) != 0)
+    return -1;
+  if (t[0] == 'x')
+    return 1;
+  // CHECK: :[[@LINE-1]]:5: warning: 't' (heap memory from 'make_copy') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-5]]:7: note: heap memory acquired here through argument 1 of 'make_copy'; the contract says 'free' releases it
+  // CHECK: :[[@LINE-4]]:7: note: assuming 't[0] == 'x'' is true
+  free(t);
+  return 0;
+}
+
+int checkNoLeak23OutParameterHelper(const char *s) {
+  char *t;
+  if (make_copy(s, &t))
+    return -1;
+  free(t);
+  return 0;
+}
