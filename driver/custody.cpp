@@ -174,7 +174,7 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
   FileID FID = SM.getFileID(Loc);
   bool Invalid = false;
   llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
-  if (Invalid)
+  if (Invalid || !Buf.contains("NOLINT"))
     return false;
   unsigned Offset = SM.getFileOffset(Loc);
   size_t LineStart = Buf.rfind('\n', Offset);

@@ -227,7 +227,7 @@ private:
   /// For each exit: what was stored through each out-parameter, and the
   /// constant returned if any.
   struct ExitSeen {
-    std::map<const ParmVarDecl *, const Resource *> OutStores;
+    FlatMap<const ParmVarDecl *, const Resource *> OutStores;
     std::optional<int64_t> Returned;
   };
   std::vector<ExitSeen> Exits;

@@ -24,6 +24,7 @@
 #include "clang/AST/Expr.h"
 #include <cstdint>
 #include <limits>
+#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -31,6 +32,58 @@
 #include <vector>
 
 namespace custody {
+
+/// A map kept as a sorted vector: path states are small and copied at every
+/// fork, and one allocation per copy beats one per entry.
+template <typename K, typename V> class FlatMap {
+public:
+  using value_type = std::pair<K, V>;
+  using iterator = typename std::vector<value_type>::iterator;
+  using const_iterator = typename std::vector<value_type>::const_iterator;
+
+  iterator begin() { return Items.begin(); }
+  iterator end() { return Items.end(); }
+  const_iterator begin() const { return Items.begin(); }
+  const_iterator end() const { return Items.end(); }
+  size_t size() const { return Items.size(); }
+  bool empty() const { return Items.empty(); }
+  void clear() { Items.clear(); }
+
+  iterator find(const K &Key) {
+    auto It = lower(Key);
+    return It != Items.end() && It->first == Key ? It : Items.end();
+  }
+  const_iterator find(const K &Key) const {
+    auto It = std::lower_bound(
+        Items.begin(), Items.end(), Key,
+        [](const value_type &A, const K &B) { return A.first < B; });
+    return It != Items.end() && It->first == Key ? It : Items.end();
+  }
+  size_t count(const K &Key) const { return find(Key) != end(); }
+  V &operator[](const K &Key) {
+    auto It = lower(Key);
+    if (It == Items.end() || !(It->first == Key))
+      It = Items.insert(It, value_type(Key, V()));
+    return It->second;
+  }
+  iterator erase(iterator It) { return Items.erase(It); }
+  size_t erase(const K &Key) {
+    auto It = find(Key);
+    if (It == Items.end())
+      return 0;
+    Items.erase(It);
+    return 1;
+  }
+  bool operator==(const FlatMap &O) const { return Items == O.Items; }
+
+private:
+  iterator lower(const K &Key) {
+    return std::lower_bound(
+        Items.begin(), Items.end(), Key,
+        [](const value_type &A, const K &B) { return A.first < B; });
+  }
+  std::vector<value_type> Items;
+};
 
 enum class VState : uint8_t {
   Owned,
@@ -64,8 +117,9 @@ struct Value {
   static constexpr uint8_t MaxRefs = 4;
 
   bool operator==(const Value &O) const {
-    return St == O.St && Res == O.Res && ReleaseFn == O.ReleaseFn &&
-           Refs == O.Refs;
+    // Names are compared by address: they come from the AST or one pool.
+    return St == O.St && Res == O.Res &&
+           ReleaseFn.data() == O.ReleaseFn.data() && Refs == O.Refs;
   }
 };
 
@@ -108,16 +162,16 @@ struct PathNote {
 };
 
 struct PathState {
-  std::map<const clang::VarDecl *, ValueKey> Bind;
-  std::map<ValueKey, Value> Vals;
-  std::map<const clang::VarDecl *, Fact> VarFacts;
+  FlatMap<const clang::VarDecl *, ValueKey> Bind;
+  FlatMap<ValueKey, Value> Vals;
+  FlatMap<const clang::VarDecl *, Fact> VarFacts;
   // What the expressions of the current block evaluated to; cleared when the
   // path moves to another block.
-  std::map<const clang::Expr *, Fact> ExprFacts;
-  std::map<const clang::Expr *, ValueKey> ExprVals;
+  FlatMap<const clang::Expr *, Fact> ExprFacts;
+  FlatMap<const clang::Expr *, ValueKey> ExprVals;
   /// Owned values this function stored through an out-parameter ('*out =
   /// tpl'), for its summary.
-  std::map<const clang::ParmVarDecl *, const Resource *> OutStores;
+  FlatMap<const clang::ParmVarDecl *, const Resource *> OutStores;
 
   // Not part of the state's identity.
   std::shared_ptr<const PathNote> Notes;
