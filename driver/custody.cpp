@@ -25,6 +25,8 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/Format.h"
+#include <chrono>
 #include <mutex>
 #include <set>
 
@@ -169,12 +171,17 @@ bool nolintCovers(llvm::StringRef Text, llvm::StringRef Marker,
 /// drops: NOLINT on the line, NOLINTNEXTLINE on the line before, and
 /// NOLINTBEGIN/NOLINTEND around it.
 bool suppressed(const SourceManager &SM, SourceLocation Loc,
-                llvm::StringRef Check) {
+                llvm::StringRef Check, llvm::DenseMap<FileID, bool> &HasNolint) {
   Loc = SM.getExpansionLoc(Loc);
   FileID FID = SM.getFileID(Loc);
   bool Invalid = false;
   llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
-  if (Invalid || !Buf.contains("NOLINT"))
+  if (Invalid)
+    return false;
+  auto [HI, New] = HasNolint.try_emplace(FID, false);
+  if (New)
+    HI->second = Buf.contains("NOLINT");
+  if (!HI->second)
     return false;
   unsigned Offset = SM.getFileOffset(Loc);
   size_t LineStart = Buf.rfind('\n', Offset);
@@ -227,9 +234,17 @@ public:
     std::vector<ContractError> Errors;
     std::string LogText;
     llvm::raw_string_ostream Log(LogText);
+    auto Start = std::chrono::steady_clock::now();
     bool Ok = analyzeWithContracts(Ctx, Config, Findings, Errors,
                                    Verbose ? &Log : nullptr);
+    if (Verbose)
+      Log << "custody: analysis took "
+          << llvm::format("%.3f", std::chrono::duration<double>(
+                                      std::chrono::steady_clock::now() - Start)
+                                      .count())
+          << " s\n";
     const SourceManager &SM = Ctx.getSourceManager();
+    llvm::DenseMap<FileID, bool> HasNolint;
     std::lock_guard<std::mutex> Lock(Out.Mu);
     if (Verbose)
       llvm::errs() << Log.str();
@@ -240,7 +255,7 @@ public:
     }
     for (const Finding &F : Findings) {
       if (!Filter.enabled(checkName(F.Kind)) ||
-          suppressed(SM, F.Loc, checkName(F.Kind)))
+          suppressed(SM, F.Loc, checkName(F.Kind), HasNolint))
         continue;
       PrintedFinding P;
       P.Loc = printLoc(SM, F.Loc);

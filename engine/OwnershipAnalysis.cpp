@@ -1463,7 +1463,13 @@ FunctionResult FunctionAnalysis::run() {
     Init.Bind[P] = K;
   }
 
-  std::map<const CFGBlock *, std::vector<PathState>> Seen;
+  // The states each block was entered with, by hash. A function's budget
+  // of states is shared out over its blocks, so a very large function keeps
+  // fewer per block and still finishes in bounded time.
+  llvm::DenseMap<const CFGBlock *, llvm::SmallVector<uint64_t, 8>> Seen;
+  unsigned Cap = std::clamp<unsigned>(
+      TU.Limits.StatesPerFunction / std::max(1u, G->getNumBlockIDs()), 4,
+      TU.Limits.MaxStatesPerBlock);
   std::deque<std::pair<const CFGBlock *, PathState>> Work;
   Work.push_back({&G->getEntry(), std::move(Init)});
   unsigned Visits = 0;
@@ -1472,10 +1478,10 @@ FunctionResult FunctionAnalysis::run() {
     auto [B, St] = std::move(Work.front());
     Work.pop_front();
     auto &SeenHere = Seen[B];
-    if (llvm::any_of(SeenHere,
-                     [&](const PathState &O) { return O.sameAs(St); }))
+    uint64_t H = St.hash();
+    if (llvm::is_contained(SeenHere, H))
       continue;
-    if (SeenHere.size() >= TU.Limits.MaxStatesPerBlock) {
+    if (SeenHere.size() >= Cap) {
       Truncated = true;
       continue;
     }
@@ -1486,7 +1492,7 @@ FunctionResult FunctionAnalysis::run() {
                 << " block visits\n";
       break;
     }
-    SeenHere.push_back(St);
+    SeenHere.push_back(H);
     CurBlock = B;
     if (B == &G->getExit()) {
       atExit(St);

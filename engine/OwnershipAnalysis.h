@@ -21,6 +21,8 @@ struct AnalysisLimits {
   /// Distinct path states kept per CFG block; further states arriving at a
   /// full block are dropped (fewer paths explored, never a false report).
   unsigned MaxStatesPerBlock = 24;
+  /// States per function, shared out over its blocks (at least 4 each).
+  unsigned StatesPerFunction = 8000;
   /// Block visits per function before the analysis of that function stops.
   unsigned MaxBlockVisits = 40000;
   /// How deep summaries of called functions are computed.

@@ -22,6 +22,7 @@
 #include "Contract.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
+#include "llvm/ADT/Hashing.h"
 #include <cstdint>
 #include <limits>
 #include <algorithm>
@@ -179,6 +180,28 @@ struct PathState {
   const clang::Stmt *ExitStmt = nullptr;
   std::optional<int64_t> ReturnedConstant;
   bool Dead = false;
+
+  /// Identity hash: states with the same hash are taken to be the same
+  /// (a collision can only drop a path, never add a report).
+  uint64_t hash() const {
+    llvm::hash_code H = llvm::hash_value(Bind.size());
+    for (const auto &[VD, K] : Bind)
+      H = llvm::hash_combine(H, VD, K.first, K.second);
+    for (const auto &[K, V] : Vals)
+      H = llvm::hash_combine(H, K.first, K.second, unsigned(V.St), V.Res,
+                             V.ReleaseFn.data(), V.Refs);
+    for (const auto &[VD, F] : VarFacts)
+      H = llvm::hash_combine(H, VD, F.Lo, F.Hi, F.Ne.value_or(0),
+                             F.Ne.has_value());
+    for (const auto &[E, F] : ExprFacts)
+      H = llvm::hash_combine(H, E, F.Lo, F.Hi, F.Ne.value_or(0),
+                             F.Ne.has_value());
+    for (const auto &[E, K] : ExprVals)
+      H = llvm::hash_combine(H, E, K.first, K.second);
+    for (const auto &[P, R] : OutStores)
+      H = llvm::hash_combine(H, P, R);
+    return H;
+  }
 
   bool sameAs(const PathState &O) const {
     return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
