@@ -35,6 +35,7 @@ config.substitutions.append(
     ("%expect-exit", "%s %s" % (config.python, os.path.join(
         config.custody_src_root, "test", "utils", "expect_exit.py"))))
 config.substitutions.append(("%src", config.custody_src_root))
+config.substitutions.append(("%build", config.custody_obj_root))
 config.substitutions.append(("%cxxflags", "-std=c++17 -I%s -I%s/linux -I%s"
                              % (jdk, jdk, python_inc)))
 config.substitutions.append(("%cflags", "-std=gnu11 -I%s -I%s/linux -I%s"
