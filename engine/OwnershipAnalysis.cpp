@@ -813,7 +813,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         if (const VarDecl *VD = localVar(A)) {
           auto FI = S.VarFacts.find(VD);
           const Resource *R = TU.Contracts.resource(AE->Resource);
-          if (FI != S.VarFacts.end() && FI->second.isZero() && R &&
+          if (FI != S.VarFacts.end() && FI->second.isZero() &&
+              !FI->second.Assumed && R &&
               !R->NullReleaseOk && AE->Kind == ArgEffect::Releases)
             report(FindingKind::ReleaseUnowned, locOf(Call), VD,
                    "'" + VD->getName().str() + "' is null here and '" +
@@ -918,7 +919,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       }
     }
     if (Succeeded && Success) {
-      S.ExprFacts[Call] = Fact::of(*Succeeded ? *Success : Success->negate());
+      Fact F = Fact::of(*Succeeded ? *Success : Success->negate());
+      F.Assumed = true;
+      S.ExprFacts[Call] = F;
       if (!*Succeeded) {
         PathNote N;
         N.Kind = PathNote::CallFails;
@@ -1174,11 +1177,16 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
     return true;
   std::optional<ValueKey> Bound = valueOf(St, SubjectExpr);
   const Fact *Known = factOf(St, SubjectExpr);
-  if (!Known && !Bound)
+  // A local scalar tested against a constant is remembered even when
+  // nothing was known of it: 'if (mode == A) ...; if (mode == B) ...' then
+  // cannot take both branches.
+  bool Scalar = Subj.Var && Subj.Var->getType()->isScalarType();
+  if (!Known && !Bound && !Scalar)
     return true;
   Fact F = Known ? *Known : Fact();
   if (!F.meet(Fact::of(C)))
     return false;
+  F.Assumed = false; // The code tested it.
   if (Subj.Var)
     St.VarFacts[Subj.Var] = F;
   else

@@ -130,6 +130,10 @@ struct Fact {
   int64_t Lo = std::numeric_limits<int64_t>::min();
   int64_t Hi = std::numeric_limits<int64_t>::max();
   std::optional<int64_t> Ne;
+  /// Only assumed: the outcome of a contracted call that the code never
+  /// tested. Errors that need the code to have seen the value (a null passed
+  /// to a releaser) are not reported on assumed facts alone.
+  bool Assumed = false;
 
   static Fact exactly(int64_t V) {
     Fact F;
@@ -144,7 +148,7 @@ struct Fact {
   bool isZero() const { return Lo == 0 && Hi == 0; }
   bool excludesZero() const { return Lo > 0 || Hi < 0 || Ne == 0; }
   bool operator==(const Fact &O) const {
-    return Lo == O.Lo && Hi == O.Hi && Ne == O.Ne;
+    return Lo == O.Lo && Hi == O.Hi && Ne == O.Ne && Assumed == O.Assumed;
   }
 };
 
@@ -192,7 +196,7 @@ struct PathState {
                              V.ReleaseFn.data(), V.Refs);
     for (const auto &[VD, F] : VarFacts)
       H = llvm::hash_combine(H, VD, F.Lo, F.Hi, F.Ne.value_or(0),
-                             F.Ne.has_value());
+                             F.Ne.has_value(), F.Assumed);
     for (const auto &[E, F] : ExprFacts)
       H = llvm::hash_combine(H, E, F.Lo, F.Hi, F.Ne.value_or(0),
                              F.Ne.has_value());

@@ -78,3 +78,20 @@ void checkNoReleaseUnowned05SameValueTwice(sdk_ctx *ctx) {
     return;
   sdk_pair_take(ctx, t, t); // One handle for both roles, taken once.
 }
+
+void use_files(FILE *out, FILE *in);
+void checkNoReleaseUnowned06UncheckedOpen(const char *a, const char *b) {
+  // Never tested for null: closing what fopen returned is not reported as a
+  // null release (the failure was only assumed, never seen by the code).
+  FILE *in = fopen(a, "rb");
+  FILE *out = fopen(b, "wb");
+  use_files(out, in);
+  fclose(out);
+  fclose(in);
+}
+
+void checkReleaseUnowned07ExplicitNull(void) {
+  FILE *f = NULL;
+  fclose(f);
+  // CHECK: :[[@LINE-1]]:3: warning: 'f' is null here and 'fclose' must not be called with null [contract-release-unowned]
+}

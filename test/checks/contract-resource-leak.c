@@ -334,3 +334,22 @@ int checkNoLeak23OutParameterHelper(const char *s) {
   free(t);
   return 0;
 }
+
+enum mode { MODE_COMPRESS, MODE_DECOMPRESS };
+char *checkNoLeak24CorrelatedBranches(enum mode m, const char *in) {
+  char *name = NULL;
+  char *buf;
+  if (m == MODE_COMPRESS) {
+    buf = malloc(8);
+    if (!buf)
+      return NULL;
+    name = buf;
+  }
+  if (m == MODE_DECOMPRESS) { // Not taken after the first branch.
+    buf = malloc(16);
+    if (!buf)
+      return NULL;
+    name = buf;
+  }
+  return name;
+}
