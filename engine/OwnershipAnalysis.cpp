@@ -231,6 +231,8 @@ private:
     std::optional<int64_t> Returned;
   };
   std::vector<ExitSeen> Exits;
+  /// Whether this function may write memory other than its locals.
+  bool Writes = false;
 
   using States = std::vector<PathState>;
 
@@ -279,7 +281,8 @@ private:
   struct Subject {
     const VarDecl *Var = nullptr;
     const Expr *E = nullptr;
-    explicit operator bool() const { return Var || E; }
+    std::optional<PathState::MemberKey> Member;
+    explicit operator bool() const { return Var || E || Member; }
   };
   Subject subjectOf(const PathState &St, const Expr *E) const;
   const Fact *factOf(const PathState &St, const Expr *E) const;
@@ -562,6 +565,7 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
                                std::optional<ValueKey> V,
                                std::optional<Fact> F, const Stmt *At) {
   std::optional<ValueKey> Old;
+  St.forgetMembers(VD);
   auto It = St.Bind.find(VD);
   if (It != St.Bind.end())
     Old = It->second;
@@ -730,6 +734,37 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                   unsigned ParamOffset, PathState &St,
                                   States &Out) {
   const FunctionContract *FC = TU.contractFor(Callee, Depth);
+  // What a callee may write: fields reached through its arguments, and for
+  // code this analysis does not know, any field at all.
+  // A library function (declared in a system header) reaches this code's
+  // structs only through what it is given.
+  bool LibraryCallee =
+      Callee && TU.Ctx.getSourceManager().isInSystemHeader(
+                    TU.Ctx.getSourceManager().getExpansionLoc(
+                        Callee->getLocation()));
+  if ((FC && (!FC->IsSummary || !FC->WritesMemory)) || (!FC && LibraryCallee)) {
+    for (const Expr *A : Args) {
+      const Expr *SA = strip(A);
+      if (const auto *UO = dyn_cast<UnaryOperator>(SA))
+        if (UO->getOpcode() == UO_AddrOf) {
+          SA = strip(UO->getSubExpr());
+          if (const auto *ME = dyn_cast<MemberExpr>(SA)) {
+            St.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
+            Writes = true;
+          }
+        }
+      if (const VarDecl *VD = localVar(SA)) {
+        St.forgetMembers(VD);
+        // Handing a caller's pointer on: the caller's memory may change.
+        if (isa<ParmVarDecl>(VD) && VD->getType()->isPointerType() &&
+            !VD->getType()->getPointeeType().isConstQualified())
+          Writes = true;
+      }
+    }
+  } else {
+    St.forgetMembers(nullptr);
+    Writes = true;
+  }
   llvm::StringRef Fn = "a function pointer";
   if (Callee)
     Fn = Callee->getIdentifier() ? Callee->getName()
@@ -977,6 +1012,21 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   if (const VarDecl *VD = localVar(LHS))
     return assignVar(VD, RHS, At, St);
   const Expr *L = strip(LHS);
+  Writes = true;
+  if (const auto *ME = dyn_cast<MemberExpr>(L)) {
+    // Any base may alias this one: what was known of the field is gone.
+    St.forgetField(ME->getMemberDecl());
+    Subject Subj = subjectOf(St, ME);
+    std::optional<Fact> F;
+    if (Subj.Member && RHS) {
+      if (std::optional<int64_t> C = constant(RHS))
+        F = Fact::exactly(*C);
+      else if (const Fact *Known = factOf(St, RHS))
+        F = *Known;
+    }
+    if (F)
+      St.MemberFacts[*Subj.Member] = *F;
+  }
   // '*out = v' through a parameter: remembered for the summary.
   if (const auto *UO = dyn_cast<UnaryOperator>(L))
     if (UO->getOpcode() == UO_Deref)
@@ -1011,6 +1061,12 @@ FunctionAnalysis::subjectOf(const PathState &St, const Expr *E) const {
   Subject S;
   if ((S.Var = localVar(E)))
     return S;
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    if (const VarDecl *Base = localVar(ME->getBase()))
+      if (ME->getType()->isScalarType())
+        S.Member = PathState::MemberKey{Base, ME->getMemberDecl()};
+    return S;
+  }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
     if (BO->getOpcode() == BO_Assign)
       return subjectOf(St, BO->getLHS());
@@ -1028,6 +1084,10 @@ const Fact *FunctionAnalysis::factOf(const PathState &St,
   if (S.Var) {
     auto It = St.VarFacts.find(S.Var);
     return It == St.VarFacts.end() ? nullptr : &It->second;
+  }
+  if (S.Member) {
+    auto It = St.MemberFacts.find(*S.Member);
+    return It == St.MemberFacts.end() ? nullptr : &It->second;
   }
   if (S.E) {
     auto It = St.ExprFacts.find(S.E);
@@ -1180,7 +1240,8 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
   // A local scalar tested against a constant is remembered even when
   // nothing was known of it: 'if (mode == A) ...; if (mode == B) ...' then
   // cannot take both branches.
-  bool Scalar = Subj.Var && Subj.Var->getType()->isScalarType();
+  bool Scalar =
+      (Subj.Var && Subj.Var->getType()->isScalarType()) || Subj.Member;
   if (!Known && !Bound && !Scalar)
     return true;
   Fact F = Known ? *Known : Fact();
@@ -1189,6 +1250,8 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
   F.Assumed = false; // The code tested it.
   if (Subj.Var)
     St.VarFacts[Subj.Var] = F;
+  else if (Subj.Member)
+    St.MemberFacts[*Subj.Member] = F;
   else
     St.ExprFacts[Subj.E] = F;
   // A tracked pointer known to be null on this path holds nothing.
@@ -1234,6 +1297,10 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
     else if (BO->isCompoundAssignmentOp()) {
       if (const VarDecl *VD = localVar(BO->getLHS()))
         forget(St, VD);
+      else
+        Writes = true;
+      if (const auto *ME = dyn_cast<MemberExpr>(strip(BO->getLHS())))
+        St.forgetField(ME->getMemberDecl());
     }
   } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
     for (const Decl *D : DS->decls())
@@ -1251,9 +1318,14 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
   } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
     if (UO->getOpcode() == UO_Deref)
       checkUse(St, UO->getSubExpr(), UO);
-    else if (UO->isIncrementDecrementOp())
+    else if (UO->isIncrementDecrementOp()) {
       if (const VarDecl *VD = localVar(UO->getSubExpr()))
         forget(St, VD);
+      else
+        Writes = true;
+      if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
+        St.forgetField(ME->getMemberDecl());
+    }
   } else if (const auto *ME = dyn_cast<MemberExpr>(S)) {
     if (ME->isArrow())
       checkUse(St, ME->getBase(), ME);
@@ -1302,6 +1374,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
     St.ExitStmt = TE;
   } else if (const auto *DE = dyn_cast<CXXDeleteExpr>(S)) {
     escape(St, DE->getArgument());
+    Writes = true;
   } else if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
     for (const LambdaCapture &C : LE->captures())
       if (C.capturesVariable())
@@ -1583,7 +1656,10 @@ FunctionResult FunctionAnalysis::run() {
   auto S = std::make_unique<FunctionContract>();
   S->Name = FD->getNameAsString();
   S->IsSummary = true;
-  bool Useful = false;
+  S->WritesMemory = Writes;
+  // A function that writes nothing outside its locals is worth a summary for
+  // that alone: calls to it keep what is known of fields.
+  bool Useful = !Writes;
   if (!Returns.AnyOther && !Returns.Mixed && Returns.Res &&
       (Returns.AnyOwned != Returns.AnyBorrowed)) {
     S->Returns = ReturnEffect{Returns.AnyOwned, Returns.Res->Name,

@@ -170,6 +170,10 @@ struct PathState {
   FlatMap<const clang::VarDecl *, ValueKey> Bind;
   FlatMap<ValueKey, Value> Vals;
   FlatMap<const clang::VarDecl *, Fact> VarFacts;
+  /// Facts about a field read through a local or parameter ('opts->xml'),
+  /// dropped when something may write it.
+  using MemberKey = std::pair<const clang::VarDecl *, const clang::ValueDecl *>;
+  FlatMap<MemberKey, Fact> MemberFacts;
   // What the expressions of the current block evaluated to; cleared when the
   // path moves to another block.
   FlatMap<const clang::Expr *, Fact> ExprFacts;
@@ -197,6 +201,9 @@ struct PathState {
     for (const auto &[VD, F] : VarFacts)
       H = llvm::hash_combine(H, VD, F.Lo, F.Hi, F.Ne.value_or(0),
                              F.Ne.has_value(), F.Assumed);
+    for (const auto &[M, F] : MemberFacts)
+      H = llvm::hash_combine(H, M.first, M.second, F.Lo, F.Hi,
+                             F.Ne.value_or(0), F.Ne.has_value());
     for (const auto &[E, F] : ExprFacts)
       H = llvm::hash_combine(H, E, F.Lo, F.Hi, F.Ne.value_or(0),
                              F.Ne.has_value());
@@ -209,9 +216,21 @@ struct PathState {
 
   bool sameAs(const PathState &O) const {
     return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
+           MemberFacts == O.MemberFacts &&
            ExprFacts == O.ExprFacts && ExprVals == O.ExprVals &&
            OutStores == O.OutStores;
   }
+  /// Forgets what is known of fields read through VD (null: all of them).
+  void forgetMembers(const clang::VarDecl *VD) {
+    for (auto It = MemberFacts.begin(); It != MemberFacts.end();)
+      It = !VD || It->first.first == VD ? MemberFacts.erase(It)
+                                        : std::next(It);
+  }
+  void forgetField(const clang::ValueDecl *Field) {
+    for (auto It = MemberFacts.begin(); It != MemberFacts.end();)
+      It = It->first.second == Field ? MemberFacts.erase(It) : std::next(It);
+  }
+
   void addNote(PathNote N) {
     N.Seq = NextSeq++;
     N.Prev = std::move(Notes);

@@ -353,3 +353,32 @@ char *checkNoLeak24CorrelatedBranches(enum mode m, const char *in) {
   }
   return name;
 }
+
+struct options {
+  FILE *xml;
+  int verbose;
+};
+void log_line(const char *s); // Declared in a user header: may write anything.
+
+void checkNoLeak25ReleaseUnderFieldFlag(struct options *o, const char *path) {
+  char *buf = NULL;
+  if (o->verbose)
+    buf = malloc(64);
+  if (buf)
+    snprintf(buf, 64, "%s", path);
+  fputs(path, stdout); // A library call given nothing of 'o'.
+  if (o->verbose)
+    free(buf);
+}
+
+void checkLeak11FieldMayChange(struct options *o) {
+  char *buf = NULL;
+  if (o->verbose)
+    buf = malloc(64);
+  log_line("x"); // Unknown code may change o->verbose.
+  if (o->verbose)
+    free(buf);
+}
+// CHECK: :[[@LINE-1]]:1: warning: 'buf' (heap memory from 'malloc') is not released on this path [contract-resource-leak]
+// CHECK: :[[@LINE-6]]:11: note: heap memory acquired here from 'malloc'; the contract says 'free' releases it
+// CHECK: :[[@LINE-5]]:7: note: assuming 'o->verbose' is false
