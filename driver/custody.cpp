@@ -18,6 +18,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/FileSystem.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
@@ -392,7 +393,13 @@ int main(int argc, const char **argv) {
   std::sort(Files.begin(), Files.end());
 
   SessionConfig Config;
-  Config.ContractFiles = ContractFiles;
+  // Relative to where custody was started, whatever directory a compile
+  // command runs in.
+  for (const std::string &F : ContractFiles) {
+    llvm::SmallString<256> Abs(F);
+    llvm::sys::fs::make_absolute(Abs);
+    Config.ContractFiles.push_back(std::string(Abs));
+  }
   Config.BuiltinContracts = !NoBuiltins;
   // Report errors in the user's contracts once, up front, before any file
   // is parsed (built-in contracts are otherwise only read when needed).

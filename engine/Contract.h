@@ -92,9 +92,6 @@ struct FunctionContract {
   bool NonOwning = false;
   /// Inferred from the function's body rather than written in a contract.
   bool IsSummary = false;
-  /// For summaries: the body may write memory other than its own locals
-  /// (fields, globals, through pointers), directly or through its callees.
-  bool WritesMemory = true;
   ContractLoc Loc;
 
   bool sameEffects(const FunctionContract &O) const {

@@ -231,8 +231,7 @@ private:
     std::optional<int64_t> Returned;
   };
   std::vector<ExitSeen> Exits;
-  /// Whether this function may write memory other than its locals.
-  bool Writes = false;
+
 
   using States = std::vector<PathState>;
 
@@ -669,8 +668,11 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
   switch (V.St) {
   case VState::Owned:
   case VState::Param:
-    if (V.St == VState::Owned && V.Refs > 1 && !Consume) {
-      --V.Refs; // Another reference is still held.
+    if (V.St == VState::Owned && V.Refs > 1) {
+      // Another reference is still held. Past the cap the count is unknown
+      // and stays so: no double release or leak is claimed from it.
+      if (V.Refs < Value::MaxRefs)
+        --V.Refs;
       return;
     }
     if (!Consume && V.Res && !AE.Resource.empty() &&
@@ -736,34 +738,22 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
   const FunctionContract *FC = TU.contractFor(Callee, Depth);
   // What a callee may write: fields reached through its arguments, and for
   // code this analysis does not know, any field at all.
-  // A library function (declared in a system header) reaches this code's
-  // structs only through what it is given.
-  bool LibraryCallee =
-      Callee && TU.Ctx.getSourceManager().isInSystemHeader(
-                    TU.Ctx.getSourceManager().getExpansionLoc(
-                        Callee->getLocation()));
-  if ((FC && (!FC->IsSummary || !FC->WritesMemory)) || (!FC && LibraryCallee)) {
+  // A callee reaches the fields this function knows of through what it is
+  // given; facts about the fields of anything passed are dropped. (A callee
+  // that changes them through a global is not followed: forgetting every
+  // field at every call would lose the common flag-guarded release.)
+  {
     for (const Expr *A : Args) {
       const Expr *SA = strip(A);
       if (const auto *UO = dyn_cast<UnaryOperator>(SA))
         if (UO->getOpcode() == UO_AddrOf) {
           SA = strip(UO->getSubExpr());
-          if (const auto *ME = dyn_cast<MemberExpr>(SA)) {
+          if (const auto *ME = dyn_cast<MemberExpr>(SA))
             St.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
-            Writes = true;
-          }
         }
-      if (const VarDecl *VD = localVar(SA)) {
+      if (const VarDecl *VD = localVar(SA))
         St.forgetMembers(VD);
-        // Handing a caller's pointer on: the caller's memory may change.
-        if (isa<ParmVarDecl>(VD) && VD->getType()->isPointerType() &&
-            !VD->getType()->getPointeeType().isConstQualified())
-          Writes = true;
-      }
     }
-  } else {
-    St.forgetMembers(nullptr);
-    Writes = true;
   }
   llvm::StringRef Fn = "a function pointer";
   if (Callee)
@@ -1012,7 +1002,6 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   if (const VarDecl *VD = localVar(LHS))
     return assignVar(VD, RHS, At, St);
   const Expr *L = strip(LHS);
-  Writes = true;
   if (const auto *ME = dyn_cast<MemberExpr>(L)) {
     // Any base may alias this one: what was known of the field is gone.
     St.forgetField(ME->getMemberDecl());
@@ -1297,8 +1286,6 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
     else if (BO->isCompoundAssignmentOp()) {
       if (const VarDecl *VD = localVar(BO->getLHS()))
         forget(St, VD);
-      else
-        Writes = true;
       if (const auto *ME = dyn_cast<MemberExpr>(strip(BO->getLHS())))
         St.forgetField(ME->getMemberDecl());
     }
@@ -1321,8 +1308,6 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
     else if (UO->isIncrementDecrementOp()) {
       if (const VarDecl *VD = localVar(UO->getSubExpr()))
         forget(St, VD);
-      else
-        Writes = true;
       if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
         St.forgetField(ME->getMemberDecl());
     }
@@ -1374,7 +1359,6 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St,
     St.ExitStmt = TE;
   } else if (const auto *DE = dyn_cast<CXXDeleteExpr>(S)) {
     escape(St, DE->getArgument());
-    Writes = true;
   } else if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
     for (const LambdaCapture &C : LE->captures())
       if (C.capturesVariable())
@@ -1439,7 +1423,7 @@ void FunctionAnalysis::atExit(PathState &St) {
                   : SM.getExpansionLoc(FD->getBody()->getEndLoc());
   std::vector<std::pair<ValueKey, const Value *>> Leaked;
   for (auto &[K, V] : St.Vals)
-    if (V.St == VState::Owned)
+    if (V.St == VState::Owned && V.Refs < Value::MaxRefs)
       Leaked.push_back({K, &V});
   std::sort(Leaked.begin(), Leaked.end(), [](const auto &A, const auto &B) {
     return A.second->AcqLoc < B.second->AcqLoc;
@@ -1656,10 +1640,7 @@ FunctionResult FunctionAnalysis::run() {
   auto S = std::make_unique<FunctionContract>();
   S->Name = FD->getNameAsString();
   S->IsSummary = true;
-  S->WritesMemory = Writes;
-  // A function that writes nothing outside its locals is worth a summary for
-  // that alone: calls to it keep what is known of fields.
-  bool Useful = !Writes;
+  bool Useful = false;
   if (!Returns.AnyOther && !Returns.Mixed && Returns.Res &&
       (Returns.AnyOwned != Returns.AnyBorrowed)) {
     S->Returns = ReturnEffect{Returns.AnyOwned, Returns.Res->Name,

@@ -112,3 +112,43 @@ void checkDoubleRelease06AfterStoring(struct box *b) {
   // CHECK: :[[@LINE-5]]:13: note: heap memory acquired here from 'malloc'; the contract says 'free' releases it
   // CHECK: :[[@LINE-4]]:3: note: first released here
 }
+
+void checkNoDoubleRelease06RetainThenHandOver(sdk_ctx *ctx) {
+  sdk_tpl *t;
+  if (sdk_tpl_open(ctx, 0, 0, &t) != 0)
+    return;
+  sdk_tpl_ref(t);           // Two references now.
+  sdk_engine_enroll(ctx, t); // The engine takes one.
+  sdk_tpl_destroy(t);        // This code releases the other.
+}
+
+void checkNoDoubleRelease07ManyReferences(sdk_ctx *ctx) {
+  sdk_tpl *t;
+  if (sdk_tpl_open(ctx, 0, 0, &t) != 0)
+    return;
+  sdk_tpl_ref(t); // More references than are counted: no verdict.
+  sdk_tpl_ref(t);
+  sdk_tpl_ref(t);
+  sdk_tpl_ref(t);
+  sdk_tpl_ref(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+}
+
+void checkDoubleRelease08OneReferenceTooMany(sdk_ctx *ctx) {
+  sdk_tpl *t;
+  if (sdk_tpl_open(ctx, 0, 0, &t) != 0)
+    return;
+  sdk_tpl_ref(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+  sdk_tpl_destroy(t);
+  // CHECK: :[[@LINE-1]]:3: warning: 't' is released by 'sdk_tpl_destroy' after it was already released by 'sdk_tpl_destroy' [contract-double-release]
+  // CHECK: :[[@LINE-7]]:7: note: sdk template acquired here through argument 3 of 'sdk_tpl_open'; the contract says 'sdk_tpl_destroy' or 'sdk_tpl_destroy_secure' releases it
+  // CHECK: :[[@LINE-4]]:3: note: first released here
+}
