@@ -530,7 +530,7 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
       llvm::any_of(St.Bind, [&](const auto &B) { return B.second == K; }))
     return;
   Value &V = It->second;
-  if (V.St == VState::Owned && At) {
+  if (V.St == VState::Owned && V.Refs < Value::MaxRefs && At) {
     if (!VarName.empty())
       V.Name = VarName;
     std::string Msg = varName(St, K) + " (" + describe(V) + " from '" +
