@@ -87,6 +87,8 @@ struct FunctionContract {
   std::string Library;
   std::optional<ReturnEffect> Returns;
   std::map<unsigned, ArgEffect> Args;
+  /// The effect on every argument of the variadic part ('...').
+  std::optional<ArgEffect> VarArgs;
   std::optional<Condition> Success;
   /// Set for functions known to use their arguments without keeping them.
   bool NonOwning = false;
@@ -95,8 +97,8 @@ struct FunctionContract {
   ContractLoc Loc;
 
   bool sameEffects(const FunctionContract &O) const {
-    return Returns == O.Returns && Args == O.Args && Success == O.Success &&
-           NonOwning == O.NonOwning;
+    return Returns == O.Returns && Args == O.Args && VarArgs == O.VarArgs &&
+           Success == O.Success && NonOwning == O.NonOwning;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

@@ -75,6 +75,8 @@ private:
                     const std::string &Library, const YAML::Node &KeyNode);
   bool parseCondition(const YAML::Node &N, Condition &C);
   bool parseWhen(const YAML::Node &N, When &W);
+  std::optional<ArgEffect> parseArgEffect(const YAML::Node &X,
+                                          const std::string &ArgWhat);
   void addFunction(FunctionContract FC);
 
   /// Calls F(key, value) for each entry, reporting duplicate keys and keys
@@ -245,12 +247,23 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
   if (!expectMap(N, What))
     return;
   forEachEntry(
-      N, What, {"returns", "args", "success"},
+      N, What, {"returns", "args", "varargs", "success"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "success") {
           Condition C;
           if (parseCondition(V, C))
             FC.Success = C;
+          return;
+        }
+        if (Key == "varargs") {
+          if (std::optional<ArgEffect> AE =
+                  parseArgEffect(V, "'varargs' of " + What)) {
+            if (AE->Kind == ArgEffect::Acquires)
+              error(V, "'varargs' of " + What +
+                           " cannot acquire: name the argument instead");
+            else
+              FC.VarArgs = *AE;
+          }
           return;
         }
         if (Key == "returns") {
@@ -302,41 +315,8 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
               }
               std::string ArgWhat =
                   "argument " + std::to_string(Index) + " of " + What;
-              if (!expectMap(X, ArgWhat))
-                return;
-              ArgEffect AE;
-              bool HaveKind = false;
-              forEachEntry(
-                  X, ArgWhat, {"acquires", "releases", "consumes", "borrows",
-                               "keeps", "retains", "when"},
-                  [&](const std::string &EK, const YAML::Node &EV,
-                      const YAML::Node &EKN) {
-                    if (EK == "when") {
-                      parseWhen(EV, AE.On);
-                      return;
-                    }
-                    if (HaveKind) {
-                      error(EKN, ArgWhat + " has more than one effect");
-                      return;
-                    }
-                    HaveKind = true;
-                    AE.Kind = EK == "acquires"   ? ArgEffect::Acquires
-                              : EK == "releases" ? ArgEffect::Releases
-                              : EK == "consumes" ? ArgEffect::Consumes
-                              : EK == "keeps"    ? ArgEffect::Escapes
-                              : EK == "retains"  ? ArgEffect::Retains
-                                                 : ArgEffect::Borrows;
-                    scalar(EV, "'" + EK + "'", AE.Resource);
-                    // "any" stands for every resource.
-                    if (AE.Resource == "any")
-                      AE.Resource.clear();
-                  });
-              if (!HaveKind)
-                error(X, ArgWhat +
-                             " needs one of: acquires, releases, consumes, "
-                             "borrows, keeps, retains");
-              else
-                FC.Args[Index] = AE;
+              if (std::optional<ArgEffect> AE = parseArgEffect(X, ArgWhat))
+                FC.Args[Index] = *AE;
             });
       });
   for (auto &[I, AE] : FC.Args)
@@ -346,6 +326,45 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
                         (AE.On == When::OnSuccess ? "success" : "failure") +
                         "' but the function has no 'success' condition");
   addFunction(std::move(FC));
+}
+
+std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
+                                                const std::string &ArgWhat) {
+  if (!expectMap(X, ArgWhat))
+    return std::nullopt;
+  ArgEffect AE;
+  bool HaveKind = false;
+  forEachEntry(X, ArgWhat,
+               {"acquires", "releases", "consumes", "borrows", "keeps",
+                "retains", "when"},
+               [&](const std::string &EK, const YAML::Node &EV,
+                   const YAML::Node &EKN) {
+                 if (EK == "when") {
+                   parseWhen(EV, AE.On);
+                   return;
+                 }
+                 if (HaveKind) {
+                   error(EKN, ArgWhat + " has more than one effect");
+                   return;
+                 }
+                 HaveKind = true;
+                 AE.Kind = EK == "acquires"   ? ArgEffect::Acquires
+                           : EK == "releases" ? ArgEffect::Releases
+                           : EK == "consumes" ? ArgEffect::Consumes
+                           : EK == "keeps"    ? ArgEffect::Escapes
+                           : EK == "retains"  ? ArgEffect::Retains
+                                              : ArgEffect::Borrows;
+                 scalar(EV, "'" + EK + "'", AE.Resource);
+                 // "any" stands for every resource.
+                 if (AE.Resource == "any")
+                   AE.Resource.clear();
+               });
+  if (!HaveKind) {
+    error(X, ArgWhat + " needs one of: acquires, releases, consumes, "
+                       "borrows, keeps, retains");
+    return std::nullopt;
+  }
+  return AE;
 }
 
 void Loader::addFunction(FunctionContract FC) {

@@ -788,6 +788,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         auto It = FC->Args.find(PI);
         if (It != FC->Args.end())
           AE = &It->second;
+        else if (FC->VarArgs && Callee && Callee->isVariadic() &&
+                 PI != ~0u && PI >= Callee->getNumParams())
+          AE = &*FC->VarArgs;
       }
       const Expr *SA = strip(A);
       const auto *AddrOf = dyn_cast<UnaryOperator>(SA);

@@ -152,3 +152,19 @@ void checkDoubleRelease08OneReferenceTooMany(sdk_ctx *ctx) {
   // CHECK: :[[@LINE-7]]:7: note: sdk template acquired here through argument 3 of 'sdk_tpl_open'; the contract says 'sdk_tpl_destroy' or 'sdk_tpl_destroy_secure' releases it
   // CHECK: :[[@LINE-4]]:3: note: first released here
 }
+
+void checkDoubleRelease09Varargs(sdk_ctx *ctx) {
+  sdk_tpl *a, *b;
+  if (sdk_tpl_open(ctx, 0, 0, &a) != 0)
+    return;
+  if (sdk_tpl_open(ctx, 0, 0, &b) != 0) {
+    sdk_tpl_destroy(a);
+    return;
+  }
+  sdk_log_values("%p %p", a, b);  // Only used.
+  sdk_queue_push_all(ctx, 2, a, b); // Both handed over.
+  sdk_tpl_destroy(b);
+  // CHECK: :[[@LINE-1]]:3: warning: 'b' is released by 'sdk_tpl_destroy' after its ownership moved into 'sdk_queue_push_all' [contract-double-release]
+  // CHECK: :[[@LINE-8]]:7: note: sdk template acquired here through argument 3 of 'sdk_tpl_open'; the contract says 'sdk_tpl_destroy' or 'sdk_tpl_destroy_secure' releases it
+  // CHECK: :[[@LINE-4]]:3: note: ownership moved here
+}

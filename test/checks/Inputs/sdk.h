@@ -20,4 +20,6 @@ void sdk_ctx_register(sdk_ctx *ctx, sdk_tpl *tpl);
 void sdk_pair_take(sdk_ctx *ctx, sdk_tpl *a, sdk_tpl *b);
 void sdk_ctx_set_user_data(sdk_ctx *ctx, void *data);
 void sdk_tpl_ref(sdk_tpl *tpl);
+void sdk_log_values(const char *fmt, ...);
+void sdk_queue_push_all(sdk_ctx *ctx, int n, ...);
 #endif
