@@ -50,6 +50,10 @@ static llvm::cl::opt<bool>
     NoBuiltins("no-builtin-contracts",
                llvm::cl::desc("Do not use the built-in contracts"),
                llvm::cl::cat(Category));
+static llvm::cl::opt<bool> NoProjectContract(
+    "no-project-contract",
+    llvm::cl::desc("Do not look for .custody.yaml next to the source files"),
+    llvm::cl::cat(Category));
 static llvm::cl::opt<unsigned>
     Jobs("j", llvm::cl::desc("Translation units analyzed in parallel"),
          llvm::cl::init(0), llvm::cl::cat(Category));
@@ -401,6 +405,7 @@ int main(int argc, const char **argv) {
     Config.ContractFiles.push_back(std::string(Abs));
   }
   Config.BuiltinContracts = !NoBuiltins;
+  Config.ProjectContract = !NoProjectContract;
   // Report errors in the user's contracts once, up front, before any file
   // is parsed (built-in contracts are otherwise only read when needed).
   if (!Config.ContractFiles.empty()) {
