@@ -9,7 +9,8 @@
 //
 // Options (CheckOptions in .clang-tidy, global keys, shared by all checks):
 //   CustodyContracts         ';'-separated contract files       (default: "")
-//   CustodyBuiltinContracts  use the built-in contracts          (default: true)
+//   CustodyBuiltinContracts  use the built-in contracts          (default:
+//   true)
 //
 //===----------------------------------------------------------------------===//
 

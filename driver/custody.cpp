@@ -19,6 +19,7 @@
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
 #include "llvm/Support/FileSystem.h"
+#include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/Path.h"
@@ -26,7 +27,6 @@
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
-#include "llvm/Support/Format.h"
 #include <chrono>
 #include <mutex>
 #include <set>
@@ -176,7 +176,8 @@ bool nolintCovers(llvm::StringRef Text, llvm::StringRef Marker,
 /// drops: NOLINT on the line, NOLINTNEXTLINE on the line before, and
 /// NOLINTBEGIN/NOLINTEND around it.
 bool suppressed(const SourceManager &SM, SourceLocation Loc,
-                llvm::StringRef Check, llvm::DenseMap<FileID, bool> &HasNolint) {
+                llvm::StringRef Check,
+                llvm::DenseMap<FileID, bool> &HasNolint) {
   Loc = SM.getExpansionLoc(Loc);
   FileID FID = SM.getFileID(Loc);
   bool Invalid = false;
@@ -198,8 +199,7 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
   if (LineStart > 0) {
     size_t PrevStart = Buf.rfind('\n', LineStart - 1);
     PrevStart = PrevStart == llvm::StringRef::npos ? 0 : PrevStart + 1;
-    if (nolintCovers(Buf.slice(PrevStart, LineStart), "NOLINTNEXTLINE",
-                     Check))
+    if (nolintCovers(Buf.slice(PrevStart, LineStart), "NOLINTNEXTLINE", Check))
       return true;
   }
   // Innermost unmatched NOLINTBEGIN before the location.
@@ -210,8 +210,7 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
     size_t E = Before.take_front(P).rfind("NOLINTEND");
     if (B == llvm::StringRef::npos && E == llvm::StringRef::npos)
       break;
-    if (E != llvm::StringRef::npos &&
-        (B == llvm::StringRef::npos || E > B)) {
+    if (E != llvm::StringRef::npos && (B == llvm::StringRef::npos || E > B)) {
       ++Depth;
       P = E;
       continue;
@@ -230,8 +229,7 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
 
 class Consumer : public ASTConsumer {
 public:
-  Consumer(const SessionConfig &Config, const CheckFilter &Filter,
-           Results &Out)
+  Consumer(const SessionConfig &Config, const CheckFilter &Filter, Results &Out)
       : Config(Config), Filter(Filter), Out(Out) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
@@ -331,9 +329,8 @@ llvm::json::Value locJSON(const PrintedLoc &L) {
 
 int main(int argc, const char **argv) {
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
-  llvm::cl::AddExtraVersionPrinter([](llvm::raw_ostream &OS) {
-    OS << "custody " CUSTODY_VERSION "\n";
-  });
+  llvm::cl::AddExtraVersionPrinter(
+      [](llvm::raw_ostream &OS) { OS << "custody " CUSTODY_VERSION "\n"; });
   llvm::cl::extrahelp More(
       "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
       "error, 3 a file could not be parsed.\n");
@@ -347,8 +344,8 @@ int main(int argc, const char **argv) {
       return 0;
     }
 
-  auto Parser = CommonOptionsParser::create(argc, argv, Category,
-                                            llvm::cl::ZeroOrMore);
+  auto Parser =
+      CommonOptionsParser::create(argc, argv, Category, llvm::cl::ZeroOrMore);
   if (!Parser) {
     // The message already names the tool.
     llvm::errs() << llvm::toString(Parser.takeError());
@@ -388,7 +385,8 @@ int main(int argc, const char **argv) {
     Files = WholeDB->getAllFiles();
     if (Files.empty()) {
       llvm::errs() << "custody: error: no files in the compilation database "
-                      "in '" << BuildDir << "'\n";
+                      "in '"
+                   << BuildDir << "'\n";
       return 2;
     }
   }
@@ -425,20 +423,20 @@ int main(int argc, const char **argv) {
     // Compiler warnings are not ours to report; errors still show.
     Tool.appendArgumentsAdjuster(
         getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END));
-    Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
-        "-Wno-error", ArgumentInsertPosition::END));
+    Tool.appendArgumentsAdjuster(
+        getInsertArgumentAdjuster("-Wno-error", ArgumentInsertPosition::END));
     // Clang's own headers (stddef.h, stdarg.h) come from the resource
     // directory of the Clang this tool was built with.
-    Tool.appendArgumentsAdjuster([](const CommandLineArguments &Args,
-                                    llvm::StringRef) {
-      for (const std::string &A : Args)
-        if (llvm::StringRef(A).starts_with("-resource-dir"))
-          return Args;
-      CommandLineArguments Out = Args;
-      Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
-                 "-resource-dir=" CUSTODY_CLANG_RESOURCE_DIR);
-      return Out;
-    });
+    Tool.appendArgumentsAdjuster(
+        [](const CommandLineArguments &Args, llvm::StringRef) {
+          for (const std::string &A : Args)
+            if (llvm::StringRef(A).starts_with("-resource-dir"))
+              return Args;
+          CommandLineArguments Out = Args;
+          Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
+                     "-resource-dir=" CUSTODY_CLANG_RESOURCE_DIR);
+          return Out;
+        });
     Factory F(Config, Filter, Out);
     int RC = Tool.run(&F);
     if (RC != 0) {

@@ -61,10 +61,10 @@ ContractSet::activeFor(const std::vector<std::string> &IncludedFiles) const {
   auto Out = std::make_shared<ContractSet>();
   llvm::StringSet<> Active;
   for (const LibraryContract &L : Libraries) {
-    bool On = L.Headers.empty() ||
-              llvm::any_of(L.Headers, [&](const std::string &H) {
-                return headerIncluded(H, IncludedFiles);
-              });
+    bool On =
+        L.Headers.empty() || llvm::any_of(L.Headers, [&](const std::string &H) {
+          return headerIncluded(H, IncludedFiles);
+        });
     if (!On)
       continue;
     Active.insert(L.Library);

@@ -32,11 +32,15 @@ struct ContractLoc {
 
 struct Resource {
   std::string Name;
-  std::string Description; // Human words used in messages ("sqlite3 statement").
+  std::string
+      Description; // Human words used in messages ("sqlite3 statement").
   std::string Library;
   std::vector<std::string> Releasers;
   /// Whether the releasers accept NULL (free(NULL) is fine, fclose(NULL) not).
   bool NullReleaseOk = true;
+  /// The check family its findings are reported under ('checks:' of its
+  /// contract file; empty: the generic contract-* checks).
+  std::string Checks;
   ContractLoc Loc;
 };
 
@@ -113,6 +117,7 @@ struct LibraryContract {
   /// translation unit. Empty means "always".
   std::vector<std::string> Headers;
   std::vector<std::string> NonOwningPrefixes;
+  std::string Checks;
 };
 
 /// Every contract in force for one translation unit.

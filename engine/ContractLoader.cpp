@@ -185,8 +185,8 @@ bool Loader::parseWhen(const YAML::Node &N, When &W) {
   else if (S == "failure")
     W = When::OnFailure;
   else {
-    error(N, "'when' must be one of: always, success, failure; got '" + S +
-                 "'");
+    error(N,
+          "'when' must be one of: always, success, failure; got '" + S + "'");
     return false;
   }
   return true;
@@ -203,27 +203,27 @@ void Loader::loadResource(const std::string &Name, const YAML::Node &N,
   if (!N.IsNull()) {
     if (!expectMap(N, "resource '" + Name + "'"))
       return;
-    forEachEntry(N, "resource '" + Name + "'",
-                 {"description", "release", "null_release"},
-                 [&](const std::string &Key, const YAML::Node &V,
-                     const YAML::Node &) {
-                   if (Key == "description")
-                     scalar(V, "'description'", R.Description);
-                   else if (Key == "release")
-                     stringList(V, "'release'", R.Releasers);
-                   else {
-                     std::string S;
-                     if (!scalar(V, "'null_release'", S))
-                       return;
-                     if (S == "ok")
-                       R.NullReleaseOk = true;
-                     else if (S == "error")
-                       R.NullReleaseOk = false;
-                     else
-                       error(V, "'null_release' must be 'ok' or 'error'; got '" +
-                                    S + "'");
-                   }
-                 });
+    forEachEntry(
+        N, "resource '" + Name + "'",
+        {"description", "release", "null_release"},
+        [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+          if (Key == "description")
+            scalar(V, "'description'", R.Description);
+          else if (Key == "release")
+            stringList(V, "'release'", R.Releasers);
+          else {
+            std::string S;
+            if (!scalar(V, "'null_release'", S))
+              return;
+            if (S == "ok")
+              R.NullReleaseOk = true;
+            else if (S == "error")
+              R.NullReleaseOk = false;
+            else
+              error(V,
+                    "'null_release' must be 'ok' or 'error'; got '" + S + "'");
+          }
+        });
   }
   auto [It, Inserted] = Set.Resources.try_emplace(Name, R);
   if (!Inserted)
@@ -280,7 +280,8 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
                            if (!scalar(X, "'null_on_failure'", S))
                              return;
                            if (S != "true" && S != "false")
-                             error(X, "'null_on_failure' must be true or false");
+                             error(X,
+                                   "'null_on_failure' must be true or false");
                            RE.NullOnFailure = S == "true";
                            return;
                          }
@@ -334,31 +335,31 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
     return std::nullopt;
   ArgEffect AE;
   bool HaveKind = false;
-  forEachEntry(X, ArgWhat,
-               {"acquires", "releases", "consumes", "borrows", "keeps",
-                "retains", "when"},
-               [&](const std::string &EK, const YAML::Node &EV,
-                   const YAML::Node &EKN) {
-                 if (EK == "when") {
-                   parseWhen(EV, AE.On);
-                   return;
-                 }
-                 if (HaveKind) {
-                   error(EKN, ArgWhat + " has more than one effect");
-                   return;
-                 }
-                 HaveKind = true;
-                 AE.Kind = EK == "acquires"   ? ArgEffect::Acquires
-                           : EK == "releases" ? ArgEffect::Releases
-                           : EK == "consumes" ? ArgEffect::Consumes
-                           : EK == "keeps"    ? ArgEffect::Escapes
-                           : EK == "retains"  ? ArgEffect::Retains
-                                              : ArgEffect::Borrows;
-                 scalar(EV, "'" + EK + "'", AE.Resource);
-                 // "any" stands for every resource.
-                 if (AE.Resource == "any")
-                   AE.Resource.clear();
-               });
+  forEachEntry(
+      X, ArgWhat,
+      {"acquires", "releases", "consumes", "borrows", "keeps", "retains",
+       "when"},
+      [&](const std::string &EK, const YAML::Node &EV, const YAML::Node &EKN) {
+        if (EK == "when") {
+          parseWhen(EV, AE.On);
+          return;
+        }
+        if (HaveKind) {
+          error(EKN, ArgWhat + " has more than one effect");
+          return;
+        }
+        HaveKind = true;
+        AE.Kind = EK == "acquires"   ? ArgEffect::Acquires
+                  : EK == "releases" ? ArgEffect::Releases
+                  : EK == "consumes" ? ArgEffect::Consumes
+                  : EK == "keeps"    ? ArgEffect::Escapes
+                  : EK == "retains"  ? ArgEffect::Retains
+                                     : ArgEffect::Borrows;
+        scalar(EV, "'" + EK + "'", AE.Resource);
+        // "any" stands for every resource.
+        if (AE.Resource == "any")
+          AE.Resource.clear();
+      });
   if (!HaveKind) {
     error(X, ArgWhat + " needs one of: acquires, releases, consumes, "
                        "borrows, keeps, retains");
@@ -399,7 +400,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
   forEachEntry(
       Root, "a contract file",
       {"version", "library", "headers", "include", "resources", "functions",
-       "non_owning", "non_owning_prefixes"},
+       "non_owning", "non_owning_prefixes", "checks"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "version") {
           std::string S;
@@ -408,6 +409,11 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
                          "' (this custody reads version 1)");
         } else if (Key == "library") {
           scalar(V, "'library'", Lib.Library);
+        } else if (Key == "checks") {
+          if (scalar(V, "'checks'", Lib.Checks) && Lib.Checks != "cpython")
+            error(V, "'checks' must be 'cpython' (the check families custody "
+                     "has besides contract-*); got '" +
+                         Lib.Checks + "'");
         } else if (Key == "headers") {
           stringList(V, "'headers'", Lib.Headers);
         } else if (Key == "non_owning_prefixes") {
@@ -444,6 +450,9 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
       continue;
     }
     loadResource(Name, V, Lib.Library, K);
+    auto RI = Set.Resources.find(Name);
+    if (RI != Set.Resources.end() && RI->second.Library == Lib.Library)
+      RI->second.Checks = Lib.Checks;
   }
   Seen.clear();
   for (auto &[K, V] : Functions) {
@@ -476,7 +485,8 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
   }
 }
 
-void Loader::loadFile(const std::string &Path, const ContractLoc *IncludedFrom) {
+void Loader::loadFile(const std::string &Path,
+                      const ContractLoc *IncludedFrom) {
   llvm::SmallString<256> Real;
   if (llvm::sys::fs::real_path(Path, Real)) {
     if (IncludedFrom)
@@ -535,9 +545,10 @@ void Loader::finish() {
       if (Found)
         continue;
       if (FC.Args.count(0)) {
-        error(FC.Loc, "function '" + F + "' is listed as a releaser of '" +
-                          R.Name + "' at " + R.Loc.str() +
-                          " but its argument 0 is declared with another effect");
+        error(FC.Loc,
+              "function '" + F + "' is listed as a releaser of '" + R.Name +
+                  "' at " + R.Loc.str() +
+                  " but its argument 0 is declared with another effect");
         continue;
       }
       FC.NonOwning = false;
@@ -631,7 +642,8 @@ struct BuiltinFile {
 };
 } // namespace
 
-static std::vector<BuiltinFile> scanBuiltins(std::vector<ContractError> &Errors) {
+static std::vector<BuiltinFile>
+scanBuiltins(std::vector<ContractError> &Errors) {
   std::vector<BuiltinFile> Out;
   std::string Dir = builtinContractsDir();
   std::error_code EC;
@@ -645,10 +657,10 @@ static std::vector<BuiltinFile> scanBuiltins(std::vector<ContractError> &Errors)
                       "CUSTODY_CONTRACTS_DIR to the folder that holds them"});
     return Out;
   }
-  std::sort(Out.begin(), Out.end(), [](const BuiltinFile &A,
-                                       const BuiltinFile &B) {
-    return A.Path < B.Path;
-  });
+  std::sort(Out.begin(), Out.end(),
+            [](const BuiltinFile &A, const BuiltinFile &B) {
+              return A.Path < B.Path;
+            });
   for (BuiltinFile &F : Out) {
     auto Buf = llvm::MemoryBuffer::getFile(F.Path);
     if (!Buf)
@@ -677,9 +689,9 @@ custody::loadContracts(const std::vector<std::string> &UserFiles,
                        const std::vector<std::string> *IncludedFiles,
                        std::vector<ContractError> &Errors) {
   static std::mutex Mu;
-  static std::map<std::vector<std::string>,
-                  std::pair<std::shared_ptr<const ContractSet>,
-                            std::vector<ContractError>>>
+  static std::map<
+      std::vector<std::string>,
+      std::pair<std::shared_ptr<const ContractSet>, std::vector<ContractError>>>
       Cache;
   static std::optional<std::vector<BuiltinFile>> Builtins;
   static std::vector<ContractError> BuiltinErrors;

@@ -23,9 +23,9 @@
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/Hashing.h"
+#include <algorithm>
 #include <cstdint>
 #include <limits>
-#include <algorithm>
 #include <map>
 #include <memory>
 #include <optional>
@@ -202,8 +202,8 @@ struct PathState {
       H = llvm::hash_combine(H, VD, F.Lo, F.Hi, F.Ne.value_or(0),
                              F.Ne.has_value(), F.Assumed);
     for (const auto &[M, F] : MemberFacts)
-      H = llvm::hash_combine(H, M.first, M.second, F.Lo, F.Hi,
-                             F.Ne.value_or(0), F.Ne.has_value());
+      H = llvm::hash_combine(H, M.first, M.second, F.Lo, F.Hi, F.Ne.value_or(0),
+                             F.Ne.has_value());
     for (const auto &[E, F] : ExprFacts)
       H = llvm::hash_combine(H, E, F.Lo, F.Hi, F.Ne.value_or(0),
                              F.Ne.has_value());
@@ -216,15 +216,13 @@ struct PathState {
 
   bool sameAs(const PathState &O) const {
     return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
-           MemberFacts == O.MemberFacts &&
-           ExprFacts == O.ExprFacts && ExprVals == O.ExprVals &&
-           OutStores == O.OutStores;
+           MemberFacts == O.MemberFacts && ExprFacts == O.ExprFacts &&
+           ExprVals == O.ExprVals && OutStores == O.OutStores;
   }
   /// Forgets what is known of fields read through VD (null: all of them).
   void forgetMembers(const clang::VarDecl *VD) {
     for (auto It = MemberFacts.begin(); It != MemberFacts.end();)
-      It = !VD || It->first.first == VD ? MemberFacts.erase(It)
-                                        : std::next(It);
+      It = !VD || It->first.first == VD ? MemberFacts.erase(It) : std::next(It);
   }
   void forgetField(const clang::ValueDecl *Field) {
     for (auto It = MemberFacts.begin(); It != MemberFacts.end();)

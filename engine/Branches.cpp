@@ -1,0 +1,227 @@
+//===- Branches.cpp - Path facts and branch pruning ----------------------===//
+//
+// Which branch outcomes a path can take, from the facts it carries.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FunctionAnalysis.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace custody;
+using namespace custody::impl;
+
+//===----------------------------------------------------------------------===//
+// Branches
+//===----------------------------------------------------------------------===//
+
+FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
+                                                      const Expr *E) const {
+  E = strip(E);
+  Subject S;
+  if ((S.Var = localVar(E)))
+    return S;
+  if (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    if (const VarDecl *Base = localVar(ME->getBase()))
+      if (ME->getType()->isScalarType())
+        S.Member = PathState::MemberKey{Base, ME->getMemberDecl()};
+    return S;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
+    if (BO->getOpcode() == BO_Assign)
+      return subjectOf(St, BO->getLHS());
+    if (BO->getOpcode() == BO_Comma)
+      return subjectOf(St, BO->getRHS());
+  }
+  if (St.ExprFacts.count(E) || St.ExprVals.count(E))
+    S.E = E;
+  return S;
+}
+
+const Fact *FunctionAnalysis::factOf(const PathState &St, const Expr *E) const {
+  Subject S = subjectOf(St, E);
+  if (S.Var) {
+    auto It = St.VarFacts.find(S.Var);
+    return It == St.VarFacts.end() ? nullptr : &It->second;
+  }
+  if (S.Member) {
+    auto It = St.MemberFacts.find(*S.Member);
+    return It == St.MemberFacts.end() ? nullptr : &It->second;
+  }
+  if (S.E) {
+    auto It = St.ExprFacts.find(S.E);
+    return It == St.ExprFacts.end() ? nullptr : &It->second;
+  }
+  return nullptr;
+}
+
+static std::optional<Condition::OpKind> compareOp(BinaryOperatorKind K) {
+  switch (K) {
+  case BO_EQ:
+    return Condition::EQ;
+  case BO_NE:
+    return Condition::NE;
+  case BO_LT:
+    return Condition::LT;
+  case BO_LE:
+    return Condition::LE;
+  case BO_GT:
+    return Condition::GT;
+  case BO_GE:
+    return Condition::GE;
+  default:
+    return std::nullopt;
+  }
+}
+
+static Condition::OpKind mirror(Condition::OpKind Op) {
+  switch (Op) {
+  case Condition::LT:
+    return Condition::GT;
+  case Condition::LE:
+    return Condition::GE;
+  case Condition::GT:
+    return Condition::LT;
+  case Condition::GE:
+    return Condition::LE;
+  default:
+    return Op;
+  }
+}
+
+/// Restricts St to the paths where Cond has the value Truth. Returns false if
+/// there are none. Only subjects the analysis already knows something about
+/// get new facts, so unrelated branches do not multiply states.
+bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
+                              const Stmt *Term) {
+  Cond = strip(Cond);
+  if (const auto *UO = dyn_cast<UnaryOperator>(Cond))
+    if (UO->getOpcode() == UO_LNot)
+      return assume(St, UO->getSubExpr(), !Truth, Term);
+  if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
+    if (BO->isLogicalOp() && Term && BO != Term)
+      // The block holding the right operand: the left one was decided in
+      // an earlier block.
+      return assume(St, BO->getRHS(), Truth, Term);
+    if (BO->isLogicalOp() && !Term) {
+      // A whole '&&' or '||' outside a branch: refine only when every
+      // operand must have the same truth.
+      bool And = BO->getOpcode() == BO_LAnd;
+      if (And == Truth)
+        return assume(St, BO->getLHS(), Truth, nullptr) &&
+               assume(St, BO->getRHS(), Truth, nullptr);
+      PathState L = St, R = St;
+      return assume(L, BO->getLHS(), Truth, nullptr) ||
+             assume(R, BO->getRHS(), Truth, nullptr);
+    }
+    if (BO->getOpcode() == BO_Comma)
+      return assume(St, BO->getRHS(), Truth, Term);
+  }
+  if (std::optional<int64_t> C = constant(Cond))
+    return (*C != 0) == Truth;
+
+  const Expr *Subject = Cond;
+  Condition C{Condition::NE, 0};
+  if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
+    if (std::optional<Condition::OpKind> Op = compareOp(BO->getOpcode())) {
+      std::optional<int64_t> R = constant(BO->getRHS());
+      std::optional<int64_t> L = constant(BO->getLHS());
+      if (R && !L) {
+        Subject = BO->getLHS();
+        C = {*Op, *R};
+      } else if (L && !R) {
+        Subject = BO->getRHS();
+        C = {mirror(*Op), *L};
+      } else {
+        return true;
+      }
+    }
+  }
+  if (!Truth)
+    C = C.negate();
+  return assumeCompare(St, Subject, C);
+}
+
+std::optional<bool> FunctionAnalysis::truthOf(const PathState &St,
+                                              const Expr *Cond) {
+  const Expr *S = strip(Cond);
+  bool Boolean = isa<UnaryOperator>(S) || isa<BinaryOperator>(S);
+  if (const auto *UO = dyn_cast<UnaryOperator>(S))
+    Boolean = UO->getOpcode() == UO_LNot;
+  if (const auto *BO = dyn_cast<BinaryOperator>(S))
+    Boolean = BO->isComparisonOp() || BO->isLogicalOp();
+  if (!Boolean)
+    return std::nullopt;
+  PathState T = St, F = St;
+  bool CanBeTrue = assume(T, Cond, true, nullptr);
+  bool CanBeFalse = assume(F, Cond, false, nullptr);
+  if (CanBeTrue != CanBeFalse)
+    return CanBeTrue;
+  return std::nullopt;
+}
+
+bool FunctionAnalysis::assumeSwitchCase(PathState &St, const SwitchStmt *SW,
+                                        const CFGBlock *Target) {
+  const Stmt *Label = Target->getLabel();
+  if (const auto *CS = dyn_cast_or_null<CaseStmt>(Label)) {
+    if (CS->getRHS())
+      return true; // A GNU case range: not narrowed.
+    if (std::optional<int64_t> K = constant(CS->getLHS()))
+      return assumeCompare(St, SW->getCond(), {Condition::EQ, *K});
+    return true;
+  }
+  // The default label, or past the switch when there is none: every case
+  // value is excluded.
+  bool IsDefault = isa_and_nonnull<DefaultStmt>(Label);
+  if (!IsDefault) {
+    for (const SwitchCase *C = SW->getSwitchCaseList(); C;
+         C = C->getNextSwitchCase())
+      if (isa<DefaultStmt>(C))
+        return true; // Some other successor: a plain fall-through.
+  }
+  for (const SwitchCase *C = SW->getSwitchCaseList(); C;
+       C = C->getNextSwitchCase())
+    if (const auto *CS = dyn_cast<CaseStmt>(C))
+      if (!CS->getRHS())
+        if (std::optional<int64_t> K = constant(CS->getLHS()))
+          if (!assumeCompare(St, SW->getCond(), {Condition::NE, *K}))
+            return false;
+  return true;
+}
+
+bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
+                                     Condition C) {
+  Subject Subj = subjectOf(St, SubjectExpr);
+  if (!Subj)
+    return true;
+  std::optional<ValueKey> Bound = valueOf(St, SubjectExpr);
+  const Fact *Known = factOf(St, SubjectExpr);
+  // A local scalar tested against a constant is remembered even when
+  // nothing was known of it: 'if (mode == A) ...; if (mode == B) ...' then
+  // cannot take both branches.
+  bool Scalar =
+      (Subj.Var && Subj.Var->getType()->isScalarType()) || Subj.Member;
+  if (!Known && !Bound && !Scalar)
+    return true;
+  Fact F = Known ? *Known : Fact();
+  if (!F.meet(Fact::of(C)))
+    return false;
+  F.Assumed = false; // The code tested it.
+  if (Subj.Var)
+    St.VarFacts[Subj.Var] = F;
+  else if (Subj.Member)
+    St.MemberFacts[*Subj.Member] = F;
+  else
+    St.ExprFacts[Subj.E] = F;
+  // A tracked pointer known to be null on this path holds nothing.
+  if (Bound && F.isZero()) {
+    auto VI = St.Vals.find(*Bound);
+    if (VI != St.Vals.end() &&
+        (VI->second.St == VState::Owned || VI->second.St == VState::Borrowed))
+      VI->second.St = VState::Escaped;
+  }
+  return true;
+}

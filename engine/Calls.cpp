@@ -1,0 +1,333 @@
+//===- Calls.cpp - Calls and assignments ---------------------------------===//
+//
+// What a call does to the values passed to it and returned from it (from its
+// contract, its summary, or nothing known), and what an assignment does.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FunctionAnalysis.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace custody;
+using namespace custody::impl;
+
+//===----------------------------------------------------------------------===//
+// Calls
+//===----------------------------------------------------------------------===//
+
+void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
+                                  llvm::ArrayRef<const Expr *> Args,
+                                  unsigned ParamOffset, PathState &St,
+                                  States &Out) {
+  const FunctionContract *FC = TU.contractFor(Callee, Depth);
+  // What a callee may write: fields reached through its arguments, and for
+  // code this analysis does not know, any field at all.
+  // A callee reaches the fields this function knows of through what it is
+  // given; facts about the fields of anything passed are dropped. (A callee
+  // that changes them through a global is not followed: forgetting every
+  // field at every call would lose the common flag-guarded release.)
+  {
+    for (const Expr *A : Args) {
+      const Expr *SA = strip(A);
+      if (const auto *UO = dyn_cast<UnaryOperator>(SA))
+        if (UO->getOpcode() == UO_AddrOf) {
+          SA = strip(UO->getSubExpr());
+          if (const auto *ME = dyn_cast<MemberExpr>(SA))
+            St.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
+        }
+      if (const VarDecl *VD = localVar(SA))
+        St.forgetMembers(VD);
+    }
+  }
+  llvm::StringRef Fn = "a function pointer";
+  if (Callee)
+    Fn = Callee->getIdentifier() ? Callee->getName()
+                                 : TU.intern(Callee->getNameAsString());
+
+  std::optional<Condition> Success = FC ? FC->successCondition() : std::nullopt;
+  bool HasOutcome = Success.has_value();
+
+  // The outcomes to produce: a single one, or success and failure.
+  std::vector<std::pair<PathState, std::optional<bool>>> Outcomes;
+  if (HasOutcome) {
+    Outcomes.push_back({St, true});
+    Outcomes.push_back({std::move(St), false});
+  } else {
+    Outcomes.push_back({std::move(St), std::nullopt});
+  }
+
+  for (auto &[S, Succeeded] : Outcomes) {
+    auto Applies = [&, Succeeded = Succeeded](When W) {
+      return W == When::Always || !Succeeded ||
+             (W == When::OnSuccess) == *Succeeded;
+    };
+    std::vector<std::pair<const VarDecl *, ValueKey>> OutBinds;
+    std::vector<const VarDecl *> OutUnbinds, OutForgets;
+    std::vector<ValueKey> TakenHere;
+    for (unsigned I = 0; I < Args.size(); ++I) {
+      const Expr *A = Args[I];
+      unsigned PI = I >= ParamOffset ? I - ParamOffset : ~0u;
+      const ArgEffect *AE = nullptr;
+      if (FC) {
+        auto It = FC->Args.find(PI);
+        if (It != FC->Args.end())
+          AE = &It->second;
+        else if (FC->VarArgs && Callee && Callee->isVariadic() && PI != ~0u &&
+                 PI >= Callee->getNumParams())
+          AE = &*FC->VarArgs;
+      }
+      const Expr *SA = strip(A);
+      const auto *AddrOf = dyn_cast<UnaryOperator>(SA);
+      bool IsAddr = AddrOf && AddrOf->getOpcode() == UO_AddrOf;
+      const VarDecl *AddrVar =
+          IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
+
+      if (AE && AE->Kind == ArgEffect::Acquires) {
+        if (!AddrVar || !Applies(AE->On)) {
+          if (AddrVar && AE->On != When::Always &&
+              !AddrVar->getType()->isPointerType()) {
+            Value V;
+            V.St = VState::NotAcquired;
+            V.Res = TU.Contracts.resource(AE->Resource);
+            V.AcqFn = Fn;
+            V.AcqLoc = locOf(Call);
+            V.AcqArg = I;
+            OutBinds.push_back({AddrVar, newValue(S, AddrOf, V)});
+          } else if (AddrVar) {
+            OutUnbinds.push_back(AddrVar);
+          }
+          continue;
+        }
+        Value V;
+        V.St = VState::Owned;
+        V.Res = TU.Contracts.resource(AE->Resource);
+        V.AcqFn = Fn;
+        V.AcqLoc = locOf(Call);
+        V.AcqArg = I;
+        V.AcqSeq = S.NextSeq++;
+        OutBinds.push_back({AddrVar, newValue(S, AddrOf, V)});
+        continue;
+      }
+
+      std::optional<ValueKey> K = valueOf(S, A);
+      if (AE && (AE->Kind == ArgEffect::Releases ||
+                 AE->Kind == ArgEffect::Consumes)) {
+        if (!Applies(AE->On))
+          continue;
+        if (K) {
+          // One call taking the same value through two arguments
+          // (SSL_set_bio(ssl, bio, bio)) takes it once.
+          if (llvm::is_contained(TakenHere, *K))
+            continue;
+          TakenHere.push_back(*K);
+          release(S, *K, Call, A, Fn, *AE, AE->Kind == ArgEffect::Consumes);
+          continue;
+        }
+        // A null passed to a releaser that does not accept it.
+        if (const VarDecl *VD = localVar(A)) {
+          auto FI = S.VarFacts.find(VD);
+          const Resource *R = TU.Contracts.resource(AE->Resource);
+          if (FI != S.VarFacts.end() && FI->second.isZero() &&
+              !FI->second.Assumed && R && !R->NullReleaseOk &&
+              AE->Kind == ArgEffect::Releases)
+            report(FindingKind::ReleaseUnowned, R, locOf(Call), VD,
+                   "'" + VD->getName().str() + "' is null here and '" +
+                       Fn.str() + "' must not be called with null",
+                   pathNotes(S, Value(), 2));
+        }
+        continue;
+      }
+      if (AE && AE->Kind == ArgEffect::Retains) {
+        checkUse(S, A, Call);
+        if (!Applies(AE->On))
+          continue;
+        if (std::optional<ValueKey> K = valueOf(S, A)) {
+          Value &V = S.Vals[*K];
+          if (V.St == VState::Owned) {
+            if (V.Refs < Value::MaxRefs)
+              ++V.Refs;
+          } else if (V.St == VState::Borrowed || V.St == VState::Param) {
+            // The caller now owns a reference of its own.
+            V.St = VState::Owned;
+            V.Refs = 1;
+            if (!V.Res)
+              V.Res = TU.Contracts.resource(AE->Resource);
+            V.AcqFn = Fn;
+            V.AcqArg = -1;
+            V.AcqLoc = locOf(Call);
+            V.AcqSeq = S.NextSeq++;
+          }
+        }
+        continue;
+      }
+      // A variable whose address goes to a non-const parameter may be
+      // written by the callee.
+      bool MayWrite = AddrVar && !(Callee && PI < Callee->getNumParams() &&
+                                   Callee->getParamDecl(PI)
+                                       ->getType()
+                                       ->getPointeeType()
+                                       .isConstQualified());
+      if ((AE && AE->Kind == ArgEffect::Borrows) ||
+          (FC && !FC->IsSummary && !AE)) {
+        // A contract describes its function whole: the arguments it is
+        // silent on are only used.
+        checkUse(S, A, Call);
+        if (MayWrite)
+          OutForgets.push_back(AddrVar);
+        continue;
+      }
+      if (AE && AE->Kind == ArgEffect::Escapes) {
+        // 'keeps: R' keeps values of resource R only; others are just used.
+        bool OtherKind = false;
+        if (!AE->Resource.empty())
+          if (std::optional<ValueKey> K = valueOf(S, A)) {
+            auto VI = S.Vals.find(*K);
+            OtherKind = VI != S.Vals.end() && VI->second.Res &&
+                        VI->second.Res->Name != AE->Resource;
+          }
+        if (!Applies(AE->On) || OtherKind) {
+          checkUse(S, A, Call);
+          continue;
+        }
+      }
+      // Unknown callee: the value may be kept, so it escapes; a variable
+      // whose address is passed may be overwritten. A pointer-to-const
+      // parameter cannot be released without a cast, so it is only used.
+      checkUse(S, A, Call);
+      if (!FC && Callee && PI < Callee->getNumParams()) {
+        QualType PT = Callee->getParamDecl(PI)->getType();
+        if (PT->isPointerType() && PT->getPointeeType().isConstQualified())
+          continue;
+      }
+      escape(S, A);
+      if (AddrVar) {
+        escape(S, AddrOf->getSubExpr());
+        OutUnbinds.push_back(AddrVar);
+      }
+    }
+
+    for (const VarDecl *VD : OutUnbinds)
+      bindVar(S, VD, std::nullopt, std::nullopt, nullptr);
+    for (const VarDecl *VD : OutForgets)
+      forget(S, VD);
+    for (auto &[VD, K] : OutBinds)
+      bindVar(S, VD, K, std::nullopt, Call);
+
+    // The returned value.
+    if (FC && FC->Returns &&
+        Applies(FC->Returns->NullOnFailure ? When::OnSuccess : When::Always)) {
+      Value V;
+      V.St = FC->Returns->Owned ? VState::Owned : VState::Borrowed;
+      V.Res = TU.Contracts.resource(FC->Returns->Resource);
+      V.AcqFn = Fn;
+      V.AcqLoc = locOf(Call);
+      V.AcqSeq = S.NextSeq++;
+      if (V.St == VState::Owned && Discarded.count(Call)) {
+        report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
+               "the result of '" + Fn.str() + "' (" + describe(V) +
+                   ") is discarded, so it can never be released",
+               {});
+      } else {
+        S.ExprVals[Call] = newValue(S, Call, V);
+      }
+    }
+    if (Succeeded && Success) {
+      Fact F = Fact::of(*Succeeded ? *Success : Success->negate());
+      F.Assumed = true;
+      S.ExprFacts[Call] = F;
+      if (!*Succeeded) {
+        PathNote N;
+        N.Kind = PathNote::CallFails;
+        N.S = Call;
+        N.Fn = Fn;
+        N.FC = FC;
+        S.addNote(std::move(N));
+      }
+    }
+    gc(S);
+    if (Callee && Callee->isNoReturn())
+      S.Dead = true;
+    Out.push_back(std::move(S));
+  }
+}
+
+/// Forgets values nothing refers to any more and that cannot be reported.
+void FunctionAnalysis::gc(PathState &St) {
+  for (auto It = St.Vals.begin(); It != St.Vals.end();) {
+    bool Keep = It->second.St == VState::Owned || St.refCount(It->first) > 0;
+    It = Keep ? std::next(It) : St.Vals.erase(It);
+  }
+}
+
+void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
+                                 const Stmt *At, PathState &St) {
+  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  if (RHS && !K && isa<ConditionalOperator>(strip(RHS)))
+    escape(St, RHS); // An arm this analysis cannot pick: stop following it.
+  if (RHS && !K)
+    if (const auto *BO = dyn_cast<BinaryOperator>(strip(RHS)))
+      if (BO->isAdditiveOp() && BO->getType()->isPointerType()) {
+        // An interior pointer: whoever holds it may free from it later.
+        escape(St, BO->getLHS());
+        escape(St, BO->getRHS());
+      }
+
+  std::optional<Fact> F;
+  if (RHS) {
+    if (std::optional<int64_t> C = constant(RHS))
+      F = Fact::exactly(*C);
+    else if (const Fact *Known = factOf(St, RHS))
+      F = *Known;
+    else if (std::optional<bool> B = truthOf(St, RHS))
+      F = Fact::exactly(*B);
+  }
+  bindVar(St, VD, K, F, At);
+}
+
+void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
+                                    const Stmt *At, PathState &St) {
+  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  if (const VarDecl *VD = localVar(LHS))
+    return assignVar(VD, RHS, At, St);
+  const Expr *L = strip(LHS);
+  if (const auto *ME = dyn_cast<MemberExpr>(L)) {
+    // Any base may alias this one: what was known of the field is gone.
+    St.forgetField(ME->getMemberDecl());
+    Subject Subj = subjectOf(St, ME);
+    std::optional<Fact> F;
+    if (Subj.Member && RHS) {
+      if (std::optional<int64_t> C = constant(RHS))
+        F = Fact::exactly(*C);
+      else if (const Fact *Known = factOf(St, RHS))
+        F = *Known;
+    }
+    if (F)
+      St.MemberFacts[*Subj.Member] = *F;
+  }
+  // '*out = v' through a parameter: remembered for the summary.
+  if (const auto *UO = dyn_cast<UnaryOperator>(L))
+    if (UO->getOpcode() == UO_Deref)
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(UO->getSubExpr())))
+        if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl())) {
+          const Value *V = nullptr;
+          if (K) {
+            auto VI = St.Vals.find(*K);
+            if (VI != St.Vals.end())
+              V = &VI->second;
+          }
+          if (V && V->St == VState::Owned && V->Res)
+            St.OutStores[P] = V->Res;
+          else
+            St.OutStores.erase(P);
+        }
+  // Stored somewhere this analysis does not follow: a field, a global, an
+  // array element, through a pointer. Whoever owns that place owns it now.
+  if (K && RHS)
+    escape(St, RHS);
+  if (const auto *ME = dyn_cast<MemberExpr>(L))
+    checkUse(St, ME->getBase(), At);
+}

@@ -1,0 +1,473 @@
+//===- FunctionAnalysis.cpp - One function over its CFG ------------------===//
+//
+// The worklist over CFG blocks with bounded states, the transfer of each
+// statement, what happens at the exit, and the function's summary.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FunctionAnalysis.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+#include <deque>
+
+using namespace clang;
+using namespace custody;
+using namespace custody::impl;
+
+//===----------------------------------------------------------------------===//
+// Statements
+//===----------------------------------------------------------------------===//
+
+void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
+  if (const auto *CE = dyn_cast<CallExpr>(S)) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    unsigned Offset = 0;
+    std::vector<const Expr *> Args(CE->arg_begin(), CE->arg_end());
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
+      if (const Expr *Obj = MCE->getImplicitObjectArgument())
+        checkUse(St, Obj, CE);
+    } else if (isa<CXXOperatorCallExpr>(CE) &&
+               isa_and_nonnull<CXXMethodDecl>(Callee)) {
+      Offset = 1;
+    } else if (!Callee) {
+      // Through a function pointer: everything passed may be kept.
+      checkUse(St, CE->getCallee(), CE);
+    }
+    handleCall(CE, Callee, Args, Offset, St, Out);
+    return;
+  }
+  if (const auto *CC = dyn_cast<CXXConstructExpr>(S)) {
+    std::vector<const Expr *> Args(CC->arg_begin(), CC->arg_end());
+    handleCall(CC, CC->getConstructor(), Args, 0, St, Out);
+    return;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(S)) {
+    if (BO->getOpcode() == BO_Assign)
+      handleAssign(BO->getLHS(), BO->getRHS(), BO, St);
+    else if (BO->isCompoundAssignmentOp()) {
+      if (const VarDecl *VD = localVar(BO->getLHS()))
+        forget(St, VD);
+      if (const auto *ME = dyn_cast<MemberExpr>(strip(BO->getLHS())))
+        St.forgetField(ME->getMemberDecl());
+    }
+  } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
+    for (const Decl *D : DS->decls())
+      if (const auto *VD = dyn_cast<VarDecl>(D)) {
+        if (VD->getType()->isReferenceType()) {
+          if (VD->getInit())
+            escape(St, VD->getInit());
+        } else if (VD->hasLocalStorage()) {
+          if (const Expr *Init = VD->getInit())
+            assignVar(VD, Init, DS, St);
+        } else if (VD->getInit()) {
+          escape(St, VD->getInit()); // A static local keeps it.
+        }
+      }
+  } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
+    if (UO->getOpcode() == UO_Deref)
+      checkUse(St, UO->getSubExpr(), UO);
+    else if (UO->isIncrementDecrementOp()) {
+      if (const VarDecl *VD = localVar(UO->getSubExpr()))
+        forget(St, VD);
+      if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
+        St.forgetField(ME->getMemberDecl());
+    }
+  } else if (const auto *ME = dyn_cast<MemberExpr>(S)) {
+    if (ME->isArrow())
+      checkUse(St, ME->getBase(), ME);
+  } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(S)) {
+    checkUse(St, AS->getBase(), AS);
+  } else if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
+    St.ExitStmt = RS;
+    if (const Expr *RV = RS->getRetValue()) {
+      checkUse(St, RV, RS);
+      if (std::optional<int64_t> C = constant(RV))
+        St.ReturnedConstant = C;
+      else if (const Fact *F = factOf(St, RV); F && F->Lo == F->Hi)
+        St.ReturnedConstant = F->Lo;
+      // Summary: what the function hands back.
+      std::optional<ValueKey> K = valueOf(St, RV);
+      const Value *V = nullptr;
+      if (K) {
+        auto It = St.Vals.find(*K);
+        if (It != St.Vals.end())
+          V = &It->second;
+      }
+      bool IsNull = false;
+      if (std::optional<int64_t> C = constant(RV))
+        IsNull = *C == 0;
+      else if (const Fact *F = factOf(St, RV))
+        IsNull = F->isZero();
+      auto NoteRes = [&](const Resource *R) {
+        if (Returns.Res && Returns.Res != R)
+          Returns.Mixed = true;
+        Returns.Res = R;
+      };
+      if (V && V->St == VState::Owned) {
+        Returns.AnyOwned = true;
+        NoteRes(V->Res);
+      } else if (V && V->St == VState::Borrowed) {
+        Returns.AnyBorrowed = true;
+        NoteRes(V->Res);
+      } else if (IsNull) {
+        Returns.AnyNull = true;
+      } else {
+        Returns.AnyOther = true;
+      }
+      escape(St, RV);
+    }
+  } else if (const auto *TE = dyn_cast<CXXThrowExpr>(S)) {
+    St.ExitStmt = TE;
+  } else if (const auto *DE = dyn_cast<CXXDeleteExpr>(S)) {
+    escape(St, DE->getArgument());
+  } else if (const auto *LE = dyn_cast<LambdaExpr>(S)) {
+    for (const LambdaCapture &C : LE->captures())
+      if (C.capturesVariable())
+        if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar())) {
+          auto BI = St.Bind.find(VD);
+          if (BI != St.Bind.end()) {
+            auto VI = St.Vals.find(BI->second);
+            if (VI != St.Vals.end() && VI->second.St == VState::Owned)
+              VI->second.St = VState::Escaped;
+          }
+        }
+  } else if (const auto *IL = dyn_cast<InitListExpr>(S)) {
+    for (const Expr *E : IL->inits())
+      escape(St, E); // Stored into an aggregate.
+  }
+  Out.push_back(std::move(St));
+}
+
+void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
+  if (std::optional<CFGInitializer> CI = E.getAs<CFGInitializer>()) {
+    // A constructor's member initializer stores into a field.
+    if (const Expr *Init = CI->getInitializer()->getInit())
+      for (PathState &St : SS)
+        escape(St, Init);
+    return;
+  }
+  if (std::optional<CFGLifetimeEnds> LE = E.getAs<CFGLifetimeEnds>()) {
+    // A local goes out of scope (end of block, return, break, continue,
+    // goto): what only it held is lost there.
+    const VarDecl *VD = LE->getVarDecl();
+    for (PathState &St : SS) {
+      St.VarFacts.erase(VD);
+      auto BI = St.Bind.find(VD);
+      if (BI == St.Bind.end())
+        continue;
+      ValueKey K = BI->second;
+      St.Bind.erase(BI);
+      dropValueRef(St, K, LE->getTriggerStmt(), Lost::OutOfScope,
+                   VD->getName());
+    }
+    return;
+  }
+  std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
+  if (!CS)
+    return;
+  States Out;
+  Out.reserve(SS.size());
+  for (PathState &St : SS) {
+    if (St.Dead)
+      continue;
+    transferStmt(CS->getStmt(), St, Out);
+  }
+  SS = std::move(Out);
+}
+
+void FunctionAnalysis::atExit(PathState &St) {
+  SawExit = true;
+  Exits.push_back({St.OutStores, St.ReturnedConstant});
+  SourceManager &SM = TU.Ctx.getSourceManager();
+  SourceLocation Loc = St.ExitStmt
+                           ? locOf(St.ExitStmt)
+                           : SM.getExpansionLoc(FD->getBody()->getEndLoc());
+  std::vector<std::pair<ValueKey, const Value *>> Leaked;
+  for (auto &[K, V] : St.Vals)
+    if (V.St == VState::Owned && V.Refs < Value::MaxRefs)
+      Leaked.push_back({K, &V});
+  std::sort(Leaked.begin(), Leaked.end(), [](const auto &A, const auto &B) {
+    return A.second->AcqLoc < B.second->AcqLoc;
+  });
+  for (auto &[K, V] : Leaked)
+    reportLeak(St, K, *V, Loc,
+               varName(St, K) + " (" + describe(*V) + " from '" +
+                   V->AcqFn.str() + "') is not released on this path");
+  for (const ParmVarDecl *P : FD->parameters()) {
+    ParamSeen &PS = Params[P];
+    auto VI = St.Vals.find(ValueKey{P, 0});
+    if (VI == St.Vals.end()) {
+      PS.Escaped = true; // Rebound and lost track: not summarizable.
+      continue;
+    }
+    const Value &V = VI->second;
+    if (V.St == VState::Param)
+      PS.Used = true;
+    else if (V.St == VState::Released) {
+      PS.Released = true;
+      const FunctionContract *RFC = TU.Contracts.lookup(V.ReleaseFn);
+      const Resource *R = nullptr;
+      if (RFC)
+        for (auto &[I, AE] : RFC->Args)
+          if (AE.Kind == ArgEffect::Releases)
+            R = TU.Contracts.resource(AE.Resource);
+      if (PS.Res && PS.Res != R)
+        PS.Mixed = true;
+      PS.Res = R;
+    } else
+      PS.Escaped = true;
+  }
+}
+
+void FunctionAnalysis::collectDiscarded(const Stmt *S) {
+  if (!S)
+    return;
+  auto Statement = [&](const Stmt *C) {
+    if (const auto *E = dyn_cast_or_null<Expr>(C)) {
+      const Expr *X = E;
+      if (const auto *EWC = dyn_cast<ExprWithCleanups>(X))
+        X = EWC->getSubExpr();
+      X = X->IgnoreParens();
+      // '(void)f()' says the result is dropped on purpose, but an owned
+      // result dropped is lost all the same.
+      if (const auto *CE = dyn_cast<CStyleCastExpr>(X))
+        if (CE->getType()->isVoidType())
+          X = CE->getSubExpr()->IgnoreParens();
+      if (isa<CallExpr>(X))
+        Discarded.insert(X);
+    }
+  };
+  if (const auto *CS = dyn_cast<CompoundStmt>(S))
+    for (const Stmt *C : CS->body())
+      Statement(C);
+  else if (const auto *IS = dyn_cast<IfStmt>(S)) {
+    Statement(IS->getThen());
+    Statement(IS->getElse());
+  } else if (const auto *WS = dyn_cast<WhileStmt>(S))
+    Statement(WS->getBody());
+  else if (const auto *FS = dyn_cast<ForStmt>(S))
+    Statement(FS->getBody());
+  else if (const auto *DS = dyn_cast<DoStmt>(S))
+    Statement(DS->getBody());
+  else if (const auto *SC = dyn_cast<SwitchCase>(S))
+    Statement(SC->getSubStmt());
+  else if (const auto *LS = dyn_cast<LabelStmt>(S))
+    Statement(LS->getSubStmt());
+  for (const Stmt *C : S->children())
+    if (C && !isa<Expr>(C))
+      collectDiscarded(C);
+}
+
+FunctionResult FunctionAnalysis::run() {
+  FunctionResult Result;
+  const Stmt *Body = FD->getBody();
+  if (!Body)
+    return Result;
+  collectDiscarded(Body);
+  CFG::BuildOptions Opts;
+  Opts.setAllAlwaysAdd();
+  Opts.AddImplicitDtors = true;
+  Opts.AddInitializers = true;
+  Opts.AddLifetime = true;
+  Opts.AddEHEdges = false;
+  std::unique_ptr<CFG> G =
+      CFG::buildCFG(FD, const_cast<Stmt *>(Body), &TU.Ctx, Opts);
+  if (!G) {
+    if (TU.Log)
+      *TU.Log << "custody: no CFG for '" << FD->getNameAsString() << "'\n";
+    return Result;
+  }
+
+  PathState Init;
+  for (const ParmVarDecl *P : FD->parameters()) {
+    Value V;
+    V.St = VState::Param;
+    V.Name = P->getName();
+    V.AcqFn = TU.intern(FD->getNameAsString());
+    ValueKey K{P, 0};
+    Init.Vals[K] = V;
+    Init.Bind[P] = K;
+  }
+
+  // The states each block was entered with, by hash. A function's budget
+  // of states is shared out over its blocks, so a very large function keeps
+  // fewer per block and still finishes in bounded time.
+  llvm::DenseMap<const CFGBlock *, llvm::SmallVector<uint64_t, 8>> Seen;
+  unsigned Cap = std::clamp<unsigned>(TU.Limits.StatesPerFunction /
+                                          std::max(1u, G->getNumBlockIDs()),
+                                      4, TU.Limits.MaxStatesPerBlock);
+  std::deque<std::pair<const CFGBlock *, PathState>> Work;
+  Work.push_back({&G->getEntry(), std::move(Init)});
+  unsigned Visits = 0;
+  bool Truncated = false;
+  while (!Work.empty()) {
+    auto [B, St] = std::move(Work.front());
+    Work.pop_front();
+    auto &SeenHere = Seen[B];
+    uint64_t H = St.hash();
+    if (llvm::is_contained(SeenHere, H))
+      continue;
+    if (SeenHere.size() >= Cap) {
+      Truncated = true;
+      continue;
+    }
+    if (++Visits > TU.Limits.MaxBlockVisits) {
+      if (TU.Log)
+        *TU.Log << "custody: gave up on '" << FD->getNameAsString()
+                << "' after " << TU.Limits.MaxBlockVisits << " block visits\n";
+      break;
+    }
+    SeenHere.push_back(H);
+    CurBlock = B;
+    if (B == &G->getExit()) {
+      atExit(St);
+      continue;
+    }
+    // Expression results do not outlive their block; an owned value held
+    // only by one (a '?:' arm, say) is no longer followed.
+    std::vector<ValueKey> HeldByExprs;
+    for (auto &[E, K] : St.ExprVals)
+      HeldByExprs.push_back(K);
+    St.ExprVals.clear();
+    for (ValueKey K : HeldByExprs) {
+      auto VI = St.Vals.find(K);
+      if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
+          St.refCount(K) == 0)
+        VI->second.St = VState::Escaped;
+    }
+    St.ExprFacts.clear();
+    gc(St);
+    States SS;
+    SS.push_back(std::move(St));
+    for (const CFGElement &E : *B)
+      transfer(E, SS);
+
+    const Stmt *Term = B->getTerminatorStmt();
+    if (isa_and_nonnull<CXXThrowExpr>(Term))
+      for (PathState &S : SS)
+        S.ExitStmt = Term;
+    const Expr *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition(false));
+    bool Binary =
+        Cond && B->succ_size() == 2 && !isa_and_nonnull<SwitchStmt>(Term);
+    for (PathState &S : SS) {
+      if (S.Dead)
+        continue;
+      if (Binary) {
+        // One copy per two-way branch: the true side gets the copy, the
+        // false side the original.
+        const CFGBlock *TB = B->succ_begin()->getReachableBlock();
+        const CFGBlock *FB = std::next(B->succ_begin())->getReachableBlock();
+        std::optional<PathState> T;
+        if (TB) {
+          T = S;
+          if (!assume(*T, Cond, true, Term))
+            T.reset();
+        }
+        bool FOK = FB && assume(S, Cond, false, Term);
+        // Branches of '&&', '||' and '?:' are told by their enclosing one.
+        if (T && FOK && !isa<BinaryOperator>(Term) &&
+            !isa<AbstractConditionalOperator>(Term)) {
+          T->addNote({PathNote::Branch, Cond, true});
+          S.addNote({PathNote::Branch, Cond, false});
+        }
+        if (T)
+          Work.push_back({TB, std::move(*T)});
+        if (FOK)
+          Work.push_back({FB, std::move(S)});
+        continue;
+      }
+      const auto *SW = dyn_cast_or_null<SwitchStmt>(Term);
+      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+        const CFGBlock *Next = Succ.getReachableBlock();
+        if (!Next)
+          continue;
+        PathState N = S;
+        if (SW && !assumeSwitchCase(N, SW, Next))
+          continue;
+        Work.push_back({Next, std::move(N)});
+      }
+    }
+  }
+  if (Truncated && TU.Log)
+    *TU.Log << "custody: '" << FD->getNameAsString()
+            << "' has more paths than kept; some were not explored\n";
+
+  for (auto &F : Found)
+    Result.Findings.push_back(std::move(F.second));
+
+  // Summary.
+  if (!SawExit)
+    return Result;
+  auto S = std::make_unique<FunctionContract>();
+  S->Name = FD->getNameAsString();
+  S->IsSummary = true;
+  bool Useful = false;
+  if (!Returns.AnyOther && !Returns.Mixed && Returns.Res &&
+      (Returns.AnyOwned != Returns.AnyBorrowed)) {
+    S->Returns =
+        ReturnEffect{Returns.AnyOwned, Returns.Res->Name, Returns.AnyNull};
+    Useful = true;
+  }
+  for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+    const ParamSeen &PS = Params[FD->getParamDecl(I)];
+    // Through a reference the callee reaches the caller's variable, which
+    // this analysis does not follow.
+    if (PS.Escaped || PS.Mixed ||
+        FD->getParamDecl(I)->getType()->isReferenceType())
+      S->Args[I] = {ArgEffect::Escapes, "", When::Always};
+    else if (PS.Released && !PS.Used && PS.Res)
+      S->Args[I] = {ArgEffect::Releases, PS.Res->Name, When::Always};
+    else if (!PS.Released)
+      S->Args[I] = {ArgEffect::Borrows, "", When::Always};
+    else
+      continue;
+    Useful = true;
+  }
+  // Out-parameters: 'static int make(..., T **out)' that stores an owned
+  // value on the exits returning one constant, and nothing on the others,
+  // acquires through 'out' when it returns that constant.
+  for (unsigned I = 0; I < FD->getNumParams(); ++I) {
+    const ParmVarDecl *P = FD->getParamDecl(I);
+    const Resource *R = nullptr;
+    bool SameResource = true, AnyStored = false, AllStored = true;
+    bool OneReturnValue = true;
+    std::optional<int64_t> StoredRet;
+    for (const ExitSeen &E : Exits) {
+      auto It = E.OutStores.find(P);
+      if (It == E.OutStores.end()) {
+        AllStored = false;
+        continue;
+      }
+      AnyStored = true;
+      SameResource &= !R || R == It->second;
+      R = It->second;
+      if (!E.Returned || (StoredRet && *StoredRet != *E.Returned))
+        OneReturnValue = false;
+      StoredRet = E.Returned;
+    }
+    if (!AnyStored || !SameResource || !R)
+      continue;
+    if (AllStored) {
+      S->Args[I] = {ArgEffect::Acquires, R->Name, When::Always};
+      Useful = true;
+      continue;
+    }
+    if (!OneReturnValue)
+      continue;
+    bool Separated = StoredRet.has_value() && !S->Success && !S->Returns;
+    for (const ExitSeen &E : Exits)
+      if (!E.OutStores.count(P) && (!E.Returned || E.Returned == StoredRet))
+        Separated = false;
+    if (!Separated)
+      continue;
+    S->Success = Condition{Condition::EQ, *StoredRet};
+    S->Args[I] = {ArgEffect::Acquires, R->Name, When::OnSuccess};
+    Useful = true;
+  }
+  // Arguments a summary says nothing about stay unknown (they escape).
+  if (Useful)
+    Result.Summary = std::move(S);
+  return Result;
+}

@@ -1,0 +1,224 @@
+//===- FunctionAnalysis.h - The per-function analysis (internal) -*- C++
+//-*-===//
+//
+// Shared by the engine's implementation files only: OwnershipAnalysis.cpp
+// (the translation unit), FunctionAnalysis.cpp (the walk over the CFG and the
+// statements), Calls.cpp (calls and assignments), Values.cpp (tracked values
+// and findings), Branches.cpp (path facts and pruning).
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CUSTODY_ENGINE_FUNCTIONANALYSIS_H
+#define CUSTODY_ENGINE_FUNCTIONANALYSIS_H
+
+#include "OwnershipAnalysis.h"
+#include "PathState.h"
+#include "clang/AST/Expr.h"
+#include "clang/AST/Stmt.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "llvm/ADT/DenseMap.h"
+#include "llvm/ADT/DenseSet.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/Support/StringSaver.h"
+#include <map>
+#include <memory>
+#include <set>
+#include <tuple>
+#include <vector>
+
+namespace custody {
+namespace impl {
+
+using namespace clang;
+
+/// E without parentheses, casts and C++ temporaries around it.
+const Expr *strip(const Expr *E);
+/// The local, non-static variable an expression names, if any.
+const VarDecl *localVar(const Expr *E);
+/// The words for a value's resource in messages.
+std::string describe(const Value &V);
+/// A function's name, or "" for operators and the like.
+std::string nameOf(const FunctionDecl *FD);
+/// Templates are analyzed through nothing (no instantiation is); code that
+/// did not compile is skipped rather than guessed at.
+bool isAnalyzable(const FunctionDecl *FD);
+
+/// What the analysis learnt about a function defined in the TU, used as a
+/// contract at its call sites.
+struct FunctionResult {
+  std::unique_ptr<FunctionContract> Summary; // Null: behaves as unknown.
+  std::vector<Finding> Findings;
+};
+
+class TUAnalysis;
+
+class FunctionAnalysis {
+public:
+  FunctionAnalysis(TUAnalysis &TU, const FunctionDecl *FD, unsigned Depth)
+      : TU(TU), FD(FD), Depth(Depth) {}
+  FunctionResult run();
+
+private:
+  TUAnalysis &TU;
+  const FunctionDecl *FD;
+  unsigned Depth;
+  const CFGBlock *CurBlock = nullptr;
+  std::map<std::tuple<FindingKind, unsigned, const void *>, Finding> Found;
+  std::set<std::pair<unsigned, std::string>> LeakPlaces;
+  /// Calls written as statements of their own: their result is dropped.
+  llvm::DenseSet<const Expr *> Discarded;
+  void collectDiscarded(const Stmt *S);
+
+  // Summary collection.
+  struct ReturnSeen {
+    bool AnyOwned = false, AnyBorrowed = false, AnyNull = false,
+         AnyOther = false;
+    const Resource *Res = nullptr;
+    bool Mixed = false;
+  } Returns;
+  struct ParamSeen {
+    bool Used = false, Escaped = false, Released = false;
+    const Resource *Res = nullptr;
+    bool Mixed = false;
+  };
+  std::map<const ParmVarDecl *, ParamSeen> Params;
+  bool SawExit = false;
+  /// For each exit: what was stored through each out-parameter, and the
+  /// constant returned if any.
+  struct ExitSeen {
+    FlatMap<const ParmVarDecl *, const Resource *> OutStores;
+    std::optional<int64_t> Returned;
+  };
+  std::vector<ExitSeen> Exits;
+
+  using States = std::vector<PathState>;
+
+  void transfer(const CFGElement &E, States &SS);
+  void transferStmt(const Stmt *S, PathState &St, States &Out);
+  void handleCall(const Expr *Call, const FunctionDecl *Callee,
+                  llvm::ArrayRef<const Expr *> Args, unsigned ParamOffset,
+                  PathState &St, States &Out);
+  void handleAssign(const Expr *LHS, const Expr *RHS, const Stmt *At,
+                    PathState &St);
+  void assignVar(const VarDecl *VD, const Expr *RHS, const Stmt *At,
+                 PathState &St);
+  void bindVar(PathState &St, const VarDecl *VD, std::optional<ValueKey> V,
+               std::optional<Fact> F, const Stmt *At);
+  enum class Lost { Overwritten, OutOfScope };
+  /// Drops one variable's hold on K; if nothing holds it any more and it is
+  /// still owned, it leaks at At.
+  void dropValueRef(PathState &St, ValueKey K, const Stmt *At, Lost How,
+                    llvm::StringRef VarName);
+  void reportLeak(PathState &St, ValueKey K, const Value &V, SourceLocation At,
+                  std::string Msg);
+  SourceLocation scopeExitLoc(const Stmt *Trigger) const;
+  void checkUse(PathState &St, const Expr *E, const Stmt *At);
+  /// Stops following VD without judging its value: it now points somewhere
+  /// this analysis cannot name (pointer arithmetic, written by a callee).
+  void forget(PathState &St, const VarDecl *VD);
+  void escape(PathState &St, const Expr *E);
+  std::optional<ValueKey> valueOf(const PathState &St, const Expr *E) const;
+  ValueKey newValue(PathState &St, const void *Site, Value V);
+  void release(PathState &St, ValueKey K, const Expr *Call, const Expr *Arg,
+               llvm::StringRef Fn, const ArgEffect &AE, bool Consume);
+  /// How to call the value E evaluates to in a message: the variable
+  /// written there if there is one.
+  std::string nameAt(const PathState &St, ValueKey K, const Expr *E) const;
+  void atExit(PathState &St);
+  void gc(PathState &St);
+
+  bool assume(PathState &St, const Expr *Cond, bool Truth, const Stmt *Term);
+  /// The truth of a condition on this path, when the facts decide it.
+  std::optional<bool> truthOf(const PathState &St, const Expr *Cond);
+  bool assumeCompare(PathState &St, const Expr *Subject, Condition C);
+  /// Restricts St to the paths of switch SW that reach Target.
+  bool assumeSwitchCase(PathState &St, const SwitchStmt *SW,
+                        const CFGBlock *Target);
+  /// The variable or current-block expression whose facts describe E.
+  struct Subject {
+    const VarDecl *Var = nullptr;
+    const Expr *E = nullptr;
+    std::optional<PathState::MemberKey> Member;
+    explicit operator bool() const { return Var || E || Member; }
+  };
+  Subject subjectOf(const PathState &St, const Expr *E) const;
+  const Fact *factOf(const PathState &St, const Expr *E) const;
+  std::optional<int64_t> constant(const Expr *E) const;
+
+  void report(FindingKind K, const Resource *R, SourceLocation Loc,
+              const void *Site, std::string Msg, std::vector<Note> Notes);
+  std::vector<Note> pathNotes(const PathState &St, const Value &V,
+                              unsigned MaxBranchNotes) const;
+  Note noteText(const PathNote &N) const;
+  std::string varName(const PathState &St, ValueKey K) const;
+  SourceLocation locOf(const Stmt *S) const;
+};
+
+class TUAnalysis {
+public:
+  TUAnalysis(ASTContext &Ctx, const ContractSet &Contracts,
+             const AnalysisLimits &Limits, llvm::raw_ostream *Log)
+      : Ctx(Ctx), Contracts(Contracts), Limits(Limits), Log(Log) {}
+
+  ASTContext &Ctx;
+  const ContractSet &Contracts;
+  const AnalysisLimits &Limits;
+  llvm::raw_ostream *Log;
+
+  llvm::StringRef intern(llvm::StringRef S) { return Strings.save(S); }
+
+  const FunctionResult &resultFor(const FunctionDecl *Def, unsigned Depth) {
+    auto It = Results.find(Def);
+    if (It != Results.end())
+      return It->second;
+    InProgress.insert(Def);
+    FunctionResult R = FunctionAnalysis(*this, Def, Depth).run();
+    InProgress.erase(Def);
+    return Results.emplace(Def, std::move(R)).first->second;
+  }
+
+  /// The contract of a callee: from the contract files, else a summary of
+  /// its definition in this TU, else null (unknown).
+  const FunctionContract *contractFor(const FunctionDecl *Callee,
+                                      unsigned Depth) {
+    if (!Callee)
+      return nullptr;
+    if (!isa<CXXMethodDecl>(Callee)) {
+      std::string Name = nameOf(Callee);
+      if (!Name.empty()) {
+        if (const FunctionContract *FC = Contracts.lookup(Name))
+          return FC;
+        if (Contracts.isNonOwningByPrefix(Name)) {
+          auto &Slot = PrefixContracts[Name];
+          if (!Slot) {
+            Slot = std::make_unique<FunctionContract>();
+            Slot->Name = Name;
+            Slot->NonOwning = true;
+          }
+          return Slot.get();
+        }
+      }
+    }
+    const FunctionDecl *Def = nullptr;
+    // Library code in system headers is not summarized: it is large, and
+    // what it does with ownership is what contracts are for.
+    if (!Callee->hasBody(Def) || !Def || !isAnalyzable(Def) ||
+        Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
+        InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
+      return nullptr;
+    return resultFor(Def, Depth + 1).Summary.get();
+  }
+
+private:
+  std::map<const FunctionDecl *, FunctionResult> Results;
+  llvm::DenseSet<const FunctionDecl *> InProgress;
+  llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;
+  llvm::BumpPtrAllocator Alloc;
+  llvm::StringSaver Strings{Alloc};
+};
+
+} // namespace impl
+} // namespace custody
+
+#endif

@@ -1,0 +1,396 @@
+//===- Values.cpp - Tracked values, their typestate and findings ---------===//
+//
+// Binding variables to values, releasing and using them, and turning what
+// goes wrong into findings with path notes.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FunctionAnalysis.h"
+#include "clang/AST/ExprCXX.h"
+#include "clang/Analysis/CFG.h"
+#include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
+
+using namespace clang;
+using namespace custody;
+using namespace custody::impl;
+
+SourceLocation FunctionAnalysis::locOf(const Stmt *S) const {
+  SourceLocation L = S->getBeginLoc();
+  if (const auto *CE = dyn_cast<CallExpr>(S))
+    if (const Expr *Callee = CE->getCallee())
+      L = Callee->getBeginLoc();
+  return TU.Ctx.getSourceManager().getExpansionLoc(L);
+}
+
+std::optional<int64_t> FunctionAnalysis::constant(const Expr *E) const {
+  E = E->IgnoreParenCasts();
+  if (E->isValueDependent() || E->isTypeDependent())
+    return std::nullopt;
+  if (E->isNullPointerConstant(TU.Ctx, Expr::NPC_ValueDependentIsNotNull))
+    return 0;
+  Expr::EvalResult R;
+  if (E->getType()->isIntegralOrEnumerationType() &&
+      E->EvaluateAsInt(R, TU.Ctx))
+    return R.Val.getInt().getExtValue();
+  return std::nullopt;
+}
+
+std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
+                                                  const Expr *E) const {
+  if (!E)
+    return std::nullopt;
+  E = strip(E);
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf)
+      E = strip(UO->getSubExpr());
+  if (const VarDecl *VD = localVar(E)) {
+    auto It = St.Bind.find(VD);
+    if (It != St.Bind.end())
+      return It->second;
+    return std::nullopt;
+  }
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    if (BO->getOpcode() == BO_Assign || BO->getOpcode() == BO_Comma)
+      return valueOf(St, BO->getOpcode() == BO_Assign ? BO->getLHS()
+                                                      : BO->getRHS());
+  if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
+    // The arm this path took, when its facts decide the condition.
+    std::optional<bool> T =
+        const_cast<FunctionAnalysis *>(this)->truthOf(St, CO->getCond());
+    if (!T)
+      return std::nullopt;
+    return valueOf(St, *T ? CO->getTrueExpr() : CO->getFalseExpr());
+  }
+  auto It = St.ExprVals.find(E);
+  if (It != St.ExprVals.end())
+    return It->second;
+  return std::nullopt;
+}
+
+std::string FunctionAnalysis::varName(const PathState &St, ValueKey K) const {
+  // A variable that still holds the value, the first declared if several:
+  // the name the value last had may belong to a variable since rebound.
+  const VarDecl *Best = nullptr;
+  for (const auto &[VD, BK] : St.Bind)
+    if (BK == K && VD->getIdentifier() &&
+        (!Best || VD->getLocation() < Best->getLocation()))
+      Best = VD;
+  if (Best)
+    return "'" + Best->getName().str() + "'";
+  auto It = St.Vals.find(K);
+  if (It != St.Vals.end() && !It->second.Name.empty())
+    return "'" + It->second.Name.str() + "'";
+  if (It != St.Vals.end())
+    return "the result of '" + It->second.AcqFn.str() + "'";
+  return "the value";
+}
+
+ValueKey FunctionAnalysis::newValue(PathState &St, const void *Site, Value V) {
+  unsigned Gen = 0;
+  while (St.Vals.count({Site, Gen}))
+    ++Gen;
+  ValueKey K{Site, Gen};
+  St.Vals[K] = std::move(V);
+  return K;
+}
+
+/// The check a finding about resource R is reported under: its contract's
+/// check family if it has one.
+static FindingKind specialize(FindingKind K, const Resource *R) {
+  if (!R || R->Checks.empty())
+    return K;
+#define CUSTODY_DOMAIN_CHECK(Domain, Generic, Specific)                        \
+  if (R->Checks == Domain && K == FindingKind::Generic)                        \
+    return FindingKind::Specific;
+#include "Checks.def"
+  return K;
+}
+
+void FunctionAnalysis::report(FindingKind K, const Resource *R,
+                              SourceLocation Loc, const void *Site,
+                              std::string Msg, std::vector<Note> Notes) {
+  // One finding per acquisition site and kind for leaks; per place otherwise.
+  unsigned Raw = K == FindingKind::ResourceLeak ? 0 : Loc.getRawEncoding();
+  K = specialize(K, R);
+  auto Key = std::make_tuple(K, Raw, Site);
+  if (Found.count(Key))
+    return;
+  Found[Key] = Finding{K, Loc, std::move(Msg), std::move(Notes)};
+}
+
+Note FunctionAnalysis::noteText(const PathNote &N) const {
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  if (N.Kind == PathNote::CallFails) {
+    std::string Msg = "assuming '" + N.Fn.str() + "' fails";
+    Msg += N.FC && N.FC->Success
+               ? " (its result is not " + N.FC->Success->str() + ")"
+               : std::string(" (returns null)");
+    return {locOf(N.S), Msg};
+  }
+  std::string Text = Lexer::getSourceText(
+                         CharSourceRange::getTokenRange(N.S->getSourceRange()),
+                         SM, TU.Ctx.getLangOpts())
+                         .str();
+  Text = Text.size() > 60 || Text.empty() ? "the condition" : "'" + Text + "'";
+  return {SM.getExpansionLoc(N.S->getBeginLoc()),
+          "assuming " + Text + " is " + (N.Truth ? "true" : "false")};
+}
+
+std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
+                                              const Value &V,
+                                              unsigned MaxBranchNotes) const {
+  std::vector<Note> Out;
+  if (V.AcqLoc.isValid()) {
+    std::string Msg;
+    if (V.St == VState::Param)
+      Msg = "received here as a parameter";
+    else if (V.St == VState::Borrowed)
+      Msg = describe(V) + " borrowed here from '" + V.AcqFn.str() +
+            "'; the contract does not make the caller its owner";
+    else if (V.St == VState::NotAcquired)
+      Msg = "'" + V.AcqFn.str() + "' fails here, so it does not acquire the " +
+            describe(V);
+    else {
+      Msg = describe(V) + " acquired here";
+      if (V.AcqArg >= 0)
+        Msg += " through argument " + std::to_string(V.AcqArg) + " of '" +
+               V.AcqFn.str() + "'";
+      else
+        Msg += " from '" + V.AcqFn.str() + "'";
+      if (V.Res && !V.Res->Releasers.empty() && V.St != VState::Borrowed) {
+        Msg += "; the contract says ";
+        for (size_t I = 0; I < V.Res->Releasers.size(); ++I)
+          Msg +=
+              (I ? (I + 1 == V.Res->Releasers.size() ? " or '" : ", '") : "'") +
+              V.Res->Releasers[I] + "'";
+        Msg += " releases it";
+      }
+    }
+    Out.push_back({V.AcqLoc, Msg});
+  }
+  std::vector<const PathNote *> Steps;
+  for (const PathNote *N = St.Notes.get();
+       N && N->Seq > V.AcqSeq && Steps.size() < MaxBranchNotes;
+       N = N->Prev.get())
+    Steps.push_back(N);
+  for (auto It = Steps.rbegin(); It != Steps.rend(); ++It)
+    Out.push_back(noteText(**It));
+  return Out;
+}
+
+/// Drops one reference to K (a variable rebound, or a temporary consumed).
+/// If that was the last one and the value is still owned, it leaks here.
+void FunctionAnalysis::reportLeak(PathState &St, ValueKey K, const Value &V,
+                                  SourceLocation At, std::string Msg) {
+  // The same variable leaking at the same place is one bug, whichever
+  // acquisition (malloc before the loop, realloc inside it) it held last.
+  std::string Who = varName(St, K);
+  if (!LeakPlaces.insert({At.getRawEncoding(), Who}).second)
+    return;
+  report(FindingKind::ResourceLeak, V.Res, At, K.first, Msg,
+         pathNotes(St, V, 3));
+}
+
+void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
+                                    Lost How, llvm::StringRef VarName) {
+  auto It = St.Vals.find(K);
+  if (It == St.Vals.end() ||
+      llvm::any_of(St.Bind, [&](const auto &B) { return B.second == K; }))
+    return;
+  Value &V = It->second;
+  if (V.St == VState::Owned && V.Refs < Value::MaxRefs && At) {
+    if (!VarName.empty())
+      V.Name = VarName;
+    std::string Msg =
+        varName(St, K) + " (" + describe(V) + " from '" + V.AcqFn.str() + "') ";
+    SourceLocation Loc;
+    if (How == Lost::Overwritten) {
+      Msg += "is overwritten while it still owns the " + describe(V);
+      Loc = locOf(At);
+    } else {
+      Msg += "is not released on this path";
+      Loc = scopeExitLoc(At);
+    }
+    reportLeak(St, K, V, Loc, Msg);
+  }
+  St.Vals.erase(It);
+  for (auto EI = St.ExprVals.begin(); EI != St.ExprVals.end();)
+    EI = EI->second == K ? St.ExprVals.erase(EI) : std::next(EI);
+}
+
+SourceLocation FunctionAnalysis::scopeExitLoc(const Stmt *Trigger) const {
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  if (const auto *CS = dyn_cast<CompoundStmt>(Trigger))
+    return SM.getExpansionLoc(CS->getRBracLoc());
+  if (isa<ReturnStmt, ContinueStmt, BreakStmt, GotoStmt, CXXThrowExpr>(Trigger))
+    return SM.getExpansionLoc(Trigger->getBeginLoc());
+  return SM.getExpansionLoc(Trigger->getEndLoc());
+}
+
+void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
+                               std::optional<ValueKey> V, std::optional<Fact> F,
+                               const Stmt *At) {
+  std::optional<ValueKey> Old;
+  St.forgetMembers(VD);
+  auto It = St.Bind.find(VD);
+  if (It != St.Bind.end())
+    Old = It->second;
+  if (V) {
+    St.Bind[VD] = *V;
+    auto VI = St.Vals.find(*V);
+    if (VI != St.Vals.end() && VD->getIdentifier())
+      VI->second.Name = VD->getName();
+    // __attribute__((cleanup(f))): f runs at scope exit and owns the value.
+    if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
+        VD->hasAttr<CleanupAttr>())
+      VI->second.St = VState::Escaped;
+  } else {
+    St.Bind.erase(VD);
+  }
+  if (F)
+    St.VarFacts[VD] = *F;
+  else
+    St.VarFacts.erase(VD);
+  if (Old && Old != V)
+    dropValueRef(St, *Old, At, Lost::Overwritten, VD->getName());
+}
+
+void FunctionAnalysis::forget(PathState &St, const VarDecl *VD) {
+  St.VarFacts.erase(VD);
+  auto It = St.Bind.find(VD);
+  if (It == St.Bind.end())
+    return;
+  ValueKey K = It->second;
+  St.Bind.erase(It);
+  auto VI = St.Vals.find(K);
+  if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
+      llvm::none_of(St.Bind, [&](const auto &B) { return B.second == K; }))
+    VI->second.St = VState::Escaped;
+}
+
+void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
+  std::optional<ValueKey> K = valueOf(St, E);
+  if (!K)
+    return;
+  auto It = St.Vals.find(*K);
+  if (It == St.Vals.end())
+    return;
+  Value &V = It->second;
+  if (V.St != VState::Released && V.St != VState::Moved)
+    return;
+  std::string Msg = nameAt(St, *K, E) + " is used after " +
+                    (V.St == VState::Released ? "it was released by '"
+                                              : "its ownership moved into '") +
+                    V.ReleaseFn.str() + "'";
+  std::vector<Note> Notes = pathNotes(St, V, 0);
+  Notes.push_back({V.ReleaseLoc, V.St == VState::Released
+                                     ? "released here"
+                                     : "ownership moved here"});
+  report(FindingKind::UseAfterRelease, V.Res, locOf(At), K->first, Msg, Notes);
+}
+
+void FunctionAnalysis::escape(PathState &St, const Expr *E) {
+  if (const auto *CO = dyn_cast_or_null<ConditionalOperator>(strip(E))) {
+    // Whichever arm it was, it went where the whole expression went.
+    escape(St, CO->getTrueExpr());
+    escape(St, CO->getFalseExpr());
+    return;
+  }
+  std::optional<ValueKey> K = valueOf(St, E);
+  if (!K)
+    return;
+  auto It = St.Vals.find(*K);
+  if (It != St.Vals.end() &&
+      (It->second.St == VState::Owned || It->second.St == VState::Param))
+    It->second.St = VState::Escaped;
+}
+
+std::string FunctionAnalysis::nameAt(const PathState &St, ValueKey K,
+                                     const Expr *E) const {
+  const Expr *S = strip(E);
+  if (const auto *UO = dyn_cast_or_null<UnaryOperator>(S))
+    if (UO->getOpcode() == UO_AddrOf)
+      S = UO->getSubExpr();
+  if (const VarDecl *VD = localVar(S))
+    if (VD->getIdentifier())
+      return "'" + VD->getName().str() + "'";
+  return varName(St, K);
+}
+
+void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
+                               const Expr *Arg, llvm::StringRef Fn,
+                               const ArgEffect &AE, bool Consume) {
+  auto It = St.Vals.find(K);
+  if (It == St.Vals.end())
+    return;
+  Value &V = It->second;
+  std::string Who = nameAt(St, K, Arg);
+  SourceLocation Loc = locOf(Call);
+  auto Done = [&](VState S) {
+    V.St = S;
+    V.ReleaseFn = Fn;
+    V.ReleaseLoc = Loc;
+  };
+  switch (V.St) {
+  case VState::Owned:
+  case VState::Param:
+    if (V.St == VState::Owned && V.Refs > 1) {
+      // Another reference is still held. Past the cap the count is unknown
+      // and stays so: no double release or leak is claimed from it.
+      if (V.Refs < Value::MaxRefs)
+        --V.Refs;
+      return;
+    }
+    if (!Consume && V.Res && !AE.Resource.empty() &&
+        AE.Resource != V.Res->Name) {
+      const Resource *Wanted = TU.Contracts.resource(AE.Resource);
+      std::string Msg = Who + " (" + describe(V) + " from '" + V.AcqFn.str() +
+                        "') is released with '" + Fn.str() +
+                        "', which releases " +
+                        (Wanted ? Wanted->Description : AE.Resource);
+      std::vector<Note> Notes = pathNotes(St, V, 0);
+      report(FindingKind::WrongRelease, V.Res, Loc, K.first, Msg, Notes);
+    }
+    Done(Consume ? VState::Moved : VState::Released);
+    return;
+  case VState::Released:
+  case VState::Moved: {
+    std::string Msg =
+        Who + " is " + (Consume ? "handed to '" : "released by '") + Fn.str() +
+        "' after " +
+        (V.St == VState::Released ? "it was already released by '"
+                                  : "its ownership moved into '") +
+        V.ReleaseFn.str() + "'";
+    std::vector<Note> Notes = pathNotes(St, V, 0);
+    Notes.push_back({V.ReleaseLoc, V.St == VState::Released
+                                       ? "first released here"
+                                       : "ownership moved here"});
+    report(Consume ? FindingKind::UseAfterRelease : FindingKind::DoubleRelease,
+           V.Res, Loc, K.first, Msg, Notes);
+    return;
+  }
+  case VState::Borrowed:
+    // Handing a borrowed value to a function that takes ownership gives
+    // away a reference this code never had.
+    report(FindingKind::ReleaseUnowned, V.Res, Loc, K.first,
+           Who + " is borrowed from '" + V.AcqFn.str() + "' and must not be " +
+               (Consume ? "handed to '" + Fn.str() + "', which takes ownership"
+                        : "released by '" + Fn.str() + "'"),
+           pathNotes(St, V, 0));
+    Done(Consume ? VState::Moved : VState::Released);
+    return;
+  case VState::NotAcquired:
+    report(FindingKind::ReleaseUnowned, V.Res, Loc, K.first,
+           Who + " is released by '" + Fn.str() + "' but '" + V.AcqFn.str() +
+               "' failed, so it was never acquired",
+           pathNotes(St, V, 2));
+    return;
+  case VState::Escaped:
+    // Whoever else holds it, once released here it is gone: a second
+    // release or a use after this one is still an error.
+    if (!Consume)
+      Done(VState::Released);
+    return;
+  }
+}
