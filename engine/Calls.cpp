@@ -87,28 +87,23 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
 
       if (AE && AE->Kind == ArgEffect::Acquires) {
-        if (!AddrVar || !Applies(AE->On)) {
-          if (AddrVar && AE->On != When::Always &&
-              !AddrVar->getType()->isPointerType()) {
-            Value V;
-            V.St = VState::NotAcquired;
-            V.Res = TU.Contracts.resource(AE->Resource);
-            V.AcqFn = Fn;
-            V.AcqLoc = locOf(Call);
-            V.AcqArg = I;
-            OutBinds.push_back({AddrVar, newValue(S, AddrOf, V)});
-          } else if (AddrVar) {
-            OutUnbinds.push_back(AddrVar);
-          }
+        if (!AddrVar)
+          continue;
+        bool Acquired = Applies(AE->On);
+        // Not acquired: a pointer is just no longer followed; a struct
+        // (regex_t) stays marked, since releasing it would be an error.
+        if (!Acquired && AddrVar->getType()->isPointerType()) {
+          OutUnbinds.push_back(AddrVar);
           continue;
         }
         Value V;
-        V.St = VState::Owned;
+        V.St = Acquired ? VState::Owned : VState::NotAcquired;
         V.Res = TU.Contracts.resource(AE->Resource);
         V.AcqFn = Fn;
         V.AcqLoc = locOf(Call);
         V.AcqArg = I;
-        V.AcqSeq = S.NextSeq++;
+        if (Acquired)
+          V.AcqSeq = S.NextSeq++;
         OutBinds.push_back({AddrVar, newValue(S, AddrOf, V)});
         continue;
       }

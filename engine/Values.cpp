@@ -269,6 +269,22 @@ void FunctionAnalysis::forget(PathState &St, const VarDecl *VD) {
     VI->second.St = VState::Escaped;
 }
 
+/// How a released or handed-over value went: "it was released by 'free'",
+/// "its ownership moved into 'g'".
+static std::string howGone(const Value &V, bool Already) {
+  return (V.St == VState::Released
+              ? std::string(Already ? "it was already released by '"
+                                    : "it was released by '")
+              : std::string("its ownership moved into '")) +
+         V.ReleaseFn.str() + "'";
+}
+
+static Note goneNote(const Value &V, bool First) {
+  if (V.St != VState::Released)
+    return {V.ReleaseLoc, "ownership moved here"};
+  return {V.ReleaseLoc, First ? "first released here" : "released here"};
+}
+
 void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
   std::optional<ValueKey> K = valueOf(St, E);
   if (!K)
@@ -279,14 +295,9 @@ void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
   Value &V = It->second;
   if (V.St != VState::Released && V.St != VState::Moved)
     return;
-  std::string Msg = nameAt(St, *K, E) + " is used after " +
-                    (V.St == VState::Released ? "it was released by '"
-                                              : "its ownership moved into '") +
-                    V.ReleaseFn.str() + "'";
+  std::string Msg = nameAt(St, *K, E) + " is used after " + howGone(V, false);
   std::vector<Note> Notes = pathNotes(St, V, 0);
-  Notes.push_back({V.ReleaseLoc, V.St == VState::Released
-                                     ? "released here"
-                                     : "ownership moved here"});
+  Notes.push_back(goneNote(V, false));
   report(FindingKind::UseAfterRelease, V.Res, locOf(At), K->first, Msg, Notes);
 }
 
@@ -356,16 +367,11 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
     return;
   case VState::Released:
   case VState::Moved: {
-    std::string Msg =
-        Who + " is " + (Consume ? "handed to '" : "released by '") + Fn.str() +
-        "' after " +
-        (V.St == VState::Released ? "it was already released by '"
-                                  : "its ownership moved into '") +
-        V.ReleaseFn.str() + "'";
+    std::string Msg = Who + " is " +
+                      (Consume ? "handed to '" : "released by '") + Fn.str() +
+                      "' after " + howGone(V, true);
     std::vector<Note> Notes = pathNotes(St, V, 0);
-    Notes.push_back({V.ReleaseLoc, V.St == VState::Released
-                                       ? "first released here"
-                                       : "ownership moved here"});
+    Notes.push_back(goneNote(V, true));
     report(Consume ? FindingKind::UseAfterRelease : FindingKind::DoubleRelease,
            V.Res, Loc, K.first, Msg, Notes);
     return;
