@@ -47,6 +47,18 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
   if (Callee)
     Fn = Callee->getIdentifier() ? Callee->getName()
                                  : TU.intern(Callee->getNameAsString());
+  // Messages use the name the code wrote: PyObject_CallMethod, not the
+  // _PyObject_CallMethod_SizeT its macro expands to.
+  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
+    const SourceManager &SM = TU.Ctx.getSourceManager();
+    SourceLocation L = CE->getCallee()->getBeginLoc();
+    if (L.isMacroID() && !SM.isMacroArgExpansion(L)) {
+      llvm::StringRef Macro =
+          Lexer::getImmediateMacroName(L, SM, TU.Ctx.getLangOpts());
+      if (!Macro.empty())
+        Fn = Macro;
+    }
+  }
 
   std::optional<Condition> Success = FC ? FC->successCondition() : std::nullopt;
   bool HasOutcome = Success.has_value();
@@ -231,7 +243,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       }
     }
     if (Succeeded && Success) {
-      Fact F = Fact::of(*Succeeded ? *Success : Success->negate());
+      Fact F = Fact::of(*Succeeded    ? *Success
+                        : FC->Failure ? *FC->Failure
+                                      : Success->negate());
       F.Assumed = true;
       S.ExprFacts[Call] = F;
       if (!*Succeeded) {

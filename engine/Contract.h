@@ -94,6 +94,9 @@ struct FunctionContract {
   /// The effect on every argument of the variadic part ('...').
   std::optional<ArgEffect> VarArgs;
   std::optional<Condition> Success;
+  /// What the result is on failure, when narrower than "not a success"
+  /// (PyModule_AddObject: 0 or -1).
+  std::optional<Condition> Failure;
   /// Set for functions known to use their arguments without keeping them.
   bool NonOwning = false;
   /// Inferred from the function's body rather than written in a contract.
@@ -102,7 +105,8 @@ struct FunctionContract {
 
   bool sameEffects(const FunctionContract &O) const {
     return Returns == O.Returns && Args == O.Args && VarArgs == O.VarArgs &&
-           Success == O.Success && NonOwning == O.NonOwning;
+           Success == O.Success && Failure == O.Failure &&
+           NonOwning == O.NonOwning;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

@@ -73,7 +73,8 @@ private:
                     const std::string &Library, const YAML::Node &KeyNode);
   void loadFunction(const std::string &Name, const YAML::Node &N,
                     const std::string &Library, const YAML::Node &KeyNode);
-  bool parseCondition(const YAML::Node &N, Condition &C);
+  bool parseCondition(const YAML::Node &N, const std::string &Key,
+                      Condition &C);
   bool parseWhen(const YAML::Node &N, When &W);
   std::optional<ArgEffect> parseArgEffect(const YAML::Node &X,
                                           const std::string &ArgWhat);
@@ -143,9 +144,10 @@ bool Loader::stringList(const YAML::Node &N, const std::string &What,
   return true;
 }
 
-bool Loader::parseCondition(const YAML::Node &N, Condition &C) {
+bool Loader::parseCondition(const YAML::Node &N, const std::string &Key,
+                            Condition &C) {
   std::string S;
-  if (!scalar(N, "'success'", S))
+  if (!scalar(N, "'" + Key + "'", S))
     return false;
   llvm::StringRef R = llvm::StringRef(S).trim();
   if (R == "nonnull") {
@@ -168,8 +170,9 @@ bool Loader::parseCondition(const YAML::Node &N, Condition &C) {
     C = {Op, V};
     return true;
   }
-  error(N, "'success' must be a comparison with an integer such as '== 0' or "
-           "'> 0', or one of 'nonnull', 'null'; got '" +
+  error(N, "'" + Key +
+               "' must be a comparison with an integer such as '== 0' or "
+               "'> 0', or one of 'nonnull', 'null'; got '" +
                S + "'");
   return false;
 }
@@ -247,12 +250,12 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
   if (!expectMap(N, What))
     return;
   forEachEntry(
-      N, What, {"returns", "args", "varargs", "success"},
+      N, What, {"returns", "args", "varargs", "success", "failure"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
-        if (Key == "success") {
+        if (Key == "success" || Key == "failure") {
           Condition C;
-          if (parseCondition(V, C))
-            FC.Success = C;
+          if (parseCondition(V, Key, C))
+            (Key == "success" ? FC.Success : FC.Failure) = C;
           return;
         }
         if (Key == "varargs") {
@@ -320,6 +323,8 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
                 FC.Args[Index] = *AE;
             });
       });
+  if (FC.Failure && !FC.Success)
+    error(FC.Loc, What + " has a 'failure' condition but no 'success' one");
   for (auto &[I, AE] : FC.Args)
     if (AE.On != When::Always && !FC.successCondition())
       error(FC.Loc, "argument " + std::to_string(I) + " of " + What +

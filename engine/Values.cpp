@@ -123,7 +123,9 @@ Note FunctionAnalysis::noteText(const PathNote &N) const {
   const SourceManager &SM = TU.Ctx.getSourceManager();
   if (N.Kind == PathNote::CallFails) {
     std::string Msg = "assuming '" + N.Fn.str() + "' fails";
-    Msg += N.FC && N.FC->Success
+    Msg += N.FC && N.FC->Failure
+               ? " (its result is " + N.FC->Failure->str() + ")"
+           : N.FC && N.FC->Success
                ? " (its result is not " + N.FC->Success->str() + ")"
                : std::string(" (returns null)");
     return {locOf(N.S), Msg};

@@ -261,7 +261,7 @@ def validate_entry(name, e, where):
     if not isinstance(e, dict):
         raise Error("%s: the entry of '%s' must be a mapping" % (where, name))
     for k in e:
-        if k not in ("returns", "args", "varargs", "success"):
+        if k not in ("returns", "args", "varargs", "success", "failure"):
             raise Error("%s: unknown key '%s' in '%s'" % (where, k, name))
 
     def resource(r):
@@ -298,9 +298,13 @@ def validate_entry(name, e, where):
         resource(r.get("owned", r.get("borrowed")))
         if r.get("null_on_failure") == "false":
             del r["null_on_failure"]
-    if "success" in e and not SUCCESS.match(e["success"]):
-        raise Error("%s: bad success condition '%s' in '%s'"
-                    % (where, e["success"], name))
+    for key in ("success", "failure"):
+        if key in e and not SUCCESS.match(e[key]):
+            raise Error("%s: bad %s condition '%s' in '%s'"
+                        % (where, key, e[key], name))
+    if "failure" in e and "success" not in e:
+        raise Error("%s: '%s' has a failure condition but no success one"
+                    % (where, name))
     if "args" in e:
         if not isinstance(e["args"], dict) or not e["args"]:
             raise Error("%s: 'args' of '%s' must be a non-empty mapping" % (where, name))
@@ -411,6 +415,8 @@ def canonical(e):
             out["returns"]["null_on_failure"] = "true"
     if "success" in e:
         out["success"] = e["success"]
+    if "failure" in e:
+        out["failure"] = e["failure"]
 
     def eff(a):
         kind = [k for k in a if k in EFFECTS][0]

@@ -57,8 +57,8 @@ int checkLeak03PeerCertificate(SSL *ssl, const char *host) {
   if (cert == NULL)
     return -1;
   return X509_check_host(cert, host, 0, 0, NULL) == 1;
-  // CHECK: :[[@LINE-1]]:3: warning: 'cert' (X509 certificate from 'SSL_get1_peer_certificate') is not released on this path [contract-resource-leak]
-  // CHECK: :[[@LINE-5]]:16: note: X509 certificate acquired here from 'SSL_get1_peer_certificate'; the contract says 'X509_free' releases it
+  // CHECK: :[[@LINE-1]]:3: warning: 'cert' (X509 certificate from 'SSL_get_peer_certificate') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-5]]:16: note: X509 certificate acquired here from 'SSL_get_peer_certificate'; the contract says 'X509_free' releases it
 }
 
 EVP_PKEY *checkLeak04KeyFileOnReadError(const char *path) {
@@ -215,7 +215,7 @@ void checkWrongRelease02HeapWithOpensslFree(const char *s) {
   char *copy = strdup(s);
   puts(copy);
   OPENSSL_free(copy);
-  // CHECK: :[[@LINE-1]]:3: warning: 'copy' (heap memory from 'strdup') is released with 'CRYPTO_free', which releases OPENSSL_malloc memory [contract-wrong-release]
+  // CHECK: :[[@LINE-1]]:3: warning: 'copy' (heap memory from 'strdup') is released with 'OPENSSL_free', which releases OPENSSL_malloc memory [contract-wrong-release]
   // CHECK: :[[@LINE-4]]:16: note: heap memory acquired here from 'strdup'; the contract says 'free' releases it
 }
 
