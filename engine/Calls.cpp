@@ -5,6 +5,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "FormatStrings.h"
 #include "FunctionAnalysis.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
@@ -72,6 +73,15 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
     Outcomes.push_back({std::move(St), std::nullopt});
   }
 
+  // A literal format string says what happens to each variadic argument.
+  std::optional<std::vector<std::optional<ArgEffect>>> FormatArgs;
+  if (FC && FC->Format && Callee && Callee->isVariadic() &&
+      FC->Format->Arg < Args.size())
+    if (const auto *Lit = dyn_cast<StringLiteral>(strip(Args[FC->Format->Arg])))
+      if (Lit->getCharByteWidth() == 1)
+        FormatArgs = formatEffects(Lit->getString(), FC->Format->Style,
+                                   FC->Format->Resource);
+
   for (auto &[S, Succeeded] : Outcomes) {
     auto Applies = [&, Succeeded = Succeeded](When W) {
       return W == When::Always || !Succeeded ||
@@ -88,9 +98,16 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         auto It = FC->Args.find(PI);
         if (It != FC->Args.end())
           AE = &It->second;
-        else if (FC->VarArgs && Callee && Callee->isVariadic() && PI != ~0u &&
-                 PI >= Callee->getNumParams())
-          AE = &*FC->VarArgs;
+        else if (Callee && Callee->isVariadic() && PI != ~0u &&
+                 PI >= Callee->getNumParams()) {
+          unsigned VI = PI - Callee->getNumParams();
+          if (FormatArgs) {
+            if (VI < FormatArgs->size() && (*FormatArgs)[VI])
+              AE = &*(*FormatArgs)[VI];
+          } else if (FC->VarArgs) {
+            AE = &*FC->VarArgs;
+          }
+        }
       }
       const Expr *SA = strip(A);
       const auto *AddrOf = dyn_cast<UnaryOperator>(SA);
@@ -98,7 +115,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       const VarDecl *AddrVar =
           IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
 
-      if (AE && AE->Kind == ArgEffect::Acquires) {
+      if (AE &&
+          (AE->Kind == ArgEffect::Acquires || AE->Kind == ArgEffect::Lends)) {
         if (!AddrVar)
           continue;
         bool Acquired = Applies(AE->On);
@@ -109,7 +127,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           continue;
         }
         Value V;
-        V.St = Acquired ? VState::Owned : VState::NotAcquired;
+        V.St = !Acquired                      ? VState::NotAcquired
+               : AE->Kind == ArgEffect::Lends ? VState::Borrowed
+                                              : VState::Owned;
         V.Res = TU.Contracts.resource(AE->Resource);
         V.AcqFn = Fn;
         V.AcqLoc = locOf(Call);

@@ -67,7 +67,17 @@ struct ArgEffect {
   /// Retains: the call adds a reference the caller now owns (X509_up_ref,
   /// Py_INCREF): a borrowed value becomes owned, an owned one needs one more
   /// release.
-  enum KindTy { Acquires, Releases, Consumes, Borrows, Escapes, Retains };
+  /// Lends: an out-parameter receives a borrowed value (PyArg_ParseTuple's
+  /// "O" outputs).
+  enum KindTy {
+    Acquires,
+    Releases,
+    Consumes,
+    Borrows,
+    Escapes,
+    Retains,
+    Lends
+  };
   KindTy Kind = Borrows;
   std::string Resource; // Empty for Releases/Consumes means "any resource".
   When On = When::Always;
@@ -86,6 +96,18 @@ struct ReturnEffect {
   }
 };
 
+/// How a format-string argument describes the variadic arguments.
+enum class FormatStyle { Build, Parse };
+
+struct FormatSpec {
+  unsigned Arg = 0; // The format string's argument index.
+  FormatStyle Style = FormatStyle::Build;
+  std::string Resource;
+  bool operator==(const FormatSpec &O) const {
+    return Arg == O.Arg && Style == O.Style && Resource == O.Resource;
+  }
+};
+
 struct FunctionContract {
   std::string Name;
   std::string Library;
@@ -93,6 +115,9 @@ struct FunctionContract {
   std::map<unsigned, ArgEffect> Args;
   /// The effect on every argument of the variadic part ('...').
   std::optional<ArgEffect> VarArgs;
+  /// A format string that says what happens to each variadic argument; it
+  /// wins over VarArgs when the call's format is a literal.
+  std::optional<FormatSpec> Format;
   std::optional<Condition> Success;
   /// What the result is on failure, when narrower than "not a success"
   /// (PyModule_AddObject: 0 or -1).
@@ -105,7 +130,7 @@ struct FunctionContract {
 
   bool sameEffects(const FunctionContract &O) const {
     return Returns == O.Returns && Args == O.Args && VarArgs == O.VarArgs &&
-           Success == O.Success && Failure == O.Failure &&
+           Format == O.Format && Success == O.Success && Failure == O.Failure &&
            NonOwning == O.NonOwning;
   }
   /// The success condition in force: the declared one, or "nonnull" for a

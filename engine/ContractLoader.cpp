@@ -250,12 +250,49 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
   if (!expectMap(N, What))
     return;
   forEachEntry(
-      N, What, {"returns", "args", "varargs", "success", "failure"},
+      N, What, {"returns", "args", "varargs", "format", "success", "failure"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "success" || Key == "failure") {
           Condition C;
           if (parseCondition(V, Key, C))
             (Key == "success" ? FC.Success : FC.Failure) = C;
+          return;
+        }
+        if (Key == "format") {
+          if (!expectMap(V, "'format' of " + What))
+            return;
+          FormatSpec F;
+          bool HaveArg = false, HaveStyle = false;
+          forEachEntry(
+              V, "'format' of " + What, {"arg", "style", "resource"},
+              [&](const std::string &K, const YAML::Node &X,
+                  const YAML::Node &) {
+                std::string S;
+                if (!scalar(X, "'" + K + "'", S))
+                  return;
+                if (K == "arg") {
+                  HaveArg = !llvm::StringRef(S).getAsInteger(10, F.Arg);
+                  if (!HaveArg)
+                    error(X,
+                          "'arg' must be an argument index; got '" + S + "'");
+                } else if (K == "style") {
+                  HaveStyle = S == "build" || S == "parse";
+                  F.Style =
+                      S == "parse" ? FormatStyle::Parse : FormatStyle::Build;
+                  if (!HaveStyle)
+                    error(X, "'style' must be 'build' (Py_BuildValue) or "
+                             "'parse' (PyArg_ParseTuple); got '" +
+                                 S + "'");
+                } else {
+                  F.Resource = S;
+                }
+              });
+          if (HaveArg && HaveStyle && !F.Resource.empty())
+            FC.Format = F;
+          else if (HaveArg && HaveStyle)
+            error(V, "'format' of " + What + " needs 'resource'");
+          else
+            error(V, "'format' of " + What + " needs 'arg' and 'style'");
           return;
         }
         if (Key == "varargs") {
@@ -343,7 +380,7 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
   forEachEntry(
       X, ArgWhat,
       {"acquires", "releases", "consumes", "borrows", "keeps", "retains",
-       "when"},
+       "lends", "when"},
       [&](const std::string &EK, const YAML::Node &EV, const YAML::Node &EKN) {
         if (EK == "when") {
           parseWhen(EV, AE.On);
@@ -359,6 +396,7 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
                   : EK == "consumes" ? ArgEffect::Consumes
                   : EK == "keeps"    ? ArgEffect::Escapes
                   : EK == "retains"  ? ArgEffect::Retains
+                  : EK == "lends"    ? ArgEffect::Lends
                                      : ArgEffect::Borrows;
         scalar(EV, "'" + EK + "'", AE.Resource);
         // "any" stands for every resource.
@@ -367,7 +405,7 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
       });
   if (!HaveKind) {
     error(X, ArgWhat + " needs one of: acquires, releases, consumes, "
-                       "borrows, keeps, retains");
+                       "borrows, keeps, retains, lends");
     return std::nullopt;
   }
   return AE;
@@ -569,6 +607,8 @@ void Loader::finish() {
     };
     if (FC.Returns)
       Check(FC.Returns->Resource);
+    if (FC.Format)
+      Check(FC.Format->Resource);
     for (auto &[I, AE] : FC.Args) {
       Check(AE.Resource);
       // Conditional releasers (realloc) are not named as "the" releaser.

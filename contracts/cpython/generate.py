@@ -85,7 +85,8 @@ DEFAULT_OUTPUT = os.path.join(REPO, "contracts", "cpython.yaml")
 RESOURCE = "pyobject"
 # C types of refcounts.dat results that are Python objects.
 OBJECT_TYPE = re.compile(r"^(Py\w*Object|TYPE)\s*\*$")
-EFFECTS = ("acquires", "releases", "consumes", "borrows", "keeps", "retains")
+EFFECTS = ("acquires", "releases", "consumes", "borrows", "keeps", "retains",
+           "lends")
 WHENS = ("always", "success", "failure")
 SUCCESS = re.compile(r"^((==|!=|<=|>=|<|>) ?-?(0x[0-9a-fA-F]+|[0-9]+)|nonnull|null)$")
 NAME = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
@@ -261,7 +262,8 @@ def validate_entry(name, e, where):
     if not isinstance(e, dict):
         raise Error("%s: the entry of '%s' must be a mapping" % (where, name))
     for k in e:
-        if k not in ("returns", "args", "varargs", "success", "failure"):
+        if k not in ("returns", "args", "varargs", "format", "success",
+                     "failure"):
             raise Error("%s: unknown key '%s' in '%s'" % (where, k, name))
 
     def resource(r):
@@ -305,6 +307,14 @@ def validate_entry(name, e, where):
     if "failure" in e and "success" not in e:
         raise Error("%s: '%s' has a failure condition but no success one"
                     % (where, name))
+    if "format" in e:
+        f = e["format"]
+        if (not isinstance(f, dict) or sorted(f) != ["arg", "resource", "style"]
+                or not re.match(r"^[0-9]+$", f["arg"])
+                or f["style"] not in ("build", "parse")):
+            raise Error("%s: 'format' of '%s' needs arg, style (build or parse)"
+                        " and resource" % (where, name))
+        resource(f["resource"])
     if "args" in e:
         if not isinstance(e["args"], dict) or not e["args"]:
             raise Error("%s: 'args' of '%s' must be a non-empty mapping" % (where, name))
@@ -429,6 +439,10 @@ def canonical(e):
         out["args"] = {k: eff(e["args"][k]) for k in sorted(e["args"], key=int)}
     if "varargs" in e:
         out["varargs"] = eff(e["varargs"])
+    if "format" in e:
+        f = e["format"]
+        out["format"] = {"arg": f["arg"], "style": f["style"],
+                         "resource": f["resource"]}
     return out
 
 

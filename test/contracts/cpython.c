@@ -284,10 +284,6 @@ PyObject *checkNoLeak04BuildValueN(void) {
     return NULL;
   return Py_BuildValue("N", obj);
 }
-// TODO(engine): Py_BuildValue("O", obj) with an owned 'obj' and no
-// Py_DECREF should report a leak: "O" takes a reference of its own. The
-// contract keeps every '...' argument until the format string is read.
-
 PyObject *checkNoLeak05ReturnNone(PyObject *self, PyObject *args) {
   Py_RETURN_NONE;
 }
@@ -529,4 +525,105 @@ PyObject *checkNoLeak24FlagGuarded(PyObject *o, int describe) {
   if (describe)
     Py_DECREF(s);
   return r;
+}
+
+// --- Format strings -----------------------------------------------------------
+
+// "O" takes a reference of its own: the caller still has to release 'obj'.
+PyObject *checkLeakBuildValueO(void) {
+  PyObject *obj = PyLong_FromLong(3);
+  if (obj == NULL)
+    return NULL;
+  return Py_BuildValue("(O)", obj);
+  // CHECK: :[[@LINE-1]]:3: warning: 'obj' (Python reference from 'PyLong_FromLong') is not released on this path [cpython-missing-decref]
+  // CHECK: :[[@LINE-5]]:19: note: Python reference acquired here from 'PyLong_FromLong'; the contract says 'Py_DECREF', 'Py_XDECREF' or 'Py_DecRef' releases it
+}
+
+// "N" steals 'a'; "O" does not steal 'b', which is released afterwards.
+PyObject *checkNoLeakBuildValueNO(void) {
+  PyObject *a = PyLong_FromLong(1);
+  if (a == NULL)
+    return NULL;
+  PyObject *b = PyLong_FromLong(2);
+  if (b == NULL) {
+    Py_DECREF(a);
+    return NULL;
+  }
+  PyObject *r = Py_BuildValue("(NO)", a, b);
+  Py_DECREF(b);
+  return r;
+}
+
+// A non-literal format cannot be read: its arguments are taken as kept.
+PyObject *checkNoLeakBuildValueUnknownFormat(const char *fmt) {
+  PyObject *a = PyLong_FromLong(1);
+  if (a == NULL)
+    return NULL;
+  return Py_BuildValue(fmt, a);
+}
+
+// A method call's "N" argument is handed over too.
+PyObject *checkNoLeakCallMethodN(PyObject *self) {
+  PyObject *arg = PyLong_FromLong(7);
+  if (arg == NULL)
+    return NULL;
+  return PyObject_CallMethod(self, "send", "(N)", arg);
+}
+
+// "O" outputs of PyArg_ParseTuple are borrowed from the argument tuple.
+PyObject *checkBorrowedDecrefParseTupleO(PyObject *self, PyObject *args) {
+  PyObject *obj;
+  if (!PyArg_ParseTuple(args, "O", &obj))
+    return NULL;
+  Py_DECREF(obj);
+  // CHECK: :[[@LINE-1]]:3: warning: 'obj' is borrowed from 'PyArg_ParseTuple' and must not be released by 'Py_DECREF' [cpython-borrowed-decref]
+  // CHECK: :[[@LINE-4]]:8: note: Python reference borrowed here from 'PyArg_ParseTuple'; the contract does not make the caller its owner
+  Py_RETURN_NONE;
+}
+
+PyObject *checkBorrowedDecrefParseTupleTyped(PyObject *self, PyObject *args) {
+  PyObject *list;
+  int flag = 0;
+  if (!PyArg_ParseTuple(args, "O!|i:sort", &PyList_Type, &list, &flag))
+    return NULL;
+  Py_XDECREF(list);
+  // CHECK: :[[@LINE-1]]:3: warning: 'list' is borrowed from 'PyArg_ParseTuple' and must not be released by 'Py_XDECREF' [cpython-borrowed-decref]
+  // CHECK: :[[@LINE-4]]:8: note: Python reference borrowed here from 'PyArg_ParseTuple'; the contract does not make the caller its owner
+  Py_RETURN_NONE;
+}
+
+PyObject *checkBorrowedDecrefUnpackTuple(PyObject *self, PyObject *args) {
+  PyObject *a, *b = NULL;
+  if (!PyArg_UnpackTuple(args, "pair", 1, 2, &a, &b))
+    return NULL;
+  Py_DECREF(a);
+  // CHECK: :[[@LINE-1]]:3: warning: 'a' is borrowed from 'PyArg_UnpackTuple' and must not be released by 'Py_DECREF' [cpython-borrowed-decref]
+  // CHECK: :[[@LINE-4]]:8: note: Python reference borrowed here from 'PyArg_UnpackTuple'; the contract does not make the caller its owner
+  Py_RETURN_NONE;
+}
+
+// The idiom: take a reference of your own to keep or return an argument.
+PyObject *checkNoLeakParseTupleIncref(PyObject *self, PyObject *args) {
+  PyObject *obj;
+  const char *name;
+  Py_ssize_t len;
+  if (!PyArg_ParseTuple(args, "Os#", &obj, &name, &len))
+    return NULL;
+  Py_INCREF(obj);
+  return obj;
+}
+
+// Storing a borrowed argument after Py_INCREF, and releasing the old value.
+typedef struct {
+  PyObject_HEAD
+  PyObject *callback;
+} HolderObject;
+
+PyObject *checkNoLeakParseTupleStore(HolderObject *self, PyObject *args) {
+  PyObject *cb;
+  if (!PyArg_ParseTuple(args, "O:set_callback", &cb))
+    return NULL;
+  Py_INCREF(cb);
+  Py_XSETREF(self->callback, cb);
+  Py_RETURN_NONE;
 }
