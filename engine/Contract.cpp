@@ -77,5 +77,11 @@ ContractSet::activeFor(const std::vector<std::string> &IncludedFiles) const {
   for (const auto &F : Functions)
     if (Active.count(F.second.Library))
       Out->Functions.try_emplace(F.first(), F.second);
+  for (const LibraryContract &L : Out->Libraries)
+    Out->DefaultReturnsOff |= L.NoDefaultReturns;
+  if (!Out->DefaultReturnsOff)
+    for (const DefaultReturn &D : DefaultReturns)
+      if (Active.count(D.Library))
+        Out->DefaultReturns.push_back(D);
   return Out;
 }

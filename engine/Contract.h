@@ -147,12 +147,25 @@ struct LibraryContract {
   std::vector<std::string> Headers;
   std::vector<std::string> NonOwningPrefixes;
   std::string Checks;
+  /// 'default_returns: none': no default for functions without contracts.
+  bool NoDefaultReturns = false;
 };
 
 /// Every contract in force for one translation unit.
+/// What a function without a contract or a body returns, by the type it
+/// returns ("PyObject": CPython's convention of a new reference or NULL).
+struct DefaultReturn {
+  std::string Type;
+  ReturnEffect Effect;
+  std::string Library;
+};
+
 class ContractSet {
 public:
   std::vector<LibraryContract> Libraries;
+  std::vector<DefaultReturn> DefaultReturns;
+  /// A contract in force said 'default_returns: none'.
+  bool DefaultReturnsOff = false;
   llvm::StringMap<Resource> Resources;
   llvm::StringMap<FunctionContract> Functions;
 

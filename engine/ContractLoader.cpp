@@ -440,10 +440,11 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
   std::vector<std::pair<std::string, ContractLoc>> Includes;
   std::vector<std::pair<YAML::Node, YAML::Node>> Resources, Functions;
   std::vector<std::pair<std::string, ContractLoc>> NonOwning;
+  std::vector<DefaultReturn> Defaults;
   forEachEntry(
       Root, "a contract file",
       {"version", "library", "headers", "include", "resources", "functions",
-       "non_owning", "non_owning_prefixes", "checks"},
+       "non_owning", "non_owning_prefixes", "checks", "default_returns"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "version") {
           std::string S;
@@ -457,6 +458,44 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
             error(V, "'checks' must be 'cpython' (the check families custody "
                      "has besides contract-*); got '" +
                          Lib.Checks + "'");
+        } else if (Key == "default_returns") {
+          if (V.IsScalar() && V.Scalar() == "none") {
+            Lib.NoDefaultReturns = true;
+            return;
+          }
+          if (!V.IsSequence()) {
+            error(V, "'default_returns' must be 'none' or a list of "
+                     "{type: T, owned|borrowed: R, null_on_failure: ...}");
+            return;
+          }
+          for (const auto &E : V) {
+            if (!expectMap(E, "an entry of 'default_returns'"))
+              continue;
+            DefaultReturn D;
+            bool HaveKind = false;
+            forEachEntry(E, "an entry of 'default_returns'",
+                         {"type", "owned", "borrowed", "null_on_failure"},
+                         [&](const std::string &K, const YAML::Node &X,
+                             const YAML::Node &) {
+                           std::string S;
+                           if (!scalar(X, "'" + K + "'", S))
+                             return;
+                           if (K == "type")
+                             D.Type = S;
+                           else if (K == "null_on_failure")
+                             D.Effect.NullOnFailure = S == "true";
+                           else {
+                             HaveKind = true;
+                             D.Effect.Owned = K == "owned";
+                             D.Effect.Resource = S;
+                           }
+                         });
+            if (D.Type.empty() || !HaveKind)
+              error(E, "an entry of 'default_returns' needs 'type' and "
+                       "'owned' or 'borrowed'");
+            else
+              Defaults.push_back(D);
+          }
         } else if (Key == "headers") {
           stringList(V, "'headers'", Lib.Headers);
         } else if (Key == "non_owning_prefixes") {
@@ -515,6 +554,10 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
     FC.NonOwning = true;
     FC.Loc = L;
     addFunction(std::move(FC));
+  }
+  for (DefaultReturn &D : Defaults) {
+    D.Library = Lib.Library;
+    Set.DefaultReturns.push_back(D);
   }
   Set.Libraries.push_back(Lib);
 
@@ -598,6 +641,12 @@ void Loader::finish() {
       FC.Args[0] = {ArgEffect::Releases, R.Name, When::Always};
     }
   }
+  for (const DefaultReturn &D : Set.DefaultReturns)
+    if (!Set.Resources.count(D.Effect.Resource))
+      error(ContractLoc{"", 0, 0}, "'default_returns' for type '" + D.Type +
+                                       "' names resource '" +
+                                       D.Effect.Resource +
+                                       "', which no contract defines");
   for (auto &FE : Set.Functions) {
     FunctionContract &FC = FE.second;
     auto Check = [&](const std::string &Res) {

@@ -206,14 +206,42 @@ public:
     if (!Callee->hasBody(Def) || !Def || !isAnalyzable(Def) ||
         Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
         InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
-      return nullptr;
+      return defaultFor(Callee);
     return resultFor(Def, Depth + 1).Summary.get();
+  }
+
+  /// A contract's convention for what a function it says nothing of returns
+  /// (CPython: a function returning PyObject * returns a new reference or
+  /// NULL). Its arguments stay unknown.
+  const FunctionContract *defaultFor(const FunctionDecl *Callee) {
+    if (Contracts.DefaultReturns.empty() || isa<CXXMethodDecl>(Callee))
+      return nullptr;
+    QualType RT = Callee->getReturnType();
+    if (!RT->isPointerType())
+      return nullptr;
+    std::string Pointee =
+        RT->getPointeeType().getUnqualifiedType().getAsString();
+    for (const DefaultReturn &D : Contracts.DefaultReturns) {
+      if (D.Type != Pointee)
+        continue;
+      auto &Slot = Defaults[Callee];
+      if (!Slot) {
+        Slot = std::make_unique<FunctionContract>();
+        Slot->Name = Callee->getNameAsString();
+        Slot->IsSummary = true; // Unlisted arguments escape.
+        Slot->Returns = D.Effect;
+      }
+      return Slot.get();
+    }
+    return nullptr;
   }
 
 private:
   std::map<const FunctionDecl *, FunctionResult> Results;
   llvm::DenseSet<const FunctionDecl *> InProgress;
   llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionContract>>
+      Defaults;
   llvm::BumpPtrAllocator Alloc;
   llvm::StringSaver Strings{Alloc};
 };
