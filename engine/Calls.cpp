@@ -172,7 +172,11 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         checkUse(S, A, Call);
         if (!Applies(AE->On))
           continue;
-        if (std::optional<ValueKey> K = valueOf(S, A)) {
+        if (const VarDecl *G = globalOf(A)) {
+          uint8_t &N = S.RetainedGlobals[G];
+          if (N < Value::MaxRefs)
+            ++N;
+        } else if (std::optional<ValueKey> K = valueOf(S, A)) {
           Value &V = S.Vals[*K];
           if (V.St == VState::Owned) {
             if (V.Refs < Value::MaxRefs)

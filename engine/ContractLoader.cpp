@@ -643,10 +643,9 @@ void Loader::finish() {
   }
   for (const DefaultReturn &D : Set.DefaultReturns)
     if (!Set.Resources.count(D.Effect.Resource))
-      error(ContractLoc{"", 0, 0}, "'default_returns' for type '" + D.Type +
-                                       "' names resource '" +
-                                       D.Effect.Resource +
-                                       "', which no contract defines");
+      error(ContractLoc{"", 0, 0},
+            "'default_returns' for type '" + D.Type + "' names resource '" +
+                D.Effect.Resource + "', which no contract defines");
   for (auto &FE : Set.Functions) {
     FunctionContract &FC = FE.second;
     auto Check = [&](const std::string &Res) {

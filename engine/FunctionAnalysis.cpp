@@ -83,6 +83,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     St.ExitStmt = RS;
     if (const Expr *RV = RS->getRetValue()) {
       checkUse(St, RV, RS);
+      checkReturnOwned(St, RV, RS);
       if (std::optional<int64_t> C = constant(RV))
         St.ReturnedConstant = C;
       else if (const Fact *F = factOf(St, RV); F && F->Lo == F->Hi)

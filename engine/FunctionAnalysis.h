@@ -38,6 +38,9 @@ const Expr *strip(const Expr *E);
 const VarDecl *localVar(const Expr *E);
 /// The words for a value's resource in messages.
 std::string describe(const Value &V);
+/// The global variable E names or takes the address of (Py_None is
+/// '&_Py_NoneStruct'), if any.
+const VarDecl *globalOf(const Expr *E);
 /// A function's name, or "" for operators and the like.
 std::string nameOf(const FunctionDecl *FD);
 /// Templates are analyzed through nothing (no instantiation is); code that
@@ -114,6 +117,8 @@ private:
                   std::string Msg);
   SourceLocation scopeExitLoc(const Stmt *Trigger) const;
   void checkUse(PathState &St, const Expr *E, const Stmt *At);
+  /// A function that must return an owned value returns a borrowed one.
+  void checkReturnOwned(PathState &St, const Expr *RV, const ReturnStmt *RS);
   /// Stops following VD without judging its value: it now points somewhere
   /// this analysis cannot name (pointer arithmetic, written by a callee).
   void forget(PathState &St, const VarDecl *VD);
@@ -155,8 +160,18 @@ private:
   SourceLocation locOf(const Stmt *S) const;
 };
 
+/// A function that must hand its caller an owned resource, and why.
+struct ReturnObligation {
+  const Resource *Res = nullptr;
+  std::string Why;
+};
+
 class TUAnalysis {
 public:
+  /// Functions whose returned value must be owned (callbacks returning
+  /// PyObject *, functions whose contract says they return an owned value).
+  llvm::DenseMap<const FunctionDecl *, ReturnObligation> MustReturnOwned;
+
   TUAnalysis(ASTContext &Ctx, const ContractSet &Contracts,
              const AnalysisLimits &Limits, llvm::raw_ostream *Log)
       : Ctx(Ctx), Contracts(Contracts), Limits(Limits), Log(Log) {}

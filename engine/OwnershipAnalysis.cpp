@@ -104,6 +104,18 @@ static bool containsErrors(const Stmt *S) {
   return false;
 }
 
+const VarDecl *impl::globalOf(const Expr *E) {
+  const Expr *S = strip(E);
+  if (const auto *UO = dyn_cast_or_null<UnaryOperator>(S))
+    if (UO->getOpcode() == UO_AddrOf)
+      S = strip(UO->getSubExpr());
+  if (const auto *DRE = dyn_cast_or_null<DeclRefExpr>(S))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->hasGlobalStorage())
+        return VD;
+  return nullptr;
+}
+
 bool impl::isAnalyzable(const FunctionDecl *FD) {
   return !FD->isDependentContext() && !FD->isInvalidDecl() &&
          !containsErrors(FD->getBody());
@@ -131,6 +143,20 @@ public:
       Functions.push_back(FD);
     return true;
   }
+  // Functions stored in tables of callbacks (PyMethodDef, type slots).
+  std::vector<const FunctionDecl *> Callbacks;
+  bool VisitInitListExpr(InitListExpr *IL) {
+    for (const Expr *E : IL->inits()) {
+      const Expr *S = E->IgnoreParenCasts();
+      if (const auto *UO = dyn_cast<UnaryOperator>(S))
+        if (UO->getOpcode() == UO_AddrOf)
+          S = UO->getSubExpr()->IgnoreParenCasts();
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+        if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl()))
+          Callbacks.push_back(Fn);
+    }
+    return true;
+  }
 
 private:
   const SourceManager &SM;
@@ -145,6 +171,29 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
   FunctionCollector C(Ctx.getSourceManager());
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   TUAnalysis TU(Ctx, Contracts, Limits, Log);
+  // What must return an owned value: a callback stored in a table whose
+  // return type has an owned default (the C API's PyObject * convention),
+  // and a function whose own contract says it returns an owned value.
+  for (const FunctionDecl *Fn : C.Callbacks) {
+    QualType RT = Fn->getReturnType();
+    if (!RT->isPointerType())
+      continue;
+    std::string Pointee =
+        RT->getPointeeType().getUnqualifiedType().getAsString();
+    for (const DefaultReturn &D : Contracts.DefaultReturns)
+      if (D.Type == Pointee && D.Effect.Owned)
+        TU.MustReturnOwned[Fn->getCanonicalDecl()] = {
+            Contracts.resource(D.Effect.Resource),
+            "a callback returning '" + Pointee +
+                " *' hands its caller a new reference"};
+  }
+  for (const FunctionDecl *FD : C.Functions)
+    if (const FunctionContract *FC =
+            FD->getIdentifier() ? Contracts.lookup(FD->getName()) : nullptr)
+      if (FC->Returns && FC->Returns->Owned)
+        TU.MustReturnOwned[FD->getCanonicalDecl()] = {
+            Contracts.resource(FC->Returns->Resource),
+            "its contract says it returns an owned value"};
   std::vector<Finding> All;
   for (const FunctionDecl *FD : C.Functions) {
     const FunctionResult &R = TU.resultFor(FD, 0);

@@ -181,6 +181,8 @@ struct PathState {
   /// Owned values this function stored through an out-parameter ('*out =
   /// tpl'), for its summary.
   FlatMap<const clang::ParmVarDecl *, const Resource *> OutStores;
+  /// References taken on globals (Py_INCREF(Py_None)) not yet handed out.
+  FlatMap<const clang::VarDecl *, uint8_t> RetainedGlobals;
 
   // Not part of the state's identity.
   std::shared_ptr<const PathNote> Notes;
@@ -211,13 +213,16 @@ struct PathState {
       H = llvm::hash_combine(H, E, K.first, K.second);
     for (const auto &[P, R] : OutStores)
       H = llvm::hash_combine(H, P, R);
+    for (const auto &[G, N] : RetainedGlobals)
+      H = llvm::hash_combine(H, G, N);
     return H;
   }
 
   bool sameAs(const PathState &O) const {
     return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
            MemberFacts == O.MemberFacts && ExprFacts == O.ExprFacts &&
-           ExprVals == O.ExprVals && OutStores == O.OutStores;
+           ExprVals == O.ExprVals && OutStores == O.OutStores &&
+           RetainedGlobals == O.RetainedGlobals;
   }
   /// Forgets what is known of fields read through VD (null: all of them).
   void forgetMembers(const clang::VarDecl *VD) {

@@ -287,6 +287,62 @@ static Note goneNote(const Value &V, bool First) {
   return {V.ReleaseLoc, First ? "first released here" : "released here"};
 }
 
+void FunctionAnalysis::checkReturnOwned(PathState &St, const Expr *RV,
+                                        const ReturnStmt *RS) {
+  auto It = TU.MustReturnOwned.find(FD->getCanonicalDecl());
+  if (It == TU.MustReturnOwned.end())
+    return;
+  const ReturnObligation &O = It->second;
+  if (std::optional<int64_t> C = constant(RV); C && *C == 0)
+    return; // NULL: the error return.
+  const Resource *R = O.Res;
+  std::string What;
+  std::vector<Note> Notes;
+  if (std::optional<ValueKey> K = valueOf(St, RV)) {
+    auto VI = St.Vals.find(*K);
+    if (VI == St.Vals.end())
+      return;
+    const Value &V = VI->second;
+    if (V.St == VState::Borrowed) {
+      What = localVar(RV) ? nameAt(St, *K, RV) + " is borrowed from '" +
+                                V.AcqFn.str() + "'"
+                          : "the result of '" + V.AcqFn.str() + "' is borrowed";
+      Notes = pathNotes(St, V, 0);
+      if (V.Res)
+        R = V.Res;
+    } else if (V.St == VState::Param) {
+      What = nameAt(St, *K, RV) +
+             " is a parameter, returned without a reference of its own";
+    } else {
+      return;
+    }
+  } else if (const VarDecl *G = globalOf(RV)) {
+    auto GI = St.RetainedGlobals.find(G);
+    if (GI != St.RetainedGlobals.end() && GI->second > 0) {
+      if (GI->second < Value::MaxRefs)
+        --GI->second; // This reference is the one handed out.
+      return;
+    }
+    const SourceManager &SM = TU.Ctx.getSourceManager();
+    std::string Text =
+        Lexer::getSourceText(
+            CharSourceRange::getTokenRange(
+                SM.getExpansionRange(RV->getSourceRange()).getAsRange()),
+            SM, TU.Ctx.getLangOpts())
+            .str();
+    if (Text.empty() || Text.size() > 40)
+      Text = G->getName().str();
+    What = "'" + Text + "' is returned without a reference of its own";
+  } else {
+    return;
+  }
+  std::string Desc = R ? R->Description : std::string("owned value");
+  report(FindingKind::ReturnUnowned, R, locOf(RS), RS,
+         What + ", but '" + FD->getNameAsString() + "' must return a new " +
+             Desc + " (" + O.Why + ")",
+         Notes);
+}
+
 void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
   std::optional<ValueKey> K = valueOf(St, E);
   if (!K)

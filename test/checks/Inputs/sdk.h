@@ -20,6 +20,7 @@ void sdk_ctx_register(sdk_ctx *ctx, sdk_tpl *tpl);
 void sdk_pair_take(sdk_ctx *ctx, sdk_tpl *a, sdk_tpl *b);
 void sdk_ctx_set_user_data(sdk_ctx *ctx, void *data);
 void sdk_tpl_ref(sdk_tpl *tpl);
+sdk_tpl *sdk_tpl_dup(sdk_ctx *ctx, int fresh);
 void sdk_log_values(const char *fmt, ...);
 void sdk_queue_push_all(sdk_ctx *ctx, int n, ...);
 #endif
