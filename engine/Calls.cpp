@@ -257,7 +257,10 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       V.AcqFn = Fn;
       V.AcqLoc = locOf(Call);
       V.AcqSeq = S.NextSeq++;
-      if (V.St == VState::Owned && Discarded.count(Call)) {
+      // A result known only by convention is not reported when dropped:
+      // error helpers declared to return PyObject * return NULL only.
+      if (V.St == VState::Owned && Discarded.count(Call) &&
+          !FC->IsConventional) {
         report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
                "the result of '" + Fn.str() + "' (" + describe(V) +
                    ") is discarded, so it can never be released",

@@ -126,6 +126,9 @@ struct FunctionContract {
   bool NonOwning = false;
   /// Inferred from the function's body rather than written in a contract.
   bool IsSummary = false;
+  /// Made from a contract's 'default_returns' for a function it does not
+  /// name.
+  bool IsConventional = false;
   ContractLoc Loc;
 
   bool sameEffects(const FunctionContract &O) const {

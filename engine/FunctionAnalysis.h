@@ -244,6 +244,7 @@ public:
         Slot = std::make_unique<FunctionContract>();
         Slot->Name = Callee->getNameAsString();
         Slot->IsSummary = true; // Unlisted arguments escape.
+        Slot->IsConventional = true;
         Slot->Returns = D.Effect;
       }
       return Slot.get();

@@ -55,3 +55,15 @@ void checkLeakHelperSummary(void) {
 // CHECK: :[[@LINE-1]]:1: warning: 'p' (Python reference from 'new_pair') is not released on this path [cpython-missing-decref]
 // CHECK: :[[@LINE-3]]:17: note: Python reference acquired here from 'new_pair'; the contract says 'Py_DECREF', 'Py_XDECREF' or 'Py_DecRef' releases it
 // OFF: :[[@LINE-3]]:1: warning: 'p' (Python reference from 'new_pair')
+
+// An error helper declared to return PyObject * (it sets an exception and
+// returns NULL) is often called for its effect alone: not reported.
+PyObject *raise_os_error(const char *syscall);
+
+PyObject *checkNoLeakErrorHelperDiscarded(int fd) {
+  if (fd < 0) {
+    raise_os_error("open");
+    return NULL;
+  }
+  Py_RETURN_NONE;
+}
