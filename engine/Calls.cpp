@@ -257,16 +257,15 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       V.AcqFn = Fn;
       V.AcqLoc = locOf(Call);
       V.AcqSeq = S.NextSeq++;
-      // A result known only by convention is not reported when dropped:
-      // error helpers declared to return PyObject * return NULL only.
-      if (V.St == VState::Owned && Discarded.count(Call) &&
-          !FC->IsConventional) {
+      if (!Discarded.count(Call)) {
+        S.ExprVals[Call] = newValue(S, Call, V);
+      } else if (V.St == VState::Owned && !FC->IsConventional) {
+        // A result known only by convention is not reported when dropped:
+        // error helpers declared to return PyObject * return NULL only.
         report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
                "the result of '" + Fn.str() + "' (" + describe(V) +
                    ") is discarded, so it can never be released",
                {});
-      } else {
-        S.ExprVals[Call] = newValue(S, Call, V);
       }
     }
     if (Succeeded && Success) {
