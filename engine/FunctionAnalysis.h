@@ -201,9 +201,15 @@ public:
       return nullptr;
     if (!isa<CXXMethodDecl>(Callee)) {
       std::string Name = nameOf(Callee);
-      if (!Name.empty()) {
+      if (!Name.empty())
         if (const FunctionContract *FC = Contracts.lookup(Name))
           return FC;
+    }
+    if (const FunctionContract *FC = annotatedContract(Callee))
+      return FC;
+    if (!isa<CXXMethodDecl>(Callee)) {
+      std::string Name = nameOf(Callee);
+      if (!Name.empty()) {
         if (Contracts.isNonOwningByPrefix(Name)) {
           auto &Slot = PrefixContracts[Name];
           if (!Slot) {
@@ -224,6 +230,10 @@ public:
       return defaultFor(Callee);
     return resultFor(Def, Depth + 1).Summary.get();
   }
+
+  /// The contract written on the declarations with custody/annotations.h,
+  /// or null if there is none.
+  const FunctionContract *annotatedContract(const FunctionDecl *Callee);
 
   /// A contract's convention for what a function it says nothing of returns
   /// (CPython: a function returning PyObject * returns a new reference or
@@ -258,6 +268,8 @@ private:
   llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionContract>>
       Defaults;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionContract>>
+      Annotated;
   llvm::BumpPtrAllocator Alloc;
   llvm::StringSaver Strings{Alloc};
 };

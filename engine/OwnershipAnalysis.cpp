@@ -121,6 +121,74 @@ bool impl::isAnalyzable(const FunctionDecl *FD) {
          !containsErrors(FD->getBody());
 }
 
+/// The "custody: ..." annotations on D's declarations.
+static std::vector<llvm::StringRef> annotations(const Decl *D) {
+  std::vector<llvm::StringRef> Out;
+  for (const Decl *R : D->redecls())
+    for (const auto *A : R->specific_attrs<AnnotateAttr>()) {
+      llvm::StringRef S = A->getAnnotation();
+      if (S.consume_front("custody: "))
+        Out.push_back(S);
+    }
+  return Out;
+}
+
+const FunctionContract *
+TUAnalysis::annotatedContract(const FunctionDecl *Callee) {
+  const FunctionDecl *Canon = Callee->getCanonicalDecl();
+  auto It = Annotated.find(Canon);
+  if (It != Annotated.end())
+    return It->second.get();
+  auto FC = std::make_unique<FunctionContract>();
+  FC->Name = Callee->getNameAsString();
+  FC->IsSummary = true; // Parameters without an annotation may be kept.
+  bool Any = false;
+  auto Known = [&](llvm::StringRef R) {
+    if (R == "any" || Contracts.resource(R))
+      return true;
+    if (Log)
+      *Log << "custody: annotation on '" << FC->Name << "' names resource '"
+           << R << "', which no contract in force defines\n";
+    return false;
+  };
+  for (llvm::StringRef A : annotations(Callee)) {
+    auto [Verb, Rest] = A.split(' ');
+    if (Verb != "returns")
+      continue;
+    auto [How, Res] = Rest.split(' ');
+    if (!Known(Res))
+      continue;
+    FC->Returns = ReturnEffect{How != "borrowed", Res.str(),
+                               How == "owned-or-null"};
+    Any = true;
+  }
+  // A parameter's annotations may be on any declaration of the function.
+  for (const FunctionDecl *R : Callee->redecls())
+    for (unsigned I = 0; I < R->getNumParams(); ++I)
+      for (llvm::StringRef A : annotations(R->getParamDecl(I))) {
+        auto [Verb, Res] = A.split(' ');
+        if (!Known(Res))
+          continue;
+        ArgEffect E;
+        E.Resource = Res == "any" ? "" : Res.str();
+        if (Verb == "consumes")
+          E.Kind = ArgEffect::Consumes;
+        else if (Verb == "releases")
+          E.Kind = ArgEffect::Releases;
+        else if (Verb == "keeps")
+          E.Kind = ArgEffect::Escapes;
+        else if (Verb == "borrows")
+          E.Kind = ArgEffect::Borrows;
+        else
+          continue;
+        FC->Args[I] = E;
+        Any = true;
+      }
+  if (!Any)
+    FC.reset();
+  return (Annotated[Canon] = std::move(FC)).get();
+}
+
 namespace {
 
 class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
@@ -187,13 +255,16 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
             "a callback returning '" + Pointee +
                 " *' hands its caller a new reference"};
   }
-  for (const FunctionDecl *FD : C.Functions)
-    if (const FunctionContract *FC =
-            FD->getIdentifier() ? Contracts.lookup(FD->getName()) : nullptr)
-      if (FC->Returns && FC->Returns->Owned)
+  for (const FunctionDecl *FD : C.Functions) {
+    const FunctionContract *FC =
+        FD->getIdentifier() ? Contracts.lookup(FD->getName()) : nullptr;
+    if (!FC)
+      FC = TU.annotatedContract(FD);
+    if (FC && FC->Returns && FC->Returns->Owned)
         TU.MustReturnOwned[FD->getCanonicalDecl()] = {
             Contracts.resource(FC->Returns->Resource),
             "its contract says it returns an owned value"};
+  }
   std::vector<Finding> All;
   for (const FunctionDecl *FD : C.Functions) {
     const FunctionResult &R = TU.resultFor(FD, 0);
