@@ -199,27 +199,21 @@ public:
                                       unsigned Depth) {
     if (!Callee)
       return nullptr;
-    if (!isa<CXXMethodDecl>(Callee)) {
-      std::string Name = nameOf(Callee);
-      if (!Name.empty())
-        if (const FunctionContract *FC = Contracts.lookup(Name))
-          return FC;
-    }
+    // Contracts name C functions, not C++ members.
+    std::string Name = isa<CXXMethodDecl>(Callee) ? "" : nameOf(Callee);
+    if (!Name.empty())
+      if (const FunctionContract *FC = Contracts.lookup(Name))
+        return FC;
     if (const FunctionContract *FC = annotatedContract(Callee))
       return FC;
-    if (!isa<CXXMethodDecl>(Callee)) {
-      std::string Name = nameOf(Callee);
-      if (!Name.empty()) {
-        if (Contracts.isNonOwningByPrefix(Name)) {
-          auto &Slot = PrefixContracts[Name];
-          if (!Slot) {
-            Slot = std::make_unique<FunctionContract>();
-            Slot->Name = Name;
-            Slot->NonOwning = true;
-          }
-          return Slot.get();
-        }
+    if (!Name.empty() && Contracts.isNonOwningByPrefix(Name)) {
+      auto &Slot = PrefixContracts[Name];
+      if (!Slot) {
+        Slot = std::make_unique<FunctionContract>();
+        Slot->Name = Name;
+        Slot->NonOwning = true;
       }
+      return Slot.get();
     }
     const FunctionDecl *Def = nullptr;
     // Library code in system headers is not summarized: it is large, and
