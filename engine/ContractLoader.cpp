@@ -70,7 +70,7 @@ private:
   bool stringList(const YAML::Node &N, const std::string &What,
                   std::vector<std::string> &Out);
   void loadResource(const std::string &Name, const YAML::Node &N,
-                    const std::string &Library, const YAML::Node &KeyNode);
+                    const LibraryContract &Lib, const YAML::Node &KeyNode);
   void loadFunction(const std::string &Name, const YAML::Node &N,
                     const std::string &Library, const YAML::Node &KeyNode);
   bool parseCondition(const YAML::Node &N, const std::string &Key,
@@ -196,11 +196,12 @@ bool Loader::parseWhen(const YAML::Node &N, When &W) {
 }
 
 void Loader::loadResource(const std::string &Name, const YAML::Node &N,
-                          const std::string &Library,
+                          const LibraryContract &Lib,
                           const YAML::Node &KeyNode) {
   Resource R;
   R.Name = Name;
-  R.Library = Library;
+  R.Library = Lib.Library;
+  R.Checks = Lib.Checks;
   R.Loc = loc(KeyNode);
   R.Description = Name;
   if (!N.IsNull()) {
@@ -531,10 +532,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
       error(K, "duplicate key '" + Name + "' in 'resources'");
       continue;
     }
-    loadResource(Name, V, Lib.Library, K);
-    auto RI = Set.Resources.find(Name);
-    if (RI != Set.Resources.end() && RI->second.Library == Lib.Library)
-      RI->second.Checks = Lib.Checks;
+    loadResource(Name, V, Lib, K);
   }
   Seen.clear();
   for (auto &[K, V] : Functions) {

@@ -158,8 +158,8 @@ TUAnalysis::annotatedContract(const FunctionDecl *Callee) {
     auto [How, Res] = Rest.split(' ');
     if (!Known(Res))
       continue;
-    FC->Returns = ReturnEffect{How != "borrowed", Res.str(),
-                               How == "owned-or-null"};
+    FC->Returns =
+        ReturnEffect{How != "borrowed", Res.str(), How == "owned-or-null"};
     Any = true;
   }
   // A parameter's annotations may be on any declaration of the function.
@@ -261,9 +261,9 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
     if (!FC)
       FC = TU.annotatedContract(FD);
     if (FC && FC->Returns && FC->Returns->Owned)
-        TU.MustReturnOwned[FD->getCanonicalDecl()] = {
-            Contracts.resource(FC->Returns->Resource),
-            "its contract says it returns an owned value"};
+      TU.MustReturnOwned[FD->getCanonicalDecl()] = {
+          Contracts.resource(FC->Returns->Resource),
+          "its contract says it returns an owned value"};
   }
   std::vector<Finding> All;
   for (const FunctionDecl *FD : C.Functions) {
