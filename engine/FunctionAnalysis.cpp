@@ -168,12 +168,18 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
   if (!CS)
     return;
+  // Most elements (names, casts, literals) change nothing.
+  const Stmt *S = CS->getStmt();
+  if (!isa<CallExpr, CXXConstructExpr, BinaryOperator, DeclStmt, UnaryOperator,
+           MemberExpr, ArraySubscriptExpr, ReturnStmt, CXXThrowExpr,
+           CXXDeleteExpr, LambdaExpr, InitListExpr>(S))
+    return;
   States Out;
   Out.reserve(SS.size());
   for (PathState &St : SS) {
     if (St.Dead)
       continue;
-    transferStmt(CS->getStmt(), St, Out);
+    transferStmt(S, St, Out);
   }
   SS = std::move(Out);
 }
