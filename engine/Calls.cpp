@@ -130,6 +130,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         V.St = !Acquired                      ? VState::NotAcquired
                : AE->Kind == ArgEffect::Lends ? VState::Borrowed
                                               : VState::Owned;
+        V.WasBorrowed = V.St == VState::Borrowed;
         V.Res = TU.Contracts.resource(AE->Resource);
         V.AcqFn = Fn;
         V.AcqLoc = locOf(Call);
@@ -184,6 +185,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           } else if (V.St == VState::Borrowed || V.St == VState::Param) {
             // The caller now owns a reference of its own.
             V.St = VState::Owned;
+            V.WasBorrowed = false;
             V.Refs = 1;
             if (!V.Res)
               V.Res = TU.Contracts.resource(AE->Resource);
@@ -253,6 +255,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         Applies(FC->Returns->NullOnFailure ? When::OnSuccess : When::Always)) {
       Value V;
       V.St = FC->Returns->Owned ? VState::Owned : VState::Borrowed;
+      V.WasBorrowed = V.St == VState::Borrowed;
       V.Res = TU.Contracts.resource(FC->Returns->Resource);
       V.AcqFn = Fn;
       V.AcqLoc = locOf(Call);

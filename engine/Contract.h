@@ -161,6 +161,7 @@ struct DefaultReturn {
   std::string Type;
   ReturnEffect Effect;
   std::string Library;
+  ContractLoc Loc;
 };
 
 class ContractSet {

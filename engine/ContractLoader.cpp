@@ -473,6 +473,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
             if (!expectMap(E, "an entry of 'default_returns'"))
               continue;
             DefaultReturn D;
+            D.Loc = loc(E);
             bool HaveKind = false;
             forEachEntry(E, "an entry of 'default_returns'",
                          {"type", "owned", "borrowed", "null_on_failure"},
@@ -483,9 +484,12 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
                              return;
                            if (K == "type")
                              D.Type = S;
-                           else if (K == "null_on_failure")
+                           else if (K == "null_on_failure") {
+                             if (S != "true" && S != "false")
+                               error(X, "'null_on_failure' must be true or "
+                                        "false");
                              D.Effect.NullOnFailure = S == "true";
-                           else {
+                           } else {
                              HaveKind = true;
                              D.Effect.Owned = K == "owned";
                              D.Effect.Resource = S;
@@ -641,9 +645,9 @@ void Loader::finish() {
   }
   for (const DefaultReturn &D : Set.DefaultReturns)
     if (!Set.Resources.count(D.Effect.Resource))
-      error(ContractLoc{"", 0, 0},
-            "'default_returns' for type '" + D.Type + "' names resource '" +
-                D.Effect.Resource + "', which no contract defines");
+      error(D.Loc, "'default_returns' for type '" + D.Type +
+                       "' names resource '" + D.Effect.Resource +
+                       "', which no contract defines");
   for (auto &FE : Set.Functions) {
     FunctionContract &FC = FE.second;
     auto Check = [&](const std::string &Res) {

@@ -215,6 +215,11 @@ public:
   std::vector<const FunctionDecl *> Callbacks;
   bool VisitInitListExpr(InitListExpr *IL) {
     for (const Expr *E : IL->inits()) {
+      // '.tp_repr = f' in the written form of the initializer.
+      if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(E))
+        E = DIE->getInit();
+      if (!E)
+        continue;
       const Expr *S = E->IgnoreParenCasts();
       if (const auto *UO = dyn_cast<UnaryOperator>(S))
         if (UO->getOpcode() == UO_AddrOf)
@@ -256,8 +261,10 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
                 " *' hands its caller a new reference"};
   }
   for (const FunctionDecl *FD : C.Functions) {
-    const FunctionContract *FC =
-        FD->getIdentifier() ? Contracts.lookup(FD->getName()) : nullptr;
+    // Contracts name C functions, never C++ members.
+    const FunctionContract *FC = FD->getIdentifier() && !isa<CXXMethodDecl>(FD)
+                                     ? Contracts.lookup(FD->getName())
+                                     : nullptr;
     if (!FC)
       FC = TU.annotatedContract(FD);
     if (FC && FC->Returns && FC->Returns->Owned)

@@ -115,6 +115,8 @@ struct Value {
   /// Owned references held (retains add one, releases drop one); kept small
   /// so that a loop of retains does not make new states forever.
   uint8_t Refs = 1;
+  /// Acquired as a borrowed value (its state may have moved on since).
+  bool WasBorrowed = false;
   static constexpr uint8_t MaxRefs = 4;
 
   bool operator==(const Value &O) const {

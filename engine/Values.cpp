@@ -147,7 +147,7 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
     std::string Msg;
     if (V.St == VState::Param)
       Msg = "received here as a parameter";
-    else if (V.St == VState::Borrowed)
+    else if (V.St == VState::Borrowed || V.WasBorrowed)
       Msg = describe(V) + " borrowed here from '" + V.AcqFn.str() +
             "'; the contract does not make the caller its owner";
     else if (V.St == VState::NotAcquired)

@@ -48,3 +48,16 @@ PyObject *make_row(long id) {
   // CHECK: :[[@LINE-4]]:22: note: Python reference borrowed here from 'row_cache_get'; the contract does not make the caller its owner
   return PyLong_FromLong(id);
 }
+
+// A borrowed value released twice: the second warning's note still says it
+// was borrowed.
+void checkBorrowedDecrefTwice(long id) {
+  PyObject *row = row_cache_get(id);
+  Py_DECREF(row);
+  // CHECK: :[[@LINE-1]]:3: warning: 'row' is borrowed from 'row_cache_get' and must not be released by 'Py_DECREF' [cpython-borrowed-decref]
+  // CHECK: :[[@LINE-3]]:19: note: Python reference borrowed here from 'row_cache_get'; the contract does not make the caller its owner
+  Py_DECREF(row);
+  // CHECK: :[[@LINE-1]]:3: warning: 'row' is released by 'Py_DECREF' after it was already released by 'Py_DECREF' [cpython-double-decref]
+  // CHECK: :[[@LINE-6]]:19: note: Python reference borrowed here from 'row_cache_get'; the contract does not make the caller its owner
+  // CHECK: :[[@LINE-6]]:3: note: first released here
+}

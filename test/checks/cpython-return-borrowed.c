@@ -101,3 +101,14 @@ static PyMethodDef Methods[] = {
 static PyType_Slot Slots[] = {
     {Py_tp_repr, checkNoReturnBorrowed08Repr},
     {0, NULL}};
+
+// Type objects written with designated initializers.
+static PyObject *checkReturnBorrowed05Designated(PyObject *self) {
+  return self;
+  // CHECK: :[[@LINE-1]]:3: warning: 'self' is a parameter, returned without a reference of its own, but 'checkReturnBorrowed05Designated' must return a new Python reference (a callback returning 'PyObject *' hands its caller a new reference) [cpython-return-borrowed]
+}
+
+static PyTypeObject DesignatedType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "m.Designated",
+    .tp_repr = checkReturnBorrowed05Designated,
+};

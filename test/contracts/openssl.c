@@ -3,7 +3,8 @@
 
 // The built-in OpenSSL 3 contract (contracts/openssl.yaml) on the real
 // <openssl/*.h>. SSL_get_peer_certificate, OPENSSL_free, EVP_RSA_gen ... are
-// macros there: the messages name the functions they expand to.
+// macros there: the contract names the functions they expand to, and the
+// messages name the macro the code wrote.
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>
