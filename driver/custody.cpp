@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Report.h"
 #include "TUSession.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/Basic/SourceManager.h"
@@ -58,7 +59,7 @@ static llvm::cl::opt<unsigned>
     Jobs("j", llvm::cl::desc("Translation units analyzed in parallel"),
          llvm::cl::init(0), llvm::cl::cat(Category));
 static llvm::cl::opt<std::string>
-    Format("format", llvm::cl::desc("Output format: text or json"),
+    Format("format", llvm::cl::desc("Output format: text, json or sarif"),
            llvm::cl::init("text"), llvm::cl::cat(Category));
 static llvm::cl::opt<std::string>
     OutputFile("output", llvm::cl::desc("Write findings to this file"),
@@ -97,26 +98,6 @@ public:
 
 private:
   std::vector<std::pair<bool, llvm::GlobPattern>> Globs;
-};
-
-/// A finding turned into plain text while its SourceManager is alive.
-struct PrintedLoc {
-  std::string File;
-  unsigned Line = 0, Column = 0;
-  std::string SourceLine;
-};
-struct PrintedNote {
-  PrintedLoc Loc;
-  std::string Message;
-};
-struct PrintedFinding {
-  PrintedLoc Loc;
-  std::string Check, Message;
-  std::vector<PrintedNote> Notes;
-  bool operator<(const PrintedFinding &O) const {
-    return std::tie(Loc.File, Loc.Line, Loc.Column, Check, Message) <
-           std::tie(O.Loc.File, O.Loc.Line, O.Loc.Column, O.Check, O.Message);
-  }
 };
 
 struct Results {
@@ -351,9 +332,9 @@ int main(int argc, const char **argv) {
     llvm::errs() << llvm::toString(Parser.takeError());
     return 2;
   }
-  if (Format != "text" && Format != "json") {
+  if (Format != "text" && Format != "json" && Format != "sarif") {
     llvm::errs() << "custody: error: unknown --format '" << Format
-                 << "' (expected text or json)\n";
+                 << "' (expected text, json or sarif)\n";
     return 2;
   }
   std::vector<std::string> Files = Parser->getSourcePathList();
@@ -474,7 +455,9 @@ int main(int argc, const char **argv) {
     }
   }
   llvm::raw_ostream &OS = FileOS ? *FileOS : llvm::outs();
-  if (Format == "json") {
+  if (Format == "sarif") {
+    writeSarif(OS, Out.Findings, docsDir(argv[0]));
+  } else if (Format == "json") {
     llvm::json::Array Arr;
     for (const PrintedFinding &F : Out.Findings) {
       llvm::json::Array Notes;
