@@ -43,6 +43,24 @@ static std::string fileURI(llvm::StringRef Path) {
   return URI;
 }
 
+std::vector<std::string>
+custody::fingerprints(const std::set<PrintedFinding> &Findings) {
+  std::vector<std::string> Out;
+  // Identical findings (same check, file, message and line text) are told
+  // apart by their order, so fingerprints stay unique and stable.
+  std::map<uint64_t, unsigned> Seen;
+  for (const PrintedFinding &F : Findings) {
+    std::string Key =
+        F.Check + "\n" + llvm::sys::path::filename(F.Loc.File).str() + "\n" +
+        F.Message + "\n" + llvm::StringRef(F.Loc.SourceLine).trim().str();
+    uint64_t H = llvm::xxh3_64bits(Key);
+    unsigned Nth = Seen[H]++;
+    Out.push_back(
+        llvm::formatv("{0}:{1}", llvm::format_hex_no_prefix(H, 16), Nth).str());
+  }
+  return Out;
+}
+
 static llvm::json::Object physical(const PrintedLoc &L) {
   return llvm::json::Object{
       {"artifactLocation", llvm::json::Object{{"uri", fileURI(L.File)}}},
@@ -72,15 +90,10 @@ void custody::writeSarif(llvm::raw_ostream &OS,
   }
 
   llvm::json::Array Results;
-  // Identical findings (same check, file, message and line text) are told
-  // apart by their order, so fingerprints stay unique and stable.
-  std::map<uint64_t, unsigned> Seen;
+  std::vector<std::string> Prints = fingerprints(Findings);
+  unsigned Index = 0;
   for (const PrintedFinding &F : Findings) {
-    std::string Key =
-        F.Check + "\n" + llvm::sys::path::filename(F.Loc.File).str() + "\n" +
-        F.Message + "\n" + llvm::StringRef(F.Loc.SourceLine).trim().str();
-    uint64_t H = llvm::xxh3_64bits(Key);
-    unsigned Nth = Seen[H]++;
+    const std::string &Print = Prints[Index++];
     llvm::json::Array Related;
     unsigned Id = 0;
     for (const PrintedNote &N : F.Notes) {
@@ -98,10 +111,7 @@ void custody::writeSarif(llvm::raw_ostream &OS,
         {"locations", llvm::json::Array{llvm::json::Object{
                           {"physicalLocation", physical(F.Loc)}}}},
         {"partialFingerprints",
-         llvm::json::Object{
-             {"custodyFinding/v1",
-              llvm::formatv("{0}:{1}", llvm::format_hex_no_prefix(H, 16), Nth)
-                  .str()}}}};
+         llvm::json::Object{{"custodyFinding/v1", Print}}}};
     if (!Related.empty())
       R["relatedLocations"] = std::move(Related);
     Results.push_back(std::move(R));

@@ -23,6 +23,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
 #include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
@@ -51,6 +52,20 @@ static llvm::cl::opt<bool>
     NoBuiltins("no-builtin-contracts",
                llvm::cl::desc("Do not use the built-in contracts"),
                llvm::cl::cat(Category));
+static llvm::cl::opt<std::string>
+    Baseline("baseline",
+             llvm::cl::desc("Report only findings not in this baseline file"),
+             llvm::cl::cat(Category));
+static llvm::cl::opt<std::string> WriteBaseline(
+    "write-baseline",
+    llvm::cl::desc("Write the current findings to this baseline file and "
+                   "exit 0"),
+    llvm::cl::cat(Category));
+static llvm::cl::opt<std::string>
+    Shard("shard",
+          llvm::cl::desc("I/N: check only the I-th of N equal parts of the "
+                         "files (1-based), for splitting a run over CI jobs"),
+          llvm::cl::cat(Category));
 static llvm::cl::opt<bool> NoProjectContract(
     "no-project-contract",
     llvm::cl::desc("Do not look for .custody.yaml next to the source files"),
@@ -374,6 +389,27 @@ int main(int argc, const char **argv) {
   const CompilationDatabase &DB =
       WholeDB ? *WholeDB : Parser->getCompilations();
   std::sort(Files.begin(), Files.end());
+  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
+  if (!Shard.empty()) {
+    unsigned I = 0, N = 0;
+    auto [IS, NS] = llvm::StringRef(Shard).split('/');
+    if (IS.getAsInteger(10, I) || NS.getAsInteger(10, N) || N == 0 || I == 0 ||
+        I > N) {
+      llvm::errs() << "custody: error: --shard must be I/N with 1 <= I <= N; "
+                      "got '"
+                   << Shard << "'\n";
+      return 2;
+    }
+    // Every N-th file of the sorted list: deterministic, and the shards
+    // together are the whole list.
+    std::vector<std::string> Mine;
+    for (size_t K = 0; K < Files.size(); ++K)
+      if (K % N == I - 1)
+        Mine.push_back(Files[K]);
+    Files = std::move(Mine);
+    if (Files.empty())
+      return 0;
+  }
 
   SessionConfig Config;
   // Relative to where custody was started, whatever directory a compile
@@ -442,6 +478,62 @@ int main(int argc, const char **argv) {
     for (const std::string &E : Unique)
       llvm::errs() << E << "\n";
     return 2;
+  }
+
+  if (!WriteBaseline.empty()) {
+    std::error_code EC;
+    llvm::raw_fd_ostream BOS(WriteBaseline, EC);
+    if (EC) {
+      llvm::errs() << "custody: error: cannot write '" << WriteBaseline
+                   << "': " << EC.message() << "\n";
+      return 2;
+    }
+    llvm::json::Array Entries;
+    std::vector<std::string> Prints = fingerprints(Out.Findings);
+    size_t I = 0;
+    for (const PrintedFinding &F : Out.Findings)
+      Entries.push_back(
+          llvm::json::Object{{"check", F.Check},
+                             {"file", llvm::sys::path::filename(F.Loc.File)},
+                             {"message", F.Message},
+                             {"fingerprint", Prints[I++]}});
+    BOS << llvm::formatv("{0:2}",
+                         llvm::json::Value(llvm::json::Object{
+                             {"version", 1}, {"findings", std::move(Entries)}}))
+        << "\n";
+    llvm::errs() << "custody: wrote " << Out.Findings.size()
+                 << " findings to the baseline '" << WriteBaseline << "'\n";
+    return Out.Failed.empty() ? 0 : 3;
+  }
+  if (!Baseline.empty()) {
+    auto Buf = llvm::MemoryBuffer::getFile(Baseline);
+    llvm::Expected<llvm::json::Value> V =
+        Buf ? llvm::json::parse((*Buf)->getBuffer())
+            : llvm::Expected<llvm::json::Value>(
+                  llvm::createStringError(Buf.getError(), "cannot read it"));
+    std::set<std::string> Known;
+    const llvm::json::Array *Entries = nullptr;
+    if (V)
+      if (const llvm::json::Object *O = V->getAsObject())
+        Entries = O->getArray("findings");
+    if (!V || !Entries) {
+      llvm::errs() << "custody: error: '" << Baseline
+                   << "' is not a custody baseline"
+                   << (V ? std::string() : ": " + llvm::toString(V.takeError()))
+                   << "\n";
+      return 2;
+    }
+    for (const llvm::json::Value &E : *Entries)
+      if (const llvm::json::Object *O = E.getAsObject())
+        if (std::optional<llvm::StringRef> P = O->getString("fingerprint"))
+          Known.insert(P->str());
+    std::vector<std::string> Prints = fingerprints(Out.Findings);
+    std::set<PrintedFinding> New;
+    size_t I = 0;
+    for (const PrintedFinding &F : Out.Findings)
+      if (!Known.count(Prints[I++]))
+        New.insert(F);
+    Out.Findings = std::move(New);
   }
 
   std::unique_ptr<llvm::raw_fd_ostream> FileOS;
