@@ -25,12 +25,15 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Program.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
+#include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 
 using namespace clang;
@@ -60,6 +63,11 @@ static llvm::cl::opt<std::string> WriteBaseline(
     "write-baseline",
     llvm::cl::desc("Write the current findings to this baseline file and "
                    "exit 0"),
+    llvm::cl::cat(Category));
+static llvm::cl::opt<std::string> DiffBase(
+    "diff-base",
+    llvm::cl::desc("Report only findings on lines changed since this git "
+                   "revision (and in files git does not track)"),
     llvm::cl::cat(Category));
 static llvm::cl::opt<std::string>
     Shard("shard",
@@ -323,6 +331,58 @@ llvm::json::Value locJSON(const PrintedLoc &L) {
 
 } // namespace
 
+/// Runs git and returns what it printed, or nullopt if it failed.
+static std::optional<std::string> runGit(llvm::ArrayRef<llvm::StringRef> Args) {
+  static llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
+  if (!Git)
+    return std::nullopt;
+  llvm::SmallString<128> Out;
+  if (llvm::sys::fs::createTemporaryFile("custody-git", "txt", Out))
+    return std::nullopt;
+  std::vector<llvm::StringRef> Argv{*Git};
+  Argv.insert(Argv.end(), Args.begin(), Args.end());
+  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, Out.str(),
+                                                llvm::StringRef("")};
+  int RC = llvm::sys::ExecuteAndWait(*Git, Argv, std::nullopt, Redirects);
+  auto Buf = llvm::MemoryBuffer::getFile(Out);
+  llvm::sys::fs::remove(Out);
+  if (RC != 0 || !Buf)
+    return std::nullopt;
+  return (*Buf)->getBuffer().str();
+}
+
+/// The lines of File changed since Rev, from 'git diff -U0'; nullopt when
+/// git does not track the file (all of it is new).
+static std::optional<std::set<unsigned>> changedLines(const std::string &File,
+                                                      const std::string &Rev) {
+  std::string Dir(llvm::sys::path::parent_path(File));
+  if (!runGit({"-C", Dir, "ls-files", "--error-unmatch", File}))
+    return std::nullopt;
+  std::set<unsigned> Lines;
+  std::optional<std::string> Diff =
+      runGit({"-C", Dir, "diff", "-U0", "--no-color", Rev, "--", File});
+  if (!Diff)
+    return Lines;
+  llvm::SmallVector<llvm::StringRef, 64> Rows;
+  llvm::StringRef(*Diff).split(Rows, '\n');
+  for (llvm::StringRef Row : Rows) {
+    // "@@ -a,b +c,d @@": lines c .. c+d-1 of the new file (d defaults to 1).
+    if (!Row.consume_front("@@ "))
+      continue;
+    llvm::StringRef New = Row.split(' ').second.split(' ').first;
+    if (!New.consume_front("+"))
+      continue;
+    auto [StartS, CountS] = New.split(',');
+    unsigned Start = 0, Count = 1;
+    if (StartS.getAsInteger(10, Start) ||
+        (!CountS.empty() && CountS.getAsInteger(10, Count)))
+      continue;
+    for (unsigned L = Start; L < Start + Count; ++L)
+      Lines.insert(L);
+  }
+  return Lines;
+}
+
 int main(int argc, const char **argv) {
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
   llvm::cl::AddExtraVersionPrinter(
@@ -480,6 +540,20 @@ int main(int argc, const char **argv) {
     return 2;
   }
 
+  if (!DiffBase.empty()) {
+    std::set<PrintedFinding> Kept;
+    std::map<std::string, std::optional<std::set<unsigned>>> Changed;
+    for (const PrintedFinding &F : Out.Findings) {
+      auto It = Changed.find(F.Loc.File);
+      if (It == Changed.end())
+        It = Changed.emplace(F.Loc.File, changedLines(F.Loc.File, DiffBase))
+                 .first;
+      // No line set: the file is new to git, every line is a changed one.
+      if (!It->second || It->second->count(F.Loc.Line))
+        Kept.insert(F);
+    }
+    Out.Findings = std::move(Kept);
+  }
   if (!WriteBaseline.empty()) {
     std::error_code EC;
     llvm::raw_fd_ostream BOS(WriteBaseline, EC);
