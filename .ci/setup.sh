@@ -16,7 +16,7 @@ custody_packages=(
 # Real headers the tests and the example compile against.
 custody_test_packages=(
   python3-dev openjdk-17-jdk-headless libsqlite3-dev libcurl4-openssl-dev
-  libssl-dev
+  libssl-dev git pre-commit
 )
 
 custody_install() {

@@ -9,7 +9,7 @@ import lit.formats
 config.name = "custody"
 config.test_format = lit.formats.ShTest(execute_external=False)
 config.suffixes = [".c", ".cpp", ".test"]
-config.excludes = ["Inputs", "utils"]
+config.excludes = ["Inputs", "utils", "make_precommit_repo.py"]
 config.test_source_root = os.path.dirname(__file__)
 config.test_exec_root = os.path.join(config.custody_obj_root, "test")
 
@@ -36,6 +36,7 @@ config.substitutions.append(
         config.custody_src_root, "test", "utils", "expect_exit.py"))))
 config.substitutions.append(("%src", config.custody_src_root))
 config.substitutions.append(("%build", config.custody_obj_root))
+config.substitutions.append(("%{pathenv}", config.environment["PATH"]))
 config.substitutions.append(("%cxxflags", "-std=c++17 -I%s -I%s/linux -I%s"
                              % (jdk, jdk, python_inc)))
 config.substitutions.append(("%cflags", "-std=gnu11 -I%s -I%s/linux -I%s"

@@ -1,0 +1,4 @@
+#include <stdlib.h>
+void leaky(void) {
+  char *p = malloc(1);
+}
