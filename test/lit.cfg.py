@@ -37,6 +37,7 @@ config.substitutions.append(
 config.substitutions.append(("%src", config.custody_src_root))
 config.substitutions.append(("%build", config.custody_obj_root))
 config.substitutions.append(("%{pathenv}", config.environment["PATH"]))
+config.substitutions.append(("%llvm_bin", llvm_bin))
 config.substitutions.append(("%cxxflags", "-std=c++17 -I%s -I%s/linux -I%s"
                              % (jdk, jdk, python_inc)))
 config.substitutions.append(("%cflags", "-std=gnu11 -I%s -I%s/linux -I%s"
