@@ -6,6 +6,8 @@ custody_install "${custody_packages[@]}" "${custody_test_packages[@]}"
 custody_build
 cd "$CUSTODY_ROOT"
 lit="/usr/lib/llvm-$CUSTODY_LLVM_VERSION/build/utils/lit/lit.py"
+[ -f "$lit" ] || lit="/usr/lib/llvm-$CUSTODY_LLVM_VERSION/utils/lit/lit.py"
+[ -f "$lit" ] || lit=$(ls /usr/lib/llvm-*/build/utils/lit/lit.py | head -n 1)
 report="$CUSTODY_BUILD/test/results.xml"
 set +e
 python3 "$lit" -sv -j2 --xunit-xml-output "$report" "$CUSTODY_BUILD/test" "$@"

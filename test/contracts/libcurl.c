@@ -161,7 +161,7 @@ int checkReleaseUnowned02MimePartFreed(CURL *curl, const char *path) {
     return -1;
   }
   if (curl_mime_filedata(part, path) != CURLE_OK) {
-    curl_mime_free(part);
+    curl_mime_free((curl_mime *)part);
     // CHECK: :[[@LINE-1]]:5: warning: 'part' is borrowed from 'curl_mime_addpart' and must not be released by 'curl_mime_free' [contract-release-unowned]
     // CHECK: :[[@LINE-8]]:25: note: curl MIME part borrowed here from 'curl_mime_addpart'; the contract does not make the caller its owner
     curl_mime_free(mime);
