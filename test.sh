@@ -5,6 +5,15 @@ source "$(dirname "$0")/.ci/setup.sh"
 custody_install "${custody_packages[@]}" "${custody_test_packages[@]}"
 custody_build
 cd "$CUSTODY_ROOT"
+# The SARIF Multitool validates custody's SARIF in the tests (npm registry).
+node_dir="$CUSTODY_BUILD/node"
+multitool="$node_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
+if [ ! -x "$multitool" ] && command -v npm >/dev/null 2>&1; then
+  npm install --prefix "$node_dir" --silent --no-audit --no-fund \
+    @microsoft/sarif-multitool >/dev/null 2>&1 || true
+  # npm does not run the package's install script that makes it executable.
+  [ -f "$multitool" ] && chmod u+x "$multitool"
+fi
 lit="/usr/lib/llvm-$CUSTODY_LLVM_VERSION/build/utils/lit/lit.py"
 [ -f "$lit" ] || lit="/usr/lib/llvm-$CUSTODY_LLVM_VERSION/utils/lit/lit.py"
 [ -f "$lit" ] || lit=$(ls /usr/lib/llvm-*/build/utils/lit/lit.py | head -n 1)

@@ -42,3 +42,12 @@ config.substitutions.append(("%cxxflags", "-std=c++17 -I%s -I%s/linux -I%s"
                              % (jdk, jdk, python_inc)))
 config.substitutions.append(("%cflags", "-std=gnu11 -I%s -I%s/linux -I%s"
                              % (jdk, jdk, python_inc)))
+
+# The SARIF Multitool, when test.sh could install it from the npm registry.
+multitool = os.path.join(config.custody_obj_root, "node", "node_modules",
+                         ".bin", "sarif-multitool")
+if os.path.exists(os.path.join(config.custody_obj_root, "node", "node_modules",
+                               "@microsoft", "sarif-multitool-linux",
+                               "Sarif.Multitool")):
+    config.available_features.add("sarif-multitool")
+    config.substitutions.append(("%sarif-multitool", multitool))
