@@ -9,7 +9,7 @@ cd "$CUSTODY_ROOT"
 node_dir="$CUSTODY_BUILD/node"
 multitool="$node_dir/node_modules/@microsoft/sarif-multitool-linux/Sarif.Multitool"
 if [ ! -x "$multitool" ] && command -v npm >/dev/null 2>&1; then
-  npm install --prefix "$node_dir" --silent --no-audit --no-fund \
+  timeout 600 npm install --prefix "$node_dir" --silent --no-audit --no-fund \
     @microsoft/sarif-multitool >/dev/null 2>&1 || true
   # npm does not run the package's install script that makes it executable.
   [ -f "$multitool" ] && chmod u+x "$multitool"
