@@ -23,8 +23,10 @@ using namespace custody::impl;
 void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                   llvm::ArrayRef<const Expr *> Args,
                                   unsigned ParamOffset, PathState &St,
-                                  States &Out) {
-  const FunctionContract *FC = TU.contractFor(Callee, Depth);
+                                  States &Out,
+                                  const FunctionContract *Forced) {
+  const FunctionContract *FC =
+      Forced ? Forced : TU.contractFor(Callee, Depth);
   // What a callee may write: fields reached through its arguments, and for
   // code this analysis does not know, any field at all.
   // A callee reaches the fields this function knows of through what it is
@@ -44,8 +46,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         St.forgetMembers(VD);
     }
   }
-  llvm::StringRef Fn = "a function pointer";
-  if (Callee)
+  llvm::StringRef Fn = Forced ? llvm::StringRef(Forced->Name)
+                              : llvm::StringRef("a function pointer");
+  if (Callee && !Forced)
     Fn = Callee->getIdentifier() ? Callee->getName()
                                  : TU.intern(Callee->getNameAsString());
   // Messages use the name the code wrote: PyObject_CallMethod, not the

@@ -40,7 +40,22 @@ std::optional<Condition> FunctionContract::successCondition() const {
 
 const FunctionContract *ContractSet::lookup(llvm::StringRef Name) const {
   auto It = Functions.find(Name);
-  return It == Functions.end() ? nullptr : &It->second;
+  return It == Functions.end() || It->second.MemberOnly ? nullptr
+                                                        : &It->second;
+}
+
+const FunctionContract *ContractSet::lookupMember(llvm::StringRef Record,
+                                                  llvm::StringRef Name) const {
+  if (Record.empty())
+    return nullptr;
+  auto It = Functions.find(Name);
+  if (It == Functions.end())
+    return nullptr;
+  const FunctionContract *FC = &It->second;
+  for (const LibraryContract &L : Libraries)
+    if (L.Library == FC->Library && llvm::is_contained(L.MembersOf, Record))
+      return FC;
+  return nullptr;
 }
 
 const Resource *ContractSet::resource(llvm::StringRef Name) const {

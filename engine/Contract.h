@@ -129,6 +129,8 @@ struct FunctionContract {
   /// Made from a contract's 'default_returns' for a function it does not
   /// name.
   bool IsConventional = false;
+  /// A member of a function table ('members_of'): never a free function.
+  bool MemberOnly = false;
   ContractLoc Loc;
 
   bool sameEffects(const FunctionContract &O) const {
@@ -152,6 +154,9 @@ struct LibraryContract {
   std::string Checks;
   /// 'default_returns: none': no default for functions without contracts.
   bool NoDefaultReturns = false;
+  /// Function tables whose members this contract's functions are ('members_of':
+  /// JNINativeInterface_, JNIEnv_ ...).
+  std::vector<std::string> MembersOf;
 };
 
 /// Every contract in force for one translation unit.
@@ -174,6 +179,10 @@ public:
   llvm::StringMap<FunctionContract> Functions;
 
   const FunctionContract *lookup(llvm::StringRef Name) const;
+  /// The contract of member Name of the function table Record, if a library
+  /// in force names that table.
+  const FunctionContract *lookupMember(llvm::StringRef Record,
+                                       llvm::StringRef Name) const;
   const Resource *resource(llvm::StringRef Name) const;
   /// True if a library in the set says its unlisted functions with this
   /// prefix only use their arguments.

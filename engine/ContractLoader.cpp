@@ -445,7 +445,8 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
   forEachEntry(
       Root, "a contract file",
       {"version", "library", "headers", "include", "resources", "functions",
-       "non_owning", "non_owning_prefixes", "checks", "default_returns"},
+       "non_owning", "non_owning_prefixes", "checks", "default_returns",
+       "members_of"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "version") {
           std::string S;
@@ -503,6 +504,8 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
           }
         } else if (Key == "headers") {
           stringList(V, "'headers'", Lib.Headers);
+        } else if (Key == "members_of") {
+          stringList(V, "'members_of'", Lib.MembersOf);
         } else if (Key == "non_owning_prefixes") {
           stringList(V, "'non_owning_prefixes'", Lib.NonOwningPrefixes);
         } else if (Key == "include") {
@@ -557,6 +560,10 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
     FC.Loc = L;
     addFunction(std::move(FC));
   }
+  if (!Lib.MembersOf.empty())
+    for (auto &FE : Set.Functions)
+      if (FE.second.Library == Lib.Library)
+        FE.second.MemberOnly = true;
   for (DefaultReturn &D : Defaults) {
     D.Library = Lib.Library;
     Set.DefaultReturns.push_back(D);

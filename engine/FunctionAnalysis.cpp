@@ -25,9 +25,30 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     unsigned Offset = 0;
     std::vector<const Expr *> Args(CE->arg_begin(), CE->arg_end());
+    // A function table named by a contract ('members_of'): the C form calls
+    // a field, (*env)->F(env, ...); the C++ form a method, env->F(...),
+    // whose object stands for the C form's first argument.
+    const FunctionContract *Table = nullptr;
+    if (const auto *ME = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts()))
+      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+        if (Field->getIdentifier())
+          Table = TU.Contracts.lookupMember(Field->getParent()->getName(),
+                                            Field->getName());
     if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
-      if (const Expr *Obj = MCE->getImplicitObjectArgument())
+      const Expr *Obj = MCE->getImplicitObjectArgument();
+      if (Obj)
         checkUse(St, Obj, CE);
+      if (const CXXMethodDecl *M = MCE->getMethodDecl())
+        if (M->getIdentifier() && Obj)
+          if ((Table = TU.Contracts.lookupMember(M->getParent()->getName(),
+                                                 M->getName())))
+            Args.insert(Args.begin(), Obj);
+    }
+    if (Table) {
+      handleCall(CE, Callee, Args, 0, St, Out, Table);
+      return;
+    }
+    if (isa<CXXMemberCallExpr>(CE)) {
     } else if (isa<CXXOperatorCallExpr>(CE) &&
                isa_and_nonnull<CXXMethodDecl>(Callee)) {
       Offset = 1;

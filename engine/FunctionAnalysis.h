@@ -99,9 +99,12 @@ private:
 
   void transfer(const CFGElement &E, States &SS);
   void transferStmt(const Stmt *S, PathState &St, States &Out);
+  /// Forced: the contract of a call through a function table (JNI's
+  /// (*env)->F(env, ...) and env->F(...)), found by the member's name.
   void handleCall(const Expr *Call, const FunctionDecl *Callee,
                   llvm::ArrayRef<const Expr *> Args, unsigned ParamOffset,
-                  PathState &St, States &Out);
+                  PathState &St, States &Out,
+                  const FunctionContract *Forced = nullptr);
   void handleAssign(const Expr *LHS, const Expr *RHS, const Stmt *At,
                     PathState &St);
   void assignVar(const VarDecl *VD, const Expr *RHS, const Stmt *At,
