@@ -280,33 +280,14 @@ private:
   Results &Out;
 };
 
-class Action : public ASTFrontendAction {
-public:
-  Action(const SessionConfig &Config, const CheckFilter &Filter, Results &Out)
-      : Config(Config), Filter(Filter), Out(Out) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &,
-                                                 llvm::StringRef) override {
+/// What newFrontendActionFactory needs to make a Consumer per file.
+struct ConsumerMaker {
+  const SessionConfig &Config;
+  const CheckFilter &Filter;
+  Results &Out;
+  std::unique_ptr<ASTConsumer> newASTConsumer() {
     return std::make_unique<Consumer>(Config, Filter, Out);
   }
-
-private:
-  const SessionConfig &Config;
-  const CheckFilter &Filter;
-  Results &Out;
-};
-
-class Factory : public FrontendActionFactory {
-public:
-  Factory(const SessionConfig &Config, const CheckFilter &Filter, Results &Out)
-      : Config(Config), Filter(Filter), Out(Out) {}
-  std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<Action>(Config, Filter, Out);
-  }
-
-private:
-  const SessionConfig &Config;
-  const CheckFilter &Filter;
-  Results &Out;
 };
 
 void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
@@ -514,8 +495,8 @@ int main(int argc, const char **argv) {
                      "-resource-dir=" CUSTODY_CLANG_RESOURCE_DIR);
           return Out;
         });
-    Factory F(Config, Filter, Out);
-    int RC = Tool.run(&F);
+    ConsumerMaker Maker{Config, Filter, Out};
+    int RC = Tool.run(newFrontendActionFactory(&Maker).get());
     if (RC != 0) {
       std::lock_guard<std::mutex> Lock(Out.Mu);
       Out.Failed.push_back(File);

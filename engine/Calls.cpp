@@ -23,10 +23,8 @@ using namespace custody::impl;
 void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                   llvm::ArrayRef<const Expr *> Args,
                                   unsigned ParamOffset, PathState &St,
-                                  States &Out,
-                                  const FunctionContract *Forced) {
-  const FunctionContract *FC =
-      Forced ? Forced : TU.contractFor(Callee, Depth);
+                                  States &Out, const FunctionContract *Forced) {
+  const FunctionContract *FC = Forced ? Forced : TU.contractFor(Callee, Depth);
   // What a callee may write: fields reached through its arguments, and for
   // code this analysis does not know, any field at all.
   // A callee reaches the fields this function knows of through what it is

@@ -40,8 +40,7 @@ std::optional<Condition> FunctionContract::successCondition() const {
 
 const FunctionContract *ContractSet::lookup(llvm::StringRef Name) const {
   auto It = Functions.find(Name);
-  return It == Functions.end() || It->second.MemberOnly ? nullptr
-                                                        : &It->second;
+  return It == Functions.end() || It->second.MemberOnly ? nullptr : &It->second;
 }
 
 const FunctionContract *ContractSet::lookupMember(llvm::StringRef Record,

@@ -66,14 +66,3 @@ bool Fact::meet(const Fact &O) {
   }
   return true;
 }
-
-std::optional<bool> Fact::satisfies(const Condition &C) const {
-  Fact Yes = *this, No = *this;
-  bool CanBeTrue = Yes.meet(Fact::of(C));
-  bool CanBeFalse = No.meet(Fact::of(C.negate()));
-  if (CanBeTrue && !CanBeFalse)
-    return true;
-  if (!CanBeTrue && CanBeFalse)
-    return false;
-  return std::nullopt;
-}

@@ -29,7 +29,8 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     // a field, (*env)->F(env, ...); the C++ form a method, env->F(...),
     // whose object stands for the C form's first argument.
     const FunctionContract *Table = nullptr;
-    if (const auto *ME = dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts()))
+    if (const auto *ME =
+            dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts()))
       if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
         if (Field->getIdentifier())
           Table = TU.Contracts.lookupMember(Field->getParent()->getName(),
@@ -48,14 +49,10 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       handleCall(CE, Callee, Args, 0, St, Out, Table);
       return;
     }
-    if (isa<CXXMemberCallExpr>(CE)) {
-    } else if (isa<CXXOperatorCallExpr>(CE) &&
-               isa_and_nonnull<CXXMethodDecl>(Callee)) {
-      Offset = 1;
-    } else if (!Callee) {
-      // Through a function pointer: everything passed may be kept.
-      checkUse(St, CE->getCallee(), CE);
-    }
+    if (isa<CXXOperatorCallExpr>(CE) && isa_and_nonnull<CXXMethodDecl>(Callee))
+      Offset = 1; // The object is argument 0.
+    else if (!Callee && !isa<CXXMemberCallExpr>(CE))
+      checkUse(St, CE->getCallee(), CE); // Calling through a pointer uses it.
     handleCall(CE, Callee, Args, Offset, St, Out);
     return;
   }
@@ -348,7 +345,6 @@ FunctionResult FunctionAnalysis::run() {
       break;
     }
     SeenHere.push_back(H);
-    CurBlock = B;
     if (B == &G->getExit()) {
       atExit(St);
       continue;

@@ -66,7 +66,6 @@ private:
   TUAnalysis &TU;
   const FunctionDecl *FD;
   unsigned Depth;
-  const CFGBlock *CurBlock = nullptr;
   std::map<std::tuple<FindingKind, unsigned, const void *>, Finding> Found;
   std::set<std::pair<unsigned, std::string>> LeakPlaces;
   /// Calls written as statements of their own: their result is dropped.

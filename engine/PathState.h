@@ -145,10 +145,7 @@ struct Fact {
   static Fact of(const Condition &C);
   /// Intersects with another fact; false if nothing is left (infeasible).
   bool meet(const Fact &O);
-  /// True/false when every/no value satisfies C, nullopt when unknown.
-  std::optional<bool> satisfies(const Condition &C) const;
   bool isZero() const { return Lo == 0 && Hi == 0; }
-  bool excludesZero() const { return Lo > 0 || Hi < 0 || Ne == 0; }
   bool operator==(const Fact &O) const {
     return Lo == O.Lo && Hi == O.Hi && Ne == O.Ne && Assumed == O.Assumed;
   }
@@ -220,12 +217,6 @@ struct PathState {
     return H;
   }
 
-  bool sameAs(const PathState &O) const {
-    return Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
-           MemberFacts == O.MemberFacts && ExprFacts == O.ExprFacts &&
-           ExprVals == O.ExprVals && OutStores == O.OutStores &&
-           RetainedGlobals == O.RetainedGlobals;
-  }
   /// Forgets what is known of fields read through VD (null: all of them).
   void forgetMembers(const clang::VarDecl *VD) {
     for (auto It = MemberFacts.begin(); It != MemberFacts.end();)
