@@ -75,7 +75,6 @@ public:
     Items.erase(It);
     return 1;
   }
-  bool operator==(const FlatMap &O) const { return Items == O.Items; }
 
 private:
   iterator lower(const K &Key) {
@@ -118,12 +117,6 @@ struct Value {
   /// Acquired as a borrowed value (its state may have moved on since).
   bool WasBorrowed = false;
   static constexpr uint8_t MaxRefs = 4;
-
-  bool operator==(const Value &O) const {
-    // Names are compared by address: they come from the AST or one pool.
-    return St == O.St && Res == O.Res &&
-           ReleaseFn.data() == O.ReleaseFn.data() && Refs == O.Refs;
-  }
 };
 
 /// What is known of an integer or pointer: a range [Lo, Hi] that may exclude
@@ -146,9 +139,6 @@ struct Fact {
   /// Intersects with another fact; false if nothing is left (infeasible).
   bool meet(const Fact &O);
   bool isZero() const { return Lo == 0 && Hi == 0; }
-  bool operator==(const Fact &O) const {
-    return Lo == O.Lo && Hi == O.Hi && Ne == O.Ne && Assumed == O.Assumed;
-  }
 };
 
 /// A step on the path worth telling in a finding's notes. Notes form a list
@@ -196,6 +186,7 @@ struct PathState {
     llvm::hash_code H = llvm::hash_value(Bind.size());
     for (const auto &[VD, K] : Bind)
       H = llvm::hash_combine(H, VD, K.first, K.second);
+    // Names count by address: they come from the AST or one string pool.
     for (const auto &[K, V] : Vals)
       H = llvm::hash_combine(H, K.first, K.second, unsigned(V.St), V.Res,
                              V.ReleaseFn.data(), V.Refs);
