@@ -231,27 +231,34 @@ public:
   /// or null if there is none.
   const FunctionContract *annotatedContract(const FunctionDecl *Callee);
 
+  /// The 'default_returns' entry for Fn's return type ("PyObject" for
+  /// PyObject *), if any.
+  const DefaultReturn *conventionFor(const FunctionDecl *Fn) const {
+    QualType RT = Fn->getReturnType();
+    if (Contracts.DefaultReturns.empty() || !RT->isPointerType())
+      return nullptr;
+    std::string Pointee =
+        RT->getPointeeType().getUnqualifiedType().getAsString();
+    for (const DefaultReturn &D : Contracts.DefaultReturns)
+      if (D.Type == Pointee)
+        return &D;
+    return nullptr;
+  }
+
   /// A contract's convention for what a function it says nothing of returns
   /// (CPython: a function returning PyObject * returns a new reference or
   /// NULL). Its arguments stay unknown.
   const FunctionContract *defaultFor(const FunctionDecl *Callee) {
-    if (Contracts.DefaultReturns.empty() || isa<CXXMethodDecl>(Callee))
+    if (isa<CXXMethodDecl>(Callee))
       return nullptr;
-    QualType RT = Callee->getReturnType();
-    if (!RT->isPointerType())
-      return nullptr;
-    std::string Pointee =
-        RT->getPointeeType().getUnqualifiedType().getAsString();
-    for (const DefaultReturn &D : Contracts.DefaultReturns) {
-      if (D.Type != Pointee)
-        continue;
+    if (const DefaultReturn *D = conventionFor(Callee)) {
       auto &Slot = Defaults[Callee];
       if (!Slot) {
         Slot = std::make_unique<FunctionContract>();
         Slot->Name = Callee->getNameAsString();
         Slot->IsSummary = true; // Unlisted arguments escape.
         Slot->IsConventional = true;
-        Slot->Returns = D.Effect;
+        Slot->Returns = D->Effect;
       }
       return Slot.get();
     }

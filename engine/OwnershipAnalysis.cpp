@@ -247,19 +247,12 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
   // What must return an owned value: a callback stored in a table whose
   // return type has an owned default (the C API's PyObject * convention),
   // and a function whose own contract says it returns an owned value.
-  for (const FunctionDecl *Fn : C.Callbacks) {
-    QualType RT = Fn->getReturnType();
-    if (!RT->isPointerType())
-      continue;
-    std::string Pointee =
-        RT->getPointeeType().getUnqualifiedType().getAsString();
-    for (const DefaultReturn &D : Contracts.DefaultReturns)
-      if (D.Type == Pointee && D.Effect.Owned)
-        TU.MustReturnOwned[Fn->getCanonicalDecl()] = {
-            Contracts.resource(D.Effect.Resource),
-            "a callback returning '" + Pointee +
-                " *' hands its caller a new reference"};
-  }
+  for (const FunctionDecl *Fn : C.Callbacks)
+    if (const DefaultReturn *D = TU.conventionFor(Fn); D && D->Effect.Owned)
+      TU.MustReturnOwned[Fn->getCanonicalDecl()] = {
+          Contracts.resource(D->Effect.Resource),
+          "a callback returning '" + D->Type +
+              " *' hands its caller a new reference"};
   for (const FunctionDecl *FD : C.Functions) {
     // Contracts name C functions, never C++ members.
     const FunctionContract *FC = FD->getIdentifier() && !isa<CXXMethodDecl>(FD)
