@@ -62,6 +62,10 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
     }
   }
 
+  llvm::StringRef LockName;
+  std::optional<LockEffect> Lock =
+      beforeCall(Call, Callee, FC, Args, Fn, St, LockName);
+
   std::optional<Condition> Success = FC ? FC->successCondition() : std::nullopt;
   bool HasOutcome = Success.has_value();
 
@@ -153,6 +157,22 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           if (llvm::is_contained(TakenHere, *K))
             continue;
           TakenHere.push_back(*K);
+          if (AE->Unless && AE->Unless->first < Args.size())
+            if (std::optional<int64_t> C = constant(Args[AE->Unless->first]);
+                C && *C == AE->Unless->second) {
+              // Released in name only (JNI_COMMIT copies back, keeps it).
+              PathNote N;
+              N.Kind = PathNote::Said;
+              N.S = Call;
+              N.Fn = TU.intern("'" + Fn.str() + "' with mode " +
+                               std::to_string(*C) +
+                               " copies back but does not release it");
+              S.addNote(std::move(N));
+              checkUse(S, A, Call);
+              continue;
+            }
+          if (AE->SourceArg >= 0 && unsigned(AE->SourceArg) < Args.size())
+            checkSource(S, *K, Call, Args[AE->SourceArg], Fn);
           release(S, *K, Call, A, Fn, *AE, AE->Kind == ArgEffect::Consumes);
           continue;
         }
@@ -250,6 +270,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       forget(S, VD);
     for (auto &[VD, K] : OutBinds)
       bindVar(S, VD, K, std::nullopt, Call);
+    afterCall(Call, FC, Args, Fn, Succeeded, Lock, LockName, S);
 
     // The returned value.
     if (FC && FC->Returns &&
@@ -260,9 +281,23 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       V.Res = TU.Contracts.resource(FC->Returns->Resource);
       V.AcqFn = Fn;
       V.AcqLoc = locOf(Call);
+      V.AcqStmt = Call;
       V.AcqSeq = S.NextSeq++;
+      if (FC->Returns->SourceArg >= 0 &&
+          unsigned(FC->Returns->SourceArg) < Args.size())
+        V.Source = declOf(Args[FC->Returns->SourceArg]);
+      V.LockToken = Lock == LockEffect::Ensure ? 1
+                    : Lock == LockEffect::Save ? 2
+                                               : 0;
       if (!Discarded.count(Call)) {
         S.ExprVals[Call] = newValue(S, Call, V);
+      } else if (V.St == VState::Owned && V.Res && V.Res->FreedOnReturn) {
+        if (pilingLoop(Call, Call, true))
+          report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
+                 "the " + describe(V) + " returned by '" + Fn.str() +
+                     "' is discarded inside a loop without being deleted; "
+                     "one piles up per iteration",
+                 {});
       } else if (V.St == VState::Owned && !FC->IsConventional) {
         // A result known only by convention is not reported when dropped:
         // error helpers declared to return PyObject * return NULL only.
@@ -272,6 +307,15 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                {});
       }
     }
+    if (FC && FC->MustCheck && Discarded.count(Call) && Succeeded &&
+        !*Succeeded)
+      report(FindingKind::UncheckedResult, FC->Checks, locOf(Call), Call,
+             "the result of '" + Fn.str() +
+                 "' is ignored, but the call can fail" +
+                 (FC->Success ? " (it succeeds when its result is " +
+                                    FC->Success->str() + ")"
+                              : std::string()),
+             {});
     if (Succeeded && Success) {
       Fact F = Fact::of(*Succeeded    ? *Success
                         : FC->Failure ? *FC->Failure
@@ -294,10 +338,35 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
   }
 }
 
+void FunctionAnalysis::checkSource(PathState &St, ValueKey K, const Expr *Call,
+                                   const Expr *SourceArg, llvm::StringRef Fn) {
+  auto It = St.Vals.find(K);
+  if (It == St.Vals.end() || !It->second.Source ||
+      It->second.St != VState::Owned)
+    return;
+  const Value &V = It->second;
+  const Decl *Given = declOf(SourceArg);
+  if (!Given || Given == V.Source)
+    return;
+  // Fields through different objects may hold the same array: only two
+  // distinct named variables are known to differ.
+  const auto *Was = dyn_cast<VarDecl>(V.Source);
+  const auto *Now = dyn_cast<VarDecl>(Given);
+  if (!Was || !Now || !Was->getIdentifier() || !Now->getIdentifier())
+    return;
+  report(FindingKind::WrongRelease, V.Res, locOf(Call), Call,
+         varName(St, K) + " (" + describe(V) + " from '" + V.AcqFn.str() +
+             "') came from '" + Was->getName().str() + "' but '" + Fn.str() +
+             "' is given '" + Now->getName().str() + "'",
+         pathNotes(St, V, 0));
+}
+
 /// Forgets values nothing refers to any more and that cannot be reported.
 void FunctionAnalysis::gc(PathState &St) {
   for (auto It = St.Vals.begin(); It != St.Vals.end();) {
-    bool Keep = It->second.St == VState::Owned || St.refCount(It->first) > 0;
+    const Value &V = It->second;
+    bool Keep = V.St == VState::Owned || St.refCount(It->first) > 0 ||
+                (V.Region && V.St != VState::Released);
     It = Keep ? std::next(It) : St.Vals.erase(It);
   }
 }

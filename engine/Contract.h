@@ -38,9 +38,22 @@ struct Resource {
   std::vector<std::string> Releasers;
   /// Whether the releasers accept NULL (free(NULL) is fine, fclose(NULL) not).
   bool NullReleaseOk = true;
-  /// The check family its findings are reported under ('checks:' of its
-  /// contract file; empty: the generic contract-* checks).
+  /// The check family its findings are reported under ('checks:' of the
+  /// resource or of its contract file; empty: the generic contract-* checks).
   std::string Checks;
+  /// Freed by the runtime when the function that made it returns (JNI local
+  /// references): only lost in a loop, or while a region that suspends that
+  /// (a thread attached by this code) is open, is it a leak.
+  bool FreedOnReturn = false;
+  /// While one is held, only the library's functions marked critical_safe
+  /// may be called (JNI critical regions).
+  bool Critical = false;
+  /// A region that may be left open on purpose when no path of the function
+  /// closes it (a thread attached for good).
+  bool Persistent = false;
+  /// Resources whose values, acquired while this region is open, the region's
+  /// closing frees (PopLocalFrame, DetachCurrentThread free local references).
+  std::vector<std::string> Frees;
   ContractLoc Loc;
 };
 
@@ -81,8 +94,15 @@ struct ArgEffect {
   KindTy Kind = Borrows;
   std::string Resource; // Empty for Releases/Consumes means "any resource".
   When On = When::Always;
+  /// Releases: this argument must be the one the value was acquired from
+  /// (ReleaseIntArrayElements(env, array, elems, mode): 'source: 1').
+  int SourceArg = -1;
+  /// Releases: no release when argument First is the constant Second
+  /// (JNI_COMMIT copies back but keeps the buffer).
+  std::optional<std::pair<unsigned, int64_t>> Unless;
   bool operator==(const ArgEffect &O) const {
-    return Kind == O.Kind && Resource == O.Resource && On == O.On;
+    return Kind == O.Kind && Resource == O.Resource && On == O.On &&
+           SourceArg == O.SourceArg && Unless == O.Unless;
   }
 };
 
@@ -90,10 +110,42 @@ struct ReturnEffect {
   bool Owned = true; // Otherwise borrowed.
   std::string Resource;
   bool NullOnFailure = false;
+  /// The argument the value is taken from (the array of
+  /// GetIntArrayElements), checked against its releaser's 'source'.
+  int SourceArg = -1;
   bool operator==(const ReturnEffect &O) const {
     return Owned == O.Owned && Resource == O.Resource &&
-           NullOnFailure == O.NullOnFailure;
+           NullOnFailure == O.NullOnFailure && SourceArg == O.SourceArg;
   }
+};
+
+/// A call that opens or closes a region not held in any variable: a monitor,
+/// a local frame, an attached thread. 'Key' names the argument that tells
+/// regions of one resource apart (the monitor's object).
+struct RegionEffect {
+  std::string Resource;
+  bool Borrowed = false; // Opened by someone else (GetEnv found it attached).
+  int KeyArg = -1;
+  When On = When::Always;
+  bool operator==(const RegionEffect &O) const {
+    return Resource == O.Resource && Borrowed == O.Borrowed &&
+           KeyArg == O.KeyArg && On == O.On;
+  }
+};
+
+/// When a call may leave an exception pending.
+enum class Throws : uint8_t { Never, OnFailure, Always };
+
+/// What a call needs or does to an interpreter lock (CPython's GIL).
+enum class LockEffect : uint8_t {
+  Needs,      // The default for a library with a lock: call only holding it.
+  Free,       // Safe to call without it.
+  Ensure,     // PyGILState_Ensure: held after; returns a token.
+  EnsureUndo, // PyGILState_Release: back to what it was before the Ensure.
+  Save,       // PyEval_SaveThread: released after; returns a token.
+  Restore,    // PyEval_RestoreThread: held after.
+  Acquire,    // PyEval_AcquireThread, Py_Initialize: held after.
+  Release     // PyEval_ReleaseThread: released after.
 };
 
 /// How a format-string argument describes the variadic arguments.
@@ -131,12 +183,28 @@ struct FunctionContract {
   bool IsConventional = false;
   /// A member of a function table ('members_of'): never a free function.
   bool MemberOnly = false;
+  std::optional<RegionEffect> Opens, Closes;
+  enum Throws Throws = Throws::Never;
+  /// May be called with an exception pending.
+  bool ExceptionSafe = false;
+  /// Tells the caller whether an exception is pending (ExceptionCheck).
+  bool ChecksException = false;
+  /// Its result must be looked at: it reports a failure nothing else shows.
+  bool MustCheck = false;
+  /// May be called inside a critical region of its library.
+  bool CriticalSafe = false;
+  std::optional<LockEffect> Lock;
+  /// The check family of its library ('checks:').
+  std::string Checks;
   ContractLoc Loc;
 
   bool sameEffects(const FunctionContract &O) const {
     return Returns == O.Returns && Args == O.Args && VarArgs == O.VarArgs &&
            Format == O.Format && Success == O.Success && Failure == O.Failure &&
-           NonOwning == O.NonOwning;
+           NonOwning == O.NonOwning && Opens == O.Opens && Closes == O.Closes &&
+           Throws == O.Throws && ExceptionSafe == O.ExceptionSafe &&
+           ChecksException == O.ChecksException && MustCheck == O.MustCheck &&
+           CriticalSafe == O.CriticalSafe && Lock == O.Lock;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.
@@ -157,6 +225,16 @@ struct LibraryContract {
   /// Function tables whose members this contract's functions are ('members_of':
   /// JNINativeInterface_, JNIEnv_ ...).
   std::vector<std::string> MembersOf;
+  /// Functions another runtime calls into ('entry_points'): by name prefix,
+  /// by name, or by being stored in a table of this struct type.
+  std::vector<std::string> EntryPrefixes, EntryNames, EntryTables;
+  /// 'lock:' the library has an interpreter lock its functions need, unless
+  /// marked otherwise: functions with these name prefixes need it.
+  std::vector<std::string> LockPrefixes;
+  std::string LockName;
+  /// Functions (or function pointer typedefs, or 'function:N' for the
+  /// callback passed as argument N) that run without the lock.
+  std::vector<std::string> RunsWithoutLock;
 };
 
 /// Every contract in force for one translation unit.

@@ -72,10 +72,15 @@ private:
   void loadResource(const std::string &Name, const YAML::Node &N,
                     const LibraryContract &Lib, const YAML::Node &KeyNode);
   void loadFunction(const std::string &Name, const YAML::Node &N,
-                    const std::string &Library, const YAML::Node &KeyNode);
+                    const LibraryContract &Lib, const YAML::Node &KeyNode);
   bool parseCondition(const YAML::Node &N, const std::string &Key,
                       Condition &C);
   bool parseWhen(const YAML::Node &N, When &W);
+  bool boolean(const YAML::Node &N, const std::string &What, bool &Out);
+  bool index(const YAML::Node &N, const std::string &What, int &Out);
+  bool checksKey(const YAML::Node &N, std::string &Out);
+  std::optional<RegionEffect>
+  parseRegion(const YAML::Node &N, const std::string &What, bool Opening);
   std::optional<ArgEffect> parseArgEffect(const YAML::Node &X,
                                           const std::string &ArgWhat);
   void addFunction(FunctionContract FC);
@@ -177,6 +182,55 @@ bool Loader::parseCondition(const YAML::Node &N, const std::string &Key,
   return false;
 }
 
+bool Loader::boolean(const YAML::Node &N, const std::string &What, bool &Out) {
+  std::string S;
+  if (!scalar(N, What, S))
+    return false;
+  if (S != "true" && S != "false") {
+    error(N, What + " must be true or false; got '" + S + "'");
+    return false;
+  }
+  Out = S == "true";
+  return true;
+}
+
+bool Loader::index(const YAML::Node &N, const std::string &What, int &Out) {
+  std::string S;
+  unsigned I;
+  if (!scalar(N, What, S))
+    return false;
+  if (llvm::StringRef(S).getAsInteger(10, I)) {
+    error(N, What + " must be an argument index; got '" + S + "'");
+    return false;
+  }
+  Out = int(I);
+  return true;
+}
+
+/// The check families a 'checks:' key may name: the domains of Checks.def.
+static bool knownDomain(llvm::StringRef D, std::string &List) {
+  static const char *Domains[] = {
+#define CUSTODY_DOMAIN_CHECK(Domain, Generic, Kind) Domain,
+#include "Checks.def"
+  };
+  std::set<std::string> Unique(std::begin(Domains), std::end(Domains));
+  for (const std::string &U : Unique)
+    List += (List.empty() ? "" : ", ") + U;
+  return Unique.count(D.str());
+}
+
+bool Loader::checksKey(const YAML::Node &N, std::string &Out) {
+  std::string List;
+  if (!scalar(N, "'checks'", Out))
+    return false;
+  if (knownDomain(Out, List))
+    return true;
+  error(N, "'checks' must name one of custody's check families besides "
+           "contract-* (" +
+               List + "); got '" + Out + "'");
+  return false;
+}
+
 bool Loader::parseWhen(const YAML::Node &N, When &W) {
   std::string S;
   if (!scalar(N, "'when'", S))
@@ -209,12 +263,23 @@ void Loader::loadResource(const std::string &Name, const YAML::Node &N,
       return;
     forEachEntry(
         N, "resource '" + Name + "'",
-        {"description", "release", "null_release"},
+        {"description", "release", "null_release", "checks", "freed_on_return",
+         "critical", "persistent", "frees"},
         [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
           if (Key == "description")
             scalar(V, "'description'", R.Description);
           else if (Key == "release")
             stringList(V, "'release'", R.Releasers);
+          else if (Key == "checks")
+            checksKey(V, R.Checks);
+          else if (Key == "freed_on_return")
+            boolean(V, "'freed_on_return'", R.FreedOnReturn);
+          else if (Key == "critical")
+            boolean(V, "'critical'", R.Critical);
+          else if (Key == "persistent")
+            boolean(V, "'persistent'", R.Persistent);
+          else if (Key == "frees")
+            stringList(V, "'frees'", R.Frees);
           else {
             std::string S;
             if (!scalar(V, "'null_release'", S))
@@ -235,12 +300,45 @@ void Loader::loadResource(const std::string &Name, const YAML::Node &N,
                        It->second.Loc.str());
 }
 
+std::optional<RegionEffect> Loader::parseRegion(const YAML::Node &N,
+                                                const std::string &What,
+                                                bool Opening) {
+  if (!expectMap(N, What))
+    return std::nullopt;
+  RegionEffect RE;
+  bool HaveKind = false;
+  std::initializer_list<const char *> OpenKeys = {"owned", "borrowed", "key",
+                                                  "when"};
+  std::initializer_list<const char *> CloseKeys = {"resource", "key"};
+  forEachEntry(
+      N, What, Opening ? OpenKeys : CloseKeys,
+      [&](const std::string &K, const YAML::Node &X, const YAML::Node &) {
+        if (K == "key")
+          index(X, "'key'", RE.KeyArg);
+        else if (K == "when")
+          parseWhen(X, RE.On);
+        else {
+          HaveKind = true;
+          RE.Borrowed = K == "borrowed";
+          scalar(X, "'" + K + "'", RE.Resource);
+        }
+      });
+  if (!HaveKind) {
+    error(N, What + (Opening ? " needs 'owned' or 'borrowed'"
+                             : " needs 'resource'"));
+    return std::nullopt;
+  }
+  return RE;
+}
+
 void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
-                          const std::string &Library,
+                          const LibraryContract &Lib,
                           const YAML::Node &KeyNode) {
+  const std::string &Library = Lib.Library;
   FunctionContract FC;
   FC.Name = Name;
   FC.Library = Library;
+  FC.Checks = Lib.Checks;
   FC.Loc = loc(KeyNode);
   std::string What = "function '" + Name + "'";
   if (N.IsNull() || (N.IsMap() && N.size() == 0)) {
@@ -251,8 +349,71 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
   if (!expectMap(N, What))
     return;
   forEachEntry(
-      N, What, {"returns", "args", "varargs", "format", "success", "failure"},
+      N, What,
+      {"returns", "args", "varargs", "format", "success", "failure", "opens",
+       "closes", "throws", "exception_safe", "checks_exception", "must_check",
+       "critical_safe", "lock"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+        if (Key == "opens" || Key == "closes") {
+          bool Opening = Key == "opens";
+          if (auto RE = parseRegion(V, "'" + Key + "' of " + What, Opening))
+            (Opening ? FC.Opens : FC.Closes) = *RE;
+          return;
+        }
+        if (Key == "throws") {
+          std::string S;
+          if (!scalar(V, "'throws'", S))
+            return;
+          if (S == "never")
+            FC.Throws = Throws::Never;
+          else if (S == "on_failure")
+            FC.Throws = Throws::OnFailure;
+          else if (S == "always")
+            FC.Throws = Throws::Always;
+          else
+            error(V, "'throws' must be one of: never, on_failure, always; "
+                     "got '" +
+                         S + "'");
+          return;
+        }
+        if (Key == "exception_safe") {
+          boolean(V, "'exception_safe'", FC.ExceptionSafe);
+          return;
+        }
+        if (Key == "checks_exception") {
+          boolean(V, "'checks_exception'", FC.ChecksException);
+          return;
+        }
+        if (Key == "must_check") {
+          boolean(V, "'must_check'", FC.MustCheck);
+          return;
+        }
+        if (Key == "critical_safe") {
+          boolean(V, "'critical_safe'", FC.CriticalSafe);
+          return;
+        }
+        if (Key == "lock") {
+          static const std::pair<const char *, LockEffect> Effects[] = {
+              {"needs", LockEffect::Needs},
+              {"free", LockEffect::Free},
+              {"ensure", LockEffect::Ensure},
+              {"ensure_release", LockEffect::EnsureUndo},
+              {"save", LockEffect::Save},
+              {"restore", LockEffect::Restore},
+              {"acquire", LockEffect::Acquire},
+              {"release", LockEffect::Release}};
+          std::string S, List;
+          if (!scalar(V, "'lock'", S))
+            return;
+          for (const auto &[Text, E] : Effects) {
+            List += std::string(List.empty() ? "" : ", ") + Text;
+            if (S == Text)
+              FC.Lock = E;
+          }
+          if (!FC.Lock)
+            error(V, "'lock' must be one of: " + List + "; got '" + S + "'");
+          return;
+        }
         if (Key == "success" || Key == "failure") {
           Condition C;
           if (parseCondition(V, Key, C))
@@ -313,9 +474,13 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
           ReturnEffect RE;
           bool HaveKind = false;
           forEachEntry(V, "'returns' of " + What,
-                       {"owned", "borrowed", "null_on_failure"},
+                       {"owned", "borrowed", "null_on_failure", "source"},
                        [&](const std::string &K, const YAML::Node &X,
                            const YAML::Node &KN) {
+                         if (K == "source") {
+                           index(X, "'source'", RE.SourceArg);
+                           return;
+                         }
                          if (K == "null_on_failure") {
                            std::string S;
                            if (!scalar(X, "'null_on_failure'", S))
@@ -363,6 +528,10 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
       });
   if (FC.Failure && !FC.Success)
     error(FC.Loc, What + " has a 'failure' condition but no 'success' one");
+  if (FC.Opens && FC.Opens->On != When::Always && !FC.successCondition())
+    error(FC.Loc, "'opens' of " + What +
+                      " has a 'when' but the function has no 'success' "
+                      "condition");
   for (auto &[I, AE] : FC.Args)
     if (AE.On != When::Always && !FC.successCondition())
       error(FC.Loc, "argument " + std::to_string(I) + " of " + What +
@@ -381,10 +550,37 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
   forEachEntry(
       X, ArgWhat,
       {"acquires", "releases", "consumes", "borrows", "keeps", "retains",
-       "lends", "when"},
+       "lends", "when", "source", "unless_arg"},
       [&](const std::string &EK, const YAML::Node &EV, const YAML::Node &EKN) {
         if (EK == "when") {
           parseWhen(EV, AE.On);
+          return;
+        }
+        if (EK == "source") {
+          index(EV, "'source'", AE.SourceArg);
+          return;
+        }
+        if (EK == "unless_arg") {
+          // {3: 1}: no release when argument 3 is 1.
+          if (!expectMap(EV, "'unless_arg' of " + ArgWhat) || EV.size() != 1) {
+            if (EV.IsMap())
+              error(EV, "'unless_arg' of " + ArgWhat +
+                            " must have exactly one entry {argument: value}");
+            return;
+          }
+          int Arg;
+          std::string V;
+          long long Val;
+          auto E = *EV.begin();
+          if (!index(E.first, "argument of 'unless_arg'", Arg) ||
+              !scalar(E.second, "value of 'unless_arg'", V))
+            return;
+          if (llvm::StringRef(V).getAsInteger(0, Val)) {
+            error(E.second,
+                  "value of 'unless_arg' must be an integer; got '" + V + "'");
+            return;
+          }
+          AE.Unless = std::make_pair(unsigned(Arg), int64_t(Val));
           return;
         }
         if (HaveKind) {
@@ -446,7 +642,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
       Root, "a contract file",
       {"version", "library", "headers", "include", "resources", "functions",
        "non_owning", "non_owning_prefixes", "checks", "default_returns",
-       "members_of"},
+       "members_of", "entry_points", "lock"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "version") {
           std::string S;
@@ -456,10 +652,33 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
         } else if (Key == "library") {
           scalar(V, "'library'", Lib.Library);
         } else if (Key == "checks") {
-          if (scalar(V, "'checks'", Lib.Checks) && Lib.Checks != "cpython")
-            error(V, "'checks' must be 'cpython' (the check families custody "
-                     "has besides contract-*); got '" +
-                         Lib.Checks + "'");
+          checksKey(V, Lib.Checks);
+        } else if (Key == "entry_points") {
+          if (!expectMap(V, "'entry_points'"))
+            return;
+          forEachEntry(V, "'entry_points'", {"prefixes", "names", "tables"},
+                       [&](const std::string &K, const YAML::Node &X,
+                           const YAML::Node &) {
+                         stringList(X, "'" + K + "'",
+                                    K == "prefixes" ? Lib.EntryPrefixes
+                                    : K == "names"  ? Lib.EntryNames
+                                                    : Lib.EntryTables);
+                       });
+        } else if (Key == "lock") {
+          if (!expectMap(V, "'lock'"))
+            return;
+          forEachEntry(V, "'lock'", {"name", "prefixes", "runs_without"},
+                       [&](const std::string &K, const YAML::Node &X,
+                           const YAML::Node &) {
+                         if (K == "name")
+                           scalar(X, "'name'", Lib.LockName);
+                         else
+                           stringList(X, "'" + K + "'",
+                                      K == "prefixes" ? Lib.LockPrefixes
+                                                      : Lib.RunsWithoutLock);
+                       });
+          if (Lib.LockName.empty())
+            error(V, "'lock' needs 'name' (the lock's name in messages)");
         } else if (Key == "default_returns") {
           if (V.IsScalar() && V.Scalar() == "none") {
             Lib.NoDefaultReturns = true;
@@ -550,7 +769,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
       error(K, "duplicate entry for function '" + Name + "'");
       continue;
     }
-    loadFunction(Name, V, Lib.Library, K);
+    loadFunction(Name, V, Lib, K);
   }
   for (auto &[Name, L] : NonOwning) {
     FunctionContract FC;
@@ -650,6 +869,11 @@ void Loader::finish() {
       FC.Args[0] = {ArgEffect::Releases, R.Name, When::Always};
     }
   }
+  for (auto &RE : Set.Resources)
+    for (const std::string &F : RE.second.Frees)
+      if (!Set.Resources.count(F))
+        error(RE.second.Loc, "resource '" + RE.second.Name + "' frees '" + F +
+                                 "', which no contract defines");
   for (const DefaultReturn &D : Set.DefaultReturns)
     if (!Set.Resources.count(D.Effect.Resource))
       error(D.Loc, "'default_returns' for type '" + D.Type +
@@ -664,6 +888,15 @@ void Loader::finish() {
     };
     if (FC.Returns)
       Check(FC.Returns->Resource);
+    if (FC.Opens)
+      Check(FC.Opens->Resource);
+    if (FC.Closes) {
+      Check(FC.Closes->Resource);
+      auto RI = Set.Resources.find(FC.Closes->Resource);
+      if (RI != Set.Resources.end() &&
+          !llvm::is_contained(RI->second.Releasers, FC.Name))
+        RI->second.Releasers.push_back(FC.Name);
+    }
     if (FC.Format)
       Check(FC.Format->Resource);
     for (auto &[I, AE] : FC.Args) {

@@ -25,26 +25,14 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     unsigned Offset = 0;
     std::vector<const Expr *> Args(CE->arg_begin(), CE->arg_end());
-    // A function table named by a contract ('members_of'): the C form calls
-    // a field, (*env)->F(env, ...); the C++ form a method, env->F(...),
-    // whose object stands for the C form's first argument.
-    const FunctionContract *Table = nullptr;
-    if (const auto *ME =
-            dyn_cast<MemberExpr>(CE->getCallee()->IgnoreParenImpCasts()))
-      if (const auto *Field = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-        if (Field->getIdentifier())
-          Table = TU.Contracts.lookupMember(Field->getParent()->getName(),
-                                            Field->getName());
-    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE)) {
-      const Expr *Obj = MCE->getImplicitObjectArgument();
-      if (Obj)
-        checkUse(St, Obj, CE);
-      if (const CXXMethodDecl *M = MCE->getMethodDecl())
-        if (M->getIdentifier() && Obj)
-          if ((Table = TU.Contracts.lookupMember(M->getParent()->getName(),
-                                                 M->getName())))
-            Args.insert(Args.begin(), Obj);
-    }
+    // A function table named by a contract ('members_of').
+    const Expr *Obj = nullptr;
+    const FunctionContract *Table = tableContract(CE, Obj);
+    if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
+      if (const Expr *O = MCE->getImplicitObjectArgument())
+        checkUse(St, O, CE);
+    if (Obj)
+      Args.insert(Args.begin(), Obj);
     if (Table) {
       handleCall(CE, Callee, Args, 0, St, Out, Table);
       return;
@@ -211,15 +199,17 @@ void FunctionAnalysis::atExit(PathState &St) {
                            : SM.getExpansionLoc(FD->getBody()->getEndLoc());
   std::vector<std::pair<ValueKey, const Value *>> Leaked;
   for (auto &[K, V] : St.Vals)
-    if (V.St == VState::Owned && V.Refs < Value::MaxRefs)
+    if (V.St == VState::Owned && V.Refs < Value::MaxRefs && leaksAtExit(St, V))
       Leaked.push_back({K, &V});
   std::sort(Leaked.begin(), Leaked.end(), [](const auto &A, const auto &B) {
     return A.second->AcqLoc < B.second->AcqLoc;
   });
-  for (auto &[K, V] : Leaked)
-    reportLeak(St, K, *V, Loc,
-               varName(St, K) + " (" + describe(*V) + " from '" +
-                   V->AcqFn.str() + "') is not released on this path");
+  for (auto &[K, V] : Leaked) {
+    // Freed-on-return values that still leak here do so for good.
+    Lost How = V->Res && V->Res->FreedOnReturn && !V->Region ? Lost::ForGood
+                                                             : Lost::AtExit;
+    reportLeak(St, K, *V, Loc, leakMessage(St, K, *V, How));
+  }
   for (const ParmVarDecl *P : FD->parameters()) {
     ParamSeen &PS = Params[P];
     auto VI = St.Vals.find(ValueKey{P, 0});
@@ -306,6 +296,14 @@ FunctionResult FunctionAnalysis::run() {
   }
 
   PathState Init;
+  collectClosed(Body);
+  auto LE = TU.LockEntries.find(FD->getCanonicalDecl());
+  if (LE != TU.LockEntries.end()) {
+    Init.Lock = LE->second.State;
+    Init.LockGoneAt =
+        TU.Ctx.getSourceManager().getExpansionLoc(FD->getLocation());
+    Init.LockGoneWhy = LE->second.Why;
+  }
   for (const ParmVarDecl *P : FD->parameters()) {
     Value V;
     V.St = VState::Param;
@@ -420,6 +418,7 @@ FunctionResult FunctionAnalysis::run() {
 
   for (auto &F : Found)
     Result.Findings.push_back(std::move(F.second));
+  Result.NeedsLock = FirstNeed;
 
   // Summary.
   if (!SawExit)

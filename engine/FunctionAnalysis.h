@@ -14,12 +14,14 @@
 #include "OwnershipAnalysis.h"
 #include "PathState.h"
 #include "clang/AST/Expr.h"
+#include "clang/AST/ParentMap.h"
 #include "clang/AST/Stmt.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "llvm/ADT/DenseMap.h"
 #include "llvm/ADT/DenseSet.h"
 #include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
 #include "llvm/Support/StringSaver.h"
 #include <map>
 #include <memory>
@@ -49,9 +51,24 @@ bool isAnalyzable(const FunctionDecl *FD);
 
 /// What the analysis learnt about a function defined in the TU, used as a
 /// contract at its call sites.
+/// A function that calls, with the lock its caller holds, something that
+/// needs an interpreter lock.
+struct LockNeed {
+  SourceLocation Loc; // The call inside that needs it.
+  std::string Fn;     // What it calls there.
+  std::string Lock;   // The lock's name ("gil").
+};
+
 struct FunctionResult {
   std::unique_ptr<FunctionContract> Summary; // Null: behaves as unknown.
   std::vector<Finding> Findings;
+  std::optional<LockNeed> NeedsLock;
+};
+
+/// What a function's entry says about the interpreter lock.
+struct LockEntry {
+  PathState::LockState State = PathState::LockState::Unknown;
+  std::string Why; // "'f' is called from Java", for notes.
 };
 
 class TUAnalysis;
@@ -104,13 +121,18 @@ private:
                   llvm::ArrayRef<const Expr *> Args, unsigned ParamOffset,
                   PathState &St, States &Out,
                   const FunctionContract *Forced = nullptr);
+  /// A releaser given another source (array, string) than the value came
+  /// from.
+  void checkSource(PathState &St, ValueKey K, const Expr *Call,
+                   const Expr *SourceArg, llvm::StringRef Fn);
   void handleAssign(const Expr *LHS, const Expr *RHS, const Stmt *At,
                     PathState &St);
   void assignVar(const VarDecl *VD, const Expr *RHS, const Stmt *At,
                  PathState &St);
   void bindVar(PathState &St, const VarDecl *VD, std::optional<ValueKey> V,
                std::optional<Fact> F, const Stmt *At);
-  enum class Lost { Overwritten, OutOfScope };
+  /// ForGood: at the exit, for a value returning does not free.
+  enum class Lost { Overwritten, OutOfScope, AtExit, ForGood };
   /// Drops one variable's hold on K; if nothing holds it any more and it is
   /// still owned, it leaks at At.
   void dropValueRef(PathState &St, ValueKey K, const Stmt *At, Lost How,
@@ -155,6 +177,60 @@ private:
 
   void report(FindingKind K, const Resource *R, SourceLocation Loc,
               const void *Site, std::string Msg, std::vector<Note> Notes);
+  void report(FindingKind K, llvm::StringRef Family, SourceLocation Loc,
+              const void *Site, std::string Msg, std::vector<Note> Notes);
+
+  // Protocols beside ownership (Protocols.cpp): regions, critical regions,
+  // pending exceptions, local references that pile up, the interpreter lock.
+  /// Checks what a call needs of the path before it runs.
+  /// Returns the call's effect on the interpreter lock, if it has one.
+  std::optional<LockEffect>
+  beforeCall(const Expr *Call, const FunctionDecl *Callee,
+             const FunctionContract *FC, llvm::ArrayRef<const Expr *> Args,
+             llvm::StringRef Fn, PathState &St, llvm::StringRef &LockName);
+  /// What a call does to regions, exceptions and the lock on one outcome.
+  void afterCall(const Expr *Call, const FunctionContract *FC,
+                 llvm::ArrayRef<const Expr *> Args, llvm::StringRef Fn,
+                 std::optional<bool> Succeeded, std::optional<LockEffect> Lock,
+                 llvm::StringRef LockName, PathState &S);
+  void openRegion(const Expr *Call, const RegionEffect &RE,
+                  llvm::ArrayRef<const Expr *> Args, llvm::StringRef Fn,
+                  bool Opened, PathState &S);
+  void closeRegion(const Expr *Call, const RegionEffect &RE,
+                   llvm::ArrayRef<const Expr *> Args, llvm::StringRef Fn,
+                   PathState &S);
+  /// Values of the resources a closed region frees become released.
+  void freeWithRegion(PathState &S, const Value &Region, llvm::StringRef Fn,
+                      SourceLocation Loc);
+  /// The declaration an argument names (a local, a parameter, a global or a
+  /// field), to tell regions and sources apart.
+  const Decl *declOf(const Expr *E) const;
+  /// The loop whose every iteration makes a new value at Site, if the
+  /// value lost at At is lost once per iteration of it.
+  const Stmt *pilingLoop(const Stmt *Site, const Stmt *At, bool Overwrite);
+  const Stmt *enclosingLoop(const Stmt *S);
+  std::unique_ptr<ParentMap> Parents;
+  /// Whether a value of resource R leaks at this exit, given what is open.
+  bool leaksAtExit(const PathState &St, const Value &V) const;
+  std::string leakMessage(const PathState &St, ValueKey K, const Value &V,
+                          Lost How);
+  /// Regions some call of this function closes (by resource name).
+  llvm::StringSet<> ClosedHere;
+  void collectClosed(const Stmt *S);
+  /// The lock effect of a call: its contract's, a library prefix's, or a
+  /// summary's need.
+  std::optional<LockEffect> lockEffect(const FunctionDecl *Callee,
+                                       const FunctionContract *FC,
+                                       llvm::StringRef &LockName,
+                                       const LockNeed *&Inner);
+  std::optional<LockNeed> FirstNeed;
+  /// Where the lock went, for those already reported: one report per
+  /// release, not one per call after it.
+  std::set<unsigned> LockReported;
+  /// Resolves a call through a function table a contract names ('members_of');
+  /// Obj is set for the C++ form's object.
+  const FunctionContract *tableContract(const CallExpr *CE,
+                                        const Expr *&Obj) const;
   std::vector<Note> pathNotes(const PathState &St, const Value &V,
                               unsigned MaxBranchNotes) const;
   Note noteText(const PathNote &N) const;
@@ -173,6 +249,12 @@ public:
   /// Functions whose returned value must be owned (callbacks returning
   /// PyObject *, functions whose contract says they return an owned value).
   llvm::DenseMap<const FunctionDecl *, ReturnObligation> MustReturnOwned;
+  /// What the interpreter lock is at the entry of functions whose callers
+  /// are known (canonical declarations).
+  llvm::DenseMap<const FunctionDecl *, LockEntry> LockEntries;
+  /// Functions another runtime calls into ('entry_points': JNI natives).
+  /// With who calls them, for messages.
+  llvm::DenseMap<const FunctionDecl *, std::string> ForeignEntries;
 
   TUAnalysis(ASTContext &Ctx, const ContractSet &Contracts,
              const AnalysisLimits &Limits, llvm::raw_ostream *Log)
@@ -184,6 +266,22 @@ public:
   llvm::raw_ostream *Log;
 
   llvm::StringRef intern(llvm::StringRef S) { return Strings.save(S); }
+
+  /// Whether Fn is declared in the folder (or below) of one of L's headers:
+  /// the library's own API, not a project function with a similar name.
+  bool inLibraryHeaders(const FunctionDecl *Fn, const LibraryContract &L);
+
+  /// The analysis of a function defined in this TU, if it may be used from
+  /// a caller at this depth (not a library's, not one in progress).
+  const FunctionResult *definedResult(const FunctionDecl *Callee,
+                                      unsigned Depth) {
+    const FunctionDecl *Def = nullptr;
+    if (!Callee || !Callee->hasBody(Def) || !Def || !isAnalyzable(Def) ||
+        Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
+        InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
+      return nullptr;
+    return &resultFor(Def, Depth + 1);
+  }
 
   const FunctionResult &resultFor(const FunctionDecl *Def, unsigned Depth) {
     auto It = Results.find(Def);
@@ -273,6 +371,8 @@ private:
       Defaults;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionContract>>
       Annotated;
+  /// The folders of each library's headers in this TU, by library name.
+  llvm::StringMap<std::vector<std::string>> HeaderDirs;
   llvm::BumpPtrAllocator Alloc;
   llvm::StringSaver Strings{Alloc};
 };

@@ -10,6 +10,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "ContractLoader.h"
 #include "FunctionAnalysis.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
@@ -121,6 +122,23 @@ bool impl::isAnalyzable(const FunctionDecl *FD) {
          !containsErrors(FD->getBody());
 }
 
+bool TUAnalysis::inLibraryHeaders(const FunctionDecl *Fn,
+                                  const LibraryContract &L) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  auto [It, New] = HeaderDirs.try_emplace(L.Library);
+  if (New)
+    for (auto FI = SM.fileinfo_begin(); FI != SM.fileinfo_end(); ++FI) {
+      llvm::StringRef Name = FI->first.getName();
+      for (const std::string &H : L.Headers)
+        if (headerIncluded(H, {Name.str()}))
+          It->second.push_back(Name.drop_back(H.size()).str());
+    }
+  llvm::StringRef File =
+      SM.getFilename(SM.getExpansionLoc(Fn->getCanonicalDecl()->getLocation()));
+  return llvm::any_of(
+      It->second, [&](const std::string &D) { return File.starts_with(D); });
+}
+
 /// The "custody: ..." annotations on D's declarations.
 static std::vector<llvm::StringRef> annotations(const Decl *D) {
   std::vector<llvm::StringRef> Out;
@@ -211,23 +229,82 @@ public:
       Functions.push_back(FD);
     return true;
   }
-  // Functions stored in tables of callbacks (PyMethodDef, type slots).
-  std::vector<const FunctionDecl *> Callbacks;
+  // Functions stored in tables of callbacks (PyMethodDef, type slots,
+  // JNINativeMethod), with the table's struct.
+  std::vector<std::pair<const FunctionDecl *, const RecordDecl *>> Callbacks;
+  // Functions handed over as callbacks, with how: the name of the function
+  // pointer typedef they are passed or stored as, and "callee:N" for
+  // argument N of a call.
+  struct Handed {
+    const FunctionDecl *Fn;
+    std::string How;
+    const TypedefNameDecl *Typedef; // Null for "callee:N".
+  };
+  std::vector<Handed> HandedOver;
+
+  static const FunctionDecl *functionRef(const Expr *E) {
+    if (!E)
+      return nullptr;
+    const Expr *S = E->IgnoreParenCasts();
+    if (const auto *UO = dyn_cast<UnaryOperator>(S))
+      if (UO->getOpcode() == UO_AddrOf)
+        S = UO->getSubExpr()->IgnoreParenCasts();
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+      return dyn_cast<FunctionDecl>(DRE->getDecl());
+    return nullptr;
+  }
+  void handedAs(const FunctionDecl *Fn, QualType T) {
+    // Every typedef the type is written through: 'audio_cb' of 'sdk_cb'.
+    while (const auto *TT = T->getAs<TypedefType>()) {
+      HandedOver.push_back({Fn, TT->getDecl()->getName().str(), TT->getDecl()});
+      QualType Next = TT->getDecl()->getUnderlyingType();
+      if (Next == T)
+        break;
+      T = Next;
+    }
+  }
   bool VisitInitListExpr(InitListExpr *IL) {
-    for (const Expr *E : IL->inits()) {
+    const RecordDecl *RD = nullptr;
+    if (const auto *RT = IL->getType()->getAs<RecordType>())
+      RD = RT->getDecl();
+    InitListExpr *Sem = IL->isSemanticForm() ? IL : IL->getSemanticForm();
+    for (unsigned I = 0; I < IL->getNumInits(); ++I) {
+      const Expr *E = IL->getInit(I);
       // '.tp_repr = f' in the written form of the initializer.
       if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(E))
         E = DIE->getInit();
-      if (!E)
-        continue;
-      const Expr *S = E->IgnoreParenCasts();
-      if (const auto *UO = dyn_cast<UnaryOperator>(S))
-        if (UO->getOpcode() == UO_AddrOf)
-          S = UO->getSubExpr()->IgnoreParenCasts();
-      if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-        if (const auto *Fn = dyn_cast<FunctionDecl>(DRE->getDecl()))
-          Callbacks.push_back(Fn);
+      if (const FunctionDecl *Fn = functionRef(E))
+        Callbacks.push_back({Fn, RD});
     }
+    if (RD && Sem && !RD->isUnion()) {
+      unsigned I = 0;
+      for (const FieldDecl *F : RD->fields()) {
+        if (I >= Sem->getNumInits())
+          break;
+        if (const FunctionDecl *Fn = functionRef(Sem->getInit(I++)))
+          handedAs(Fn, F->getType());
+      }
+    }
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    const FunctionDecl *Callee = CE->getDirectCallee();
+    for (unsigned I = 0; I < CE->getNumArgs(); ++I) {
+      const FunctionDecl *Fn = functionRef(CE->getArg(I));
+      if (!Fn)
+        continue;
+      if (Callee && Callee->getIdentifier())
+        HandedOver.push_back(
+            {Fn, Callee->getName().str() + ":" + std::to_string(I), nullptr});
+      if (Callee && I < Callee->getNumParams())
+        handedAs(Fn, Callee->getParamDecl(I)->getType());
+    }
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Assign)
+      if (const FunctionDecl *Fn = functionRef(BO->getRHS()))
+        handedAs(Fn, BO->getLHS()->getType());
     return true;
   }
 
@@ -236,6 +313,95 @@ private:
 };
 
 } // namespace
+
+/// Who calls a library's entry points, in messages.
+static std::string entryRuntime(const LibraryContract &L) {
+  return L.Library == "jni" ? "the JVM" : "the runtime of " + L.Library;
+}
+
+/// Which functions another runtime calls into, and what the interpreter lock
+/// is at the entry of those whose callers are known.
+static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
+  const ContractSet &CS = TU.Contracts;
+  auto Name = [](const FunctionDecl *Fn) {
+    return Fn->getIdentifier() ? Fn->getName() : llvm::StringRef();
+  };
+  for (const LibraryContract &L : CS.Libraries) {
+    for (const FunctionDecl *FD : C.Functions) {
+      llvm::StringRef N = Name(FD);
+      if (N.empty() || isa<CXXMethodDecl>(FD))
+        continue;
+      if (llvm::is_contained(L.EntryNames, N) ||
+          llvm::any_of(L.EntryPrefixes,
+                       [&](const std::string &P) { return N.starts_with(P); }))
+        TU.ForeignEntries.try_emplace(FD->getCanonicalDecl(), entryRuntime(L));
+    }
+    for (const auto &[Fn, Table] : C.Callbacks)
+      if (Table && Table->getIdentifier() &&
+          llvm::is_contained(L.EntryTables, Table->getName()))
+        TU.ForeignEntries.try_emplace(Fn->getCanonicalDecl(), entryRuntime(L));
+  }
+
+  const LibraryContract *Locked = nullptr;
+  for (const LibraryContract &L : CS.Libraries)
+    if (!L.LockName.empty())
+      Locked = &L;
+  if (!Locked)
+    return;
+  std::string Lock = llvm::StringRef(Locked->LockName).upper();
+  using LS = PathState::LockState;
+  auto Set = [&](const FunctionDecl *Fn, LS State, std::string Why) {
+    auto [It, New] = TU.LockEntries.try_emplace(Fn->getCanonicalDecl());
+    // Without the lock wins: one caller without it is enough to crash.
+    if (New || State == LS::Released)
+      It->second = {State, std::move(Why)};
+  };
+  // A table of the locked library's own structs is called by it, lock held.
+  for (const auto &[Fn, Table] : C.Callbacks)
+    if (Table && Table->getIdentifier() &&
+        llvm::any_of(Locked->LockPrefixes, [&](const std::string &P) {
+          return Table->getName().starts_with(P);
+        }))
+      Set(Fn, LS::Held, "");
+  for (const auto &[FD, Lib] : TU.ForeignEntries)
+    Set(FD, LS::Released,
+        "'" + FD->getNameAsString() + "' is called by " + Lib +
+            " (an entry point in its contract), without the " + Lock);
+  auto Without = [&](llvm::StringRef What) {
+    for (const LibraryContract &L : CS.Libraries)
+      if (llvm::is_contained(L.RunsWithoutLock, What))
+        return true;
+    return false;
+  };
+  std::string Mark = "custody: runs-without-lock " + Locked->LockName;
+  auto MarkedOn = [&](const Decl *D) {
+    for (const Decl *R : D->redecls())
+      for (const auto *A : R->specific_attrs<AnnotateAttr>())
+        if (A->getAnnotation() == Mark)
+          return true;
+    return false;
+  };
+  for (const FunctionDecl *FD : C.Functions) {
+    if (MarkedOn(FD))
+      Set(FD, LS::Released,
+          "'" + FD->getNameAsString() + "' is annotated to run without the " +
+              Lock);
+    else if (!Name(FD).empty() && Without(Name(FD)))
+      Set(FD, LS::Released,
+          "a contract says '" + FD->getNameAsString() + "' runs without the " +
+              Lock);
+  }
+  for (const auto &H : C.HandedOver) {
+    if (Without(H.How))
+      Set(H.Fn, LS::Released,
+          "'" + H.Fn->getNameAsString() + "' is handed over as '" + H.How +
+              "', which a contract says runs without the " + Lock);
+    else if (H.Typedef && MarkedOn(H.Typedef))
+      Set(H.Fn, LS::Released,
+          "'" + H.Fn->getNameAsString() + "' is handed over as '" + H.How +
+              "', annotated to run without the " + Lock);
+  }
+}
 
 std::vector<Finding>
 custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
@@ -247,7 +413,7 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
   // What must return an owned value: a callback stored in a table whose
   // return type has an owned default (the C API's PyObject * convention),
   // and a function whose own contract says it returns an owned value.
-  for (const FunctionDecl *Fn : C.Callbacks)
+  for (const auto &[Fn, Table] : C.Callbacks)
     if (const DefaultReturn *D = TU.conventionFor(Fn); D && D->Effect.Owned)
       TU.MustReturnOwned[Fn->getCanonicalDecl()] = {
           Contracts.resource(D->Effect.Resource),
@@ -265,6 +431,7 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
           Contracts.resource(FC->Returns->Resource),
           "its contract says it returns an owned value"};
   }
+  findEntries(TU, C);
   std::vector<Finding> All;
   for (const FunctionDecl *FD : C.Functions) {
     const FunctionResult &R = TU.resultFor(FD, 0);

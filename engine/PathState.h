@@ -116,6 +116,17 @@ struct Value {
   uint8_t Refs = 1;
   /// Acquired as a borrowed value (its state may have moved on since).
   bool WasBorrowed = false;
+  /// A region held by no variable (a monitor, a local frame, an attached
+  /// thread): closed by a call naming its resource, not by passing it.
+  bool Region = false;
+  /// What it was taken from (a declaration: the array of array elements, the
+  /// object of a monitor), when known.
+  const clang::Decl *Source = nullptr;
+  /// The call that made it, for values made by calls.
+  const clang::Stmt *AcqStmt = nullptr;
+  /// A token of an interpreter lock: 1 the lock was taken (PyGILState_Ensure),
+  /// 2 it was given up (PyEval_SaveThread).
+  uint8_t LockToken = 0;
   static constexpr uint8_t MaxRefs = 4;
 };
 
@@ -145,7 +156,7 @@ struct Fact {
 /// shared between the states that forked from one another; the text is only
 /// built when a finding is reported.
 struct PathNote {
-  enum KindTy { Branch, CallFails };
+  enum KindTy { Branch, CallFails, Said }; // Said: Fn holds the text.
   KindTy Kind;
   const clang::Stmt *S; // The condition, or the call.
   bool Truth = false;
@@ -172,8 +183,22 @@ struct PathState {
   FlatMap<const clang::ParmVarDecl *, const Resource *> OutStores;
   /// References taken on globals (Py_INCREF(Py_None)) not yet handed out.
   FlatMap<const clang::VarDecl *, uint8_t> RetainedGlobals;
+  /// The call that may have left an exception pending, not yet checked.
+  const clang::Expr *PendingAt = nullptr;
+  /// The interpreter lock (CPython's GIL) on this path; Unknown until this
+  /// function's entry says or a call changes it.
+  enum class LockState : uint8_t { Unknown, Held, Released };
+  LockState Lock = LockState::Unknown;
+  /// The states before each PyGILState_Ensure still open, innermost last.
+  std::vector<LockState> LockStack;
+  /// Whether the lock state is still the one this function was entered with.
+  bool LockFromEntry = true;
 
   // Not part of the state's identity.
+  llvm::StringRef PendingFn, PendingLib;
+  /// Where and by what the lock was last given up, for notes.
+  clang::SourceLocation LockGoneAt;
+  std::string LockGoneWhy;
   std::shared_ptr<const PathNote> Notes;
   unsigned NextSeq = 1;
   const clang::Stmt *ExitStmt = nullptr;
@@ -189,7 +214,7 @@ struct PathState {
     // Names count by address: they come from the AST or one string pool.
     for (const auto &[K, V] : Vals)
       H = llvm::hash_combine(H, K.first, K.second, unsigned(V.St), V.Res,
-                             V.ReleaseFn.data(), V.Refs);
+                             V.ReleaseFn.data(), V.Refs, V.Source);
     for (const auto &[VD, F] : VarFacts)
       H = llvm::hash_combine(H, VD, F.Lo, F.Hi, F.Ne.value_or(0),
                              F.Ne.has_value(), F.Assumed);
@@ -205,6 +230,9 @@ struct PathState {
       H = llvm::hash_combine(H, P, R);
     for (const auto &[G, N] : RetainedGlobals)
       H = llvm::hash_combine(H, G, N);
+    H = llvm::hash_combine(H, PendingAt, unsigned(Lock), LockFromEntry);
+    for (LockState L : LockStack)
+      H = llvm::hash_combine(H, unsigned(L));
     return H;
   }
 

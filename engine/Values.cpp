@@ -97,11 +97,11 @@ ValueKey FunctionAnalysis::newValue(PathState &St, const void *Site, Value V) {
 
 /// The check a finding about resource R is reported under: its contract's
 /// check family if it has one.
-static FindingKind specialize(FindingKind K, const Resource *R) {
-  if (!R || R->Checks.empty())
+static FindingKind specialize(FindingKind K, llvm::StringRef Family) {
+  if (Family.empty())
     return K;
 #define CUSTODY_DOMAIN_CHECK(Domain, Generic, Specific)                        \
-  if (R->Checks == Domain && K == FindingKind::Generic)                        \
+  if (Family == Domain && K == FindingKind::Generic)                           \
     return FindingKind::Specific;
 #include "Checks.def"
   return K;
@@ -110,9 +110,16 @@ static FindingKind specialize(FindingKind K, const Resource *R) {
 void FunctionAnalysis::report(FindingKind K, const Resource *R,
                               SourceLocation Loc, const void *Site,
                               std::string Msg, std::vector<Note> Notes) {
+  report(K, R ? llvm::StringRef(R->Checks) : "", Loc, Site, std::move(Msg),
+         std::move(Notes));
+}
+
+void FunctionAnalysis::report(FindingKind K, llvm::StringRef Family,
+                              SourceLocation Loc, const void *Site,
+                              std::string Msg, std::vector<Note> Notes) {
   // One finding per acquisition site and kind for leaks; per place otherwise.
   unsigned Raw = K == FindingKind::ResourceLeak ? 0 : Loc.getRawEncoding();
-  K = specialize(K, R);
+  K = specialize(K, Family);
   auto Key = std::make_tuple(K, Raw, Site);
   if (Found.count(Key))
     return;
@@ -121,6 +128,8 @@ void FunctionAnalysis::report(FindingKind K, const Resource *R,
 
 Note FunctionAnalysis::noteText(const PathNote &N) const {
   const SourceManager &SM = TU.Ctx.getSourceManager();
+  if (N.Kind == PathNote::Said)
+    return {locOf(N.S), N.Fn.str()};
   if (N.Kind == PathNote::CallFails) {
     std::string Msg = "assuming '" + N.Fn.str() + "' fails";
     Msg += N.FC && N.FC->Failure
@@ -147,6 +156,19 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
     std::string Msg;
     if (V.St == VState::Param)
       Msg = "received here as a parameter";
+    else if (V.LockToken)
+      Msg = std::string("the ") +
+            (V.Res && !V.Res->Checks.empty()
+                 ? llvm::StringRef(V.Res->Checks).upper()
+                 : std::string("lock")) +
+            (V.LockToken == 1 ? " is taken here by '"
+                              : " is given up here by '") +
+            V.AcqFn.str() + "'";
+    else if (V.Region && (V.St == VState::Borrowed || V.WasBorrowed))
+      Msg = "'" + V.AcqFn.str() + "' finds a " + describe(V) +
+            " already open here";
+    else if (V.Region && V.St != VState::NotAcquired)
+      Msg = describe(V) + " opened here by '" + V.AcqFn.str() + "'";
     else if (V.St == VState::Borrowed || V.WasBorrowed)
       Msg = describe(V) + " borrowed here from '" + V.AcqFn.str() +
             "'; the contract does not make the caller its owner";
@@ -204,17 +226,18 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
   if (V.St == VState::Owned && V.Refs < Value::MaxRefs && At) {
     if (!VarName.empty())
       V.Name = VarName;
-    std::string Msg =
-        varName(St, K) + " (" + describe(V) + " from '" + V.AcqFn.str() + "') ";
-    SourceLocation Loc;
-    if (How == Lost::Overwritten) {
-      Msg += "is overwritten while it still owns the " + describe(V);
-      Loc = locOf(At);
-    } else {
-      Msg += "is not released on this path";
-      Loc = scopeExitLoc(At);
+    // A value the runtime frees on return only piles up in a loop.
+    SourceLocation Loc =
+        How == Lost::Overwritten ? locOf(At) : scopeExitLoc(At);
+    bool Reported = !V.Res || !V.Res->FreedOnReturn;
+    if (!Reported && pilingLoop(V.AcqStmt, At, How == Lost::Overwritten))
+      Reported = true;
+    else if (!Reported && leaksAtExit(St, V)) {
+      Reported = true;
+      How = Lost::ForGood;
     }
-    reportLeak(St, K, V, Loc, Msg);
+    if (Reported)
+      reportLeak(St, K, V, Loc, leakMessage(St, K, V, How));
   }
   St.Vals.erase(It);
   for (auto EI = St.ExprVals.begin(); EI != St.ExprVals.end();)
