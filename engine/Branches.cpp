@@ -31,8 +31,11 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
     return S;
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
-    if (BO->getOpcode() == BO_Assign)
-      return subjectOf(St, BO->getLHS());
+    if (BO->getOpcode() == BO_Assign) {
+      // '(g = f())' tested: what is known of g, else of what was stored.
+      Subject L = subjectOf(St, BO->getLHS());
+      return L ? L : subjectOf(St, BO->getRHS());
+    }
     if (BO->getOpcode() == BO_Comma)
       return subjectOf(St, BO->getRHS());
   }
@@ -102,6 +105,10 @@ bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
     if (UO->getOpcode() == UO_LNot)
       return assume(St, UO->getSubExpr(), !Truth, Term);
   if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
+    // Its short-circuit already decided it (carried from that branch).
+    if (BO->isLogicalOp())
+      if (auto It = St.ExprFacts.find(BO); It != St.ExprFacts.end())
+        return !It->second.isZero() == Truth;
     if (BO->isLogicalOp() && Term && BO != Term)
       // The block holding the right operand: the left one was decided in
       // an earlier block.

@@ -51,7 +51,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                  : TU.intern(Callee->getNameAsString());
   // Messages use the name the code wrote: PyObject_CallMethod, not the
   // _PyObject_CallMethod_SizeT its macro expands to.
-  if (const auto *CE = dyn_cast<CallExpr>(Call)) {
+  // (Not for a function table's member: that name is the one to tell.)
+  if (const auto *CE = dyn_cast<CallExpr>(Call); CE && !Forced) {
     const SourceManager &SM = TU.Ctx.getSourceManager();
     SourceLocation L = CE->getCallee()->getBeginLoc();
     if (L.isMacroID() && !SM.isMacroArgExpansion(L)) {
@@ -164,8 +165,14 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
               PathNote N;
               N.Kind = PathNote::Said;
               N.S = Call;
-              N.Fn = TU.intern("'" + Fn.str() + "' with mode " +
-                               std::to_string(*C) +
+              std::string Mode = std::to_string(*C);
+              SourceLocation ML = Args[AE->Unless->first]->getExprLoc();
+              const SourceManager &SM = TU.Ctx.getSourceManager();
+              if (ML.isMacroID())
+                Mode =
+                    Lexer::getImmediateMacroName(ML, SM, TU.Ctx.getLangOpts())
+                        .str();
+              N.Fn = TU.intern("'" + Fn.str() + "' with " + Mode +
                                " copies back but does not release it");
               S.addNote(std::move(N));
               checkUse(S, A, Call);
@@ -220,11 +227,12 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       }
       // A variable whose address goes to a non-const parameter may be
       // written by the callee.
-      bool MayWrite = AddrVar && !(Callee && PI < Callee->getNumParams() &&
-                                   Callee->getParamDecl(PI)
-                                       ->getType()
-                                       ->getPointeeType()
-                                       .isConstQualified());
+      bool MayWrite = AddrVar;
+      if (AddrVar && Callee && PI < Callee->getNumParams()) {
+        QualType PT = Callee->getParamDecl(PI)->getType();
+        MayWrite =
+            !PT->isPointerType() || !PT->getPointeeType().isConstQualified();
+      }
       if ((AE && AE->Kind == ArgEffect::Borrows) ||
           (FC && !FC->IsSummary && !AE)) {
         // A contract describes its function whole: the arguments it is
@@ -284,15 +292,20 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       V.AcqStmt = Call;
       V.AcqSeq = S.NextSeq++;
       if (FC->Returns->SourceArg >= 0 &&
-          unsigned(FC->Returns->SourceArg) < Args.size())
+          unsigned(FC->Returns->SourceArg) < Args.size()) {
         V.Source = declOf(Args[FC->Returns->SourceArg]);
+        V.SourceVal = valueOf(S, Args[FC->Returns->SourceArg]);
+      }
       V.LockToken = Lock == LockEffect::Ensure ? 1
                     : Lock == LockEffect::Save ? 2
                                                : 0;
       if (!Discarded.count(Call)) {
         S.ExprVals[Call] = newValue(S, Call, V);
+      } else if (V.LockToken == 2) {
+        // A lock given up without keeping its token may be taken back by
+        // other means (PyEval_AcquireThread with a state kept elsewhere).
       } else if (V.St == VState::Owned && V.Res && V.Res->FreedOnReturn) {
-        if (pilingLoop(Call, Call, true))
+        if (!inOpenFrame(S, V) && pilingLoop(Call, Call, true))
           report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
                  "the " + describe(V) + " returned by '" + Fn.str() +
                      "' is discarded inside a loop without being deleted; "
@@ -307,8 +320,12 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                {});
       }
     }
+    // An open whose result is ignored: what follows assumes it worked.
+    if (FC && FC->Opens && !FC->MustCheck && Discarded.count(Call) &&
+        Succeeded && !*Succeeded)
+      continue;
     if (FC && FC->MustCheck && Discarded.count(Call) && Succeeded &&
-        !*Succeeded)
+        !*Succeeded) {
       report(FindingKind::UncheckedResult, FC->Checks, locOf(Call), Call,
              "the result of '" + Fn.str() +
                  "' is ignored, but the call can fail" +
@@ -316,6 +333,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                     FC->Success->str() + ")"
                               : std::string()),
              {});
+      // Reported once here; the paths where it failed would only repeat it.
+      continue;
+    }
     if (Succeeded && Success) {
       Fact F = Fact::of(*Succeeded    ? *Success
                         : FC->Failure ? *FC->Failure
@@ -348,6 +368,10 @@ void FunctionAnalysis::checkSource(PathState &St, ValueKey K, const Expr *Call,
   const Decl *Given = declOf(SourceArg);
   if (!Given || Given == V.Source)
     return;
+  // Two variables holding one tracked value are the same array.
+  if (std::optional<ValueKey> Now = valueOf(St, SourceArg);
+      Now && V.SourceVal && *Now == *V.SourceVal)
+    return;
   // Fields through different objects may hold the same array: only two
   // distinct named variables are known to differ.
   const auto *Was = dyn_cast<VarDecl>(V.Source);
@@ -373,6 +397,8 @@ void FunctionAnalysis::gc(PathState &St) {
 
 void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
                                  const Stmt *At, PathState &St) {
+  if (RHS && St.PendingAt && strip(RHS) == St.PendingAt)
+    St.PendingVar = VD;
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
   if (RHS && !K && isa<ConditionalOperator>(strip(RHS)))
     escape(St, RHS); // An arm this analysis cannot pick: stop following it.
@@ -401,6 +427,9 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
   if (const VarDecl *VD = localVar(LHS))
     return assignVar(VD, RHS, At, St);
+  // The failed result stored where this analysis cannot follow its tests.
+  if (RHS && St.PendingAt && strip(RHS) == St.PendingAt)
+    St.PendingAt = nullptr;
   const Expr *L = strip(LHS);
   if (const auto *ME = dyn_cast<MemberExpr>(L)) {
     // Any base may alias this one: what was known of the field is gone.

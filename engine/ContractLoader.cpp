@@ -881,6 +881,12 @@ void Loader::finish() {
                        "', which no contract defines");
   for (auto &FE : Set.Functions) {
     FunctionContract &FC = FE.second;
+    if (FC.Lock && llvm::none_of(Set.Libraries, [&](const LibraryContract &L) {
+          return L.Library == FC.Library && !L.LockName.empty();
+        }))
+      error(FC.Loc, "function '" + FC.Name + "' says 'lock' but its library '" +
+                        FC.Library +
+                        "' has no 'lock:' section naming the lock");
     auto Check = [&](const std::string &Res) {
       if (!Res.empty() && !Set.Resources.count(Res))
         error(FC.Loc, "function '" + FC.Name + "' names resource '" + Res +

@@ -34,7 +34,9 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     if (Obj)
       Args.insert(Args.begin(), Obj);
     if (Table) {
-      handleCall(CE, Callee, Args, 0, St, Out, Table);
+      // The method's parameters do not count the object the contract's
+      // argument 0 stands for: the contract says all there is.
+      handleCall(CE, nullptr, Args, 0, St, Out, Table);
       return;
     }
     if (isa<CXXOperatorCallExpr>(CE) && isa_and_nonnull<CXXMethodDecl>(Callee))
@@ -155,6 +157,19 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
         escape(St, Init);
     return;
   }
+  if (std::optional<CFGAutomaticObjDtor> D = E.getAs<CFGAutomaticObjDtor>()) {
+    // A guard object's destructor may give the lock back (or take it).
+    const CXXDestructorDecl *Dtor = D->getDestructorDecl(TU.Ctx);
+    llvm::StringRef LockName;
+    const LockNeed *Inner = nullptr;
+    std::optional<LockEffect> LE =
+        Dtor ? lockEffect(Dtor, nullptr, LockName, Inner) : std::nullopt;
+    if (LE && *LE != LockEffect::Needs && *LE != LockEffect::Free)
+      for (PathState &St : SS)
+        applyLock(St, *LE, LockName, scopeExitLoc(D->getTriggerStmt()),
+                  TU.intern("~" + Dtor->getParent()->getNameAsString()));
+    return;
+  }
   if (std::optional<CFGLifetimeEnds> LE = E.getAs<CFGLifetimeEnds>()) {
     // A local goes out of scope (end of block, return, break, continue,
     // goto): what only it held is lost there.
@@ -192,6 +207,21 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
 
 void FunctionAnalysis::atExit(PathState &St) {
   SawExit = true;
+  {
+    using LS = PathState::LockState;
+    std::optional<LockEffect> E;
+    if (!St.LockStack.empty())
+      E = LockEffect::Ensure;
+    else if (St.UndidCaller)
+      E = LockEffect::EnsureUndo;
+    else if (!St.LockFromEntry && St.Lock == LS::Held)
+      E = LockEffect::Acquire;
+    else if (!St.LockFromEntry && St.Lock == LS::Released)
+      E = LockEffect::Release;
+    if (ExitLock && *ExitLock != E)
+      ExitLockMixed = true;
+    ExitLock = E;
+  }
   Exits.push_back({St.OutStores, St.ReturnedConstant});
   SourceManager &SM = TU.Ctx.getSourceManager();
   SourceLocation Loc = St.ExitStmt
@@ -355,11 +385,23 @@ FunctionResult FunctionAnalysis::run() {
     St.ExprVals.clear();
     for (ValueKey K : HeldByExprs) {
       auto VI = St.Vals.find(K);
-      if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
-          St.refCount(K) == 0)
-        VI->second.St = VState::Escaped;
+      if (VI == St.Vals.end() || VI->second.St != VState::Owned ||
+          St.refCount(K) != 0)
+        continue;
+      // A value the runtime frees on return, made and dropped in a loop
+      // ('Set(..., NewStringUTF(...))') piles up all the same.
+      const Value &V = VI->second;
+      if (V.Res && V.Res->FreedOnReturn && !inOpenFrame(St, V) &&
+          pilingLoop(V.AcqStmt, V.AcqStmt, true))
+        report(FindingKind::ResourceLeak, V.Res, V.AcqLoc, V.AcqStmt,
+               "the " + describe(V) + " returned by '" + V.AcqFn.str() +
+                   "' is never deleted inside a loop; one piles up per "
+                   "iteration",
+               {});
+      VI->second.St = VState::Escaped;
     }
-    St.ExprFacts.clear();
+    St.ExprFacts = std::move(St.CarriedFacts);
+    St.CarriedFacts.clear();
     gc(St);
     States SS;
     SS.push_back(std::move(St));
@@ -376,6 +418,8 @@ FunctionResult FunctionAnalysis::run() {
     for (PathState &S : SS) {
       if (S.Dead)
         continue;
+      if (Binary && S.PendingAt && testsPending(S, Cond))
+        S.PendingAt = nullptr;
       if (Binary) {
         // One copy per two-way branch: the true side gets the copy, the
         // false side the original.
@@ -393,6 +437,14 @@ FunctionResult FunctionAnalysis::run() {
             !isa<AbstractConditionalOperator>(Term)) {
           T->addNote({PathNote::Branch, Cond, true});
           S.addNote({PathNote::Branch, Cond, false});
+        }
+        // A short-circuit decides the value of the whole '&&' or '||',
+        // which a later block may test ('!(a && b)').
+        if (const auto *LO = dyn_cast_or_null<BinaryOperator>(Term)) {
+          if (LO->getOpcode() == BO_LAnd && FOK)
+            S.CarriedFacts[LO] = Fact::exactly(0);
+          if (LO->getOpcode() == BO_LOr && T)
+            T->CarriedFacts[LO] = Fact::exactly(1);
         }
         if (T)
           Work.push_back({TB, std::move(*T)});
@@ -419,6 +471,12 @@ FunctionResult FunctionAnalysis::run() {
   for (auto &F : Found)
     Result.Findings.push_back(std::move(F.second));
   Result.NeedsLock = FirstNeed;
+  // A function that needs the lock on entry and holds it again at its exit
+  // (a balanced Py_BEGIN/END_ALLOW_THREADS) only needs it.
+  if (ExitLock && !ExitLockMixed &&
+      !TU.LockEntries.count(FD->getCanonicalDecl()) &&
+      !(FirstNeed && *ExitLock == LockEffect::Acquire))
+    Result.LockSummary = *ExitLock;
 
   // Summary.
   if (!SawExit)

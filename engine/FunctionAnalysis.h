@@ -63,6 +63,9 @@ struct FunctionResult {
   std::unique_ptr<FunctionContract> Summary; // Null: behaves as unknown.
   std::vector<Finding> Findings;
   std::optional<LockNeed> NeedsLock;
+  /// What calling it does to the lock, when every exit agrees (a helper
+  /// that takes it, gives it up, or gives back its caller's take).
+  std::optional<LockEffect> LockSummary;
 };
 
 /// What a function's entry says about the interpreter lock.
@@ -212,10 +215,11 @@ private:
   std::unique_ptr<ParentMap> Parents;
   /// Whether a value of resource R leaks at this exit, given what is open.
   bool leaksAtExit(const PathState &St, const Value &V) const;
+  bool inOpenFrame(const PathState &St, const Value &V) const;
   std::string leakMessage(const PathState &St, ValueKey K, const Value &V,
                           Lost How);
   /// Regions some call of this function closes (by resource name).
-  llvm::StringSet<> ClosedHere;
+  llvm::StringSet<> ClosedHere, OpenedHere;
   void collectClosed(const Stmt *S);
   /// The lock effect of a call: its contract's, a library prefix's, or a
   /// summary's need.
@@ -224,6 +228,16 @@ private:
                                        llvm::StringRef &LockName,
                                        const LockNeed *&Inner);
   std::optional<LockNeed> FirstNeed;
+  /// The lock effect of each exit seen (nullopt: none); Mixed if they differ.
+  std::optional<std::optional<LockEffect>> ExitLock;
+  bool ExitLockMixed = false;
+  void applyLock(PathState &S, LockEffect E, llvm::StringRef LockName,
+                 SourceLocation Loc, llvm::StringRef Fn);
+  /// Whether a condition tests the result of the call that may have left
+  /// an exception pending: code that looks at the failure handles it.
+  bool testsPending(const PathState &St, const Stmt *Cond);
+  /// " (ExceptionCheck)": how the library checks for a pending exception.
+  std::string exceptionChecker(llvm::StringRef Library) const;
   /// Where the lock went, for those already reported: one report per
   /// release, not one per call after it.
   std::set<unsigned> LockReported;

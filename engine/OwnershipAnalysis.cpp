@@ -231,7 +231,10 @@ public:
   }
   // Functions stored in tables of callbacks (PyMethodDef, type slots,
   // JNINativeMethod), with the table's struct.
-  std::vector<std::pair<const FunctionDecl *, const RecordDecl *>> Callbacks;
+  // Names of the table: its struct's tag, and the typedef names it is
+  // written with (JNINativeMethod is an untagged struct).
+  std::vector<std::pair<const FunctionDecl *, std::vector<std::string>>>
+      Callbacks;
   // Functions handed over as callbacks, with how: the name of the function
   // pointer typedef they are passed or stored as, and "callee:N" for
   // argument N of a call.
@@ -254,6 +257,9 @@ public:
     return nullptr;
   }
   void handedAs(const FunctionDecl *Fn, QualType T) {
+    // 'cb_fn *f' names the function type's typedef under the pointer.
+    if (T->isPointerType() && !T->getAs<TypedefType>())
+      T = T->getPointeeType();
     // Every typedef the type is written through: 'audio_cb' of 'sdk_cb'.
     while (const auto *TT = T->getAs<TypedefType>()) {
       HandedOver.push_back({Fn, TT->getDecl()->getName().str(), TT->getDecl()});
@@ -267,6 +273,19 @@ public:
     const RecordDecl *RD = nullptr;
     if (const auto *RT = IL->getType()->getAs<RecordType>())
       RD = RT->getDecl();
+    std::vector<std::string> Names;
+    if (RD && RD->getIdentifier())
+      Names.push_back(RD->getName().str());
+    if (RD)
+      if (const TypedefNameDecl *TD = RD->getTypedefNameForAnonDecl())
+        Names.push_back(TD->getName().str());
+    for (QualType T = IL->getType();;) {
+      const auto *TT = T->getAs<TypedefType>();
+      if (!TT)
+        break;
+      Names.push_back(TT->getDecl()->getName().str());
+      T = TT->getDecl()->getUnderlyingType();
+    }
     InitListExpr *Sem = IL->isSemanticForm() ? IL : IL->getSemanticForm();
     for (unsigned I = 0; I < IL->getNumInits(); ++I) {
       const Expr *E = IL->getInit(I);
@@ -274,7 +293,7 @@ public:
       if (const auto *DIE = dyn_cast_or_null<DesignatedInitExpr>(E))
         E = DIE->getInit();
       if (const FunctionDecl *Fn = functionRef(E))
-        Callbacks.push_back({Fn, RD});
+        Callbacks.push_back({Fn, Names});
     }
     if (RD && Sem && !RD->isUnion()) {
       unsigned I = 0;
@@ -336,9 +355,10 @@ static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
                        [&](const std::string &P) { return N.starts_with(P); }))
         TU.ForeignEntries.try_emplace(FD->getCanonicalDecl(), entryRuntime(L));
     }
-    for (const auto &[Fn, Table] : C.Callbacks)
-      if (Table && Table->getIdentifier() &&
-          llvm::is_contained(L.EntryTables, Table->getName()))
+    for (const auto &[Fn, Names] : C.Callbacks)
+      if (llvm::any_of(Names, [&](const std::string &N) {
+            return llvm::is_contained(L.EntryTables, N);
+          }))
         TU.ForeignEntries.try_emplace(Fn->getCanonicalDecl(), entryRuntime(L));
   }
 
@@ -357,10 +377,11 @@ static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
       It->second = {State, std::move(Why)};
   };
   // A table of the locked library's own structs is called by it, lock held.
-  for (const auto &[Fn, Table] : C.Callbacks)
-    if (Table && Table->getIdentifier() &&
-        llvm::any_of(Locked->LockPrefixes, [&](const std::string &P) {
-          return Table->getName().starts_with(P);
+  for (const auto &[Fn, Names] : C.Callbacks)
+    if (llvm::any_of(Names, [&](const std::string &N) {
+          return llvm::any_of(Locked->LockPrefixes, [&](const std::string &P) {
+            return llvm::StringRef(N).starts_with(P);
+          });
         }))
       Set(Fn, LS::Held, "");
   for (const auto &[FD, Lib] : TU.ForeignEntries)
@@ -413,7 +434,7 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
   // What must return an owned value: a callback stored in a table whose
   // return type has an owned default (the C API's PyObject * convention),
   // and a function whose own contract says it returns an owned value.
-  for (const auto &[Fn, Table] : C.Callbacks)
+  for (const auto &[Fn, Names] : C.Callbacks)
     if (const DefaultReturn *D = TU.conventionFor(Fn); D && D->Effect.Owned)
       TU.MustReturnOwned[Fn->getCanonicalDecl()] = {
           Contracts.resource(D->Effect.Resource),

@@ -122,6 +122,9 @@ struct Value {
   /// What it was taken from (a declaration: the array of array elements, the
   /// object of a monitor), when known.
   const clang::Decl *Source = nullptr;
+  /// The tracked value it was taken from, when there is one (a copy of the
+  /// array variable holds the same).
+  std::optional<ValueKey> SourceVal;
   /// The call that made it, for values made by calls.
   const clang::Stmt *AcqStmt = nullptr;
   /// A token of an interpreter lock: 1 the lock was taken (PyGILState_Ensure),
@@ -178,6 +181,9 @@ struct PathState {
   // path moves to another block.
   FlatMap<const clang::Expr *, Fact> ExprFacts;
   FlatMap<const clang::Expr *, ValueKey> ExprVals;
+  /// Facts for the next block's expressions: the value of a '&&' or '||'
+  /// its short-circuit decided.
+  FlatMap<const clang::Expr *, Fact> CarriedFacts;
   /// Owned values this function stored through an out-parameter ('*out =
   /// tpl'), for its summary.
   FlatMap<const clang::ParmVarDecl *, const Resource *> OutStores;
@@ -185,6 +191,14 @@ struct PathState {
   FlatMap<const clang::VarDecl *, uint8_t> RetainedGlobals;
   /// The call that may have left an exception pending, not yet checked.
   const clang::Expr *PendingAt = nullptr;
+  /// The local that holds the failed call's result: testing it is checking.
+  const clang::VarDecl *PendingVar = nullptr;
+  /// Whether the pending call's result tells its failure (a null from
+  /// FindClass) rather than only an exception check (CallVoidMethod).
+  bool PendingOnResult = false;
+  /// A function this analysis does not follow was given the function table
+  /// (the JNIEnv): it may have opened or closed regions for this one.
+  bool TableHandedOut = false;
   /// The interpreter lock (CPython's GIL) on this path; Unknown until this
   /// function's entry says or a call changes it.
   enum class LockState : uint8_t { Unknown, Held, Released };
@@ -193,6 +207,9 @@ struct PathState {
   std::vector<LockState> LockStack;
   /// Whether the lock state is still the one this function was entered with.
   bool LockFromEntry = true;
+  /// Gave back a take of its caller's (PyGILState_Release with no Ensure of
+  /// its own): a release helper.
+  bool UndidCaller = false;
 
   // Not part of the state's identity.
   llvm::StringRef PendingFn, PendingLib;
@@ -226,11 +243,14 @@ struct PathState {
                              F.Ne.has_value());
     for (const auto &[E, K] : ExprVals)
       H = llvm::hash_combine(H, E, K.first, K.second);
+    for (const auto &[E, F] : CarriedFacts)
+      H = llvm::hash_combine(H, E, F.Lo, F.Hi);
     for (const auto &[P, R] : OutStores)
       H = llvm::hash_combine(H, P, R);
     for (const auto &[G, N] : RetainedGlobals)
       H = llvm::hash_combine(H, G, N);
-    H = llvm::hash_combine(H, PendingAt, unsigned(Lock), LockFromEntry);
+    H = llvm::hash_combine(H, PendingAt, PendingVar, unsigned(Lock),
+                           LockFromEntry, TableHandedOut, UndidCaller);
     for (LockState L : LockStack)
       H = llvm::hash_combine(H, unsigned(L));
     return H;

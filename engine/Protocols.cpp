@@ -121,11 +121,28 @@ const Stmt *FunctionAnalysis::pilingLoop(const Stmt *Site, const Stmt *At,
   return nullptr;
 }
 
+bool FunctionAnalysis::inOpenFrame(const PathState &St, const Value &V) const {
+  // A local frame opened before it frees it when popped (or is reported);
+  // whoever pushed it sized it for what the code between makes.
+  for (const auto &[K, R] : St.Vals)
+    if (R.Region && R.St == VState::Owned && R.Res && !R.Res->Persistent &&
+        V.Res && llvm::is_contained(R.Res->Frees, V.Res->Name) &&
+        V.AcqSeq > R.AcqSeq)
+      return true;
+  return false;
+}
+
 bool FunctionAnalysis::leaksAtExit(const PathState &St, const Value &V) const {
+  // A region no path of this function closes is a helper's ('lock' for a
+  // later 'unlock'), unless the runtime calls this function directly.
   if (V.Region)
-    return !V.Res || !V.Res->Persistent || ClosedHere.count(V.Res->Name);
+    return !V.Res || ClosedHere.count(V.Res->Name) ||
+           (!V.Res->Persistent &&
+            TU.ForeignEntries.count(FD->getCanonicalDecl()));
   if (!V.Res || !V.Res->FreedOnReturn)
     return true;
+  if (inOpenFrame(St, V))
+    return false;
   // Returning frees it, unless this code opened a region that keeps such
   // values alive past the return (a thread it attached).
   for (const auto &[K, R] : St.Vals)
@@ -192,6 +209,8 @@ void FunctionAnalysis::collectClosed(const Stmt *S) {
       FC = TU.Contracts.lookup(CE->getDirectCallee()->getName());
     if (FC && FC->Closes)
       ClosedHere.insert(FC->Closes->Resource);
+    if (FC && FC->Opens && !FC->Opens->Borrowed)
+      OpenedHere.insert(FC->Opens->Resource);
   }
   for (const Stmt *C : S->children())
     collectClosed(C);
@@ -261,8 +280,9 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
   SourceLocation Loc = locOf(Call);
   std::string Desc = R ? R->Description : RE.Resource;
   if (!Best) {
-    // Only an entry point of the runtime cannot have inherited it open.
-    if (TU.ForeignEntries.count(FD->getCanonicalDecl()))
+    // Only an entry point of the runtime cannot have inherited it open,
+    // unless a helper given the table opened it.
+    if (TU.ForeignEntries.count(FD->getCanonicalDecl()) && !S.TableHandedOut)
       report(FindingKind::ReleaseUnowned, R, Loc, Call,
              "'" + Fn.str() + "' closes a " + Desc +
                  " that this path never opened",
@@ -270,7 +290,14 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
     return;
   }
   Value &V = *Best;
-  if (V.St == VState::Borrowed)
+  // Found open by someone else: reported when this function opens such
+  // regions itself (it means to close only its own) and the close follows
+  // on every path from the finding, with no branch this analysis assumed.
+  bool Certain = OpenedHere.count(RE.Resource);
+  for (const PathNote *N = S.Notes.get(); Certain && N && N->Seq > V.AcqSeq;
+       N = N->Prev.get())
+    Certain = N->Kind != PathNote::Branch;
+  if (V.St == VState::Borrowed && Certain)
     report(FindingKind::ReleaseUnowned, R, Loc, Call,
            "'" + Fn.str() + "' closes a " + Desc + " that '" + V.AcqFn.str() +
                "' found already open: this code did not open it",
@@ -318,13 +345,44 @@ std::optional<LockEffect> FunctionAnalysis::lockEffect(
           LockName = L.LockName;
           return LockEffect::Needs;
         }
-  if (const FunctionResult *R = TU.definedResult(Callee, Depth))
+  if (const FunctionResult *R = TU.definedResult(Callee, Depth)) {
+    if (R->LockSummary) {
+      LockName = Locked->LockName;
+      return R->LockSummary;
+    }
     if (R->NeedsLock) {
       Inner = &*R->NeedsLock;
       LockName = R->NeedsLock->Lock;
       return LockEffect::Needs;
     }
+  }
   return std::nullopt;
+}
+
+std::string FunctionAnalysis::exceptionChecker(llvm::StringRef Library) const {
+  // The first, by name, of the library's functions that check: stable.
+  std::string Best;
+  for (const auto &F : TU.Contracts.Functions)
+    if (F.second.ChecksException && F.second.Library == Library &&
+        !F.second.Returns && (Best.empty() || F.first() < Best))
+      Best = F.first().str();
+  return Best.empty() ? "" : " (" + Best + ")";
+}
+
+bool FunctionAnalysis::testsPending(const PathState &St, const Stmt *Cond) {
+  if (!Cond || !St.PendingOnResult)
+    return false;
+  if (const auto *E = dyn_cast<Expr>(Cond)) {
+    if (strip(E) == St.PendingAt)
+      return true;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(E->IgnoreParenImpCasts()))
+      if (St.PendingVar && DRE->getDecl() == St.PendingVar)
+        return true;
+  }
+  for (const Stmt *C : Cond->children())
+    if (testsPending(St, C))
+      return true;
+  return false;
 }
 
 //===----------------------------------------------------------------------===//
@@ -354,11 +412,14 @@ std::optional<LockEffect> FunctionAnalysis::beforeCall(
       }
 
   // Pending exceptions: a helper given the function table may check them.
+  bool GivesTable = !Contracted && llvm::any_of(Args, [&](const Expr *A) {
+    return isTablePointer(A->getType(), TU.Contracts);
+  });
+  if (GivesTable)
+    St.TableHandedOut = true;
   if (St.PendingAt) {
     if (!Contracted) {
-      if (llvm::any_of(Args, [&](const Expr *A) {
-            return isTablePointer(A->getType(), TU.Contracts);
-          }))
+      if (GivesTable)
         St.PendingAt = nullptr;
     } else if (FC->ChecksException) {
       St.PendingAt = nullptr;
@@ -368,8 +429,8 @@ std::optional<LockEffect> FunctionAnalysis::beforeCall(
            "'" + St.PendingFn.str() + "' may leave an exception pending here"}};
       report(FindingKind::ExceptionPending, FC->Checks, Loc, Call,
              "'" + Fn.str() + "' is called while an exception from '" +
-                 St.PendingFn.str() +
-                 "' may be pending; check for it (ExceptionCheck) first",
+                 St.PendingFn.str() + "' may be pending; check for it" +
+                 exceptionChecker(FC->Library) + " first",
              std::move(Notes));
       St.PendingAt = nullptr;
     }
@@ -415,21 +476,18 @@ std::optional<LockEffect> FunctionAnalysis::beforeCall(
   return E;
 }
 
-void FunctionAnalysis::afterCall(const Expr *Call, const FunctionContract *FC,
-                                 llvm::ArrayRef<const Expr *> Args,
-                                 llvm::StringRef Fn,
-                                 std::optional<bool> Succeeded,
-                                 std::optional<LockEffect> Lock,
-                                 llvm::StringRef LockName, PathState &S) {
-  if (Lock) {
+void FunctionAnalysis::applyLock(PathState &S, LockEffect E,
+                                 llvm::StringRef LockName, SourceLocation Loc,
+                                 llvm::StringRef Fn) {
+  {
     using LS = PathState::LockState;
     std::string Name = LockName.upper();
     auto Gone = [&](const std::string &Why) {
       S.Lock = LS::Released;
-      S.LockGoneAt = locOf(Call);
+      S.LockGoneAt = Loc;
       S.LockGoneWhy = Why;
     };
-    switch (*Lock) {
+    switch (E) {
     case LockEffect::Needs:
     case LockEffect::Free:
       break;
@@ -446,6 +504,7 @@ void FunctionAnalysis::afterCall(const Expr *Call, const FunctionContract *FC,
           Gone("the " + Name + " is given back here by '" + Fn.str() + "'");
       } else {
         S.Lock = LS::Unknown;
+        S.UndidCaller = true;
       }
       S.LockFromEntry = false;
       break;
@@ -461,6 +520,16 @@ void FunctionAnalysis::afterCall(const Expr *Call, const FunctionContract *FC,
       break;
     }
   }
+}
+
+void FunctionAnalysis::afterCall(const Expr *Call, const FunctionContract *FC,
+                                 llvm::ArrayRef<const Expr *> Args,
+                                 llvm::StringRef Fn,
+                                 std::optional<bool> Succeeded,
+                                 std::optional<LockEffect> Lock,
+                                 llvm::StringRef LockName, PathState &S) {
+  if (Lock)
+    applyLock(S, *Lock, LockName, locOf(Call), Fn);
   if (!FC)
     return;
   auto Applies = [&](When W) {
@@ -474,6 +543,8 @@ void FunctionAnalysis::afterCall(const Expr *Call, const FunctionContract *FC,
   if (FC->Throws == Throws::Always ||
       (FC->Throws == Throws::OnFailure && (!Succeeded || !*Succeeded))) {
     S.PendingAt = Call;
+    S.PendingVar = nullptr;
+    S.PendingOnResult = FC->Throws == Throws::OnFailure && Succeeded;
     S.PendingFn = Fn;
     S.PendingLib = FC->Library;
   }

@@ -135,7 +135,7 @@ Note FunctionAnalysis::noteText(const PathNote &N) const {
     Msg += N.FC && N.FC->Failure
                ? " (its result is " + N.FC->Failure->str() + ")"
            : N.FC && N.FC->Success
-               ? " (its result is not " + N.FC->Success->str() + ")"
+               ? " (its result is " + N.FC->Success->negate().str() + ")"
                : std::string(" (returns null)");
     return {locOf(N.S), Msg};
   }
@@ -230,7 +230,8 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
     SourceLocation Loc =
         How == Lost::Overwritten ? locOf(At) : scopeExitLoc(At);
     bool Reported = !V.Res || !V.Res->FreedOnReturn;
-    if (!Reported && pilingLoop(V.AcqStmt, At, How == Lost::Overwritten))
+    if (!Reported && !inOpenFrame(St, V) &&
+        pilingLoop(V.AcqStmt, At, How == Lost::Overwritten))
       Reported = true;
     else if (!Reported && leaksAtExit(St, V)) {
       Reported = true;

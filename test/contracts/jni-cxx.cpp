@@ -16,7 +16,7 @@ extern "C" JNIEXPORT jint JNICALL Java_Demo_checkLeak01Throw(JNIEnv *env,
     return -1;
   if (std::strlen(c) > 64)
     throw std::length_error("too long");
-  // CHECK: :[[@LINE-1]]:5: warning: 'c' (JNI UTF-8 characters from 'GetStringUTFChars') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-1]]:5: warning: 'c' (JNI UTF-8 characters from 'GetStringUTFChars') is not released on this path [jni-elements-leak]
   // CHECK: :[[@LINE-6]]:19: note: JNI UTF-8 characters acquired here from 'GetStringUTFChars'; the contract says 'ReleaseStringUTFChars' releases it
   // CHECK: :[[@LINE-4]]:7: note: assuming 'std::strlen(c) > 64' is true
   env->ReleaseStringUTFChars(s, c);

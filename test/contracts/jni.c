@@ -15,7 +15,7 @@ JNIEXPORT jint JNICALL Java_Demo_checkLeak01UtfChars(JNIEnv *env, jclass cls,
     return -1;
   if (c[0] == 0)
     return 0;
-  // CHECK: :[[@LINE-1]]:5: warning: 'c' (JNI UTF-8 characters from 'GetStringUTFChars') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-1]]:5: warning: 'c' (JNI UTF-8 characters from 'GetStringUTFChars') is not released on this path [jni-elements-leak]
   // CHECK: :[[@LINE-6]]:19: note: JNI UTF-8 characters acquired here from 'GetStringUTFChars'; the contract says 'ReleaseStringUTFChars' releases it
   // CHECK: :[[@LINE-4]]:7: note: assuming 'c[0] == 0' is true
   jint n = (jint)strlen(c);
@@ -31,7 +31,7 @@ JNIEXPORT void JNICALL Java_Demo_checkLeak02ArrayElements(JNIEnv *env,
     return;
   e[0] = 1;
 }
-// CHECK: :[[@LINE-1]]:1: warning: 'e' (JNI int array elements from 'GetIntArrayElements') is not released on this path [contract-resource-leak]
+// CHECK: :[[@LINE-1]]:1: warning: 'e' (JNI int array elements from 'GetIntArrayElements') is not released on this path [jni-elements-leak]
 // CHECK: :[[@LINE-6]]:13: note: JNI int array elements acquired here from 'GetIntArrayElements'; the contract says 'ReleaseIntArrayElements' releases it
 
 JNIEXPORT void JNICALL Java_Demo_checkDoubleRelease01GlobalRef(JNIEnv *env,
@@ -39,7 +39,7 @@ JNIEXPORT void JNICALL Java_Demo_checkDoubleRelease01GlobalRef(JNIEnv *env,
   jobject g = (*env)->NewGlobalRef(env, obj);
   (*env)->DeleteGlobalRef(env, g);
   (*env)->DeleteGlobalRef(env, g);
-  // CHECK: :[[@LINE-1]]:3: warning: 'g' is released by 'DeleteGlobalRef' after it was already released by 'DeleteGlobalRef' [contract-double-release]
+  // CHECK: :[[@LINE-1]]:3: warning: 'g' is released by 'DeleteGlobalRef' after it was already released by 'DeleteGlobalRef' [jni-double-release]
   // CHECK: :[[@LINE-4]]:15: note: JNI global reference acquired here from 'NewGlobalRef'; the contract says 'DeleteGlobalRef' releases it
   // CHECK: :[[@LINE-4]]:3: note: first released here
 }
@@ -94,6 +94,6 @@ JNIEXPORT void JNICALL Java_Demo_checkWrongRelease01ArrayKind(JNIEnv *env,
   if (e == NULL)
     return;
   (*env)->ReleaseLongArrayElements(env, (jlongArray)a, (jlong *)e, 0);
-  // CHECK: :[[@LINE-1]]:3: warning: 'e' (JNI int array elements from 'GetIntArrayElements') is released with 'ReleaseLongArrayElements', which releases JNI long array elements [contract-wrong-release]
+  // CHECK: :[[@LINE-1]]:3: warning: 'e' (JNI int array elements from 'GetIntArrayElements') is released with 'ReleaseLongArrayElements', which releases JNI long array elements [jni-wrong-release]
   // CHECK: :[[@LINE-5]]:13: note: JNI int array elements acquired here from 'GetIntArrayElements'; the contract says 'ReleaseIntArrayElements' releases it
 }

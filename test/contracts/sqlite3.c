@@ -18,7 +18,7 @@ int checkLeak01OpenFailureNotClosed(const char *path) {
     return -1;
     // CHECK: :[[@LINE-1]]:5: warning: 'db' (sqlite3 connection from 'sqlite3_open') is not released on this path [contract-resource-leak]
     // CHECK: :[[@LINE-4]]:7: note: sqlite3 connection acquired here through argument 1 of 'sqlite3_open'; the contract says 'sqlite3_close' or 'sqlite3_close_v2' releases it
-    // CHECK: :[[@LINE-5]]:7: note: assuming 'sqlite3_open' fails (its result is not == 0)
+    // CHECK: :[[@LINE-5]]:7: note: assuming 'sqlite3_open' fails (its result is != 0)
   }
   sqlite3_close(db);
   return 0;
@@ -59,7 +59,7 @@ int checkLeak04ExecErrorMessage(sqlite3 *db) {
     return -1;
     // CHECK: :[[@LINE-1]]:5: warning: 'err' (sqlite3 memory from 'sqlite3_exec') is not released on this path [contract-resource-leak]
     // CHECK: :[[@LINE-5]]:7: note: sqlite3 memory acquired here through argument 4 of 'sqlite3_exec'; the contract says 'sqlite3_free' releases it
-    // CHECK: :[[@LINE-6]]:7: note: assuming 'sqlite3_exec' fails (its result is not == 0)
+    // CHECK: :[[@LINE-6]]:7: note: assuming 'sqlite3_exec' fails (its result is != 0)
   }
   return 0;
 }

@@ -22,15 +22,6 @@
 #define CUSTODY_ANNOTATE(text) __attribute__((annotate("custody: " text)))
 #else
 #define CUSTODY_ANNOTATE(text)
-/* On a function or a function pointer typedef: it runs without CPython's
- * GIL (an audio or SDK callback, a thread's start routine). Python C-API
- * calls in it are reported until it takes the GIL.
- *
- *   static void on_frame(void *ctx, const uint8_t *buf) CUSTODY_RUNS_WITHOUT_GIL;
- *   typedef void (*sdk_event_cb)(void *ctx, int ev) CUSTODY_RUNS_WITHOUT_GIL;
- */
-#define CUSTODY_RUNS_WITHOUT_GIL CUSTODY_ANNOTATE("runs-without-lock gil")
-
 #endif
 
 /* On a function: what it returns. */

@@ -1,0 +1,177 @@
+// RUN: not %custody %s -- %cflags | FileCheck %s --implicit-check-not=warning:
+// RUN: %tidy %s -- %cflags | FileCheck %s --implicit-check-not=warning:
+
+// jni-global-ref-leak: global and weak global references (NewGlobalRef,
+// NewWeakGlobalRef) live until DeleteGlobalRef / DeleteWeakGlobalRef, so one
+// that is dropped on some path is never freed.
+
+#include <jni.h>
+#include <stdint.h>
+#include <stddef.h>
+
+JNIEXPORT jint JNICALL Java_Demo_globalRefLeak01EarlyReturn(JNIEnv *env,
+                                                           jclass cls,
+                                                           jobject o, jint n) {
+  jobject g = (*env)->NewGlobalRef(env, o);
+  if (g == NULL)
+    return -1;
+  if (n < 0)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'g' (JNI global reference from 'NewGlobalRef') is not released on this path [jni-global-ref-leak]
+  // CHECK: :[[@LINE-6]]:15: note: JNI global reference acquired here from 'NewGlobalRef'; the contract says 'DeleteGlobalRef' releases it
+  // CHECK: :[[@LINE-4]]:7: note: assuming 'n < 0' is true
+  (*env)->DeleteGlobalRef(env, g);
+  return 0;
+}
+
+JNIEXPORT void JNICALL Java_Demo_globalRefLeak02DeletedOnOneBranch(
+    JNIEnv *env, jclass cls, jobject o, jboolean done) {
+  jobject g = (*env)->NewGlobalRef(env, o);
+  if (g == NULL)
+    return;
+  if (done)
+    (*env)->DeleteGlobalRef(env, g);
+}
+// CHECK: :[[@LINE-1]]:1: warning: 'g' (JNI global reference from 'NewGlobalRef') is not released on this path [jni-global-ref-leak]
+// CHECK: :[[@LINE-7]]:15: note: JNI global reference acquired here from 'NewGlobalRef'; the contract says 'DeleteGlobalRef' releases it
+// CHECK: :[[@LINE-5]]:7: note: assuming 'done' is false
+
+JNIEXPORT void JNICALL Java_Demo_globalRefLeak03WeakNeverDeleted(JNIEnv *env,
+                                                                jclass cls,
+                                                                jobject o) {
+  jweak w = (*env)->NewWeakGlobalRef(env, o);
+  if (w == NULL)
+    return;
+}
+// CHECK: :[[@LINE-1]]:1: warning: 'w' (JNI weak global reference from 'NewWeakGlobalRef') is not released on this path [jni-global-ref-leak]
+// CHECK: :[[@LINE-5]]:13: note: JNI weak global reference acquired here from 'NewWeakGlobalRef'; the contract says 'DeleteWeakGlobalRef' releases it
+
+JNIEXPORT void JNICALL Java_Demo_globalRefLeak04Discarded(JNIEnv *env,
+                                                         jclass cls,
+                                                         jobject o) {
+  (*env)->NewGlobalRef(env, o);
+  // CHECK: :[[@LINE-1]]:3: warning: the result of 'NewGlobalRef' (JNI global reference) is discarded, so it can never be released [jni-global-ref-leak]
+}
+
+// A helper defined here is summarized: its caller owns what it returns.
+static jobject make_global(JNIEnv *env, jobject o) {
+  return (*env)->NewGlobalRef(env, o);
+}
+
+static jobject g_saved;
+
+JNIEXPORT void JNICALL Java_Demo_globalRefLeak05FromHelper(JNIEnv *env,
+                                                          jclass cls,
+                                                          jobject o,
+                                                          jboolean keep) {
+  jobject g = make_global(env, o);
+  if (g == NULL)
+    return;
+  if (!keep)
+    return;
+  // CHECK: :[[@LINE-1]]:5: warning: 'g' (JNI global reference from 'make_global') is not released on this path [jni-global-ref-leak]
+  // CHECK: :[[@LINE-6]]:15: note: JNI global reference acquired here from 'make_global'; the contract says 'DeleteGlobalRef' releases it
+  // CHECK: :[[@LINE-4]]:7: note: assuming '!keep' is true
+  g_saved = g;
+}
+
+// --- Must stay silent -------------------------------------------------------
+
+// Stored into a static in JNI_OnLoad, deleted in JNI_OnUnload.
+static jclass g_demo_class;
+
+JNIEXPORT jint JNICALL JNI_OnLoad(JavaVM *vm, void *reserved) {
+  JNIEnv *env;
+  if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK)
+    return JNI_ERR;
+  jclass local = (*env)->FindClass(env, "Demo");
+  if (local == NULL)
+    return JNI_ERR;
+  g_demo_class = (jclass)(*env)->NewGlobalRef(env, local);
+  (*env)->DeleteLocalRef(env, local);
+  if (g_demo_class == NULL)
+    return JNI_ERR;
+  return JNI_VERSION_1_6;
+}
+
+JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *vm, void *reserved) {
+  JNIEnv *env;
+  if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK)
+    return;
+  if (g_demo_class != NULL)
+    (*env)->DeleteGlobalRef(env, g_demo_class);
+  g_demo_class = NULL;
+}
+
+// Stored into a struct field, deleted by a close function.
+struct listener {
+  jobject callback;
+};
+
+JNIEXPORT void JNICALL Java_Demo_okStoredInField(JNIEnv *env, jclass cls,
+                                                 jlong handle, jobject cb) {
+  struct listener *l = (struct listener *)(intptr_t)handle;
+  jobject g = (*env)->NewGlobalRef(env, cb);
+  if (g == NULL)
+    return;
+  l->callback = g;
+}
+
+JNIEXPORT void JNICALL Java_Demo_okClose(JNIEnv *env, jclass cls,
+                                         jlong handle) {
+  struct listener *l = (struct listener *)(intptr_t)handle;
+  if (l->callback != NULL)
+    (*env)->DeleteGlobalRef(env, l->callback);
+  l->callback = NULL;
+}
+
+JNIEXPORT void JNICALL Java_Demo_okReplaceStatic(JNIEnv *env, jclass cls,
+                                                 jobject o) {
+  jobject g = (*env)->NewGlobalRef(env, o);
+  if (g == NULL)
+    return;
+  if (g_saved != NULL)
+    (*env)->DeleteGlobalRef(env, g_saved);
+  g_saved = g;
+}
+
+JNIEXPORT jint JNICALL Java_Demo_okDeletedOnEveryPath(JNIEnv *env,
+                                                      jclass cls, jobject o,
+                                                      jint n) {
+  jobject g = (*env)->NewGlobalRef(env, o);
+  if (g == NULL)
+    return -1;
+  if (n < 0) {
+    (*env)->DeleteGlobalRef(env, g);
+    return -1;
+  }
+  (*env)->DeleteGlobalRef(env, g);
+  return 0;
+}
+
+JNIEXPORT void JNICALL Java_Demo_okWeakDeleted(JNIEnv *env, jclass cls,
+                                               jobject o) {
+  jweak w = (*env)->NewWeakGlobalRef(env, o);
+  if (w == NULL)
+    return;
+  jobject strong = (*env)->NewLocalRef(env, w);
+  if (strong != NULL)
+    (*env)->DeleteLocalRef(env, strong);
+  (*env)->DeleteWeakGlobalRef(env, w);
+}
+
+JNIEXPORT void JNICALL Java_Demo_okHelperResultStored(JNIEnv *env,
+                                                      jclass cls, jobject o) {
+  jobject g = make_global(env, o);
+  if (g == NULL)
+    return;
+  g_saved = g;
+}
+
+JNIEXPORT jobject JNICALL Java_Demo_okReturnedToCaller(JNIEnv *env,
+                                                       jclass cls,
+                                                       jobject o) {
+  // A native method returning a global reference hands it to Java code
+  // that deletes it through another native method.
+  return (*env)->NewGlobalRef(env, o);
+}
