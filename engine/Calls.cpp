@@ -66,6 +66,14 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
   llvm::StringRef LockName;
   std::optional<LockEffect> Lock =
       beforeCall(Call, Callee, FC, Args, Fn, St, LockName);
+  // A guard object whose constructor this file cannot see may take the lock
+  // (a project's RAII class): from here the lock is not known to be gone.
+  if (!Lock && isa<CXXConstructExpr>(Call) && Callee && !Callee->hasBody() &&
+      St.Lock == PathState::LockState::Released &&
+      !TU.Ctx.getSourceManager().isInSystemHeader(Callee->getLocation())) {
+    St.Lock = PathState::LockState::Unknown;
+    St.LockFromEntry = false;
+  }
 
   std::optional<Condition> Success = FC ? FC->successCondition() : std::nullopt;
   bool HasOutcome = Success.has_value();

@@ -194,6 +194,9 @@ struct FunctionContract {
   /// May be called inside a critical region of its library.
   bool CriticalSafe = false;
   std::optional<LockEffect> Lock;
+  /// The library whose 'lock:' section Lock is about (an entry that only says
+  /// 'lock' adds to another library's entry for the same function).
+  std::string LockLibrary;
   /// The check family of its library ('checks:').
   std::string Checks;
   ContractLoc Loc;

@@ -412,6 +412,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
           }
           if (!FC.Lock)
             error(V, "'lock' must be one of: " + List + "; got '" + S + "'");
+          FC.LockLibrary = Library;
           return;
         }
         if (Key == "success" || Key == "failure") {
@@ -617,6 +618,24 @@ void Loader::addFunction(FunctionContract FC) {
   }
   if (It->second.sameEffects(FC))
     return;
+  // One library's entry may only add the lock effect to another's.
+  auto LockOnly = [](const FunctionContract &C) {
+    FunctionContract Bare;
+    Bare.Lock = C.Lock;
+    return C.Lock && C.sameEffects(Bare);
+  };
+  FunctionContract &Old = It->second;
+  if (!Old.Lock && LockOnly(FC) && Old.Library != FC.Library) {
+    Old.Lock = FC.Lock;
+    Old.LockLibrary = FC.LockLibrary;
+    return;
+  }
+  if (!FC.Lock && LockOnly(Old) && Old.Library != FC.Library) {
+    FC.Lock = Old.Lock;
+    FC.LockLibrary = Old.LockLibrary;
+    Old = std::move(FC);
+    return;
+  }
   error(FC.Loc, "conflicting contract for function '" + FC.Name +
                     "': it is already declared differently at " +
                     It->second.Loc.str());
@@ -882,10 +901,10 @@ void Loader::finish() {
   for (auto &FE : Set.Functions) {
     FunctionContract &FC = FE.second;
     if (FC.Lock && llvm::none_of(Set.Libraries, [&](const LibraryContract &L) {
-          return L.Library == FC.Library && !L.LockName.empty();
+          return L.Library == FC.LockLibrary && !L.LockName.empty();
         }))
       error(FC.Loc, "function '" + FC.Name + "' says 'lock' but its library '" +
-                        FC.Library +
+                        FC.LockLibrary +
                         "' has no 'lock:' section naming the lock");
     auto Check = [&](const std::string &Res) {
       if (!Res.empty() && !Set.Resources.count(Res))

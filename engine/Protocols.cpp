@@ -330,7 +330,7 @@ std::optional<LockEffect> FunctionAnalysis::lockEffect(
     return std::nullopt;
   if (FC && FC->Lock && !FC->IsSummary) {
     for (const LibraryContract &L : TU.Contracts.Libraries)
-      if (L.Library == FC->Library && !L.LockName.empty())
+      if (L.Library == FC->LockLibrary && !L.LockName.empty())
         LockName = L.LockName;
     if (!LockName.empty())
       return FC->Lock;
