@@ -33,6 +33,19 @@ private:
   PyThreadState *save_;
 };
 
+// A guard whose members are defined in another file: what it does is not
+// known here.
+class PyLock {
+public:
+  PyLock();
+  ~PyLock();
+  PyLock(const PyLock &) = delete;
+  PyLock &operator=(const PyLock &) = delete;
+
+private:
+  PyGILState_STATE state_;
+};
+
 // Callers unknown: the guard is enough either way.
 int checkGuardInUnknownContext(const char *code) {
   GilGuard gil;
@@ -78,10 +91,38 @@ static void *checkWorkerExplicitEnsure(void *) {
   return nullptr;
 }
 
+// The guard's constructor takes the GIL, its destructor gives it back.
+static void *checkWorkerWithGuard(void *) {
+  GilGuard gil;
+  PyRun_SimpleString("pass");
+  return nullptr;
+}
+
+static void *checkWorkerGuardEarlyReturn(void *arg) {
+  GilGuard gil;
+  PyObject *m = PyImport_ImportModule("json");
+  if (!m)
+    return nullptr;
+  Py_DECREF(m);
+  return arg;
+}
+
+static void *checkWorkerGuardInnerScope(void *arg) {
+  long n = 0;
+  {
+    GilGuard gil;
+    n = PyLong_AsLong(static_cast<PyObject *>(arg));
+  }
+  return reinterpret_cast<void *>(n);
+}
+
 int start_workers() {
   pthread_t t;
   int rc = pthread_create(&t, nullptr, checkWorkerWithoutGuard, nullptr);
   rc |= pthread_create(&t, nullptr, checkWorkerExplicitEnsure, nullptr);
+  rc |= pthread_create(&t, nullptr, checkWorkerWithGuard, nullptr);
+  rc |= pthread_create(&t, nullptr, checkWorkerGuardEarlyReturn, nullptr);
+  rc |= pthread_create(&t, nullptr, checkWorkerGuardInnerScope, nullptr);
   return rc;
 }
 
@@ -115,10 +156,36 @@ static PyObject *checkApiInsideAllowThreads(PyObject *self, PyObject *arg) {
   return PyLong_FromSsize_t(n);
 }
 
+static PyObject *checkApiInsideScopedRelease(PyObject *self, PyObject *arg) {
+  GilRelease nogil;
+  PyErr_Clear();
+  // CHECK: :[[@LINE-1]]:3: warning: 'PyErr_Clear' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-3]]:14: note: the GIL is given up here by 'GilRelease'
+  Py_RETURN_NONE;
+}
+
+// The GIL is back when the scope of each iteration's release closes.
+static PyObject *checkScopedReleaseInLoop(PyObject *self, PyObject *list) {
+  Py_ssize_t n = PyList_Size(list);
+  for (Py_ssize_t i = 0; i < n; ++i) {
+    std::vector<double> v(100, static_cast<double>(i));
+    {
+      GilRelease nogil;
+      std::sort(v.begin(), v.end());
+    }
+    PyObject *f = PyFloat_FromDouble(v.back());
+    if (!f || PyList_SetItem(list, i, f) < 0)
+      return nullptr;
+  }
+  Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"a", checkScopedReleaseAroundSort, METH_O, nullptr},
     {"b", checkAllowThreadsAroundStdString, METH_O, nullptr},
     {"c", checkApiInsideAllowThreads, METH_O, nullptr},
+    {"d", checkApiInsideScopedRelease, METH_O, nullptr},
+    {"e", checkScopedReleaseInLoop, METH_O, nullptr},
     {nullptr, nullptr, 0, nullptr}};
 
 // A class whose members call Python: their callers are unknown.
@@ -174,4 +241,43 @@ Java_org_example_Cxx_evalNoGil(JNIEnv *env, jclass, jstring code) {
   // CHECK: :[[@LINE-6]]:1: note: 'Java_org_example_Cxx_evalNoGil' is called by the JVM (an entry point in its contract), without the GIL
   env->ReleaseStringUTFChars(code, src);
   return rc;
+}
+
+extern "C" JNIEXPORT jint JNICALL
+Java_org_example_Cxx_evalGuarded(JNIEnv *env, jclass, jstring code) {
+  const char *src = env->GetStringUTFChars(code, nullptr);
+  if (!src)
+    return -1;
+  int rc;
+  {
+    GilGuard gil;
+    rc = PyRun_SimpleString(src);
+    if (rc != 0)
+      PyErr_Clear();
+  }
+  env->ReleaseStringUTFChars(code, src);
+  return rc;
+}
+
+extern "C" JNIEXPORT void JNICALL
+Java_org_example_Cxx_dropAfterGuard(JNIEnv *env, jclass, jlong v) {
+  PyObject *n;
+  {
+    GilGuard gil;
+    n = PyLong_FromLongLong(v);
+  }
+  Py_XDECREF(n);
+  // CHECK: :[[@LINE-1]]:3: warning: 'Py_XDECREF' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-3]]:3: note: the GIL is given back here by '~GilGuard'
+}
+
+// What PyLock's constructor does is unknown: nothing is reported after it.
+extern "C" JNIEXPORT jint JNICALL
+Java_org_example_Cxx_evalOtherFileGuard(JNIEnv *env, jclass, jlong v) {
+  PyLock lock;
+  PyObject *n = PyLong_FromLongLong(v);
+  if (!n)
+    return -1;
+  Py_DECREF(n);
+  return 0;
 }

@@ -9,12 +9,16 @@
 #include <Python.h>
 #include <custody/annotations.h>
 #include <jni.h>
+#include <signal.h>
 #include <string.h>
 
 // The C SDK calls its listeners on its own thread.
 typedef void (*sdk_listener)(void *user, const char *event, int code)
     CUSTODY_RUNS_WITHOUT_GIL;
 int sdk_add_listener(sdk_listener fn, void *user);
+// The same said of a function type.
+typedef void sdk_idle_fn(void *user) CUSTODY_RUNS_WITHOUT_GIL;
+int sdk_on_idle(sdk_idle_fn *fn, void *user);
 
 static PyThreadState *main_state;
 static PyObject *handler_module;
@@ -208,6 +212,65 @@ JNIEXPORT jint JNICALL Java_org_example_PyBridge_setLimit(JNIEnv *env,
   return rc;
 }
 
+// Helpers that take and give back the GIL, with the state in a global.
+static PyGILState_STATE gil_state;
+static void take_gil(void) { gil_state = PyGILState_Ensure(); }
+static void give_gil(void) { PyGILState_Release(gil_state); }
+
+JNIEXPORT jint JNICALL Java_org_example_PyBridge_flush(JNIEnv *env,
+                                                       jclass cls) {
+  take_gil();
+  PyObject *r = PyObject_CallMethod(handler_module, "flush", NULL);
+  if (r == NULL)
+    PyErr_Clear();
+  Py_XDECREF(r);
+  give_gil();
+  return 0;
+}
+
+JNIEXPORT jint JNICALL Java_org_example_PyBridge_resetAfterGive(JNIEnv *env,
+                                                                jclass cls) {
+  take_gil();
+  PyObject *r = PyObject_CallMethod(handler_module, "reset", NULL);
+  give_gil();
+  Py_XDECREF(r);
+  // CHECK: :[[@LINE-1]]:3: warning: 'Py_XDECREF' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-3]]:3: note: the GIL is given back here by 'give_gil'
+  return 0;
+}
+
+// Registered with RegisterNatives: called by the JVM like Java_ functions.
+static jint nativeEvalNoGil(JNIEnv *env, jobject self, jstring code) {
+  const char *src = (*env)->GetStringUTFChars(env, code, NULL);
+  if (src == NULL)
+    return -1;
+  int rc = PyRun_SimpleString(src);
+  // CHECK: :[[@LINE-1]]:12: warning: 'PyRun_SimpleString' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-6]]:13: note: 'nativeEvalNoGil' is called by the JVM (an entry point in its contract), without the GIL
+  (*env)->ReleaseStringUTFChars(env, code, src);
+  return rc;
+}
+
+static jint nativeEval(JNIEnv *env, jobject self, jstring code) {
+  const char *src = (*env)->GetStringUTFChars(env, code, NULL);
+  if (src == NULL)
+    return -1;
+  PyGILState_STATE g = PyGILState_Ensure();
+  int rc = PyRun_SimpleString(src);
+  PyGILState_Release(g);
+  (*env)->ReleaseStringUTFChars(env, code, src);
+  return rc;
+}
+
+static const JNINativeMethod natives[] = {
+    {"evalNoGil", "(Ljava/lang/String;)I", (void *)nativeEvalNoGil},
+    {"eval2", "(Ljava/lang/String;)I", (void *)nativeEval},
+};
+
+jint register_natives(JNIEnv *env, jclass cls) {
+  return (*env)->RegisterNatives(env, cls, natives, 2);
+}
+
 //===----------------------------------------------------------------------===//
 // Listeners of the C SDK: called on its thread, without the GIL.
 //===----------------------------------------------------------------------===//
@@ -233,11 +296,45 @@ static void onSdkEventCountOnly(void *user, const char *event, int code) {
     ++*(long *)user;
 }
 
+static void onSdkIdleNoGil(void *user) {
+  if (PyErr_CheckSignals() < 0)
+    PyErr_Clear();
+  // CHECK: :[[@LINE-2]]:7: warning: 'PyErr_CheckSignals' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-4]]:13: note: 'onSdkIdleNoGil' is handed over as 'sdk_idle_fn', annotated to run without the GIL
+}
+
+static void onSdkIdle(void *user) {
+  PyGILState_STATE g = PyGILState_Ensure();
+  if (PyErr_CheckSignals() < 0)
+    PyErr_Clear();
+  PyGILState_Release(g);
+}
+
+// A Java thread asks a running script to stop: these need no GIL.
+static int stop_pending(void *arg) {
+  PyErr_SetString(PyExc_KeyboardInterrupt, "stopped");
+  return -1;
+}
+
+JNIEXPORT jint JNICALL Java_org_example_PyBridge_interrupt(JNIEnv *env,
+                                                           jclass cls) {
+  if (!Py_IsInitialized() || PyGILState_Check())
+    return -1;
+  char *note = PyMem_RawMalloc(32);
+  if (note != NULL)
+    PyMem_RawFree(note);
+  if (PyErr_SetInterruptEx(SIGINT) != 0)
+    return -1;
+  return Py_AddPendingCall(stop_pending, NULL);
+}
+
 JNIEXPORT jint JNICALL Java_org_example_PyBridge_listen(JNIEnv *env,
                                                         jclass cls) {
   static long ticks;
   int rc = sdk_add_listener(onSdkEvent, NULL);
   rc |= sdk_add_listener(onSdkEventNoGil, NULL);
   rc |= sdk_add_listener(onSdkEventCountOnly, &ticks);
+  rc |= sdk_on_idle(onSdkIdleNoGil, NULL);
+  rc |= sdk_on_idle(onSdkIdle, NULL);
   return rc;
 }

@@ -166,6 +166,27 @@ static void *checkWorkerCallsSelfLockingHelper(void *arg) {
   return (void *)count_bytes("started");
 }
 
+// Helpers that take and give back the GIL for their caller.
+static PyGILState_STATE gil_enter(void) { return PyGILState_Ensure(); }
+static void gil_leave(PyGILState_STATE g) { PyGILState_Release(g); }
+
+static void *checkWorkerEnterLeaveHelpers(void *arg) {
+  PyGILState_STATE g = gil_enter();
+  PyRun_SimpleString("pass");
+  gil_leave(g);
+  return NULL;
+}
+
+static void *checkWorkerCallAfterLeaveHelper(void *arg) {
+  PyGILState_STATE g = gil_enter();
+  PyObject *s = PyUnicode_FromString("done");
+  gil_leave(g);
+  Py_XDECREF(s);
+  // CHECK: :[[@LINE-1]]:3: warning: 'Py_XDECREF' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-3]]:3: note: the GIL is given back here by 'gil_leave'
+  return NULL;
+}
+
 int start_workers(void) {
   pthread_t t;
   int rc = 0;
@@ -182,6 +203,8 @@ int start_workers(void) {
   rc |= pthread_create(&t, NULL, checkWorkerCallsHelper, NULL);
   rc |= pthread_create(&t, NULL, checkWorkerCallsHelperWithGil, NULL);
   rc |= pthread_create(&t, NULL, checkWorkerCallsSelfLockingHelper, NULL);
+  rc |= pthread_create(&t, NULL, checkWorkerEnterLeaveHelpers, NULL);
+  rc |= pthread_create(&t, NULL, checkWorkerCallAfterLeaveHelper, NULL);
   return rc;
 }
 
@@ -335,6 +358,18 @@ static PyObject *checkReleaseAcquireThread(PyObject *self, PyObject *arg) {
   return PyObject_Str(arg);
 }
 
+// A helper that gives up the GIL and hands back the saved state.
+static PyThreadState *gil_drop(void) { return PyEval_SaveThread(); }
+
+static PyObject *checkApiAfterDropHelper(PyObject *self, PyObject *arg) {
+  PyThreadState *ts = gil_drop();
+  PyObject *r = PyObject_Repr(arg);
+  // CHECK: :[[@LINE-1]]:17: warning: 'PyObject_Repr' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-3]]:23: note: the GIL is given up here by 'gil_drop'
+  PyEval_RestoreThread(ts);
+  return r;
+}
+
 static int set_status(PyObject *self, const char *status) {
   return PyObject_SetAttrString(self, "status", Py_None);
 }
@@ -381,6 +416,7 @@ static PyMethodDef module_methods[] = {
     {"m", checkHelperWithGilHeld, METH_O, NULL},
     {"n", checkHelperInsideAllowThreads, METH_O, NULL},
     {"o", checkPureHelperInsideAllowThreads, METH_O, NULL},
+    {"p", checkApiAfterDropHelper, METH_O, NULL},
     {NULL, NULL, 0, NULL}};
 
 // Type slots and getters are called with the GIL held too.

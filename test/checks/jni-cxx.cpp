@@ -143,6 +143,24 @@ void Demo_cxxThreadAttachMismatch11(bool quick) {
   g_vm->DetachCurrentThread();
 }
 
+static jclass g_listener;
+static jmethodID g_on_event;
+
+// Attaches only when GetEnv fails, detaches always.
+void Demo_cxxThreadAttachMismatch12GetOrAttach(JavaVM *vm, jint code) {
+  JNIEnv *env = nullptr;
+  if (vm->GetEnv(reinterpret_cast<void **>(&env), JNI_VERSION_1_6) != JNI_OK) {
+    if (vm->AttachCurrentThread(reinterpret_cast<void **>(&env), nullptr) !=
+        JNI_OK)
+      return;
+  }
+  env->CallStaticVoidMethod(g_listener, g_on_event, code);
+  env->ExceptionClear();
+  vm->DetachCurrentThread();
+  // CHECK: :[[@LINE-1]]:3: warning: 'DetachCurrentThread' closes a thread attached to the JVM that 'GetEnv' found already open: this code did not open it [jni-thread-attach-mismatch]
+  // CHECK: :[[@LINE-9]]:7: note: 'GetEnv' finds a thread attached to the JVM already open here
+}
+
 // --- Must stay silent -------------------------------------------------------
 
 // RAII for a local reference.
@@ -273,4 +291,45 @@ void Demo_okCxxAttachDetach() {
   jstring s = env->NewStringUTF("tick");
   (void)s;
   g_vm->DetachCurrentThread();
+}
+
+JNIEnv *Demo_okCxxGetEnv(JavaVM *vm) {
+  JNIEnv *env = nullptr;
+  if (vm->GetEnv(reinterpret_cast<void **>(&env), JNI_VERSION_1_6) != JNI_OK)
+    return nullptr;
+  return env;
+}
+
+void Demo_okCxxAttachDetachVmArgument(JavaVM *vm, jint code) {
+  JNIEnv *env;
+  if (vm->AttachCurrentThread(reinterpret_cast<void **>(&env), nullptr) !=
+      JNI_OK)
+    return;
+  env->CallStaticVoidMethod(g_listener, g_on_event, code);
+  if (env->ExceptionCheck())
+    env->ExceptionClear();
+  vm->DetachCurrentThread();
+}
+
+// RAII for a monitor: entered in the constructor, exited in the destructor.
+class MonitorLock {
+public:
+  MonitorLock(JNIEnv *env, jobject o) : env_(env), o_(o) {
+    env_->MonitorEnter(o_);
+  }
+  ~MonitorLock() { env_->MonitorExit(o_); }
+  MonitorLock(const MonitorLock &) = delete;
+  MonitorLock &operator=(const MonitorLock &) = delete;
+
+private:
+  JNIEnv *env_;
+  jobject o_;
+};
+
+extern "C" JNIEXPORT jint JNICALL
+Java_Demo_okCxxMonitorGuardThrow(JNIEnv *env, jobject self, jint n) {
+  MonitorLock lock(env, self);
+  if (n < 0)
+    throw std::invalid_argument("n");
+  return n;
 }

@@ -118,6 +118,20 @@ JNIEXPORT void JNICALL Java_Demo_elementsLeak07LoopEarlyBreak(JNIEnv *env,
   (*env)->ReleaseLongArrayElements(env, a, v, 0);
 }
 
+JNIEXPORT void JNICALL Java_Demo_elementsLeak08IntOnlyCommitted(JNIEnv *env,
+                                                               jclass cls,
+                                                               jintArray a,
+                                                               jint v) {
+  jint *p = (*env)->GetIntArrayElements(env, a, NULL);
+  if (p == NULL)
+    return;
+  p[0] = v;
+  (*env)->ReleaseIntArrayElements(env, a, p, JNI_COMMIT);
+}
+// CHECK: :[[@LINE-1]]:1: warning: 'p' (JNI int array elements from 'GetIntArrayElements') is not released on this path [jni-elements-leak]
+// CHECK: :[[@LINE-7]]:13: note: JNI int array elements acquired here from 'GetIntArrayElements'; the contract says 'ReleaseIntArrayElements' releases it
+// CHECK: :[[@LINE-4]]:3: note: 'ReleaseIntArrayElements' with JNI_COMMIT copies back but does not release it
+
 // --- Must stay silent -------------------------------------------------------
 
 JNIEXPORT jint JNICALL Java_Demo_okReleasedWithAbort(JNIEnv *env, jclass cls,

@@ -58,6 +58,17 @@ JNIEXPORT jobject JNICALL Java_Demo_exceptionPending05NewObjectUnchecked(
   return o;
 }
 
+// The value of a Call<Type>Method says nothing about an exception.
+JNIEXPORT jint JNICALL Java_Demo_exceptionPending06IntResultTested(
+    JNIEnv *env, jobject self, jmethodID size, jstring s) {
+  jint n = (*env)->CallIntMethod(env, self, size);
+  if (n < 0)
+    return -1;
+  return n + (*env)->GetStringLength(env, s);
+  // CHECK: :[[@LINE-1]]:14: warning: 'GetStringLength' is called while an exception from 'CallIntMethod' may be pending; check for it (ExceptionCheck) first [jni-exception-pending]
+  // CHECK: :[[@LINE-5]]:12: note: 'CallIntMethod' may leave an exception pending here
+}
+
 // --- Must stay silent -------------------------------------------------------
 
 JNIEXPORT void JNICALL Java_Demo_okNullCheckedLookups(JNIEnv *env,
@@ -166,5 +177,40 @@ JNIEXPORT jint JNICALL Java_Demo_okCheckedInLoop(JNIEnv *env, jobject self,
     if ((*env)->ExceptionCheck(env))
       return -1;
   }
+  return 0;
+}
+
+// Lookups cached in globals, each one guarded by the macro: the failure path
+// returns at once.
+static jclass g_point_class;
+static jclass g_line_class;
+
+#define CACHE_CLASS(var, name)                                                 \
+  if (!((var = (*env)->FindClass(env, name)) &&                                \
+        (var = (*env)->NewWeakGlobalRef(env, var))))                           \
+    return -1;
+
+JNIEXPORT jint JNICALL Java_Demo_okShortCircuitMacro(JNIEnv *env, jclass cls) {
+  CACHE_CLASS(g_point_class, "demo/Point");
+  CACHE_CLASS(g_line_class, "demo/Line");
+  return 0;
+}
+
+// Results stored into a global or a field are tested later, all at once.
+struct demo_ids {
+  jfieldID x;
+  jmethodID init;
+};
+static struct demo_ids g_ids;
+static jmethodID g_to_string;
+
+JNIEXPORT jint JNICALL Java_Demo_okIdsCachedThenTested(JNIEnv *env,
+                                                       jclass cls) {
+  g_to_string = (*env)->GetMethodID(env, cls, "toString",
+                                    "()Ljava/lang/String;");
+  g_ids.x = (*env)->GetFieldID(env, cls, "x", "I");
+  g_ids.init = (*env)->GetMethodID(env, cls, "<init>", "(I)V");
+  if (g_to_string == NULL || g_ids.x == NULL || g_ids.init == NULL)
+    return -1;
   return 0;
 }

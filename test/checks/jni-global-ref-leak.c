@@ -75,6 +75,27 @@ JNIEXPORT void JNICALL Java_Demo_globalRefLeak05FromHelper(JNIEnv *env,
   g_saved = g;
 }
 
+static jobject g_listener;
+static jmethodID g_on_event;
+
+JNIEXPORT jint JNICALL Java_Demo_globalRefLeak06LookupFails(JNIEnv *env,
+                                                           jclass cls,
+                                                           jobject listener) {
+  jobject g = (*env)->NewGlobalRef(env, listener);
+  if (g == NULL)
+    return -1;
+  jclass k = (*env)->GetObjectClass(env, listener);
+  jmethodID m = (*env)->GetMethodID(env, k, "onEvent", "(I)V");
+  if (m == NULL)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'g' (JNI global reference from 'NewGlobalRef') is not released on this path [jni-global-ref-leak]
+  // CHECK: :[[@LINE-8]]:15: note: JNI global reference acquired here from 'NewGlobalRef'; the contract says 'DeleteGlobalRef' releases it
+  // CHECK: :[[@LINE-5]]:17: note: assuming 'GetMethodID' fails (its result is == 0)
+  g_listener = g;
+  g_on_event = m;
+  return 0;
+}
+
 // --- Must stay silent -------------------------------------------------------
 
 // Stored into a static in JNI_OnLoad, deleted in JNI_OnUnload.

@@ -67,6 +67,25 @@ JNIEXPORT jint JNICALL Java_Demo_localFrameMismatch05BreakSkipsPop(
   // CHECK: :[[@LINE-7]]:9: note: assuming 'e == NULL' is true
 }
 
+JNIEXPORT jobjectArray JNICALL Java_Demo_localFrameMismatch06ReturnInsideFrame(
+    JNIEnv *env, jclass cls, jint n) {
+  if ((*env)->PushLocalFrame(env, 4) != 0)
+    return NULL;
+  if (n <= 0)
+    return NULL;
+  // CHECK: :[[@LINE-1]]:5: warning: 'PushLocalFrame' (JNI local frame) is not matched by 'PopLocalFrame' on this path [jni-local-frame-mismatch]
+  // CHECK: :[[@LINE-5]]:7: note: JNI local frame opened here by 'PushLocalFrame'
+  // CHECK: :[[@LINE-4]]:7: note: assuming 'n <= 0' is true
+  jobjectArray a = (*env)->NewObjectArray(env, n, cls, NULL);
+  return (*env)->PopLocalFrame(env, a);
+}
+
+// Registered with RegisterNatives (the table at the end of the file).
+static void Demo_localFrameMismatch07RegisteredPop(JNIEnv *env, jobject self) {
+  (*env)->PopLocalFrame(env, NULL);
+  // CHECK: :[[@LINE-1]]:3: warning: 'PopLocalFrame' closes a JNI local frame that this path never opened [jni-local-frame-mismatch]
+}
+
 // --- Must stay silent -------------------------------------------------------
 
 JNIEXPORT jobject JNICALL Java_Demo_okPopReturnsResult(JNIEnv *env,
@@ -114,4 +133,12 @@ JNIEXPORT jobject JNICALL Java_Demo_okNestedFrames(JNIEnv *env, jclass cls) {
   jstring inner = (*env)->NewStringUTF(env, "x");
   jobject moved = (*env)->PopLocalFrame(env, inner);
   return (*env)->PopLocalFrame(env, moved);
+}
+
+static const JNINativeMethod demo_methods[] = {
+    {"pop", "()V", (void *)Demo_localFrameMismatch07RegisteredPop},
+};
+
+jint Demo_registerNatives(JNIEnv *env, jclass cls) {
+  return (*env)->RegisterNatives(env, cls, demo_methods, 1);
 }

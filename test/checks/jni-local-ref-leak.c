@@ -92,6 +92,17 @@ void *Demo_localRefLeak06AttachedThread(void *arg) {
   // CHECK: :[[@LINE-6]]:15: note: JNI local reference acquired here from 'NewStringUTF'; the contract says 'DeleteLocalRef' releases it
 }
 
+// A local reference passed straight into a call is not deleted either.
+JNIEXPORT void JNICALL Java_Demo_localRefLeak07PassedStraightIn(
+    JNIEnv *env, jclass cls, jobjectArray out) {
+  jsize n = (*env)->GetArrayLength(env, out);
+  for (jsize i = 0; i < n; i++)
+    (*env)->SetObjectArrayElement(env, out, i, (*env)->NewStringUTF(env, ""));
+  // CHECK: :[[@LINE-1]]:5: warning: 'SetObjectArrayElement' is called while an exception from 'NewStringUTF' may be pending; check for it (ExceptionCheck) first [jni-exception-pending]
+  // CHECK: :[[@LINE-2]]:48: note: 'NewStringUTF' may leave an exception pending here
+  // CHECK: :[[@LINE-3]]:48: warning: the JNI local reference returned by 'NewStringUTF' is never deleted inside a loop; one piles up per iteration [jni-local-ref-leak]
+}
+
 // --- Must stay silent -------------------------------------------------------
 
 JNIEXPORT jint JNICALL Java_Demo_okDeletedEachIteration(JNIEnv *env,
@@ -121,6 +132,22 @@ JNIEXPORT jint JNICALL Java_Demo_okLocalFrameInLoop(JNIEnv *env, jclass cls,
     (*env)->PopLocalFrame(env, NULL);
   }
   return total;
+}
+
+// One frame around the whole loop: PopLocalFrame frees what the loop made.
+JNIEXPORT jint JNICALL Java_Demo_okFrameAroundLoop(JNIEnv *env, jclass cls,
+                                                  jobjectArray a) {
+  jsize n = (*env)->GetArrayLength(env, a);
+  if ((*env)->PushLocalFrame(env, n + 1) != 0)
+    return -1;
+  jint found = 0;
+  for (jsize i = 0; i < n; i++) {
+    jobject e = (*env)->GetObjectArrayElement(env, a, i);
+    if ((*env)->IsInstanceOf(env, e, cls))
+      found++;
+  }
+  (*env)->PopLocalFrame(env, NULL);
+  return found;
 }
 
 JNIEXPORT void JNICALL Java_Demo_okSmallConstantBound(JNIEnv *env, jclass cls,

@@ -58,6 +58,22 @@ JNIEXPORT jint JNICALL Java_Demo_monitorNotExited04InnerNotExited(
   return 1;
 }
 
+JNIEXPORT void JNICALL Java_Demo_monitorNotExited05OnlyEnters(JNIEnv *env,
+                                                             jclass cls,
+                                                             jobject lock) {
+  if ((*env)->MonitorEnter(env, lock) != JNI_OK)
+    return;
+}
+// CHECK: :[[@LINE-1]]:1: warning: 'MonitorEnter' on 'lock' (JNI monitor) is not matched by 'MonitorExit' on this path [jni-monitor-not-exited]
+// CHECK: :[[@LINE-4]]:7: note: JNI monitor opened here by 'MonitorEnter'
+
+// Registered with RegisterNatives (the table at the end of the file): the JVM
+// calls it as it calls Java_ functions, with no monitor entered.
+static void Demo_monitorNotExited06RegisteredExit(JNIEnv *env, jobject self) {
+  (*env)->MonitorExit(env, self);
+  // CHECK: :[[@LINE-1]]:3: warning: 'MonitorExit' closes a JNI monitor that this path never opened [jni-monitor-not-exited]
+}
+
 // --- Must stay silent -------------------------------------------------------
 
 JNIEXPORT jint JNICALL Java_Demo_okBalanced(JNIEnv *env, jclass cls,
@@ -112,4 +128,41 @@ unlock:
 // entered.
 void demo_leave(JNIEnv *env, jobject lock) {
   (*env)->MonitorExit(env, lock);
+}
+
+// MonitorEnter's result ignored, as much code does: the exit still matches
+// the enter.
+JNIEXPORT void JNICALL Java_Demo_okEnterResultIgnored(JNIEnv *env, jclass cls,
+                                                      jobject lock) {
+  (*env)->MonitorEnter(env, lock);
+  (*env)->MonitorExit(env, lock);
+}
+
+// A lock helper: its caller exits the monitor.
+static jint demo_lock(JNIEnv *env, jobject lock) {
+  return (*env)->MonitorEnter(env, lock);
+}
+
+JNIEXPORT void JNICALL Java_Demo_okEnteredByHelper(JNIEnv *env, jclass cls,
+                                                   jobject lock) {
+  if (demo_lock(env, lock) != JNI_OK)
+    return;
+  (*env)->MonitorExit(env, lock);
+}
+
+static jint Demo_okRegisteredBalanced(JNIEnv *env, jobject self, jint n) {
+  if ((*env)->MonitorEnter(env, self) != JNI_OK)
+    return -1;
+  jint r = n < 0 ? -1 : n;
+  (*env)->MonitorExit(env, self);
+  return r;
+}
+
+static const JNINativeMethod demo_methods[] = {
+    {"unlock", "()V", (void *)Demo_monitorNotExited06RegisteredExit},
+    {"locked", "(I)I", (void *)Demo_okRegisteredBalanced},
+};
+
+jint Demo_registerNatives(JNIEnv *env, jclass cls) {
+  return (*env)->RegisterNatives(env, cls, demo_methods, 2);
 }

@@ -13,6 +13,8 @@ static JavaVM *g_vm;
 static jclass g_listener_class;
 static jmethodID g_on_event;
 
+void demo_run_listeners(JNIEnv *env);
+
 void Demo_threadAttachMismatch01EarlyReturn(int event) {
   JNIEnv *env;
   if ((*g_vm)->AttachCurrentThread(g_vm, (void **)&env, NULL) != JNI_OK)
@@ -64,6 +66,32 @@ JNIEXPORT void JNICALL Java_Demo_threadAttachMismatch04DetachInNative(
     return;
   (*vm)->DetachCurrentThread(vm);
   // CHECK: :[[@LINE-1]]:3: warning: 'DetachCurrentThread' closes a thread attached to the JVM that this path never opened [jni-thread-attach-mismatch]
+}
+
+// The environment goes to a helper; the detach is still unconditional.
+void Demo_threadAttachMismatch05GetOrAttach(JavaVM *vm) {
+  JNIEnv *env = NULL;
+  if ((*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6) != JNI_OK) {
+    if ((*vm)->AttachCurrentThread(vm, (void **)&env, NULL) != JNI_OK)
+      return;
+  }
+  demo_run_listeners(env);
+  (*vm)->DetachCurrentThread(vm);
+  // CHECK: :[[@LINE-1]]:3: warning: 'DetachCurrentThread' closes a thread attached to the JVM that 'GetEnv' found already open: this code did not open it [jni-thread-attach-mismatch]
+  // CHECK: :[[@LINE-7]]:7: note: 'GetEnv' finds a thread attached to the JVM already open here
+}
+
+void Demo_threadAttachMismatch06GetEnvResultKept(JavaVM *vm) {
+  JNIEnv *env = NULL;
+  jint rc = (*vm)->GetEnv(vm, (void **)&env, JNI_VERSION_1_6);
+  if (rc == JNI_EDETACHED) {
+    if ((*vm)->AttachCurrentThread(vm, (void **)&env, NULL) != JNI_OK)
+      return;
+  }
+  demo_run_listeners(env);
+  (*vm)->DetachCurrentThread(vm);
+  // CHECK: :[[@LINE-1]]:3: warning: 'DetachCurrentThread' closes a thread attached to the JVM that 'GetEnv' found already open: this code did not open it [jni-thread-attach-mismatch]
+  // CHECK: :[[@LINE-8]]:13: note: 'GetEnv' finds a thread attached to the JVM already open here
 }
 
 // --- Must stay silent -------------------------------------------------------
@@ -124,4 +152,12 @@ void *Demo_okDetachOnEveryPath(void *arg) {
     (*env)->ExceptionClear(env);
   (*g_vm)->DetachCurrentThread(g_vm);
   return NULL;
+}
+
+// A thread-exit hook (a pthread key's destructor): the thread was attached
+// elsewhere, and nothing here attaches it.
+void Demo_okDetachInThreadExitHook(void *value) {
+  JNIEnv *env;
+  if ((*g_vm)->GetEnv(g_vm, (void **)&env, JNI_VERSION_1_6) == JNI_OK)
+    (*g_vm)->DetachCurrentThread(g_vm);
 }

@@ -113,3 +113,15 @@ JNIEXPORT void JNICALL Java_Demo_okByteElements(JNIEnv *env, jclass cls,
   b[0] = 0;
   (*env)->ReleaseByteArrayElements(env, a, b, 0);
 }
+
+// The same array through a copy of the variable.
+JNIEXPORT void JNICALL Java_Demo_okSameArrayThroughCopy(JNIEnv *env,
+                                                        jclass cls,
+                                                        jintArray a) {
+  jintArray same = a;
+  jint *e = (*env)->GetIntArrayElements(env, a, NULL);
+  if (e == NULL)
+    return;
+  e[0] = 0;
+  (*env)->ReleaseIntArrayElements(env, same, e, 0);
+}
