@@ -140,6 +140,7 @@ enum class Throws : uint8_t { Never, OnFailure, Always };
 enum class LockEffect : uint8_t {
   Needs,      // The default for a library with a lock: call only holding it.
   Free,       // Safe to call without it.
+  Check,      // PyGILState_Check: held where it succeeds, not where it fails.
   Ensure,     // PyGILState_Ensure: held after; returns a token.
   EnsureUndo, // PyGILState_Release: back to what it was before the Ensure.
   Save,       // PyEval_SaveThread: released after; returns a token.
@@ -194,6 +195,9 @@ struct FunctionContract {
   /// May be called inside a critical region of its library.
   bool CriticalSafe = false;
   std::optional<LockEffect> Lock;
+  /// Its success leaves room for more values of this resource, so a loop
+  /// after it does not pile them up (EnsureLocalCapacity).
+  std::string Reserves;
   /// The library whose 'lock:' section Lock is about (an entry that only says
   /// 'lock' adds to another library's entry for the same function).
   std::string LockLibrary;
@@ -207,7 +211,8 @@ struct FunctionContract {
            NonOwning == O.NonOwning && Opens == O.Opens && Closes == O.Closes &&
            Throws == O.Throws && ExceptionSafe == O.ExceptionSafe &&
            ChecksException == O.ChecksException && MustCheck == O.MustCheck &&
-           CriticalSafe == O.CriticalSafe && Lock == O.Lock;
+           CriticalSafe == O.CriticalSafe && Lock == O.Lock &&
+           Reserves == O.Reserves;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

@@ -352,7 +352,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
       N, What,
       {"returns", "args", "varargs", "format", "success", "failure", "opens",
        "closes", "throws", "exception_safe", "checks_exception", "must_check",
-       "critical_safe", "lock"},
+       "critical_safe", "lock", "reserves"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "opens" || Key == "closes") {
           bool Opening = Key == "opens";
@@ -388,6 +388,10 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
           boolean(V, "'must_check'", FC.MustCheck);
           return;
         }
+        if (Key == "reserves") {
+          scalar(V, "'reserves'", FC.Reserves);
+          return;
+        }
         if (Key == "critical_safe") {
           boolean(V, "'critical_safe'", FC.CriticalSafe);
           return;
@@ -396,6 +400,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
           static const std::pair<const char *, LockEffect> Effects[] = {
               {"needs", LockEffect::Needs},
               {"free", LockEffect::Free},
+              {"check", LockEffect::Check},
               {"ensure", LockEffect::Ensure},
               {"ensure_release", LockEffect::EnsureUndo},
               {"save", LockEffect::Save},
@@ -915,6 +920,7 @@ void Loader::finish() {
       Check(FC.Returns->Resource);
     if (FC.Opens)
       Check(FC.Opens->Resource);
+    Check(FC.Reserves);
     if (FC.Closes) {
       Check(FC.Closes->Resource);
       auto RI = Set.Resources.find(FC.Closes->Resource);

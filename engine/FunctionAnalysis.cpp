@@ -547,6 +547,10 @@ FunctionResult FunctionAnalysis::run() {
     S->Args[I] = {ArgEffect::Acquires, R->Name, When::OnSuccess};
     Useful = true;
   }
+  if (ClosesForCaller) {
+    S->Closes = ClosesForCaller;
+    Useful = true;
+  }
   // Arguments a summary says nothing about stay unknown (they escape).
   if (Useful)
     Result.Summary = std::move(S);

@@ -220,6 +220,8 @@ private:
                           Lost How);
   /// Regions some call of this function closes (by resource name).
   llvm::StringSet<> ClosedHere, OpenedHere;
+  /// A region this function closes for its caller, for its summary.
+  std::optional<RegionEffect> ClosesForCaller;
   void collectClosed(const Stmt *S);
   /// The lock effect of a call: its contract's, a library prefix's, or a
   /// summary's need.

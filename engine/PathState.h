@@ -199,6 +199,8 @@ struct PathState {
   /// A function this analysis does not follow was given the function table
   /// (the JNIEnv): it may have opened or closed regions for this one.
   bool TableHandedOut = false;
+  /// A resource room was made for ('reserves'): its values may pile up.
+  const Resource *Reserved = nullptr;
   /// The interpreter lock (CPython's GIL) on this path; Unknown until this
   /// function's entry says or a call changes it.
   enum class LockState : uint8_t { Unknown, Held, Released };
@@ -250,7 +252,8 @@ struct PathState {
     for (const auto &[G, N] : RetainedGlobals)
       H = llvm::hash_combine(H, G, N);
     H = llvm::hash_combine(H, PendingAt, PendingVar, unsigned(Lock),
-                           LockFromEntry, TableHandedOut, UndidCaller);
+                           LockFromEntry, TableHandedOut, UndidCaller,
+                           Reserved);
     for (LockState L : LockStack)
       H = llvm::hash_combine(H, unsigned(L));
     return H;

@@ -122,6 +122,9 @@ const Stmt *FunctionAnalysis::pilingLoop(const Stmt *Site, const Stmt *At,
 }
 
 bool FunctionAnalysis::inOpenFrame(const PathState &St, const Value &V) const {
+  // Room made for them beforehand counts as a frame sized for them.
+  if (V.Res && St.Reserved == V.Res)
+    return true;
   // A local frame opened before it frees it when popped (or is reported);
   // whoever pushed it sized it for what the code between makes.
   for (const auto &[K, R] : St.Vals)
@@ -280,6 +283,17 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
   SourceLocation Loc = locOf(Call);
   std::string Desc = R ? R->Description : RE.Resource;
   if (!Best) {
+    // A helper closing what its caller opened ('unlock(env, obj)'): its
+    // callers see it as the close, keyed by the parameter it was given.
+    if (!TU.ForeignEntries.count(FD->getCanonicalDecl())) {
+      RegionEffect Summary = RE;
+      Summary.KeyArg = -1;
+      for (unsigned I = 0; I < FD->getNumParams(); ++I)
+        if (Key && FD->getParamDecl(I)->getCanonicalDecl() == Key)
+          Summary.KeyArg = int(I);
+      if (!Key || Summary.KeyArg >= 0)
+        ClosesForCaller = Summary;
+    }
     // Only an entry point of the runtime cannot have inherited it open,
     // unless a helper given the table opened it.
     if (TU.ForeignEntries.count(FD->getCanonicalDecl()) && !S.TableHandedOut)
@@ -490,6 +504,7 @@ void FunctionAnalysis::applyLock(PathState &S, LockEffect E,
     switch (E) {
     case LockEffect::Needs:
     case LockEffect::Free:
+    case LockEffect::Check:
       break;
     case LockEffect::Ensure:
       S.LockStack.push_back(S.Lock);
@@ -528,8 +543,20 @@ void FunctionAnalysis::afterCall(const Expr *Call, const FunctionContract *FC,
                                  std::optional<bool> Succeeded,
                                  std::optional<LockEffect> Lock,
                                  llvm::StringRef LockName, PathState &S) {
-  if (Lock)
+  if (Lock == LockEffect::Check && Succeeded) {
+    // The code asked: each outcome knows.
+    if (*Succeeded)
+      applyLock(S, LockEffect::Acquire, LockName, locOf(Call), Fn);
+    else
+      applyLock(S, LockEffect::Release, LockName, locOf(Call), Fn);
+    if (!*Succeeded)
+      S.LockGoneWhy = "'" + Fn.str() + "' says the " + LockName.upper() +
+                      " is not held here";
+  } else if (Lock) {
     applyLock(S, *Lock, LockName, locOf(Call), Fn);
+  }
+  if (FC && !FC->Reserves.empty() && Succeeded && *Succeeded)
+    S.Reserved = TU.Contracts.resource(FC->Reserves);
   if (!FC)
     return;
   auto Applies = [&](When W) {

@@ -568,3 +568,16 @@ int checkEmbedderConfigBeforeInit(int argc, char **argv) {
   PyRun_SimpleString("import sys");
   return Py_FinalizeEx();
 }
+
+// PyGILState_Check tells each branch whether the GIL is held.
+static void okBranchOnGILStateCheck(void) {
+  if (PyGILState_Check())
+    PyErr_Clear();
+}
+
+static void checkCallWhereGILStateCheckFailed(void) {
+  if (!PyGILState_Check())
+    PyErr_Clear();
+  // CHECK: :[[@LINE-1]]:5: warning: 'PyErr_Clear' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-3]]:8: note: 'PyGILState_Check' says the GIL is not held here
+}

@@ -201,3 +201,14 @@ void *Demo_okAttachedAndDetached(void *arg) {
   (*g_vm)->DetachCurrentThread(g_vm);
   return NULL;
 }
+
+// A checked EnsureLocalCapacity makes room for what the loop makes.
+JNIEXPORT void JNICALL Java_Demo_okLoopAfterEnsureLocalCapacity(
+    JNIEnv *env, jclass cls, jobjectArray arr, jint n) {
+  if ((*env)->EnsureLocalCapacity(env, n) != 0)
+    return;
+  for (jint i = 0; i < n; i++) {
+    jobject e = (*env)->GetObjectArrayElement(env, arr, i);
+    (void)e;
+  }
+}

@@ -166,3 +166,13 @@ static const JNINativeMethod demo_methods[] = {
 jint Demo_registerNatives(JNIEnv *env, jclass cls) {
   return (*env)->RegisterNatives(env, cls, demo_methods, 2);
 }
+
+// A helper that exits the monitor its caller entered is the caller's exit.
+static void demoUnlock(JNIEnv *env, jobject o) { (*env)->MonitorExit(env, o); }
+
+JNIEXPORT void JNICALL Java_Demo_okExitThroughHelper(JNIEnv *env, jclass cls,
+                                                    jobject o) {
+  if ((*env)->MonitorEnter(env, o) != JNI_OK)
+    return;
+  demoUnlock(env, o);
+}
