@@ -376,24 +376,18 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
                          S + "'");
           return;
         }
-        if (Key == "exception_safe") {
-          boolean(V, "'exception_safe'", FC.ExceptionSafe);
-          return;
-        }
-        if (Key == "checks_exception") {
-          boolean(V, "'checks_exception'", FC.ChecksException);
-          return;
-        }
-        if (Key == "must_check") {
-          boolean(V, "'must_check'", FC.MustCheck);
-          return;
-        }
+        static const std::pair<const char *, bool FunctionContract::*> Flags[] =
+            {{"exception_safe", &FunctionContract::ExceptionSafe},
+             {"checks_exception", &FunctionContract::ChecksException},
+             {"must_check", &FunctionContract::MustCheck},
+             {"critical_safe", &FunctionContract::CriticalSafe}};
+        for (const auto &[Name, Member] : Flags)
+          if (Key == Name) {
+            boolean(V, "'" + Key + "'", FC.*Member);
+            return;
+          }
         if (Key == "reserves") {
           scalar(V, "'reserves'", FC.Reserves);
-          return;
-        }
-        if (Key == "critical_safe") {
-          boolean(V, "'critical_safe'", FC.CriticalSafe);
           return;
         }
         if (Key == "lock") {
