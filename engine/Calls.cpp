@@ -160,6 +160,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                  AE->Kind == ArgEffect::Consumes)) {
         if (!Applies(AE->On))
           continue;
+        if (!localVar(A))
+          S.touch(declOf(A)); // DeleteGlobalRef(env, g_listener)
         if (K) {
           // One call taking the same value through two arguments
           // (SSL_set_bio(ssl, bio, bio)) takes it once.
@@ -393,6 +395,47 @@ void FunctionAnalysis::checkSource(PathState &St, ValueKey K, const Expr *Call,
          pathNotes(St, V, 0));
 }
 
+void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
+                                      const Expr *RHS, const Stmt *At) {
+  const Decl *D = declOf(L);
+  // A global, or a field of a parameter or global ('self->cb'): places that
+  // stay the same; a field through a local may be another object each time.
+  bool Fixed =
+      isa_and_nonnull<VarDecl>(D) && cast<VarDecl>(D)->hasGlobalStorage();
+  if (const auto *ME = dyn_cast<MemberExpr>(L))
+    if (const auto *Base = dyn_cast<DeclRefExpr>(strip(ME->getBase())))
+      if (const auto *BV = dyn_cast<VarDecl>(Base->getDecl()))
+        Fixed = isa<ParmVarDecl>(BV) || BV->hasGlobalStorage();
+  if (!D || !Fixed)
+    return;
+  // Only what this path itself stored there is known to be lost: whether an
+  // earlier call left something is not this function's to know.
+  auto It = St.StoredOwned.find(D);
+  if (It != St.StoredOwned.end()) {
+    PathState::Stored Old = It->second;
+    St.StoredOwned.erase(It);
+    // Certain only if no branch this analysis assumed (but a loop's) lies
+    // between the two stores.
+    for (const PathNote *N = St.Notes.get(); N && N->Seq > Old.Seq;
+         N = N->Prev.get())
+      if (N->Kind == PathNote::Branch && !N->LoopCond)
+        return;
+    std::string Desc = Old.Res ? Old.Res->Description : "owned value";
+    report(FindingKind::ResourceLeak, Old.Res, locOf(At), At,
+           "'" + cast<NamedDecl>(D)->getNameAsString() +
+               "' is overwritten while it holds the " + Desc + " from '" +
+               Old.AcqFn.str() + "' stored there before, never released",
+           {{Old.At, "the " + Desc + " is stored here"}});
+  }
+  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  auto VI = K ? St.Vals.find(*K) : St.Vals.end();
+  if (VI == St.Vals.end() || VI->second.St != VState::Owned ||
+      !VI->second.Res || VI->second.Res->FreedOnReturn || VI->second.Region)
+    return;
+  St.StoredOwned[D] = {VI->second.Res, VI->second.AcqFn, locOf(At),
+                       St.NextSeq - 1};
+}
+
 /// Forgets values nothing refers to any more and that cannot be reported.
 void FunctionAnalysis::gc(PathState &St) {
   for (auto It = St.Vals.begin(); It != St.Vals.end();) {
@@ -439,6 +482,7 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   if (RHS && St.PendingAt && strip(RHS) == St.PendingAt)
     St.PendingAt = nullptr;
   const Expr *L = strip(LHS);
+  checkStoreOver(St, L, RHS, At);
   if (const auto *ME = dyn_cast<MemberExpr>(L)) {
     // Any base may alias this one: what was known of the field is gone.
     St.forgetField(ME->getMemberDecl());

@@ -191,6 +191,15 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     return;
   // Most elements (names, casts, literals) change nothing.
   const Stmt *S = CS->getStmt();
+  // Reading a global or a field takes what an earlier store put there.
+  if (const auto *IC = dyn_cast<ImplicitCastExpr>(S)) {
+    if (IC->getCastKind() == CK_LValueToRValue)
+      if (const Decl *D = declOf(IC->getSubExpr()))
+        for (PathState &St : SS)
+          if (!St.StoredOwned.empty())
+            St.touch(D);
+    return;
+  }
   if (!isa<CallExpr, CXXConstructExpr, BinaryOperator, DeclStmt, UnaryOperator,
            MemberExpr, ArraySubscriptExpr, ReturnStmt, CXXThrowExpr,
            CXXDeleteExpr, LambdaExpr, InitListExpr>(S))
@@ -264,6 +273,20 @@ void FunctionAnalysis::atExit(PathState &St) {
     } else
       PS.Escaped = true;
   }
+}
+
+void FunctionAnalysis::touchTested(PathState &St, const Stmt *Cond) {
+  if (!Cond)
+    return;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(Cond)) {
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      if (VD->hasGlobalStorage())
+        St.touch(VD->getCanonicalDecl());
+  } else if (const auto *ME = dyn_cast<MemberExpr>(Cond)) {
+    St.touch(ME->getMemberDecl());
+  }
+  for (const Stmt *C : Cond->children())
+    touchTested(St, C);
 }
 
 void FunctionAnalysis::collectDiscarded(const Stmt *S) {
@@ -420,6 +443,8 @@ FunctionResult FunctionAnalysis::run() {
         continue;
       if (Binary && S.PendingAt && testsPending(S, Cond))
         S.PendingAt = nullptr;
+      if (Binary)
+        touchTested(S, Cond);
       if (Binary) {
         // One copy per two-way branch: the true side gets the copy, the
         // false side the original.
@@ -435,8 +460,11 @@ FunctionResult FunctionAnalysis::run() {
         // Branches of '&&', '||' and '?:' are told by their enclosing one.
         if (T && FOK && !isa<BinaryOperator>(Term) &&
             !isa<AbstractConditionalOperator>(Term)) {
-          T->addNote({PathNote::Branch, Cond, true});
-          S.addNote({PathNote::Branch, Cond, false});
+          bool Loop = isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(Term);
+          PathNote TN{PathNote::Branch, Cond, true}, FN{PathNote::Branch, Cond};
+          TN.LoopCond = FN.LoopCond = Loop;
+          T->addNote(std::move(TN));
+          S.addNote(std::move(FN));
         }
         // A short-circuit decides the value of the whole '&&' or '||',
         // which a later block may test ('!(a && b)').

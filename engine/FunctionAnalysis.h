@@ -91,6 +91,8 @@ private:
   /// Calls written as statements of their own: their result is dropped.
   llvm::DenseSet<const Expr *> Discarded;
   void collectDiscarded(const Stmt *S);
+  /// Marks the globals and fields a branch condition reads as tested.
+  void touchTested(PathState &St, const Stmt *Cond);
 
   // Summary collection.
   struct ReturnSeen {
@@ -128,6 +130,10 @@ private:
   /// from.
   void checkSource(PathState &St, ValueKey K, const Expr *Call,
                    const Expr *SourceArg, llvm::StringRef Fn);
+  /// A new owned value stored over a global or field that may hold one from
+  /// an earlier call (a native method that sets a listener).
+  void checkStoreOver(PathState &St, const Expr *L, const Expr *RHS,
+                      const Stmt *At);
   void handleAssign(const Expr *LHS, const Expr *RHS, const Stmt *At,
                     PathState &St);
   void assignVar(const VarDecl *VD, const Expr *RHS, const Stmt *At,

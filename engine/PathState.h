@@ -166,6 +166,8 @@ struct PathNote {
   llvm::StringRef Fn;
   const FunctionContract *FC = nullptr;
   unsigned Seq;
+  /// A branch on a loop's condition (another iteration or not).
+  bool LoopCond = false;
   std::shared_ptr<const PathNote> Prev;
 };
 
@@ -199,6 +201,15 @@ struct PathState {
   /// A function this analysis does not follow was given the function table
   /// (the JNIEnv): it may have opened or closed regions for this one.
   bool TableHandedOut = false;
+  /// An owned value this path stored into a global or field and has not
+  /// released, tested or cleared since: storing another one there loses it.
+  struct Stored {
+    const Resource *Res = nullptr;
+    llvm::StringRef AcqFn;
+    clang::SourceLocation At;
+    unsigned Seq = 0; // Path-note sequence number at the store.
+  };
+  FlatMap<const clang::Decl *, Stored> StoredOwned;
   /// A resource room was made for ('reserves'): its values may pile up.
   const Resource *Reserved = nullptr;
   /// The interpreter lock (CPython's GIL) on this path; Unknown until this
@@ -254,6 +265,8 @@ struct PathState {
     H = llvm::hash_combine(H, PendingAt, PendingVar, unsigned(Lock),
                            LockFromEntry, TableHandedOut, UndidCaller,
                            Reserved);
+    for (const auto &[D, S] : StoredOwned)
+      H = llvm::hash_combine(H, D, S.Res);
     for (LockState L : LockStack)
       H = llvm::hash_combine(H, unsigned(L));
     return H;
@@ -267,6 +280,11 @@ struct PathState {
   void forgetField(const clang::ValueDecl *Field) {
     for (auto It = MemberFacts.begin(); It != MemberFacts.end();)
       It = It->first.second == Field ? MemberFacts.erase(It) : std::next(It);
+  }
+
+  void touch(const clang::Decl *D) {
+    if (D)
+      StoredOwned.erase(D);
   }
 
   void addNote(PathNote N) {

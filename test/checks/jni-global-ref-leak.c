@@ -8,6 +8,7 @@
 #include <jni.h>
 #include <stdint.h>
 #include <stddef.h>
+#include <stdlib.h>
 
 JNIEXPORT jint JNICALL Java_Demo_globalRefLeak01EarlyReturn(JNIEnv *env,
                                                            jclass cls,
@@ -195,4 +196,56 @@ JNIEXPORT jobject JNICALL Java_Demo_okReturnedToCaller(JNIEnv *env,
   // A native method returning a global reference hands it to Java code
   // that deletes it through another native method.
   return (*env)->NewGlobalRef(env, o);
+}
+
+// A global given a second reference on the same path loses the first.
+static jobject g_demo_listener;
+
+JNIEXPORT void JNICALL Java_Demo_checkGlobalOverwritten(JNIEnv *env, jclass cls,
+                                                        jobject a, jobject b) {
+  g_demo_listener = (*env)->NewGlobalRef(env, a);
+  g_demo_listener = (*env)->NewGlobalRef(env, b);
+  // CHECK: :[[@LINE-1]]:3: warning: 'g_demo_listener' is overwritten while it holds the JNI global reference from 'NewGlobalRef' stored there before, never released [jni-global-ref-leak]
+  // CHECK: :[[@LINE-3]]:3: note: the JNI global reference is stored here
+}
+
+JNIEXPORT void JNICALL Java_Demo_checkGlobalOverwrittenInLoop(
+    JNIEnv *env, jclass cls, jobjectArray arr, jint n) {
+  for (jint i = 0; i < n; i++) {
+    jobject e = (*env)->GetObjectArrayElement(env, arr, i);
+    g_demo_listener = (*env)->NewGlobalRef(env, e);
+    // CHECK: :[[@LINE-1]]:5: warning: 'g_demo_listener' is overwritten while it holds the JNI global reference from 'NewGlobalRef' stored there before, never released [jni-global-ref-leak]
+    // CHECK: :[[@LINE-2]]:5: note: the JNI global reference is stored here
+    (*env)->DeleteLocalRef(env, e);
+  }
+}
+
+JNIEXPORT void JNICALL Java_Demo_okGlobalReplaced(JNIEnv *env, jclass cls,
+                                                  jobject a, jobject b) {
+  g_demo_listener = (*env)->NewGlobalRef(env, a);
+  if (g_demo_listener)
+    (*env)->DeleteGlobalRef(env, g_demo_listener);
+  g_demo_listener = (*env)->NewGlobalRef(env, b);
+}
+
+struct demo_node {
+  jobject ref;
+  struct demo_node *next;
+};
+
+// Each node is another object: its field is not overwritten.
+JNIEXPORT void JNICALL Java_Demo_okGlobalRefsInNewNodes(JNIEnv *env, jclass cls,
+                                                        jobjectArray arr,
+                                                        jint n,
+                                                        struct demo_node **head) {
+  for (jint i = 0; i < n; i++) {
+    struct demo_node *nd = malloc(sizeof *nd);
+    if (!nd)
+      return;
+    jobject e = (*env)->GetObjectArrayElement(env, arr, i);
+    nd->ref = (*env)->NewGlobalRef(env, e);
+    (*env)->DeleteLocalRef(env, e);
+    nd->next = *head;
+    *head = nd;
+  }
 }
