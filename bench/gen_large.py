@@ -14,6 +14,16 @@ The file includes <stdlib.h>, <stdio.h> and <string.h> and holds:
     interpreter's dispatch), then --seq independent if statements in a row,
     each of which may acquire or release a scratch buffer or write to a log.
 
+With --only, one shape alone, among them the stress shapes that are not
+part of the default file:
+
+  * wide_function(): one function of about 2,000 lines that holds 200
+    tracked resources (--resources) at the same time;
+  * loop_nests(): --nests loop nests, each --depth loops deep, with a buffer
+    acquired and released on every level and early continue/break/goto;
+  * straight_line(): --allocs allocations in a row in one basic block, all
+    checked together afterwards.
+
 Only the standard library is used. The output is deterministic for given
 arguments. Use --only to generate one shape at a time when looking for what
 makes an analysis slow.
@@ -257,6 +267,121 @@ out:
     return "".join(out)
 
 
+def wide_function(resources):
+    """One function of about ten lines per resource: each is acquired and
+    checked ('goto fail' on failure), used under a branch, and every tenth is
+    released early; the rest are released at the one cleanup label. With 200
+    resources the function has about 2,000 lines and 200 tracked values."""
+    out = ["""
+/* One long function: many resources live at the same time. */
+int wide_function(const char *dir, const int *vals, int n) {
+  int rc = -1;
+  int acc = n;
+"""]
+    for i in range(resources):
+        if i % 5 == 4:
+            out.append(f"  FILE *r{i} = NULL;\n")
+        else:
+            out.append(f"  char *r{i} = NULL;\n")
+    for i in range(resources):
+        if i % 5 == 4:
+            out.append(f"""  r{i} = fopen(dir, "r");
+  if (!r{i})
+    goto fail;
+  if (vals[{i % 32}] > {i}) {{
+    acc += fgetc(r{i});
+    acc ^= {i};
+  }}
+""")
+        else:
+            out.append(f"""  r{i} = malloc({i % 64 + 8});
+  if (!r{i})
+    goto fail;
+  if (vals[{i % 32}] > {i}) {{
+    r{i}[0] = (char)acc;
+    acc += {i};
+  }}
+""")
+        if i % 2 == 0:
+            out.append(f"  acc += n % {i + 2};\n")
+        if i % 10 == 9:
+            rel = "fclose" if i % 5 == 4 else "free"
+            out.append(f"  {rel}(r{i});\n  r{i} = NULL;\n")
+    out.append("  rc = acc;\nfail:\n")
+    for i in range(resources):
+        if i % 5 == 4:
+            out.append(f"  if (r{i})\n    fclose(r{i});\n")
+        else:
+            out.append(f"  free(r{i});\n")
+    out.append("  return rc;\n}\n")
+    return "".join(out)
+
+
+def loop_nests(depth, nests):
+    """--nests loop nests, each --depth deep (for, while and do in turn),
+    in one function. Every level acquires a buffer per iteration and
+    releases it at the end of the iteration, or before a 'continue' or
+    'break' that leaves it early; the innermost level may leave the whole
+    function through 'goto out'."""
+    out = ["""
+/* Deep loop nests with a buffer per level and early exits. */
+int loop_nests(const int *vals, int n) {
+  int acc = 0;
+"""]
+    for k in range(nests):
+        for d in range(depth):
+            pad = "  " * (d + 1)
+            kind = (d + k) % 3
+            if kind == 0:
+                out.append(f"{pad}for (int i{d} = 0; i{d} < n; ++i{d}) {{\n")
+            elif kind == 1:
+                out.append(f"{pad}int w{k}_{d} = n;\n{pad}while (w{k}_{d}-- > 0) {{\n")
+            else:
+                out.append(f"{pad}int c{k}_{d} = n;\n{pad}do {{\n")
+            out.append(f"{pad}  char *b{d} = malloc({d + 16});\n"
+                       f"{pad}  if (!b{d})\n{pad}    goto out;\n"
+                       f"{pad}  b{d}[0] = (char)acc;\n"
+                       f"{pad}  if (vals[{(d + k) % 32}] < {d}) {{\n"
+                       f"{pad}    free(b{d});\n{pad}    continue;\n{pad}  }}\n"
+                       f"{pad}  if (vals[{(d + k + 7) % 32}] > {d * 100 + k}) {{\n"
+                       f"{pad}    free(b{d});\n{pad}    break;\n{pad}  }}\n")
+        inner = "  " * (depth + 1)
+        out.append(f"{inner}acc += vals[{k % 32}];\n"
+                   f"{inner}if (acc > {1000 + k}) {{\n")
+        for d in reversed(range(depth)):
+            out.append(f"{inner}  free(b{d});\n")
+        out.append(f"{inner}  goto out;\n{inner}}}\n")
+        for d in reversed(range(depth)):
+            pad = "  " * (d + 1)
+            kind = (d + k) % 3
+            out.append(f"{pad}  free(b{d});\n")
+            out.append(f"{pad}}} while (--c{k}_{d} > 0);\n" if kind == 2
+                       else f"{pad}}}\n")
+    out.append("out:\n  return acc;\n}\n")
+    return "".join(out)
+
+
+def straight_line(allocs):
+    """--allocs allocations in a row in one basic block, none checked
+    before the next (the results are checked together afterwards), then
+    used and released: every contracted call forks the path state in two
+    within the block."""
+    out = ["""
+/* Allocations in a row, checked together afterwards. */
+int straight_line(int n) {
+"""]
+    for i in range(allocs):
+        out.append(f"  char *s{i} = malloc(n + {i + 1});\n")
+    conds = " || ".join(f"!s{i}" for i in range(allocs))
+    out.append(f"  int rc = ({conds}) ? -1 : 0;\n")
+    for i in range(allocs):
+        out.append(f"  if (s{i})\n    s{i}[0] = (char)n;\n")
+    for i in range(allocs):
+        out.append(f"  free(s{i});\n")
+    out.append("  return rc;\n}\n")
+    return "".join(out)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -269,9 +394,21 @@ def main():
                     help="sequential if statements in big_dispatch (default 200)")
     ap.add_argument("--bug-every", type=int, default=10,
                     help="every Nth small function has a leak (0: none)")
-    ap.add_argument("--only", choices=SHAPES + ["big", "none"],
-                    help="generate only this shape of small function (or only "
-                         "big_dispatch, or neither: 'none')")
+    ap.add_argument("--resources", type=int, default=200,
+                    help="tracked resources of wide_function (default 200)")
+    ap.add_argument("--depth", type=int, default=10,
+                    help="depth of each loop nest of loop_nests (default 10)")
+    ap.add_argument("--nests", type=int, default=4,
+                    help="loop nests in loop_nests (default 4)")
+    ap.add_argument("--allocs", type=int, default=14,
+                    help="allocations in a row in straight_line (default 14)")
+    ap.add_argument("--only",
+                    choices=SHAPES + ["big", "wide", "loops", "straight", "none"],
+                    help="generate only this shape of small function, or only "
+                         "big_dispatch, wide_function (--resources), "
+                         "loop_nests (--depth, --nests) or straight_line "
+                         "(--allocs), or none of them ('none': the includes "
+                         "and declarations alone)")
     args = ap.parse_args()
 
     parts = ["""/* Generated by bench/gen_large.py; do not edit. */
@@ -286,7 +423,7 @@ struct record {
 };
 """]
     shapes = [args.only] if args.only in SHAPES else SHAPES
-    if args.only in ("big", "none"):
+    if args.only in ("big", "wide", "loops", "straight", "none"):
         shapes = []
     owned_ids = []
     for i in range(args.functions if shapes else 0):
@@ -312,6 +449,12 @@ struct record {
             parts.append(fn_store(i, bug))
     if args.only in (None, "big"):
         parts.append(big_dispatch(args.chain, args.seq))
+    if args.only == "wide":
+        parts.append(wide_function(args.resources))
+    if args.only == "loops":
+        parts.append(loop_nests(args.depth, args.nests))
+    if args.only == "straight":
+        parts.append(straight_line(args.allocs))
 
     text = "".join(parts)
     if args.output == "-":

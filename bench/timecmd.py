@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Times commands with a monotonic clock, for bench/run.sh.
 
-    timecmd.py [--reps N] [--ok CODES] -- CMD1 ARGS ::: CMD2 ARGS ::: ...
+    timecmd.py [--reps N] [--ok CODES] [--cwd DIR] -- CMD1 ARGS ::: CMD2 ARGS ::: ...
 
 Runs one untimed warm-up of every command, then N rounds; in each round the
 commands run one after the other, so a burst of load on the machine hits all
@@ -14,7 +14,11 @@ Prints one line per command, in order:
 --ok lists the exit codes that count as success for each command, separated
 by ':::' like the commands, e.g. '0:::0:::0,1' (custody exits with 1 when it
 has findings). Any other exit code stops the script with the command's
-stderr and exit status 2.
+stderr and exit status 2. --cwd runs the commands in DIR (a compile
+database's directory).
+
+Peak RSS is the largest resident set of the command's own process over the
+rounds (os.wait4's ru_maxrss, in KiB), not of its children.
 
 A command whose executable is momentarily missing (being rebuilt) is retried
 for up to three minutes. Only the standard library is used.
@@ -38,13 +42,13 @@ def split_on(items, sep):
     return groups
 
 
-def run_once(cmd, ok):
+def run_once(cmd, ok, cwd=None):
     """Runs cmd; returns (seconds, peak RSS in KiB)."""
     deadline = time.monotonic() + 180
     while True:
         try:
             start = time.perf_counter()
-            proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL,
+            proc = subprocess.Popen(cmd, cwd=cwd, stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL,
                                     stderr=subprocess.PIPE)
             break
@@ -68,7 +72,7 @@ def run_once(cmd, ok):
 
 
 def main(argv):
-    reps, oks = 5, None
+    reps, oks, cwd = 5, None, None
     args = argv[1:]
     while args and args[0] != "--":
         if args[0] == "--reps":
@@ -76,6 +80,9 @@ def main(argv):
             args = args[2:]
         elif args[0] == "--ok":
             oks = args[1]
+            args = args[2:]
+        elif args[0] == "--cwd":
+            cwd = args[1]
             args = args[2:]
         else:
             sys.exit(__doc__)
@@ -92,12 +99,12 @@ def main(argv):
         ok_sets = [{int(x) for x in p.split(",")} for p in parts]
 
     for cmd, ok in zip(cmds, ok_sets):  # Warm-up: caches, page cache, disk.
-        run_once(cmd, ok)
+        run_once(cmd, ok, cwd)
     times = [[] for _ in cmds]
     rss = [0] * len(cmds)
     for _ in range(max(1, reps)):
         for i, (cmd, ok) in enumerate(zip(cmds, ok_sets)):
-            t, r = run_once(cmd, ok)
+            t, r = run_once(cmd, ok, cwd)
             times[i].append(t)
             rss[i] = max(rss[i], r)
     for ts, r in zip(times, rss):

@@ -19,6 +19,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
 #include "llvm/Support/GlobPattern.h"
@@ -366,6 +367,7 @@ static std::optional<std::set<unsigned>> changedLines(const std::string &File,
 
 int main(int argc, const char **argv) {
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
+  llvm::CrashRecoveryContext::Enable();
   llvm::cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &OS) { OS << "custody " CUSTODY_VERSION "\n"; });
   llvm::cl::extrahelp More(
@@ -496,7 +498,14 @@ int main(int argc, const char **argv) {
           return Out;
         });
     ConsumerMaker Maker{Config, Filter, Out};
-    int RC = Tool.run(newFrontendActionFactory(&Maker).get());
+    // A file that crashes the parser (or the analysis) is reported like one
+    // that does not parse; the other files are still checked.
+    int RC = 1;
+    llvm::CrashRecoveryContext CRC;
+    if (!CRC.RunSafelyOnThread(
+            [&] { RC = Tool.run(newFrontendActionFactory(&Maker).get()); },
+            1u << 30))
+      RC = 1;
     if (RC != 0) {
       std::lock_guard<std::mutex> Lock(Out.Mu);
       Out.Failed.push_back(File);
@@ -625,6 +634,8 @@ int main(int argc, const char **argv) {
     }
   }
   OS.flush();
+  // Files finish in any order with -j: report them in a stable one.
+  std::sort(Out.Failed.begin(), Out.Failed.end());
   for (const std::string &F : Out.Failed)
     llvm::errs() << "custody: error: '" << F
                  << "' could not be parsed; its findings may be incomplete\n";

@@ -212,6 +212,18 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     transferStmt(S, St, Out);
   }
   SS = std::move(Out);
+  // Calls that fork inside one block (unchecked allocations in a row) would
+  // double the states at each: the same cap as at a block's entry holds here.
+  if (SS.size() > BlockCap) {
+    llvm::SmallDenseSet<uint64_t, 64> Seen;
+    States Kept;
+    for (PathState &St : SS)
+      if (Seen.insert(St.hash()).second && Kept.size() < BlockCap)
+        Kept.push_back(std::move(St));
+    if (Kept.size() < Seen.size())
+      Truncated = true;
+    SS = std::move(Kept);
+  }
 }
 
 void FunctionAnalysis::atExit(PathState &St) {
@@ -374,10 +386,10 @@ FunctionResult FunctionAnalysis::run() {
   unsigned Cap = std::clamp<unsigned>(TU.Limits.StatesPerFunction /
                                           std::max(1u, G->getNumBlockIDs()),
                                       4, TU.Limits.MaxStatesPerBlock);
+  BlockCap = Cap;
   std::deque<std::pair<const CFGBlock *, PathState>> Work;
   Work.push_back({&G->getEntry(), std::move(Init)});
   unsigned Visits = 0;
-  bool Truncated = false;
   while (!Work.empty()) {
     auto [B, St] = std::move(Work.front());
     Work.pop_front();

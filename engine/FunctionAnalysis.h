@@ -117,6 +117,9 @@ private:
   std::vector<ExitSeen> Exits;
 
   using States = std::vector<PathState>;
+  /// How many states a block keeps; more paths than that are not explored.
+  unsigned BlockCap = 24;
+  bool Truncated = false;
 
   void transfer(const CFGElement &E, States &SS);
   void transferStmt(const Stmt *S, PathState &St, States &Out);

@@ -96,9 +96,10 @@ std::vector<std::string> custody::includedFiles(const SourceManager &SM) {
 static bool containsErrors(const Stmt *S) {
   if (!S)
     return false;
+  // An expression's error bit covers its whole tree: no need (and, for
+  // expressions thousands of operators deep, no stack) to walk into it.
   if (const auto *E = dyn_cast<Expr>(S))
-    if (E->containsErrors())
-      return true;
+    return E->containsErrors();
   for (const Stmt *C : S->children())
     if (containsErrors(C))
       return true;

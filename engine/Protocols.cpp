@@ -202,21 +202,27 @@ std::string FunctionAnalysis::leakMessage(const PathState &St, ValueKey K,
 // Regions
 //===----------------------------------------------------------------------===//
 
-void FunctionAnalysis::collectClosed(const Stmt *S) {
-  if (!S)
-    return;
-  if (const auto *CE = dyn_cast<CallExpr>(S)) {
-    const Expr *Obj;
-    const FunctionContract *FC = tableContract(CE, Obj);
-    if (!FC && CE->getDirectCallee() && CE->getDirectCallee()->getIdentifier())
-      FC = TU.Contracts.lookup(CE->getDirectCallee()->getName());
-    if (FC && FC->Closes)
-      ClosedHere.insert(FC->Closes->Resource);
-    if (FC && FC->Opens && !FC->Opens->Borrowed)
-      OpenedHere.insert(FC->Opens->Resource);
+void FunctionAnalysis::collectClosed(const Stmt *Body) {
+  // A worklist, not recursion: expressions may be thousands deep.
+  llvm::SmallVector<const Stmt *, 64> Work{Body};
+  while (!Work.empty()) {
+    const Stmt *S = Work.pop_back_val();
+    if (!S)
+      continue;
+    if (const auto *CE = dyn_cast<CallExpr>(S)) {
+      const Expr *Obj;
+      const FunctionContract *FC = tableContract(CE, Obj);
+      if (!FC && CE->getDirectCallee() &&
+          CE->getDirectCallee()->getIdentifier())
+        FC = TU.Contracts.lookup(CE->getDirectCallee()->getName());
+      if (FC && FC->Closes)
+        ClosedHere.insert(FC->Closes->Resource);
+      if (FC && FC->Opens && !FC->Opens->Borrowed)
+        OpenedHere.insert(FC->Opens->Resource);
+    }
+    for (const Stmt *C : S->children())
+      Work.push_back(C);
   }
-  for (const Stmt *C : S->children())
-    collectClosed(C);
 }
 
 void FunctionAnalysis::openRegion(const Expr *Call, const RegionEffect &RE,
