@@ -62,7 +62,8 @@ for target in contract-loader analysis; do
   echo "fuzz: $target: replayed $n corpus inputs in $((SECONDS - start)) s"
   [ "$REPLAY_ONLY" = 1 ] && continue
   start=$SECONDS
-  if ! "$bin" "${flags[@]}" -max_total_time="$TIME" -print_final_stats=1 \
+  if ! "$bin" "${flags[@]}" -seed="${CUSTODY_FUZZ_SEED:-1}" \
+      -max_total_time="$TIME" -print_final_stats=1 \
       "$work/new" "$corpus" >"$work/fuzz.log" 2>&1; then
     echo "fuzz: $target: found a problem (log: $work/fuzz.log); the input:" >&2
     ls "$work"/crash-* "$work"/timeout-* "$work"/leak-* "$work"/oom-* 2>/dev/null >&2 || true
