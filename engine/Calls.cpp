@@ -315,12 +315,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         // A lock given up without keeping its token may be taken back by
         // other means (PyEval_AcquireThread with a state kept elsewhere).
       } else if (V.St == VState::Owned && V.Res && V.Res->FreedOnReturn) {
-        if (!inOpenFrame(S, V) && pilingLoop(Call, Call, true))
-          report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
-                 "the " + describe(V) + " returned by '" + Fn.str() +
-                     "' is discarded inside a loop without being deleted; "
-                     "one piles up per iteration",
-                 {});
+        reportPiledTemporary(S, V, /*Discarded=*/true);
       } else if (V.St == VState::Owned && !FC->IsConventional) {
         // A result known only by convention is not reported when dropped:
         // error helpers declared to return PyObject * return NULL only.
@@ -416,10 +411,8 @@ void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
     St.StoredOwned.erase(It);
     // Certain only if no branch this analysis assumed (but a loop's) lies
     // between the two stores.
-    for (const PathNote *N = St.Notes.get(); N && N->Seq > Old.Seq;
-         N = N->Prev.get())
-      if (N->Kind == PathNote::Branch && !N->LoopCond)
-        return;
+    if (assumedBranchSince(St, Old.Seq, /*CountLoops=*/false))
+      return;
     std::string Desc = Old.Res ? Old.Res->Description : "owned value";
     report(FindingKind::ResourceLeak, Old.Res, locOf(At), At,
            "'" + cast<NamedDecl>(D)->getNameAsString() +

@@ -425,14 +425,7 @@ FunctionResult FunctionAnalysis::run() {
         continue;
       // A value the runtime frees on return, made and dropped in a loop
       // ('Set(..., NewStringUTF(...))') piles up all the same.
-      const Value &V = VI->second;
-      if (V.Res && V.Res->FreedOnReturn && !inOpenFrame(St, V) &&
-          pilingLoop(V.AcqStmt, V.AcqStmt, true))
-        report(FindingKind::ResourceLeak, V.Res, V.AcqLoc, V.AcqStmt,
-               "the " + describe(V) + " returned by '" + V.AcqFn.str() +
-                   "' is never deleted inside a loop; one piles up per "
-                   "iteration",
-               {});
+      reportPiledTemporary(St, VI->second, /*Discarded=*/false);
       VI->second.St = VState::Escaped;
     }
     St.ExprFacts = std::move(St.CarriedFacts);

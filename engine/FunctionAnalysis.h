@@ -40,6 +40,15 @@ const Expr *strip(const Expr *E);
 const VarDecl *localVar(const Expr *E);
 /// The words for a value's resource in messages.
 std::string describe(const Value &V);
+/// The lock a lock token is of, in messages ("GIL").
+inline std::string lockName(const Value &V) {
+  return V.Res && !V.Res->Checks.empty()
+             ? llvm::StringRef(V.Res->Checks).upper()
+             : std::string("lock");
+}
+/// Whether the path assumed a branch (a loop's too, if CountLoops) since
+/// path-note sequence number Seq.
+bool assumedBranchSince(const PathState &St, unsigned Seq, bool CountLoops);
 /// The global variable E names or takes the address of (Py_None is
 /// '&_Py_NoneStruct'), if any.
 const VarDecl *globalOf(const Expr *E);
@@ -225,6 +234,10 @@ private:
   /// Whether a value of resource R leaks at this exit, given what is open.
   bool leaksAtExit(const PathState &St, const Value &V) const;
   bool inOpenFrame(const PathState &St, const Value &V) const;
+  /// A value freed on return, dropped as a temporary (or discarded) inside a
+  /// loop: one piles up per iteration.
+  void reportPiledTemporary(const PathState &St, const Value &V,
+                            bool Discarded);
   std::string leakMessage(const PathState &St, ValueKey K, const Value &V,
                           Lost How);
   /// Regions some call of this function closes (by resource name).
@@ -295,6 +308,17 @@ public:
   /// Whether Fn is declared in the folder (or below) of one of L's headers:
   /// the library's own API, not a project function with a similar name.
   bool inLibraryHeaders(const FunctionDecl *Fn, const LibraryContract &L);
+
+  /// The library in force that has an interpreter lock ('lock:'), if any.
+  const LibraryContract *lockedLibrary() {
+    if (!LockedLookedUp) {
+      LockedLookedUp = true;
+      for (const LibraryContract &L : Contracts.Libraries)
+        if (!L.LockName.empty())
+          Locked = &L;
+    }
+    return Locked;
+  }
 
   /// The analysis of a function defined in this TU, if it may be used from
   /// a caller at this depth (not a library's, not one in progress).
@@ -398,6 +422,8 @@ private:
       Annotated;
   /// The folders of each library's headers in this TU, by library name.
   llvm::StringMap<std::vector<std::string>> HeaderDirs;
+  const LibraryContract *Locked = nullptr;
+  bool LockedLookedUp = false;
   llvm::BumpPtrAllocator Alloc;
   llvm::StringSaver Strings{Alloc};
 };

@@ -363,10 +363,7 @@ static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
         TU.ForeignEntries.try_emplace(Fn->getCanonicalDecl(), entryRuntime(L));
   }
 
-  const LibraryContract *Locked = nullptr;
-  for (const LibraryContract &L : CS.Libraries)
-    if (!L.LockName.empty())
-      Locked = &L;
+  const LibraryContract *Locked = TU.lockedLibrary();
   if (!Locked)
     return;
   std::string Lock = llvm::StringRef(Locked->LockName).upper();

@@ -121,18 +121,25 @@ const Stmt *FunctionAnalysis::pilingLoop(const Stmt *Site, const Stmt *At,
   return nullptr;
 }
 
+/// Whether a region of this persistence, open since before V was made,
+/// frees V's resource when it closes.
+static bool openRegionFrees(const PathState &St, const Value &V,
+                            bool Persistent) {
+  for (const auto &[K, R] : St.Vals)
+    if (R.Region && R.St == VState::Owned && R.Res &&
+        R.Res->Persistent == Persistent && V.Res &&
+        llvm::is_contained(R.Res->Frees, V.Res->Name) && V.AcqSeq > R.AcqSeq)
+      return true;
+  return false;
+}
+
 bool FunctionAnalysis::inOpenFrame(const PathState &St, const Value &V) const {
   // Room made for them beforehand counts as a frame sized for them.
   if (V.Res && St.Reserved == V.Res)
     return true;
   // A local frame opened before it frees it when popped (or is reported);
   // whoever pushed it sized it for what the code between makes.
-  for (const auto &[K, R] : St.Vals)
-    if (R.Region && R.St == VState::Owned && R.Res && !R.Res->Persistent &&
-        V.Res && llvm::is_contained(R.Res->Frees, V.Res->Name) &&
-        V.AcqSeq > R.AcqSeq)
-      return true;
-  return false;
+  return openRegionFrees(St, V, /*Persistent=*/false);
 }
 
 bool FunctionAnalysis::leaksAtExit(const PathState &St, const Value &V) const {
@@ -148,11 +155,7 @@ bool FunctionAnalysis::leaksAtExit(const PathState &St, const Value &V) const {
     return false;
   // Returning frees it, unless this code opened a region that keeps such
   // values alive past the return (a thread it attached).
-  for (const auto &[K, R] : St.Vals)
-    if (R.Region && R.St == VState::Owned && R.Res && R.Res->Persistent &&
-        llvm::is_contained(R.Res->Frees, V.Res->Name) && V.AcqSeq > R.AcqSeq)
-      return true;
-  return false;
+  return openRegionFrees(St, V, /*Persistent=*/true);
 }
 
 std::string FunctionAnalysis::leakMessage(const PathState &St, ValueKey K,
@@ -171,9 +174,7 @@ std::string FunctionAnalysis::leakMessage(const PathState &St, ValueKey K,
            " on this path";
   }
   if (V.LockToken) {
-    std::string Lock = V.Res && !V.Res->Checks.empty()
-                           ? llvm::StringRef(V.Res->Checks).upper()
-                           : std::string("lock");
+    std::string Lock = lockName(V);
     return V.LockToken == 1 ? "the " + Lock + " taken by '" + V.AcqFn.str() +
                                   "' is not given back on this path"
                             : "the " + Lock + " given up by '" + V.AcqFn.str() +
@@ -196,6 +197,28 @@ std::string FunctionAnalysis::leakMessage(const PathState &St, ValueKey K,
   return Msg + (How == Lost::Overwritten
                     ? "is overwritten while it still owns the " + describe(V)
                     : std::string("is not released on this path"));
+}
+
+void FunctionAnalysis::reportPiledTemporary(const PathState &St, const Value &V,
+                                            bool Discarded) {
+  if (!V.Res || !V.Res->FreedOnReturn || inOpenFrame(St, V) ||
+      !pilingLoop(V.AcqStmt, V.AcqStmt, true))
+    return;
+  report(FindingKind::ResourceLeak, V.Res, V.AcqLoc, V.AcqStmt,
+         "the " + describe(V) + " returned by '" + V.AcqFn.str() +
+             (Discarded ? "' is discarded inside a loop without being "
+                          "deleted; one piles up per iteration"
+                        : "' is never deleted inside a loop; one piles up "
+                          "per iteration"),
+         {});
+}
+
+bool impl::assumedBranchSince(const PathState &St, unsigned Seq,
+                              bool CountLoops) {
+  for (const PathNote *N = St.Notes.get(); N && N->Seq > Seq; N = N->Prev.get())
+    if (N->Kind == PathNote::Branch && (CountLoops || !N->LoopCond))
+      return true;
+  return false;
 }
 
 //===----------------------------------------------------------------------===//
@@ -313,10 +336,8 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
   // Found open by someone else: reported when this function opens such
   // regions itself (it means to close only its own) and the close follows
   // on every path from the finding, with no branch this analysis assumed.
-  bool Certain = OpenedHere.count(RE.Resource);
-  for (const PathNote *N = S.Notes.get(); Certain && N && N->Seq > V.AcqSeq;
-       N = N->Prev.get())
-    Certain = N->Kind != PathNote::Branch;
+  bool Certain = OpenedHere.count(RE.Resource) &&
+                 !assumedBranchSince(S, V.AcqSeq, /*CountLoops=*/true);
   if (V.St == VState::Borrowed && Certain)
     report(FindingKind::ReleaseUnowned, R, Loc, Call,
            "'" + Fn.str() + "' closes a " + Desc + " that '" + V.AcqFn.str() +
@@ -342,10 +363,7 @@ std::optional<LockEffect> FunctionAnalysis::lockEffect(
     const FunctionDecl *Callee, const FunctionContract *FC,
     llvm::StringRef &LockName, const LockNeed *&Inner) {
   Inner = nullptr;
-  const LibraryContract *Locked = nullptr;
-  for (const LibraryContract &L : TU.Contracts.Libraries)
-    if (!L.LockName.empty())
-      Locked = &L;
+  const LibraryContract *Locked = TU.lockedLibrary();
   if (!Locked)
     return std::nullopt;
   if (FC && FC->Lock && !FC->IsSummary) {
@@ -499,47 +517,45 @@ std::optional<LockEffect> FunctionAnalysis::beforeCall(
 void FunctionAnalysis::applyLock(PathState &S, LockEffect E,
                                  llvm::StringRef LockName, SourceLocation Loc,
                                  llvm::StringRef Fn) {
-  {
-    using LS = PathState::LockState;
-    std::string Name = LockName.upper();
-    auto Gone = [&](const std::string &Why) {
-      S.Lock = LS::Released;
-      S.LockGoneAt = Loc;
-      S.LockGoneWhy = Why;
-    };
-    switch (E) {
-    case LockEffect::Needs:
-    case LockEffect::Free:
-    case LockEffect::Check:
-      break;
-    case LockEffect::Ensure:
-      S.LockStack.push_back(S.Lock);
-      S.Lock = LS::Held;
-      S.LockFromEntry = false;
-      break;
-    case LockEffect::EnsureUndo:
-      if (!S.LockStack.empty()) {
-        S.Lock = S.LockStack.back();
-        S.LockStack.pop_back();
-        if (S.Lock == LS::Released)
-          Gone("the " + Name + " is given back here by '" + Fn.str() + "'");
-      } else {
-        S.Lock = LS::Unknown;
-        S.UndidCaller = true;
-      }
-      S.LockFromEntry = false;
-      break;
-    case LockEffect::Save:
-    case LockEffect::Release:
-      Gone("the " + Name + " is given up here by '" + Fn.str() + "'");
-      S.LockFromEntry = false;
-      break;
-    case LockEffect::Restore:
-    case LockEffect::Acquire:
-      S.Lock = LS::Held;
-      S.LockFromEntry = false;
-      break;
+  using LS = PathState::LockState;
+  std::string Name = LockName.upper();
+  auto Gone = [&](const std::string &Why) {
+    S.Lock = LS::Released;
+    S.LockGoneAt = Loc;
+    S.LockGoneWhy = Why;
+  };
+  switch (E) {
+  case LockEffect::Needs:
+  case LockEffect::Free:
+  case LockEffect::Check:
+    break;
+  case LockEffect::Ensure:
+    S.LockStack.push_back(S.Lock);
+    S.Lock = LS::Held;
+    S.LockFromEntry = false;
+    break;
+  case LockEffect::EnsureUndo:
+    if (!S.LockStack.empty()) {
+      S.Lock = S.LockStack.back();
+      S.LockStack.pop_back();
+      if (S.Lock == LS::Released)
+        Gone("the " + Name + " is given back here by '" + Fn.str() + "'");
+    } else {
+      S.Lock = LS::Unknown;
+      S.UndidCaller = true;
     }
+    S.LockFromEntry = false;
+    break;
+  case LockEffect::Save:
+  case LockEffect::Release:
+    Gone("the " + Name + " is given up here by '" + Fn.str() + "'");
+    S.LockFromEntry = false;
+    break;
+  case LockEffect::Restore:
+  case LockEffect::Acquire:
+    S.Lock = LS::Held;
+    S.LockFromEntry = false;
+    break;
   }
 }
 
@@ -551,10 +567,8 @@ void FunctionAnalysis::afterCall(const Expr *Call, const FunctionContract *FC,
                                  llvm::StringRef LockName, PathState &S) {
   if (Lock == LockEffect::Check && Succeeded) {
     // The code asked: each outcome knows.
-    if (*Succeeded)
-      applyLock(S, LockEffect::Acquire, LockName, locOf(Call), Fn);
-    else
-      applyLock(S, LockEffect::Release, LockName, locOf(Call), Fn);
+    applyLock(S, *Succeeded ? LockEffect::Acquire : LockEffect::Release,
+              LockName, locOf(Call), Fn);
     if (!*Succeeded)
       S.LockGoneWhy = "'" + Fn.str() + "' says the " + LockName.upper() +
                       " is not held here";

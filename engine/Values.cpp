@@ -157,10 +157,7 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
     if (V.St == VState::Param)
       Msg = "received here as a parameter";
     else if (V.LockToken)
-      Msg = std::string("the ") +
-            (V.Res && !V.Res->Checks.empty()
-                 ? llvm::StringRef(V.Res->Checks).upper()
-                 : std::string("lock")) +
+      Msg = "the " + lockName(V) +
             (V.LockToken == 1 ? " is taken here by '"
                               : " is given up here by '") +
             V.AcqFn.str() + "'";
