@@ -11,12 +11,15 @@ custody_packages=(
   cmake ninja-build g++ python3
   "llvm-$CUSTODY_LLVM_VERSION-dev" "libclang-$CUSTODY_LLVM_VERSION-dev"
   "clang-tidy-$CUSTODY_LLVM_VERSION" "clang-$CUSTODY_LLVM_VERSION"
-  "llvm-$CUSTODY_LLVM_VERSION-tools" libyaml-cpp-dev
+  "llvm-$CUSTODY_LLVM_VERSION-tools" libyaml-cpp-dev libxml2-dev
 )
 # Real headers the tests and the example compile against.
 custody_test_packages=(
   python3-dev openjdk-17-jdk-headless libsqlite3-dev libcurl4-openssl-dev
   libssl-dev git pre-commit
+  # custody contracts import-cppcheck reads the .cfg files cppcheck ships;
+  # custody contracts suggest is tested on libgit2's headers too.
+  cppcheck libgit2-dev
 )
 
 custody_install() {

@@ -40,8 +40,7 @@ void writeSarif(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings,
 /// One fingerprint per finding, in order: the check, the file name, the
 /// message and the text of the finding's line, not its number, so that
 /// unrelated edits do not change it. Used by SARIF and baselines.
-std::vector<std::string>
-fingerprints(const std::set<PrintedFinding> &Findings);
+std::vector<std::string> fingerprints(const std::set<PrintedFinding> &Findings);
 
 /// Where the check pages are: the installed docs next to the binary, else
 /// the source tree's.

@@ -8,6 +8,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "Options.h"
 #include "Report.h"
 #include "TUSession.h"
 #include "clang/AST/ASTConsumer.h"
@@ -41,21 +42,21 @@ using namespace clang;
 using namespace clang::tooling;
 using namespace custody;
 
-static llvm::cl::OptionCategory Category("custody options");
+llvm::cl::OptionCategory custody::Category("custody options");
 
 static llvm::cl::opt<std::string>
     Checks("checks",
            llvm::cl::desc("Comma-separated globs of checks to run, '-' "
                           "prefix to remove (default: all custody checks)"),
            llvm::cl::init("*"), llvm::cl::cat(Category));
-static llvm::cl::list<std::string>
-    ContractFiles("contracts",
-                  llvm::cl::desc("A YAML contract file (repeatable)"),
-                  llvm::cl::cat(Category));
-static llvm::cl::opt<bool>
-    NoBuiltins("no-builtin-contracts",
-               llvm::cl::desc("Do not use the built-in contracts"),
-               llvm::cl::cat(Category));
+llvm::cl::list<std::string>
+    custody::ContractFiles("contracts",
+                           llvm::cl::desc("A YAML contract file (repeatable)"),
+                           llvm::cl::cat(Category));
+llvm::cl::opt<bool>
+    custody::NoBuiltins("no-builtin-contracts",
+                        llvm::cl::desc("Do not use the built-in contracts"),
+                        llvm::cl::cat(Category));
 static llvm::cl::opt<std::string>
     Baseline("baseline",
              llvm::cl::desc("Report only findings not in this baseline file"),
@@ -75,27 +76,28 @@ static llvm::cl::opt<std::string>
           llvm::cl::desc("I/N: check only the I-th of N equal parts of the "
                          "files (1-based), for splitting a run over CI jobs"),
           llvm::cl::cat(Category));
-static llvm::cl::opt<bool> NoProjectContract(
+llvm::cl::opt<bool> custody::NoProjectContract(
     "no-project-contract",
     llvm::cl::desc("Do not look for .custody.yaml next to the source files"),
     llvm::cl::cat(Category));
-static llvm::cl::opt<unsigned>
-    Jobs("j", llvm::cl::desc("Translation units analyzed in parallel"),
-         llvm::cl::init(0), llvm::cl::cat(Category));
-static llvm::cl::opt<std::string>
-    Format("format", llvm::cl::desc("Output format: text, json or sarif"),
-           llvm::cl::init("text"), llvm::cl::cat(Category));
-static llvm::cl::opt<std::string>
-    OutputFile("output", llvm::cl::desc("Write findings to this file"),
-               llvm::cl::cat(Category));
+llvm::cl::opt<unsigned>
+    custody::Jobs("j", llvm::cl::desc("Translation units analyzed in parallel"),
+                  llvm::cl::init(0), llvm::cl::cat(Category));
+llvm::cl::opt<std::string>
+    custody::Format("format",
+                    llvm::cl::desc("Output format: text, json or sarif"),
+                    llvm::cl::init("text"), llvm::cl::cat(Category));
+llvm::cl::opt<std::string>
+    custody::OutputFile("output", llvm::cl::desc("Write findings to this file"),
+                        llvm::cl::cat(Category));
 static llvm::cl::opt<bool>
     ListChecks("list-checks", llvm::cl::desc("List the checks and exit"),
                llvm::cl::cat(Category));
-static llvm::cl::opt<bool>
-    Verbose("verbose",
-            llvm::cl::desc("Say which contracts apply and what the analysis "
-                           "gave up on"),
-            llvm::cl::cat(Category));
+llvm::cl::opt<bool> custody::Verbose(
+    "verbose",
+    llvm::cl::desc("Say which contracts apply and what the analysis "
+                   "gave up on"),
+    llvm::cl::cat(Category));
 
 namespace {
 
@@ -365,6 +367,48 @@ static std::optional<std::set<unsigned>> changedLines(const std::string &File,
   return Lines;
 }
 
+SessionConfig custody::sessionConfigFromOptions() {
+  SessionConfig Config;
+  // Relative to where custody was started, whatever directory a compile
+  // command runs in.
+  for (const std::string &F : ContractFiles) {
+    llvm::SmallString<256> Abs(F);
+    llvm::sys::fs::make_absolute(Abs);
+    Config.ContractFiles.push_back(std::string(Abs));
+  }
+  Config.BuiltinContracts = !NoBuiltins;
+  Config.ProjectContract = !NoProjectContract;
+  return Config;
+}
+
+void custody::adjustArguments(ClangTool &Tool) {
+  // Compiler warnings are not ours to report; errors still show.
+  Tool.appendArgumentsAdjuster(
+      getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END));
+  Tool.appendArgumentsAdjuster(
+      getInsertArgumentAdjuster("-Wno-error", ArgumentInsertPosition::END));
+  // Clang's own headers (stddef.h, stdarg.h) come from the resource
+  // directory of the Clang this tool was built with.
+  Tool.appendArgumentsAdjuster(
+      [](const CommandLineArguments &Args, llvm::StringRef) {
+        for (const std::string &A : Args)
+          if (llvm::StringRef(A).starts_with("-resource-dir"))
+            return Args;
+        CommandLineArguments Out = Args;
+        Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
+                   "-resource-dir=" CUSTODY_CLANG_RESOURCE_DIR);
+        return Out;
+      });
+}
+
+bool custody::runSafely(ClangTool &Tool, FrontendActionFactory &Factory) {
+  int RC = 1;
+  llvm::CrashRecoveryContext CRC;
+  if (!CRC.RunSafelyOnThread([&] { RC = Tool.run(&Factory); }, 1u << 30))
+    RC = 1;
+  return RC == 0;
+}
+
 int main(int argc, const char **argv) {
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
   llvm::CrashRecoveryContext::Enable();
@@ -373,6 +417,24 @@ int main(int argc, const char **argv) {
   llvm::cl::extrahelp More(
       "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
       "error, 3 a file could not be parsed.\n");
+
+  // Subcommands, each with its own arguments.
+  if (argc > 1) {
+    llvm::StringRef Cmd(argv[1]);
+    if (Cmd == "audit")
+      return auditMain(argc - 1, argv + 1);
+    if (Cmd == "contracts") {
+      llvm::StringRef Sub = argc > 2 ? argv[2] : "";
+      if (Sub == "import-cppcheck")
+        return importCppcheckMain(argc - 2, argv + 2);
+      if (Sub == "suggest")
+        return suggestMain(argc - 2, argv + 2);
+      llvm::errs() << "custody: error: 'custody contracts' needs a "
+                      "subcommand: import-cppcheck FILE.cfg, or suggest "
+                      "HEADER.h [-- FLAGS]\n";
+      return 2;
+    }
+  }
 
   for (int I = 1; I < argc; ++I)
     if (llvm::StringRef(argv[I]) == "--list-checks" ||
@@ -454,16 +516,7 @@ int main(int argc, const char **argv) {
       return 0;
   }
 
-  SessionConfig Config;
-  // Relative to where custody was started, whatever directory a compile
-  // command runs in.
-  for (const std::string &F : ContractFiles) {
-    llvm::SmallString<256> Abs(F);
-    llvm::sys::fs::make_absolute(Abs);
-    Config.ContractFiles.push_back(std::string(Abs));
-  }
-  Config.BuiltinContracts = !NoBuiltins;
-  Config.ProjectContract = !NoProjectContract;
+  SessionConfig Config = sessionConfigFromOptions();
   // Report errors in the user's contracts once, up front, before any file
   // is parsed (built-in contracts are otherwise only read when needed).
   if (!Config.ContractFiles.empty()) {
@@ -480,33 +533,12 @@ int main(int argc, const char **argv) {
 
   auto RunOne = [&](const std::string &File) {
     ClangTool Tool(DB, {File});
-    // Compiler warnings are not ours to report; errors still show.
-    Tool.appendArgumentsAdjuster(
-        getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END));
-    Tool.appendArgumentsAdjuster(
-        getInsertArgumentAdjuster("-Wno-error", ArgumentInsertPosition::END));
-    // Clang's own headers (stddef.h, stdarg.h) come from the resource
-    // directory of the Clang this tool was built with.
-    Tool.appendArgumentsAdjuster(
-        [](const CommandLineArguments &Args, llvm::StringRef) {
-          for (const std::string &A : Args)
-            if (llvm::StringRef(A).starts_with("-resource-dir"))
-              return Args;
-          CommandLineArguments Out = Args;
-          Out.insert(Out.begin() + (Out.empty() ? 0 : 1),
-                     "-resource-dir=" CUSTODY_CLANG_RESOURCE_DIR);
-          return Out;
-        });
+    adjustArguments(Tool);
     ConsumerMaker Maker{Config, Filter, Out};
     // A file that crashes the parser (or the analysis) is reported like one
     // that does not parse; the other files are still checked.
-    int RC = 1;
-    llvm::CrashRecoveryContext CRC;
-    if (!CRC.RunSafelyOnThread(
-            [&] { RC = Tool.run(newFrontendActionFactory(&Maker).get()); },
-            1u << 30))
-      RC = 1;
-    if (RC != 0) {
+    bool Ok = runSafely(Tool, *newFrontendActionFactory(&Maker));
+    if (!Ok) {
       std::lock_guard<std::mutex> Lock(Out.Mu);
       Out.Failed.push_back(File);
     }

@@ -465,3 +465,22 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
                    });
   return All;
 }
+
+CalleeContracts::CalleeContracts(ASTContext &Ctx, const ContractSet &Contracts)
+    : TU(std::make_unique<TUAnalysis>(Ctx, Contracts, Limits, nullptr)) {}
+
+CalleeContracts::~CalleeContracts() = default;
+
+llvm::StringRef CalleeContracts::describedBy(const FunctionDecl *Callee) {
+  // The same order as TUAnalysis::contractFor.
+  std::string Name = isa<CXXMethodDecl>(Callee) ? "" : nameOf(Callee);
+  if (!Name.empty() && TU->Contracts.lookup(Name))
+    return "contract";
+  if (TU->annotatedContract(Callee))
+    return "annotation";
+  if (!Name.empty() && TU->Contracts.isNonOwningByPrefix(Name))
+    return "prefix";
+  if (TU->defaultFor(Callee))
+    return "convention";
+  return "";
+}

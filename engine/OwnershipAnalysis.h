@@ -17,6 +17,10 @@
 
 namespace custody {
 
+namespace impl {
+class TUAnalysis;
+}
+
 struct AnalysisLimits {
   /// Distinct path states kept per CFG block; further states arriving at a
   /// full block are dropped (fewer paths explored, never a false report).
@@ -39,6 +43,22 @@ std::vector<Finding> analyzeTranslationUnit(clang::ASTContext &Ctx,
                                             const ContractSet &Contracts,
                                             const AnalysisLimits &Limits,
                                             llvm::raw_ostream *Log);
+
+/// What tells the analysis how calls to a function treat ownership, short of
+/// analyzing its body (custody audit lists the functions nothing describes).
+class CalleeContracts {
+public:
+  CalleeContracts(clang::ASTContext &Ctx, const ContractSet &Contracts);
+  ~CalleeContracts();
+  /// "contract" (a contract in force names it), "annotation" (written on its
+  /// declaration), "prefix" (a contract's non_owning prefix), "convention" (a
+  /// contract's default_returns for its return type), or empty: nothing.
+  llvm::StringRef describedBy(const clang::FunctionDecl *Callee);
+
+private:
+  AnalysisLimits Limits;
+  std::unique_ptr<impl::TUAnalysis> TU;
+};
 
 } // namespace custody
 

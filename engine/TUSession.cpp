@@ -6,11 +6,9 @@
 
 using namespace custody;
 
-bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
-                                   const SessionConfig &Config,
-                                   std::vector<Finding> &Findings,
-                                   std::vector<ContractError> &Errors,
-                                   llvm::raw_ostream *Log) {
+std::shared_ptr<ContractSet>
+custody::contractsInForce(clang::ASTContext &Ctx, const SessionConfig &Config,
+                          std::vector<ContractError> &Errors) {
   const clang::SourceManager &SM = Ctx.getSourceManager();
   std::vector<std::string> Files = Config.ContractFiles;
   if (Config.ProjectContract) {
@@ -25,8 +23,18 @@ bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
   std::shared_ptr<const ContractSet> All =
       loadContracts(Files, Config.BuiltinContracts, &Included, Errors);
   if (!All)
+    return nullptr;
+  return All->activeFor(Included);
+}
+
+bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
+                                   const SessionConfig &Config,
+                                   std::vector<Finding> &Findings,
+                                   std::vector<ContractError> &Errors,
+                                   llvm::raw_ostream *Log) {
+  std::shared_ptr<ContractSet> Active = contractsInForce(Ctx, Config, Errors);
+  if (!Active)
     return false;
-  std::shared_ptr<ContractSet> Active = All->activeFor(Included);
   if (Log) {
     *Log << "custody: contracts in force:";
     for (const LibraryContract &L : Active->Libraries)

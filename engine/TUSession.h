@@ -23,6 +23,13 @@ struct SessionConfig {
   AnalysisLimits Limits;
 };
 
+/// The contracts in force for Ctx's translation unit: the built-in ones whose
+/// headers it includes, the user's files and its .custody.yaml. Null, with
+/// Errors filled, when they could not be loaded.
+std::shared_ptr<ContractSet>
+contractsInForce(clang::ASTContext &Ctx, const SessionConfig &Config,
+                 std::vector<ContractError> &Errors);
+
 /// Runs the analysis on Ctx's translation unit. Returns false, with Errors
 /// filled, when the contracts could not be loaded (nothing is analyzed then).
 bool analyzeWithContracts(clang::ASTContext &Ctx, const SessionConfig &Config,

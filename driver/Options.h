@@ -1,0 +1,49 @@
+//===- Options.h - What the custody command's subcommands share -*- C++ -*-===//
+//
+// `custody` checks files; `custody audit` and `custody contracts ...` are
+// subcommands in files of their own (Audit.cpp, ImportCppcheck.cpp,
+// Suggest.cpp). They share these options and the way files are parsed.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CUSTODY_DRIVER_OPTIONS_H
+#define CUSTODY_DRIVER_OPTIONS_H
+
+#include "TUSession.h"
+#include "clang/Tooling/Tooling.h"
+#include "llvm/Support/CommandLine.h"
+
+namespace custody {
+
+extern llvm::cl::OptionCategory Category;
+extern llvm::cl::list<std::string> ContractFiles;
+extern llvm::cl::opt<bool> NoBuiltins;
+extern llvm::cl::opt<bool> NoProjectContract;
+extern llvm::cl::opt<unsigned> Jobs;
+extern llvm::cl::opt<std::string> Format;
+extern llvm::cl::opt<std::string> OutputFile;
+extern llvm::cl::opt<bool> Verbose;
+
+/// The contract files and switches given on the command line, with relative
+/// contract paths made absolute (compile commands run in other directories).
+SessionConfig sessionConfigFromOptions();
+
+/// What every parse by custody adds to a compile command: no warnings, and
+/// Clang's own headers from the resource directory custody was built with.
+void adjustArguments(clang::tooling::ClangTool &Tool);
+
+/// Runs Tool on a thread with a large stack under crash recovery. Returns
+/// false if a file did not parse or the parse crashed.
+bool runSafely(clang::tooling::ClangTool &Tool,
+               clang::tooling::FrontendActionFactory &Factory);
+
+/// `custody audit ...`: argv[0] is "audit".
+int auditMain(int argc, const char **argv);
+/// `custody contracts import-cppcheck FILE.cfg`: argv[0] is "import-cppcheck".
+int importCppcheckMain(int argc, const char **argv);
+/// `custody contracts suggest HEADER.h [-- FLAGS]`: argv[0] is "suggest".
+int suggestMain(int argc, const char **argv);
+
+} // namespace custody
+
+#endif
