@@ -19,6 +19,7 @@
 #include "ClangTidyModuleRegistry.h"
 #include "TUSession.h"
 #include "clang/ASTMatchers/ASTMatchFinder.h"
+#include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/StringExtras.h"
 
 using namespace clang;
@@ -54,6 +55,17 @@ public:
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override {
     Options.store(Opts, "CustodyContracts", Contracts);
     Options.store(Opts, "CustodyBuiltinContracts", Builtins ? "true" : "false");
+  }
+
+  void registerPPCallbacks(const SourceManager &, Preprocessor *PP,
+                           Preprocessor *) override {
+    // Projects spell the CPython checker's attributes only when asked to;
+    // the main file is not read yet, so these still count.
+    std::string Defines = PP->getPredefines();
+    for (const std::string &M : annotationMacros())
+      if (!StringRef(Defines).contains(M))
+        Defines += "#define " + M + " 1\n";
+    PP->setPredefines(Defines);
   }
 
   void registerMatchers(MatchFinder *Finder) override {

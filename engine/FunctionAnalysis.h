@@ -54,6 +54,10 @@ bool assumedBranchSince(const PathState &St, unsigned Seq, bool CountLoops);
 const VarDecl *globalOf(const Expr *E);
 /// A function's name, or "" for operators and the like.
 std::string nameOf(const FunctionDecl *FD);
+/// The "custody: ..." annotations on D's declarations (custody/annotations.h,
+/// and the CPython checker's attributes, which Annotations.cpp turns into
+/// them).
+std::vector<llvm::StringRef> annotations(const Decl *D);
 /// Templates are analyzed through nothing (no instantiation is); code that
 /// did not compile is skipped rather than guessed at.
 bool isAnalyzable(const FunctionDecl *FD);
@@ -420,6 +424,8 @@ private:
       Defaults;
   llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionContract>>
       Annotated;
+  /// The tags of acquire_handle/release_handle on parameters in this TU.
+  std::optional<std::set<std::string>> HandleTags;
   /// The folders of each library's headers in this TU, by library name.
   llvm::StringMap<std::vector<std::string>> HeaderDirs;
   const LibraryContract *Locked = nullptr;

@@ -24,7 +24,9 @@ custody::contractsInForce(clang::ASTContext &Ctx, const SessionConfig &Config,
       loadContracts(Files, Config.BuiltinContracts, &Included, Errors);
   if (!All)
     return nullptr;
-  return All->activeFor(Included);
+  std::shared_ptr<ContractSet> Active = All->activeFor(Included);
+  addAttributeResources(Ctx, *Active);
+  return Active;
 }
 
 bool custody::analyzeWithContracts(clang::ASTContext &Ctx,

@@ -30,6 +30,15 @@ std::shared_ptr<ContractSet>
 contractsInForce(clang::ASTContext &Ctx, const SessionConfig &Config,
                  std::vector<ContractError> &Errors);
 
+/// Adds to Set the resources that ownership attributes in Ctx's translation
+/// unit name (ownership_returns(module), acquire_handle("tag")) and no
+/// contract defines, with the functions that release them.
+void addAttributeResources(clang::ASTContext &Ctx, ContractSet &Set);
+
+/// Macros the front ends define so that projects spell out the CPython
+/// checker's attributes (WITH_CPYCHECKER_..._ATTRIBUTE).
+std::vector<std::string> annotationMacros();
+
 /// Runs the analysis on Ctx's translation unit. Returns false, with Errors
 /// filled, when the contracts could not be loaded (nothing is analyzed then).
 bool analyzeWithContracts(clang::ASTContext &Ctx, const SessionConfig &Config,
