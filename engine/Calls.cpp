@@ -331,6 +331,10 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       continue;
     if (FC && FC->MustCheck && Discarded.count(Call) && Succeeded &&
         !*Succeeded) {
+      // '(void)f()' ignores the result on purpose: what follows assumes the
+      // call worked, as for an open whose result is ignored.
+      if (VoidCast.count(Call))
+        continue;
       report(FindingKind::UncheckedResult, FC->Checks, locOf(Call), Call,
              "the result of '" + Fn.str() +
                  "' is ignored, but the call can fail" +

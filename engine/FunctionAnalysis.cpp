@@ -312,11 +312,17 @@ void FunctionAnalysis::collectDiscarded(const Stmt *S) {
       X = X->IgnoreParens();
       // '(void)f()' says the result is dropped on purpose, but an owned
       // result dropped is lost all the same.
+      bool Void = false;
       if (const auto *CE = dyn_cast<CStyleCastExpr>(X))
-        if (CE->getType()->isVoidType())
+        if (CE->getType()->isVoidType()) {
           X = CE->getSubExpr()->IgnoreParens();
-      if (isa<CallExpr>(X))
+          Void = true;
+        }
+      if (isa<CallExpr>(X)) {
         Discarded.insert(X);
+        if (Void)
+          VoidCast.insert(X);
+      }
     }
   };
   if (const auto *CS = dyn_cast<CompoundStmt>(S))

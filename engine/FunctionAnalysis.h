@@ -103,6 +103,8 @@ private:
   std::set<std::pair<unsigned, std::string>> LeakPlaces;
   /// Calls written as statements of their own: their result is dropped.
   llvm::DenseSet<const Expr *> Discarded;
+  /// The discarded calls written '(void)f()'.
+  llvm::DenseSet<const Expr *> VoidCast;
   void collectDiscarded(const Stmt *S);
   /// Marks the globals and fields a branch condition reads as tested.
   void touchTested(PathState &St, const Stmt *Cond);

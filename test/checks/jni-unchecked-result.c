@@ -22,6 +22,20 @@ JNIEXPORT jint JNICALL Java_Demo_uncheckedResult02EnsureThenCall(
 
 // --- Must stay silent -------------------------------------------------------
 
+// A '(void)' cast says the result is ignored on purpose.
+JNIEXPORT jint JNICALL Java_Demo_okEnsureIgnoredOnPurpose(JNIEnv *env,
+                                                          jclass cls,
+                                                          jobjectArray a) {
+  (void)(*env)->EnsureLocalCapacity(env, 64);
+  return (*env)->GetArrayLength(env, a);
+}
+
+JNIEXPORT void JNICALL Java_Demo_okFrameIgnoredOnPurpose(JNIEnv *env,
+                                                         jclass cls) {
+  (void)(*env)->PushLocalFrame(env, 8);
+  (*env)->PopLocalFrame(env, NULL);
+}
+
 JNIEXPORT jint JNICALL Java_Demo_okEnsureChecked(JNIEnv *env, jclass cls,
                                                  jobjectArray a) {
   if ((*env)->EnsureLocalCapacity(env, 64) != 0)
