@@ -135,15 +135,17 @@ bool isHandleType(QualType T) {
 }
 
 /// A parameter through which the function hands out a handle: `T **` where
-/// the pointer pointed to is not const and T is neither a character type nor
-/// a function type (`struct x **`, `void **`, `const EVP_MD **`), or a
-/// pointer to a handle type (`nx_handle_t *`, `HANDLE *`).
+/// neither T nor the pointer pointed to is const and T is neither a
+/// character type nor a function type (`struct x **`, `void **`), or a
+/// pointer to a handle type (`nx_handle_t *`, `HANDLE *`). `const T **` is
+/// left out: it is an input array (`const git_commit **parents`) or hands
+/// out a borrowed pointer.
 bool isHandleOutParam(QualType T) {
   const auto *P = T->getAs<PointerType>();
   if (!P)
     return false;
   QualType Pointee = P->getPointeeType();
-  if (Pointee.isConstQualified())
+  if (Pointee.getCanonicalType().isConstQualified())
     return false;
   if (isHandleType(Pointee))
     return true;
@@ -151,7 +153,8 @@ bool isHandleOutParam(QualType T) {
   if (!PP)
     return false;
   QualType Inner = PP->getPointeeType();
-  return !Inner->isFunctionType() && !Inner->isAnyCharacterType();
+  return !Inner.getCanonicalType().isConstQualified() &&
+         !Inner->isFunctionType() && !Inner->isAnyCharacterType();
 }
 
 std::optional<Why> relevance(const FunctionDecl *FD) {

@@ -18,6 +18,8 @@ void more(void) {
   acme_ctx *e = acme_create("c");
   sqlite3_mutex *m = sqlite3_mutex_alloc(SQLITE_MUTEX_FAST);
   sqlite3_mutex_free(m);
+  acme_batch_submit(c, 0, 0);
+  acme_set_paths(c, 0, 0);
   acme_destroy(e);
   acme_destroy(c);
 }

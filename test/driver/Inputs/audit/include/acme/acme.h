@@ -15,6 +15,9 @@ void acme_channel_close(acme_channel *ch);
 acme_handle_t acme_timer_start(acme_ctx *ctx, int ms);
 void acme_timer_stop(acme_ctx *ctx, acme_handle_t t);
 int acme_version(void);
+/* Input arrays, not out-parameters: not listed. */
+int acme_batch_submit(acme_ctx *ctx, const acme_channel **chans, int n);
+int acme_set_paths(acme_ctx *ctx, char **paths, acme_channel *const *chans);
 
 /* Its body is in the header: the analysis reads it. */
 static inline acme_ctx *acme_create_default(void) {
