@@ -24,6 +24,7 @@
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Lex/HeaderSearch.h"
+#include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -66,6 +67,8 @@ llvm::StringRef whyText(Why W) {
 struct CallSite {
   std::string File;
   unsigned Line = 0, Column = 0;
+  std::string Macro; // The macro the call is written through, if not seen.
+  // Ordered by place only: a place is one call.
   bool operator<(const CallSite &O) const {
     return std::tie(File, Line, Column) < std::tie(O.File, O.Line, O.Column);
   }
@@ -281,10 +284,18 @@ public:
     if (FD->hasBody(Def) && Def && !SM.isInSystemHeader(Def->getLocation()))
       return true;
     SourceLocation Loc = CE->getBeginLoc();
-    if (Loc.isInvalid() || SM.isInSystemMacro(Loc))
+    if (Loc.isInvalid())
       return true;
     SourceLocation Exp = SM.getExpansionLoc(Loc);
     if (!SM.isWrittenInMainFile(Exp))
+      return true;
+    // A call a system header's macro makes where the project uses it
+    // (OPENSSL_strdup is CRYPTO_strdup(...), sk_X509_pop calls
+    // OPENSSL_sk_pop) is one the analysis sees, so it counts; but not the
+    // macro's plumbing: the implementation's reserved names
+    // (__errno_location for errno) and inline helpers of the header.
+    if (SM.isInSystemMacro(Loc) &&
+        (FD->getName().starts_with("_") || FD->hasBody()))
       return true;
     std::optional<Why> W = relevance(FD);
     if (!W || !CC.describedBy(FD).empty())
@@ -301,11 +312,25 @@ public:
       describeHeader(FD, M);
       M.Signature = signatureOf(FD->getFirstDecl(), Policy);
     }
-    M.Calls.insert({PL.getFilename(), PL.getLine(), PL.getColumn()});
+    M.Calls.insert(
+        {PL.getFilename(), PL.getLine(), PL.getColumn(), viaMacro(Loc)});
     return true;
   }
 
 private:
+  /// The outermost macro a call comes from, when the call is not written
+  /// in the main file (sk_X509_pop for its OPENSSL_sk_pop); else empty.
+  std::string viaMacro(SourceLocation Loc) const {
+    if (!Loc.isMacroID() || SM.isWrittenInMainFile(SM.getSpellingLoc(Loc)))
+      return "";
+    llvm::StringRef Name;
+    while (Loc.isMacroID()) {
+      Name = Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts());
+      Loc = SM.getImmediateMacroCallerLoc(Loc);
+    }
+    return Name.str();
+  }
+
   void describeHeader(const FunctionDecl *FD, Missing &M) {
     SourceLocation DeclLoc =
         SM.getExpansionLoc(FD->getFirstDecl()->getLocation());
@@ -489,7 +514,10 @@ void printText(llvm::raw_ostream &OS, const std::vector<LibraryGroup> &Libs,
         OS << "    " << F.Name << ": "
            << plural(F.M->Calls.size(), "call", "calls") << ", "
            << whyText(F.M->Reason) << "; first at " << First.File << ":"
-           << First.Line << ":" << First.Column << "\n";
+           << First.Line << ":" << First.Column;
+        if (!First.Macro.empty())
+          OS << " (in " << First.Macro << ")";
+        OS << "\n";
         OS << "      " << F.M->Signature << "\n";
       }
     }
@@ -513,14 +541,17 @@ void printJSON(llvm::raw_ostream &OS, const std::vector<LibraryGroup> &Libs,
       llvm::json::Array FnArr;
       for (const FunctionEntry &F : H.Functions) {
         const CallSite &First = *F.M->Calls.begin();
-        FnArr.push_back(llvm::json::Object{
-            {"name", F.Name},
-            {"calls", int64_t(F.M->Calls.size())},
-            {"first_call", llvm::json::Object{{"file", First.File},
-                                              {"line", First.Line},
-                                              {"column", First.Column}}},
-            {"why", whyText(F.M->Reason)},
-            {"signature", F.M->Signature}});
+        llvm::json::Object FirstCall{{"file", First.File},
+                                     {"line", First.Line},
+                                     {"column", First.Column}};
+        if (!First.Macro.empty())
+          FirstCall["macro"] = First.Macro;
+        FnArr.push_back(
+            llvm::json::Object{{"name", F.Name},
+                               {"calls", int64_t(F.M->Calls.size())},
+                               {"first_call", std::move(FirstCall)},
+                               {"why", whyText(F.M->Reason)},
+                               {"signature", F.M->Signature}});
       }
       HeaderArr.push_back(llvm::json::Object{{"header", H.Header},
                                              {"path", H.Path},
