@@ -78,7 +78,8 @@ struct CallSite {
 struct Missing {
   std::string Library, Header, HeaderPath, Signature;
   Why Reason = Why::ReturnsPointer;
-  std::set<CallSite> Calls; // A file parsed twice counts its calls once.
+  bool InSourceFile = false; // Declared in an audited file, not a header.
+  std::set<CallSite> Calls;  // A file parsed twice counts its calls once.
 
   /// The description to keep when TUs disagree (different include paths):
   /// the smallest, so that the output does not depend on -j.
@@ -342,6 +343,7 @@ private:
       M.Header = PL.isValid() ? PL.getFilename() : "<implicit>";
       M.HeaderPath = M.Header;
       M.Library = "project";
+      M.InSourceFile = true;
       return;
     }
     bool System = SM.isInSystemHeader(DeclLoc);
@@ -449,6 +451,7 @@ struct FunctionEntry {
 };
 struct HeaderGroup {
   std::string Header, Path;
+  bool InSourceFile = false;
   size_t Calls = 0;
   std::vector<FunctionEntry> Functions;
 };
@@ -467,6 +470,7 @@ groupReport(const std::map<std::string, Missing> &Functions) {
     if (H.Path.empty() || M.HeaderPath < H.Path)
       H.Path = M.HeaderPath;
     H.Calls += M.Calls.size();
+    H.InSourceFile = M.InSourceFile;
     H.Functions.push_back({Name, &M});
   }
   std::vector<LibraryGroup> Libs;
@@ -526,10 +530,15 @@ void printText(llvm::raw_ostream &OS, const std::vector<LibraryGroup> &Libs,
   OS << plural(NumFunctions, "function", "functions") << " without a contract, "
      << "called " << plural(NumCalls, "time", "times") << ", in "
      << plural(Libs.size(), "library", "libraries") << ".\n";
-  if (!Libs.empty())
-    OS << "Next: draft a contract for " << Libs.front().Library
-       << " with 'custody contracts suggest "
-       << Libs.front().Headers.front().Path << "'.\n";
+  // The header with the most calls of the biggest library that has one
+  // (functions declared in the audited files themselves have none).
+  for (const LibraryGroup &L : Libs)
+    for (const HeaderGroup &H : L.Headers)
+      if (!H.InSourceFile) {
+        OS << "Next: draft a contract for " << L.Library
+           << " with 'custody contracts suggest " << H.Path << "'.\n";
+        return;
+      }
 }
 
 void printJSON(llvm::raw_ostream &OS, const std::vector<LibraryGroup> &Libs,
