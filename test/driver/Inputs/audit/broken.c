@@ -1,0 +1,3 @@
+#include "acme/acme.h"
+
+acme_ctx *broken(void) { return acme_create("x") }
