@@ -740,20 +740,27 @@ void Importer::printNotes(llvm::raw_ostream &OS) {
     OS << Path << ":" << N << "\n";
 }
 
-/// Writes Text as comment lines of at most 79 columns after Indent.
-void comment(llvm::raw_ostream &OS, StringRef Indent, StringRef Text) {
+/// Writes Text as comment lines of at most 79 columns after Indent; lines
+/// after the first start with Hang.
+void comment(llvm::raw_ostream &OS, StringRef Indent, StringRef Text,
+             StringRef Hang = "") {
   llvm::SmallVector<StringRef, 16> Words;
   Text.split(Words, ' ', -1, false);
   std::string Line;
+  bool First = true;
+  auto Flush = [&] {
+    OS << Indent << "# " << (First ? "" : Hang) << Line << "\n";
+    First = false;
+    Line.clear();
+  };
   for (StringRef W : Words) {
-    if (!Line.empty() && Indent.size() + 2 + Line.size() + 1 + W.size() > 79) {
-      OS << Indent << "# " << Line << "\n";
-      Line.clear();
-    }
+    size_t Width = Indent.size() + 2 + (First ? 0 : Hang.size()) + Line.size();
+    if (!Line.empty() && Width + 1 + W.size() > 79)
+      Flush();
     Line += (Line.empty() ? "" : " ") + W.str();
   }
   if (!Line.empty())
-    OS << Indent << "# " << Line << "\n";
+    Flush();
 }
 
 std::string Importer::contract() {
@@ -802,11 +809,11 @@ std::string Importer::contract() {
           "contracts.");
   std::vector<std::string> All = allNotes();
   if (!All.empty()) {
-    OS << "#\n# Not imported (cppcheck line: what and why):\n";
+    OS << "#\n# Not imported:\n";
     for (const std::string &N : All) {
       StringRef S(N);
       auto [Line, Rest] = S.split(": note: ");
-      comment(OS, "", ("  " + Line + ": " + Rest).str());
+      comment(OS, "", ("  line " + Line + ": " + Rest).str(), "    ");
     }
   }
   OS << "version: 1\n";

@@ -42,7 +42,7 @@ for cfg in cfgs:
         print("%s: import exited %d\n%s" % (base, imp.returncode, imp.stderr))
         failed += 1
         continue
-    if "error" in imp.stderr:
+    if ": error:" in imp.stderr:
         print("%s: the import printed an error\n%s" % (base, imp.stderr))
         failed += 1
     run = subprocess.run([custody, "--no-builtin-contracts", "--contracts",
