@@ -163,6 +163,7 @@ struct FunctionModel {
   unsigned Line = 0; // where it first appears
   std::optional<std::string> Returns;
   bool NullOnFailure = false;
+  std::string Success; // a success condition, if not implied
   unsigned ReturnsLine = 0;
   std::map<unsigned, ArgEffect> Args; // 0-based
   std::vector<std::string> Comments;
@@ -631,7 +632,10 @@ void Importer::buildModels() {
       }
       bool Integer =
           Info && !Info->ReturnType.empty() && isIntegerType(Info->ReturnType);
-      bool NullOnFailure = !A.NoFail && !Integer;
+      // An integer result (a descriptor) owns nothing when the call fails
+      // either: null_on_failure with a success condition says so.
+      bool NullOnFailure = !A.NoFail;
+      Integer = Integer && NullOnFailure;
       // A realloc's two effects go in together or not at all.
       if (A.Realloc) {
         auto MI = ModelIndex.find(A.Name);
@@ -652,12 +656,15 @@ void Importer::buildModels() {
       if (A.NoFail)
         M.Comments.push_back("line " + std::to_string(A.Line) +
                              ": no-fail=\"true\": it never returns NULL.");
-      else if (Integer)
+      else if (Integer) {
+        M.Success = ">= 0";
         M.Comments.push_back(
             "line " + std::to_string(A.Line) + ": it returns " +
             Info->ReturnType +
-            ", not a pointer: no NULL on failure. If it has a failure value, "
-            "add a 'success' condition (such as \">= 0\").");
+            ", not a pointer: assumed to fail with a negative value, as "
+            "file descriptors do (the configuration does not say); the "
+            "result is owned only when it succeeds.");
+      }
       if (A.Realloc) {
         ArgEffect E;
         E.Kind = "releases";
@@ -883,6 +890,8 @@ std::string Importer::contract() {
       for (const std::string &C : M->Comments)
         comment(OS, "  ", C);
       OS << "  " << M->Name << ":\n";
+      if (!M->Success.empty())
+        OS << "    success: \"" << M->Success << "\"\n";
       if (M->Returns) {
         OS << "    returns: {owned: " << *M->Returns;
         if (M->NullOnFailure)
@@ -973,18 +982,22 @@ int custody::importCppcheckMain(int argc, const char **argv) {
     return 2;
   }
 
-  Imp.printNotes(llvm::errs());
   if (!HaveOutput) {
+    Imp.printNotes(llvm::errs());
     llvm::outs() << Text;
     return 0;
   }
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Output, EC, llvm::sys::fs::OF_Text);
-  if (EC) {
-    llvm::errs() << "custody: error: " << Output
-                 << ":0:0: cannot write: " << EC.message() << "\n";
-    return 2;
+  // The file first: the notes may go to a pipe that closes early.
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Output, EC, llvm::sys::fs::OF_Text);
+    if (EC) {
+      llvm::errs() << "custody: error: " << Output
+                   << ":0:0: cannot write: " << EC.message() << "\n";
+      return 2;
+    }
+    OS << Text;
   }
-  OS << Text;
+  Imp.printNotes(llvm::errs());
   return 0;
 }

@@ -38,3 +38,12 @@ int each(const char *path) {
   dm_free(name);
   return 0;
 }
+
+/* A descriptor: a negative result is the failure. */
+int descriptor(const char *path) {
+  int fd = dm_fd_open(path);
+  if (fd < 0)
+    return -1;
+  dm_fd_close(fd);
+  return 0;
+}

@@ -11,3 +11,5 @@ int dm_open_out(void *ctx, const char *path, dm_handle **out);
 void dm_close(dm_handle *h);
 int dm_read(dm_handle *h, char *buf, unsigned long n);
 unsigned long dm_len(const char *s);
+int dm_fd_open(const char *path);
+void dm_fd_close(int fd);

@@ -15,3 +15,10 @@ int leaky(const char *path) {
   dm_free(buf);
   return 0;
 }
+
+int descriptor(const char *path) {
+  int fd = dm_fd_open(path);
+  if (fd < 0)
+    return -1;
+  return dm_len(path) ? 0 : 1;
+}
