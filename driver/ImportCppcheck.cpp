@@ -1,9 +1,1003 @@
 //===- ImportCppcheck.cpp - cppcheck library configs to contracts ---------===//
+//
+// `custody contracts import-cppcheck FILE.cfg [-o OUT.yaml]` turns the
+// allocation and deallocation groups of a cppcheck library configuration
+// (<memory> and <resource>) and its <leak-ignore/> functions into a custody
+// contract. Everything the contract format cannot say is reported as a note
+// on standard error and listed in a comment at the top of the output: nothing
+// is dropped silently. The contract is loaded with the engine's loader before
+// it is written, so what is printed always loads.
+//
+//===----------------------------------------------------------------------===//
 
+#include "ContractLoader.h"
 #include "Options.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringMap.h"
+#include "llvm/ADT/StringSet.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/raw_ostream.h"
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
-int custody::importCppcheckMain(int, const char **) {
-  llvm::errs() << "custody: error: 'custody contracts import-cppcheck' is not "
-                  "implemented yet\n";
-  return 2;
+using namespace custody;
+using llvm::StringRef;
+
+namespace {
+
+const char *const Usage =
+    "usage: custody contracts import-cppcheck FILE.cfg [-o OUT.yaml]\n";
+
+const char *const Help =
+    "\n"
+    "Turns the <memory> and <resource> groups of a cppcheck library\n"
+    "configuration into a custody contract, and its <leak-ignore/> functions\n"
+    "into 'non_owning'. What the contract format cannot express is reported\n"
+    "on standard error as notes and listed at the top of the contract.\n"
+    "\n"
+    "  -o OUT.yaml   write the contract to OUT.yaml instead of standard "
+    "output\n"
+    "  --help        print this help\n"
+    "\n"
+    "Exit codes: 0 imported, 2 usage error or a file that is missing, is not\n"
+    "XML or is not a cppcheck library configuration.\n";
+
+bool isCIdentifier(StringRef S) {
+  if (S.empty() || !(isalpha((unsigned char)S[0]) || S[0] == '_'))
+    return false;
+  return llvm::all_of(
+      S, [](char C) { return isalnum((unsigned char)C) || C == '_'; });
+}
+
+/// Letters, digits, '_' and '-' kept, runs of anything else become one '-'.
+std::string sanitizeName(StringRef S) {
+  std::string Out;
+  for (char C : S) {
+    if (isalnum((unsigned char)C) || C == '_' || C == '-')
+      Out += C;
+    else if (!Out.empty() && Out.back() != '-')
+      Out += '-';
+  }
+  while (!Out.empty() && Out.back() == '-')
+    Out.pop_back();
+  return Out;
+}
+
+std::string text(xmlNode *N) {
+  xmlChar *C = xmlNodeGetContent(N);
+  std::string S = C ? (const char *)C : "";
+  xmlFree(C);
+  return StringRef(S).trim().str();
+}
+
+std::optional<std::string> attr(xmlNode *N, const char *Name) {
+  xmlChar *V = xmlGetProp(N, (const xmlChar *)Name);
+  if (!V)
+    return std::nullopt;
+  std::string S = (const char *)V;
+  xmlFree(V);
+  return S;
+}
+
+StringRef name(xmlNode *N) { return (const char *)N->name; }
+
+unsigned lineOf(xmlNode *N) {
+  long L = xmlGetLineNo(N);
+  return L > 0 ? (unsigned)L : 0;
+}
+
+/// An argument number as cppcheck writes it: 1 is the first argument.
+std::optional<unsigned> parseArgNumber(StringRef S) {
+  unsigned N;
+  if (S.trim().getAsInteger(10, N) || N == 0)
+    return std::nullopt;
+  return N;
+}
+
+/// Whether a return type is an integer (a file descriptor, a count), which
+/// has no NULL to fail with. Anything else, including the handle typedefs
+/// of Windows (HANDLE, HPEN), is taken as a pointer.
+bool isIntegerType(StringRef Type) {
+  static const llvm::StringSet<> Words = {
+      "int",      "long",     "short",   "char",    "unsigned", "signed",
+      "const",    "ssize_t",  "size_t",  "off_t",   "pid_t",    "mqd_t",
+      "key_t",    "SOCKET",   "BOOL",    "DWORD",   "intptr_t", "uintptr_t",
+      "int8_t",   "int16_t",  "int32_t", "int64_t", "uint8_t",  "uint16_t",
+      "uint32_t", "uint64_t", "bool",    "void"};
+  llvm::SmallVector<StringRef, 4> Parts;
+  Type.split(Parts, ' ', -1, false);
+  if (Parts.empty() || Type.contains('*'))
+    return false;
+  return llvm::all_of(Parts, [](StringRef P) { return Words.contains(P); });
+}
+
+/// What a <function> entry says that matters here.
+struct FunctionInfo {
+  unsigned Line = 0;
+  bool LeakIgnore = false;
+  std::string ReturnType;
+  std::map<unsigned, bool> ArgNotNull; // 1-based argument -> <not-null/>
+};
+
+struct AllocEntry {
+  std::string Name;
+  unsigned Line = 0;
+  bool Realloc = false;
+  unsigned Arg = 0;        // 1-based out-parameter; 0: the result
+  unsigned ReallocArg = 1; // 1-based argument a <realloc> takes over
+  bool NoFail = false;
+};
+
+struct DeallocEntry {
+  std::string Name;
+  unsigned Line = 0;
+  unsigned Arg = 1; // 1-based
+};
+
+struct Group {
+  bool IsResource = false;
+  unsigned Line = 0;
+  std::vector<unsigned> MergedLines;
+  std::vector<AllocEntry> Allocs;
+  std::vector<DeallocEntry> Deallocs;
+  std::string Name; // the custody resource
+};
+
+struct ArgEffect {
+  std::string Kind; // acquires, releases
+  std::string Resource;
+  std::string When; // empty: always
+  unsigned Line = 0;
+  bool ViaReleaseList = false; // argument 0 released through `release:`
+};
+
+/// One function of the output, as effects are added to it.
+struct FunctionModel {
+  std::string Name;
+  unsigned Line = 0; // where it first appears
+  std::optional<std::string> Returns;
+  bool NullOnFailure = false;
+  std::string Success; // a success condition, if not implied
+  unsigned ReturnsLine = 0;
+  std::map<unsigned, ArgEffect> Args; // 0-based
+  std::vector<std::string> Comments;
+
+  bool needsEntry() const {
+    if (Returns)
+      return true;
+    return llvm::any_of(Args,
+                        [](const auto &A) { return !A.second.ViaReleaseList; });
+  }
+};
+
+class Importer {
+public:
+  Importer(std::string Path) : Path(std::move(Path)) {}
+
+  /// Reads the file; false after printing an error.
+  bool read();
+  std::string contract();
+  void printNotes(llvm::raw_ostream &OS);
+
+private:
+  struct KindNote {
+    unsigned Line;
+    unsigned Count;
+    std::string What;
+    std::string Why;
+  };
+  struct Note {
+    unsigned Line;
+    std::string Text;
+  };
+
+  std::string Path;
+  std::string Stem;
+  std::unique_ptr<llvm::MemoryBuffer> Buffer;
+  std::vector<Group> Groups;
+  llvm::StringMap<size_t> DeallocGroup; // dealloc name -> group
+  llvm::StringMap<FunctionInfo> Functions;
+  std::vector<std::pair<std::string, unsigned>> LeakIgnored; // in file order
+  std::vector<std::pair<std::string, unsigned>> Used;        // <use>
+  std::vector<FunctionModel> Models;
+  llvm::StringMap<size_t> ModelIndex;
+  std::vector<Note> Notes;
+  std::vector<KindNote> KindNotes;
+  llvm::StringMap<size_t> KindIndex;
+
+  void error(unsigned Line, unsigned Col, const llvm::Twine &Message);
+  unsigned columnOf(unsigned Line, StringRef Tag);
+  void note(unsigned Line, const llvm::Twine &Text) {
+    Notes.push_back({Line, Text.str()});
+  }
+  void noteKind(StringRef Key, unsigned Line, StringRef What, StringRef Why);
+
+  void readGroup(xmlNode *G);
+  void readFunction(xmlNode *F);
+  void buildModels();
+  FunctionModel &model(const std::string &Name, unsigned Line);
+  bool addReturns(const std::string &Fn, unsigned Line, const Group &G,
+                  bool NullOnFailure);
+  bool addArg(const std::string &Fn, unsigned Line, unsigned Index, ArgEffect E,
+              const Group &G);
+  std::string describe(const std::string &Fn);
+  std::string nullRelease(const Group &G, std::string &Why);
+  std::vector<std::string> allNotes();
+};
+
+void Importer::error(unsigned Line, unsigned Col, const llvm::Twine &Message) {
+  llvm::errs() << "custody: error: " << Path << ":" << Line << ":" << Col
+               << ": " << Message << "\n";
+}
+
+/// The column of "<Tag" on Line of the file, 1 if it is not found.
+unsigned Importer::columnOf(unsigned Line, StringRef Tag) {
+  StringRef Rest = Buffer->getBuffer();
+  for (unsigned L = 1; L < Line && !Rest.empty(); ++L)
+    Rest = Rest.split('\n').second;
+  size_t Pos = Rest.split('\n').first.find(("<" + Tag).str());
+  return Pos == StringRef::npos ? 1 : Pos + 1;
+}
+
+void Importer::noteKind(StringRef Key, unsigned Line, StringRef What,
+                        StringRef Why) {
+  auto It = KindIndex.find(Key);
+  if (It != KindIndex.end()) {
+    ++KindNotes[It->second].Count;
+    return;
+  }
+  KindIndex[Key] = KindNotes.size();
+  KindNotes.push_back({Line, 1, What.str(), Why.str()});
+}
+
+bool Importer::read() {
+  auto BufOrErr = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  if (!BufOrErr) {
+    error(0, 0, "cannot open: " + BufOrErr.getError().message());
+    return false;
+  }
+  Buffer = std::move(*BufOrErr);
+  Stem = sanitizeName(llvm::sys::path::stem(Path));
+  if (Stem.empty())
+    Stem = "cppcheck";
+
+  xmlParserCtxtPtr Ctxt = xmlNewParserCtxt();
+  if (!Ctxt) {
+    error(0, 0, "cannot create an XML parser");
+    return false;
+  }
+  xmlDocPtr Doc =
+      xmlCtxtReadMemory(Ctxt, Buffer->getBufferStart(),
+                        (int)Buffer->getBufferSize(), Path.c_str(), nullptr,
+                        XML_PARSE_NONET | XML_PARSE_NOERROR |
+                            XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+  if (!Doc) {
+    xmlErrorPtr E = xmlCtxtGetLastError(Ctxt);
+    std::string Msg = E && E->message ? StringRef(E->message).trim().str()
+                                      : std::string("cannot parse");
+    error(E ? E->line : 0, E ? E->int2 : 0, "invalid XML: " + Msg);
+    xmlFreeParserCtxt(Ctxt);
+    return false;
+  }
+  xmlFreeParserCtxt(Ctxt);
+
+  xmlNode *Root = xmlDocGetRootElement(Doc);
+  if (!Root || name(Root) != "def") {
+    unsigned Line = Root ? lineOf(Root) : 1;
+    error(Line, Root ? columnOf(Line, name(Root)) : 1,
+          "not a cppcheck library configuration: the root element is <" +
+              (Root ? name(Root) : StringRef("none")) + ">, not <def>");
+    xmlFreeDoc(Doc);
+    return false;
+  }
+
+  // Functions first: groups need their return types and <not-null/> marks.
+  for (xmlNode *N = Root->children; N; N = N->next)
+    if (N->type == XML_ELEMENT_NODE && name(N) == "function")
+      readFunction(N);
+
+  for (xmlNode *N = Root->children; N; N = N->next) {
+    if (N->type != XML_ELEMENT_NODE)
+      continue;
+    StringRef Tag = name(N);
+    unsigned Line = lineOf(N);
+    if (Tag == "memory" || Tag == "resource")
+      readGroup(N);
+    else if (Tag == "function")
+      continue;
+    else if (Tag == "define")
+      noteKind("define", Line, "<define>",
+               "custody reads macros from the headers the code includes");
+    else if (Tag == "podtype" || Tag == "platformtype")
+      noteKind(Tag, Line, ("<" + Tag + ">").str(),
+               "custody reads types from the code's own declarations");
+    else if (Tag == "container" || Tag == "smart-pointer")
+      noteKind(Tag, Line, ("<" + Tag + ">").str(),
+               "C++ classes have no counterpart in contracts, which describe "
+               "C functions");
+    else if (Tag == "entrypoint")
+      noteKind(Tag, Line, "<entrypoint>",
+               "it feeds cppcheck's unused-function check, which custody "
+               "does not have");
+    else
+      noteKind(Tag, Line, ("<" + Tag + ">").str(),
+               "no counterpart in custody contracts");
+  }
+  xmlFreeDoc(Doc);
+  buildModels();
+  return true;
+}
+
+void Importer::readFunction(xmlNode *F) {
+  unsigned Line = lineOf(F);
+  std::string Names = attr(F, "name").value_or("");
+  FunctionInfo Info;
+  Info.Line = Line;
+  for (xmlNode *C = F->children; C; C = C->next) {
+    if (C->type != XML_ELEMENT_NODE)
+      continue;
+    StringRef Tag = name(C);
+    unsigned CLine = lineOf(C);
+    if (Tag == "leak-ignore") {
+      Info.LeakIgnore = true;
+    } else if (Tag == "returnValue") {
+      Info.ReturnType = StringRef(attr(C, "type").value_or("")).trim().str();
+      if (!text(C).empty())
+        noteKind("function/returnValue", CLine, "<returnValue> expressions",
+                 "contracts do not describe return values beyond ownership");
+    } else if (Tag == "arg") {
+      std::optional<unsigned> Nr = parseArgNumber(attr(C, "nr").value_or(""));
+      bool NotNull = false;
+      for (xmlNode *A = C->children; A; A = A->next)
+        if (A->type == XML_ELEMENT_NODE) {
+          if (name(A) == "not-null")
+            NotNull = true;
+          noteKind(("arg/" + name(A)).str(), lineOf(A),
+                   ("argument check <" + name(A) + ">").str(),
+                   "custody checks ownership, not argument values");
+        }
+      if (Nr)
+        Info.ArgNotNull[*Nr] = Info.ArgNotNull[*Nr] || NotNull;
+    } else if (Tag == "noreturn") {
+      noteKind("function/noreturn", CLine, "<noreturn>",
+               "custody takes noreturn from the functions' declarations");
+    } else if (Tag == "use-retval") {
+      noteKind("function/use-retval", CLine, "<use-retval/>",
+               "custody's must_check is narrower (a result that reports a "
+               "failure nothing else reports)");
+    } else {
+      noteKind(("function/" + Tag).str(), CLine, ("<" + Tag + ">").str(),
+               "no counterpart in custody contracts");
+    }
+  }
+
+  llvm::SmallVector<StringRef, 4> Parts;
+  StringRef(Names).split(Parts, ',', -1, false);
+  for (StringRef P : Parts) {
+    std::string N = P.trim().str();
+    if (N.empty())
+      continue;
+    FunctionInfo &I = Functions[N];
+    if (I.Line == 0) {
+      I = Info;
+    } else {
+      I.LeakIgnore = I.LeakIgnore || Info.LeakIgnore;
+      if (I.ReturnType.empty())
+        I.ReturnType = Info.ReturnType;
+      for (auto &[Nr, NN] : Info.ArgNotNull)
+        I.ArgNotNull[Nr] = I.ArgNotNull[Nr] || NN;
+    }
+    if (Info.LeakIgnore)
+      LeakIgnored.push_back({N, Line});
+  }
+}
+
+void Importer::readGroup(xmlNode *GNode) {
+  Group G;
+  G.IsResource = name(GNode) == "resource";
+  G.Line = lineOf(GNode);
+  std::vector<std::pair<std::string, unsigned>> Uses;
+  for (xmlNode *C = GNode->children; C; C = C->next) {
+    if (C->type != XML_ELEMENT_NODE)
+      continue;
+    StringRef Tag = name(C);
+    unsigned Line = lineOf(C);
+    std::string Fn = text(C);
+    bool IsAlloc = Tag == "alloc" || Tag == "realloc";
+    if (!IsAlloc && Tag != "dealloc" && Tag != "use") {
+      note(Line, "<" + Tag + "> in <" + name(GNode) +
+                     "> not imported: custody does not know this element");
+      continue;
+    }
+    if (Fn.empty()) {
+      note(Line, "empty <" + Tag + "> not imported: it names no function");
+      continue;
+    }
+    if (Tag == "use") {
+      Uses.push_back({Fn, Line});
+      continue;
+    }
+    if (!isCIdentifier(Fn)) {
+      note(Line, "<" + Tag + ">" + Fn + "</" + Tag +
+                     "> not imported: contracts name C functions, and '" + Fn +
+                     "' is not a C identifier");
+      continue;
+    }
+    bool Bad = false;
+    AllocEntry A;
+    DeallocEntry D;
+    for (xmlAttr *At = C->properties; At; At = At->next) {
+      StringRef AName = (const char *)At->name;
+      std::string Value = attr(C, (const char *)At->name).value_or("");
+      if (AName == "arg" || (IsAlloc && AName == "realloc-arg")) {
+        std::optional<unsigned> Nr = parseArgNumber(Value);
+        if (!Nr) {
+          note(Line, "<" + Tag + ">" + Fn + "</" + Tag +
+                         "> not imported: " + AName + "=\"" + Value +
+                         "\" is not an argument number (1 is the first)");
+          Bad = true;
+        } else if (AName == "realloc-arg") {
+          A.ReallocArg = *Nr;
+        } else if (IsAlloc) {
+          A.Arg = *Nr;
+        } else {
+          D.Arg = *Nr;
+        }
+      } else if (IsAlloc && AName == "init") {
+        noteKind("init", Line, "init=\"...\"",
+                 "custody does not follow whether memory is initialized");
+      } else if (IsAlloc && AName == "buffer-size") {
+        noteKind("buffer-size", Line, "buffer-size=\"...\"",
+                 "custody does not follow buffer sizes");
+      } else if (IsAlloc && AName == "no-fail") {
+        A.NoFail = Value == "true";
+      } else {
+        noteKind(("attr/" + Tag + "/" + AName).str(), Line,
+                 ("attribute " + AName + " of <" + Tag + ">").str(),
+                 "custody does not know this attribute");
+      }
+    }
+    if (Bad)
+      continue;
+    if (Tag == "dealloc") {
+      D.Name = Fn;
+      D.Line = Line;
+      G.Deallocs.push_back(D);
+    } else {
+      if (Tag == "realloc" && A.Arg) {
+        note(Line, "<realloc arg=\"" + llvm::Twine(A.Arg) + "\">" + Fn +
+                       "</realloc> not imported: a reallocation through an "
+                       "out-parameter has no counterpart in contracts");
+        continue;
+      }
+      A.Name = Fn;
+      A.Line = Line;
+      A.Realloc = Tag == "realloc";
+      G.Allocs.push_back(A);
+    }
+  }
+  for (auto &[Fn, Line] : Uses) {
+    noteKind("use", Line, "<use>",
+             "custody already treats a function with no entry as taking "
+             "care of what it is passed");
+    Used.push_back({Fn, Line});
+  }
+
+  // cppcheck identifies a group by its deallocators: groups that share one
+  // are a single group.
+  for (const DeallocEntry &D : G.Deallocs) {
+    auto It = DeallocGroup.find(D.Name);
+    if (It == DeallocGroup.end())
+      continue;
+    Group &Into = Groups[It->second];
+    Into.MergedLines.push_back(G.Line);
+    size_t Index = It->second;
+    for (DeallocEntry &E : G.Deallocs)
+      if (!DeallocGroup.count(E.Name))
+        DeallocGroup[E.Name] = Index;
+    llvm::append_range(Into.Allocs, G.Allocs);
+    // The shared deallocators are what merges the groups, not duplicates.
+    for (DeallocEntry &E : G.Deallocs)
+      if (llvm::none_of(Into.Deallocs, [&](const DeallocEntry &Old) {
+            return Old.Name == E.Name && Old.Arg == E.Arg;
+          }))
+        Into.Deallocs.push_back(E);
+    return;
+  }
+  for (const DeallocEntry &D : G.Deallocs)
+    DeallocGroup.try_emplace(D.Name, Groups.size());
+  Groups.push_back(std::move(G));
+}
+
+FunctionModel &Importer::model(const std::string &Name, unsigned Line) {
+  auto It = ModelIndex.find(Name);
+  if (It != ModelIndex.end())
+    return Models[It->second];
+  ModelIndex[Name] = Models.size();
+  Models.push_back({});
+  Models.back().Name = Name;
+  Models.back().Line = Line;
+  return Models.back();
+}
+
+std::string Importer::describe(const std::string &Fn) {
+  auto It = ModelIndex.find(Fn);
+  if (It == ModelIndex.end())
+    return "";
+  const FunctionModel &M = Models[It->second];
+  if (M.Returns)
+    return "it already returns " + *M.Returns + " (line " +
+           std::to_string(M.ReturnsLine) + ")";
+  return "";
+}
+
+bool Importer::addReturns(const std::string &Fn, unsigned Line, const Group &G,
+                          bool NullOnFailure) {
+  auto It = ModelIndex.find(Fn);
+  if (It != ModelIndex.end() && Models[It->second].Returns) {
+    const FunctionModel &M = Models[It->second];
+    note(Line, "'" + Fn + "' as an allocator of " + G.Name + " not imported: " +
+                   (M.ReturnsLine == Line ? std::string("listed twice")
+                                          : describe(Fn)));
+    return false;
+  }
+  FunctionModel &M = model(Fn, Line);
+  M.Returns = G.Name;
+  M.NullOnFailure = NullOnFailure;
+  M.ReturnsLine = Line;
+  return true;
+}
+
+bool Importer::addArg(const std::string &Fn, unsigned Line, unsigned Index,
+                      ArgEffect E, const Group &G) {
+  auto It = ModelIndex.find(Fn);
+  if (It != ModelIndex.end()) {
+    auto A = Models[It->second].Args.find(Index);
+    if (A != Models[It->second].Args.end()) {
+      const ArgEffect &Old = A->second;
+      std::string Why =
+          Old.Kind == E.Kind && Old.Resource == E.Resource
+              ? "it is listed twice (line " + std::to_string(Old.Line) + ")"
+              : "its argument " + std::to_string(Index) + " already " +
+                    Old.Kind + " " + Old.Resource + " (line " +
+                    std::to_string(Old.Line) + ")";
+      note(Line, "'" + Fn + "' as " +
+                     (E.Kind == "releases" ? "a deallocator" : "an allocator") +
+                     " of " + G.Name + " not imported: " + Why);
+      return false;
+    }
+  }
+  E.Line = Line;
+  model(Fn, Line).Args[Index] = E;
+  return true;
+}
+
+void Importer::buildModels() {
+  // Resource names: the configuration's name and the group's first function.
+  llvm::StringSet<> Taken;
+  for (Group &G : Groups) {
+    std::string First;
+    if (!G.Allocs.empty())
+      First = G.Allocs.front().Name;
+    else if (!G.Deallocs.empty())
+      First = G.Deallocs.front().Name;
+    else
+      First = "group-" + std::to_string(G.Line);
+    std::string Base = Stem + "-" + sanitizeName(First);
+    std::string Name = Base;
+    for (unsigned I = 2; Taken.contains(Name); ++I)
+      Name = Base + "-" + std::to_string(I);
+    Taken.insert(Name);
+    G.Name = Name;
+  }
+
+  // Effects, in the file's order within each group: deallocators first, so
+  // that a function that frees one resource and returns another (the
+  // configuration lists it in two groups) gets both.
+  for (const Group &G : Groups) {
+    for (const DeallocEntry &D : G.Deallocs) {
+      ArgEffect E;
+      E.Kind = "releases";
+      E.Resource = G.Name;
+      E.ViaReleaseList = D.Arg == 1;
+      addArg(D.Name, D.Line, D.Arg - 1, E, G);
+    }
+  }
+  for (const Group &G : Groups) {
+    for (const AllocEntry &A : G.Allocs) {
+      const FunctionInfo *Info = nullptr;
+      auto FI = Functions.find(A.Name);
+      if (FI != Functions.end())
+        Info = &FI->second;
+      if (A.Arg) {
+        ArgEffect E;
+        E.Kind = "acquires";
+        E.Resource = G.Name;
+        if (addArg(A.Name, A.Line, A.Arg - 1, E, G))
+          model(A.Name, A.Line)
+              .Comments.push_back(
+                  "line " + std::to_string(A.Line) + ": arg=\"" +
+                  std::to_string(A.Arg) +
+                  "\" (custody numbers arguments from 0). The configuration "
+                  "does not say whether *arg is set when the call fails; if "
+                  "only on success, add a 'success' condition and 'when: "
+                  "success'.");
+        continue;
+      }
+      bool Integer =
+          Info && !Info->ReturnType.empty() && isIntegerType(Info->ReturnType);
+      // An integer result (a descriptor) owns nothing when the call fails
+      // either: null_on_failure with a success condition says so.
+      bool NullOnFailure = !A.NoFail;
+      Integer = Integer && NullOnFailure;
+      // A realloc's two effects go in together or not at all.
+      if (A.Realloc) {
+        auto MI = ModelIndex.find(A.Name);
+        if (MI != ModelIndex.end() &&
+            Models[MI->second].Args.count(A.ReallocArg - 1)) {
+          const ArgEffect &Old = Models[MI->second].Args[A.ReallocArg - 1];
+          note(A.Line, "'" + A.Name + "' as a reallocator of " + G.Name +
+                           " not imported: its argument " +
+                           llvm::Twine(A.ReallocArg - 1) + " already " +
+                           Old.Kind + " " + Old.Resource + " (line " +
+                           llvm::Twine(Old.Line) + ")");
+          continue;
+        }
+      }
+      if (!addReturns(A.Name, A.Line, G, NullOnFailure))
+        continue;
+      FunctionModel &M = model(A.Name, A.Line);
+      if (A.NoFail)
+        M.Comments.push_back("line " + std::to_string(A.Line) +
+                             ": no-fail=\"true\": it never returns NULL.");
+      else if (Integer) {
+        M.Success = ">= 0";
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) + ": it returns " +
+            Info->ReturnType +
+            ", not a pointer: assumed to fail with a negative value, as "
+            "file descriptors do (the configuration does not say); the "
+            "result is owned only when it succeeds.");
+      }
+      if (A.Realloc) {
+        ArgEffect E;
+        E.Kind = "releases";
+        E.Resource = G.Name;
+        E.When = NullOnFailure ? "success" : "";
+        E.Line = A.Line;
+        M.Args[A.ReallocArg - 1] = E;
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) + ": <realloc" +
+            (A.ReallocArg != 1
+                 ? " realloc-arg=\"" + std::to_string(A.ReallocArg) + "\""
+                 : std::string()) +
+            ">: the block passed as argument " +
+            std::to_string(A.ReallocArg - 1) + " is released " +
+            (NullOnFailure ? "when the call succeeds, as by realloc()."
+                           : "by every call."));
+      }
+    }
+  }
+}
+
+/// null_release of a group, and why.
+std::string Importer::nullRelease(const Group &G, std::string &Why) {
+  std::vector<std::string> Marked, Described, Unknown;
+  for (const DeallocEntry &D : G.Deallocs) {
+    auto FI = Functions.find(D.Name);
+    std::string Where = "argument " + std::to_string(D.Arg) + " of " + D.Name;
+    if (FI == Functions.end() || !FI->second.ArgNotNull.count(D.Arg))
+      Unknown.push_back(D.Name);
+    else if (FI->second.ArgNotNull.at(D.Arg))
+      Marked.push_back(Where);
+    else
+      Described.push_back(D.Name);
+  }
+  auto Join = [](const std::vector<std::string> &V) {
+    std::string S;
+    for (size_t I = 0; I < V.size(); ++I)
+      S += (I ? ", " : "") + V[I];
+    return S;
+  };
+  if (!Marked.empty()) {
+    Why = "the configuration marks " + Join(Marked) + " <not-null/>";
+    return "error";
+  }
+  if (!Unknown.empty() && G.IsResource) {
+    Why = "the configuration does not say whether " + Join(Unknown) +
+          " accepts NULL: assumed not, as for fclose()";
+    return "error";
+  }
+  if (!Unknown.empty()) {
+    Why = "the configuration does not say whether " + Join(Unknown) +
+          " accepts NULL: memory deallocators accept it, as free() does";
+    return "ok";
+  }
+  Why = "the configuration describes the argument of " + Join(Described) +
+        " without <not-null/>";
+  return "ok";
+}
+
+std::vector<std::string> Importer::allNotes() {
+  std::vector<std::pair<unsigned, std::string>> All;
+  for (const Note &N : Notes)
+    All.push_back({N.Line, N.Text});
+  for (const KindNote &K : KindNotes)
+    All.push_back({K.Line, K.What + " not imported" +
+                               (K.Count > 1 ? " (" + std::to_string(K.Count) +
+                                                  " entries, the first here)"
+                                            : std::string()) +
+                               ": " + K.Why});
+  llvm::stable_sort(
+      All, [](const auto &A, const auto &B) { return A.first < B.first; });
+  std::vector<std::string> Out;
+  for (auto &[Line, Text] : All)
+    Out.push_back(std::to_string(Line) + ": note: " + Text);
+  return Out;
+}
+
+void Importer::printNotes(llvm::raw_ostream &OS) {
+  for (const std::string &N : allNotes())
+    OS << Path << ":" << N << "\n";
+}
+
+/// Writes Text as comment lines of at most 79 columns after Indent; lines
+/// after the first start with Hang.
+void comment(llvm::raw_ostream &OS, StringRef Indent, StringRef Text,
+             StringRef Hang = "") {
+  llvm::SmallVector<StringRef, 16> Words;
+  Text.split(Words, ' ', -1, false);
+  std::string Line;
+  bool First = true;
+  auto Flush = [&] {
+    OS << Indent << "# " << (First ? "" : Hang) << Line << "\n";
+    First = false;
+    Line.clear();
+  };
+  for (StringRef W : Words) {
+    size_t Width = Indent.size() + 2 + (First ? 0 : Hang.size()) + Line.size();
+    if (!Line.empty() && Width + 1 + W.size() > 79)
+      Flush();
+    Line += (Line.empty() ? "" : " ") + W.str();
+  }
+  if (!Line.empty())
+    Flush();
+}
+
+std::string Importer::contract() {
+  // Which <leak-ignore/> functions become non_owning.
+  llvm::StringSet<> UsedNames;
+  for (auto &[Fn, Line] : Used)
+    UsedNames.insert(Fn);
+  std::vector<std::string> NonOwning;
+  llvm::StringSet<> Seen;
+  for (auto &[Fn, Line] : LeakIgnored) {
+    if (!Seen.insert(Fn).second)
+      continue;
+    if (!isCIdentifier(Fn))
+      noteKind("leak-ignore/name", Line,
+               "<leak-ignore/> of a function whose name is not a C "
+               "identifier",
+               "contracts name C functions");
+    else if (ModelIndex.count(Fn))
+      noteKind("leak-ignore/entry", Line,
+               "<leak-ignore/> of an allocator or deallocator",
+               "its entry says what it does with its arguments");
+    else if (UsedNames.contains(Fn))
+      noteKind("leak-ignore/use", Line,
+               "<leak-ignore/> of a function also named by <use>",
+               "the two contradict each other; the function is left with no "
+               "entry");
+    else
+      NonOwning.push_back(Fn);
+  }
+
+  std::string Out;
+  llvm::raw_string_ostream OS(Out);
+  OS << "# Ownership contract imported from the cppcheck library "
+        "configuration\n";
+  OS << "# " << Path << "\n";
+  OS << "# by 'custody contracts import-cppcheck'.\n#\n";
+  comment(OS, "",
+          "cppcheck configurations do not name headers. Without a 'headers' "
+          "key this contract applies to every translation unit; set "
+          "'headers' to the library's headers to apply it only where they "
+          "are included.");
+  comment(OS, "",
+          "Its functions may be declared differently by the built-in "
+          "contracts (libc, sqlite3, ...): load it with "
+          "--no-builtin-contracts if custody reports conflicting "
+          "contracts.");
+  std::vector<std::string> All = allNotes();
+  if (!All.empty()) {
+    OS << "#\n# Not imported:\n";
+    for (const std::string &N : All) {
+      StringRef S(N);
+      auto [Line, Rest] = S.split(": note: ");
+      comment(OS, "", ("  line " + Line + ": " + Rest).str(), "    ");
+    }
+  }
+  OS << "version: 1\n";
+  OS << "library: " << Stem << "\n";
+  OS << "# headers: []\n";
+
+  if (!Groups.empty()) {
+    OS << "\nresources:\n";
+    for (const Group &G : Groups) {
+      std::string Fns;
+      for (const AllocEntry &A : G.Allocs)
+        Fns += (Fns.empty() ? "" : ", ") + A.Name;
+      std::string Origin = std::string("line ") + std::to_string(G.Line) +
+                           ": <" + (G.IsResource ? "resource" : "memory") + ">";
+      for (unsigned L : G.MergedLines)
+        Origin += ", line " + std::to_string(L);
+      if (!G.MergedLines.empty())
+        Origin += " (cppcheck merges groups that share a deallocator)";
+      comment(OS, "  ", Origin);
+      OS << "  " << G.Name << ":\n";
+      std::string First;
+      for (const DeallocEntry &D : G.Deallocs)
+        if (ModelIndex.count(D.Name)) {
+          First = D.Name;
+          break;
+        }
+      OS << "    description: " << (First.empty() ? G.Name : First) << " "
+         << (G.IsResource ? "resource" : "memory") << "\n";
+      std::vector<std::string> Release;
+      for (const DeallocEntry &D : G.Deallocs) {
+        auto MI = ModelIndex.find(D.Name);
+        if (D.Arg == 1 && MI != ModelIndex.end()) {
+          auto A = Models[MI->second].Args.find(0);
+          if (A != Models[MI->second].Args.end() && A->second.ViaReleaseList &&
+              A->second.Resource == G.Name && A->second.Line == D.Line)
+            Release.push_back(D.Name);
+        }
+      }
+      if (!Release.empty()) {
+        OS << "    release: [";
+        for (size_t I = 0; I < Release.size(); ++I)
+          OS << (I ? ", " : "") << Release[I];
+        OS << "]\n";
+      }
+      if (G.Deallocs.empty())
+        comment(OS, "    ", "The configuration names no deallocator.");
+      std::string Why;
+      std::string NR = nullRelease(G, Why);
+      if (!G.Deallocs.empty()) {
+        comment(OS, "    ", Why + ".");
+        OS << "    null_release: " << NR << "\n";
+      }
+    }
+  }
+
+  std::vector<const FunctionModel *> Entries;
+  for (const FunctionModel &M : Models)
+    if (M.needsEntry())
+      Entries.push_back(&M);
+  llvm::stable_sort(Entries,
+                    [](const FunctionModel *A, const FunctionModel *B) {
+                      return A->Line < B->Line;
+                    });
+  if (!Entries.empty()) {
+    OS << "\nfunctions:\n";
+    for (const FunctionModel *M : Entries) {
+      for (const std::string &C : M->Comments)
+        comment(OS, "  ", C);
+      OS << "  " << M->Name << ":\n";
+      if (!M->Success.empty())
+        OS << "    success: \"" << M->Success << "\"\n";
+      if (M->Returns) {
+        OS << "    returns: {owned: " << *M->Returns;
+        if (M->NullOnFailure)
+          OS << ", null_on_failure: true";
+        OS << "}\n";
+      }
+      bool Any = false;
+      for (auto &[Index, E] : M->Args) {
+        if (E.ViaReleaseList)
+          continue;
+        if (!Any)
+          OS << "    args:\n";
+        Any = true;
+        OS << "      " << Index << ": {" << E.Kind << ": " << E.Resource;
+        if (!E.When.empty())
+          OS << ", when: " << E.When;
+        OS << "}\n";
+      }
+    }
+  }
+
+  if (!NonOwning.empty()) {
+    OS << "\n# <leak-ignore/>: functions that only use their arguments.\n";
+    OS << "non_owning: [";
+    std::string Line;
+    for (size_t I = 0; I < NonOwning.size(); ++I) {
+      std::string Item = NonOwning[I] + (I + 1 < NonOwning.size() ? "," : "");
+      if (!Line.empty() && Line.size() + 1 + Item.size() > 76) {
+        OS << "\n  " << Line;
+        Line.clear();
+      }
+      Line += (Line.empty() ? "" : " ") + Item;
+    }
+    OS << "\n  " << Line << " ]\n";
+  }
+  return Out;
+}
+
+} // namespace
+
+int custody::importCppcheckMain(int argc, const char **argv) {
+  std::string Input, Output;
+  bool HaveOutput = false;
+  auto UsageError = [](const llvm::Twine &Message) {
+    llvm::errs() << "custody: error: " << Message << "\n" << Usage;
+    return 2;
+  };
+  for (int I = 1; I < argc; ++I) {
+    StringRef A(argv[I]);
+    if (A == "--help" || A == "-help" || A == "-h") {
+      llvm::outs() << Usage << Help;
+      return 0;
+    }
+    if (A == "-o" || A == "--output") {
+      if (I + 1 >= argc)
+        return UsageError("'" + A + "' needs a file name");
+      Output = argv[++I];
+      HaveOutput = true;
+    } else if (A.starts_with("-o=") || A.starts_with("--output=")) {
+      Output = A.split('=').second.str();
+      HaveOutput = true;
+    } else if (A.starts_with("-") && A != "-") {
+      return UsageError("unknown option '" + A + "'");
+    } else if (!Input.empty()) {
+      return UsageError("more than one input file: '" + Input + "' and '" + A +
+                        "'");
+    } else {
+      Input = A.str();
+    }
+  }
+  if (Input.empty())
+    return UsageError("no cppcheck library configuration given");
+  if (HaveOutput && Output.empty())
+    return UsageError("'-o' needs a file name");
+
+  Importer Imp(Input);
+  if (!Imp.read())
+    return 2;
+  std::string Text = Imp.contract();
+
+  // What is written must load.
+  ContractSet Set;
+  std::vector<ContractError> Errors;
+  if (!loadContractText(Text, Input, Set, Errors)) {
+    for (const ContractError &E : Errors)
+      llvm::errs() << "custody: error: the imported contract does not load: "
+                   << E.str() << "\n";
+    return 2;
+  }
+
+  if (!HaveOutput) {
+    Imp.printNotes(llvm::errs());
+    llvm::outs() << Text;
+    return 0;
+  }
+  // The file first: the notes may go to a pipe that closes early.
+  {
+    std::error_code EC;
+    llvm::raw_fd_ostream OS(Output, EC, llvm::sys::fs::OF_Text);
+    if (EC) {
+      llvm::errs() << "custody: error: " << Output
+                   << ":0:0: cannot write: " << EC.message() << "\n";
+      return 2;
+    }
+    OS << Text;
+  }
+  Imp.printNotes(llvm::errs());
+  return 0;
 }

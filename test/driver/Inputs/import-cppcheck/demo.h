@@ -1,0 +1,15 @@
+typedef struct dm_handle dm_handle;
+typedef struct dm_pool dm_pool;
+void *dm_alloc(unsigned long n);
+void *dm_xalloc(unsigned long n);
+void *dm_realloc(void *p, unsigned long n);
+char *dm_strdup(const char *s);
+void dm_free(void *p);
+void dm_pool_free(dm_pool *pool, void *p);
+dm_handle *dm_open(const char *path);
+int dm_open_out(void *ctx, const char *path, dm_handle **out);
+void dm_close(dm_handle *h);
+int dm_read(dm_handle *h, char *buf, unsigned long n);
+unsigned long dm_len(const char *s);
+int dm_fd_open(const char *path);
+void dm_fd_close(int fd);

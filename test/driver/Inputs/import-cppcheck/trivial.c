@@ -1,0 +1,1 @@
+int trivial(int x) { return x + 1; }
