@@ -88,7 +88,18 @@ const std::set<std::string> ReleaseVerbs = {
 const std::set<std::string> CreateVerbs = {"create", "new",   "open",
                                            "init",   "alloc", "dup",
                                            "copy",   "clone", "acquire"};
-const std::set<std::string> RetainVerbs = {"ref", "retain", "incref"};
+
+/// X_up_ref, X_retain, X_incref, or X_ref where X is the type's name
+/// (git_revwalk_push_ref pushes a reference name: not a retain).
+bool retainName(const std::vector<std::string> &CW, llvm::StringRef Type) {
+  if (CW.size() < 2)
+    return false;
+  if (CW.back() == "retain" || CW.back() == "incref")
+    return true;
+  if (CW.back() != "ref")
+    return false;
+  return CW[CW.size() - 2] == "up" || join(CW, 0, CW.size() - 1) == lower(Type);
+}
 
 /// "sqlite3" -> "sqlite", "X509" -> "x": a prefix compared without digits.
 std::string bareLower(llvm::StringRef S) {
@@ -134,7 +145,6 @@ struct Handle {
 struct ResourceInfo {
   std::string Name;
   std::string Type; // "sqlite3_stmt"
-  bool PointerTypedef = false;
   std::vector<std::string> Releasers;
   std::vector<std::string> Why;
   std::vector<std::string> Stems; // releaser names without their verb
@@ -194,10 +204,11 @@ private:
   void findOkConstants();
   Handle handleOf(QualType T);
   Handle outHandleOf(QualType T);
-  ResourceInfo &resourceFor(const Handle &H, bool PointerTypedef);
+  ResourceInfo &resourceFor(const Handle &H);
   void findReleasers();
   std::optional<std::string> statusReason(const FunctionDecl *F);
   std::optional<Proposal> propose(const FunctionDecl *F);
+  std::string memoryFor(const std::vector<std::string> &W);
   std::string render(const std::vector<Proposal> &Ps);
   static std::string typeText(QualType T) {
     PrintingPolicy PPol{LangOptions()};
@@ -403,13 +414,12 @@ Handle Suggester::outHandleOf(QualType T) {
   return H;
 }
 
-ResourceInfo &Suggester::resourceFor(const Handle &H, bool PointerTypedef) {
+ResourceInfo &Suggester::resourceFor(const Handle &H) {
   auto It = Resources.find(H.Key);
   if (It != Resources.end())
     return It->second;
   ResourceInfo R;
   R.Type = H.Spelling;
-  R.PointerTypedef = PointerTypedef;
   std::string Base = lower(H.Spelling);
   std::replace(Base.begin(), Base.end(), '_', '-');
   while (!Base.empty() && Base.back() == '-')
@@ -433,6 +443,13 @@ static bool voidOrStatus(QualType T) {
 }
 
 void Suggester::findReleasers() {
+  struct Candidate {
+    const FunctionDecl *F;
+    Handle H;
+    std::string Stem, Verb;
+    bool Exact;
+  };
+  std::vector<Candidate> Candidates;
   for (const FunctionDecl *F : Functions) {
     if (F->getNumParams() == 0 || !voidOrStatus(F->getReturnType()))
       continue;
@@ -470,16 +487,36 @@ void Suggester::findReleasers() {
     } else {
       continue;
     }
-    bool PtrTypedef = !P0->getType()->getAs<PointerType>() ||
-                      (P0->getType()->getAs<TypedefType>() &&
-                       P0->getType()->getAs<TypedefType>()->getDecl() == H.Key);
-    ResourceInfo &R = resourceFor(H, PtrTypedef);
+    Candidate C;
+    C.F = F;
+    C.H = H;
+    C.Stem = StemName;
+    C.Verb = Verb;
+    C.Exact = StemName.empty() || lower(StemName) == lower(H.Spelling);
+    Candidates.push_back(C);
+  }
+  // A type with a release function named after it (git_repository_free)
+  // keeps only those: git_repository_state_cleanup cleans up something else.
+  // Otherwise (sqlite3_finalize for a sqlite3_stmt, curl_easy_cleanup for a
+  // CURL) a function that takes nothing but the handle.
+  std::set<const Decl *> HasExact;
+  for (const Candidate &C : Candidates)
+    if (C.Exact)
+      HasExact.insert(C.H.Key);
+  for (const Candidate &C : Candidates) {
+    if (HasExact.count(C.H.Key) ? !C.Exact : C.F->getNumParams() != 1)
+      continue;
+    std::string Name = C.F->getNameAsString();
+    ResourceInfo &R = resourceFor(C.H);
     R.Releasers.push_back(Name);
-    if (!StemName.empty())
-      R.Stems.push_back(StemName);
-    std::string Why =
-        Name + " takes a " + typeText(P0->getType()) + " first and is named ";
-    Why += StemName.empty() ? Verb + "_" + H.Spelling : "*_" + Verb;
+    if (!C.Stem.empty())
+      R.Stems.push_back(C.Stem);
+    std::string Why = Name + " takes a " +
+                      typeText(C.F->getParamDecl(0)->getType()) +
+                      " first and is named ";
+    Why += C.Stem.empty() ? C.Verb + "_" + C.H.Spelling : "*_" + C.Verb;
+    if (!C.Exact)
+      Why += " (its only parameter)";
     R.Why.push_back(Why);
     Releasers.insert(Name);
   }
@@ -509,6 +546,17 @@ std::optional<std::string> Suggester::statusReason(const FunctionDecl *F) {
   if (It == OkConstants.end())
     return std::nullopt;
   return "returns int and " + It->second + " is 0";
+}
+
+/// The library memory a function named with these words would hand out: the
+/// one of its own prefix, or the only one there is.
+std::string Suggester::memoryFor(const std::vector<std::string> &W) {
+  auto It = MemoryByPrefix.find(W.empty() ? "" : bareLower(W[0]));
+  if (It != MemoryByPrefix.end())
+    return It->second;
+  if (MemoryReleaser.size() == 1)
+    return MemoryReleaser.begin()->first;
+  return "";
 }
 
 static bool hasWord(const std::vector<std::string> &W, llvm::StringRef S) {
@@ -562,6 +610,30 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
     }
   }
 
+  // char **out with the library's own free: a string it allocates?
+  std::string Mem = memoryFor(AllW);
+  for (unsigned I = 0; I < F->getNumParams() && status && !Mem.empty() && !Get0;
+       ++I) {
+    const ParmVarDecl *Parm = F->getParamDecl(I);
+    const auto *PT = Parm->getType()->getAs<PointerType>();
+    if (!PT || PT->getPointeeType().isConstQualified())
+      continue;
+    const auto *PP2 = PT->getPointeeType()->getAs<PointerType>();
+    if (!PP2 || PP2->getPointeeType().isConstQualified() ||
+        !PP2->getPointeeType().getCanonicalType()->isCharType())
+      continue;
+    P.ResourcesUsed.push_back(Mem);
+    P.Success = "== 0";
+    P.Args.push_back({I, "{acquires: " + Mem + ", when: success}"});
+    P.Why.push_back("argument " + std::to_string(I) + " (" +
+                    typeText(Parm->getType()) + " " + Parm->getName().str() +
+                    ") is an out-parameter for a string; " + *status);
+    P.Live = false;
+    P.Doubt.push_back("a string the caller frees with " + MemoryReleaser[Mem] +
+                      ", or one the library keeps? On which outcome?");
+    Any = true;
+  }
+
   // Returned handles.
   QualType RT = F->getReturnType();
   Handle H = handleOf(RT);
@@ -570,8 +642,10 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
     P.ResourcesUsed.push_back(R.Name);
     Any = true;
     std::string Ret = "returns " + typeText(RT);
-    bool TakesSame = F->getNumParams() > 0 &&
-                     handleOf(F->getParamDecl(0)->getType()).Key == H.Key;
+    Handle A0 = F->getNumParams() > 0 ? handleOf(F->getParamDecl(0)->getType())
+                                      : Handle();
+    bool TakesSame = A0.Key == H.Key;
+    bool ArgConst = A0.PointeeConst;
     bool BareStem =
         llvm::any_of(R.Stems, [&](const std::string &S) { return S == Name; });
     bool Create = false;
@@ -602,6 +676,14 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
                       " and is named get1: a new reference, released "
                       "with " +
                       ReleasedBy());
+    } else if (Create && TakesSame && !ArgConst &&
+               !llvm::StringRef(CreateWord).starts_with("dup")) {
+      P.Returns = "{owned: " + R.Name + ", null_on_failure: true}";
+      P.Why.push_back(Ret + ", its name has the word '" + CreateWord +
+                      "' and it takes a non-const one as argument 0");
+      P.Live = false;
+      P.Doubt.push_back("does it fill in argument 0 and return it "
+                        "(BN_copy(to, from)) rather than a new one?");
     } else if (Create) {
       P.Returns = "{owned: " + R.Name + ", null_on_failure: true}";
       P.Why.push_back(Ret + " and its name has the word '" + CreateWord +
@@ -612,7 +694,7 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
                       " and is named like its release function without "
                       "the verb (" +
                       Name + " / " + ReleasedBy() + ")");
-    } else if (TakesSame && RetainVerbs.count(CW.back())) {
+    } else if (TakesSame && retainName(CW, H.Spelling)) {
       P.Returns = "{owned: " + R.Name + "}";
       P.Why.push_back(Ret + ", takes one and is named *_" + CW.back() +
                       ": a new reference to it");
@@ -638,7 +720,7 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
   } else if (F->getNumParams() > 0 && voidOrStatus(RT) && !Any) {
     // Reference counting: X_up_ref(T *), X_ref(T *).
     Handle A = handleOf(F->getParamDecl(0)->getType());
-    if (A && Resources.count(A.Key) && RetainVerbs.count(CW.back())) {
+    if (A && Resources.count(A.Key) && retainName(CW, A.Spelling)) {
       ResourceInfo &R = Resources[A.Key];
       P.ResourcesUsed.push_back(R.Name);
       P.Args.push_back({0, "{retains: " + R.Name + "}"});
@@ -656,26 +738,28 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
   // The library's own heap: PREFIX_malloc and strings.
   if (!Any && !MemoryReleaser.empty() && RT->isPointerType() && !H) {
     QualType Pointee = RT->getPointeeType();
-    std::string Res;
-    std::string Prefix = AllW.empty() ? "" : bareLower(AllW[0]);
-    auto It = MemoryByPrefix.find(Prefix);
-    if (It != MemoryByPrefix.end())
-      Res = It->second;
-    else if (MemoryReleaser.size() == 1)
-      Res = MemoryReleaser.begin()->first;
+    std::string Res = Mem;
     bool Void = Pointee.getCanonicalType()->isVoidType();
     bool Char = Pointee.getCanonicalType()->isCharType();
     if (!Res.empty() && !Pointee.isConstQualified() && (Void || Char)) {
       std::string Last = CW.back();
       llvm::StringRef L(Last);
-      bool Alloc = L.ends_with("alloc") && !L.starts_with("re");
+      bool Alloc =
+          L.rtrim("0123456789").ends_with("alloc") && !L.starts_with("re");
+      // mprintf, vmprintf, aprintf, vaprintf: printf into new memory.
+      bool Printf = L.ends_with("printf") && L.size() > 6 &&
+                    (L[L.size() - 7] == 'm' || L[L.size() - 7] == 'a');
       bool Realloc = L.starts_with("realloc");
       bool Strdup = L == "strdup" || L == "strndup";
       std::string By = MemoryReleaser[Res];
       std::string Ret = "returns " + typeText(RT);
       P.ResourcesUsed.push_back(Res);
       P.Returns = "{owned: " + Res + ", null_on_failure: true}";
-      if ((Void && Alloc) || Strdup) {
+      if (Char && Printf) {
+        P.Why.push_back(Ret + " and is named *_" + Last +
+                        ": formats into new memory; " + By +
+                        " frees the library's memory");
+      } else if ((Void && Alloc) || Strdup) {
         P.Why.push_back(Ret + " and is named *_" + Last + "; " + By +
                         " frees the library's memory");
       } else if (Void && Realloc) {
