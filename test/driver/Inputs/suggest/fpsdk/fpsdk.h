@@ -9,6 +9,7 @@
 fp_context *fp_context_create(const char *license);
 void fp_context_destroy(fp_context *ctx);
 int fp_context_up_ref(fp_context *ctx);
+void fp_context_state_cleanup(fp_context *ctx); /* not a second destructor */
 
 /* out-parameter with an enum status (FP_OK) */
 fp_status fp_device_open(fp_context *ctx, const char *id, fp_device **out);
@@ -22,6 +23,8 @@ fp_template *fp_device_get0_template(fp_device *dev);
 fp_template *fp_device_get1_template(fp_device *dev);
 const fp_template *fp_device_last_template(const fp_device *dev);
 fp_template *fp_device_current_template(fp_device *dev);
+fp_template *fp_template_copy(fp_template *to, const fp_template *from);
+int fp_device_push_ref(fp_device *dev, const char *ref); /* not a retain */
 
 /* out-parameter with an int status: FP_OK is 0 */
 int fp_enroll(fp_device *dev, int finger, fp_template **out);
@@ -52,6 +55,8 @@ void *fp_realloc(void *p, size_t n);
 void fp_free(void *p);
 char *fp_template_describe(const fp_template *tpl);
 char *fp_strdup(const char *s);
+char *fp_aprintf(const char *fmt, ...);
+fp_status fp_device_serial(fp_device *dev, char **serial);
 
 /* only uses its arguments */
 int fp_template_quality(const fp_template *tpl);
