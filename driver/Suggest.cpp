@@ -499,12 +499,35 @@ void Suggester::findReleasers() {
   // keeps only those: git_repository_state_cleanup cleans up something else.
   // Otherwise (sqlite3_finalize for a sqlite3_stmt, curl_easy_cleanup for a
   // CURL) a function that takes nothing but the handle.
+  // Some verbs also name operations that end something else than the
+  // object's life: git_reference_delete removes the reference from disk,
+  // X509_STORE_CTX_cleanup resets the context, SSL_CONF_CTX_finish ends a
+  // configuration. A type keeps only its releasers of the best tier: free
+  // or destroy, then cleanup, release, unref, finalize..., then close,
+  // finish or delete.
+  auto Tier = [](const Candidate &C) {
+    if (C.Verb == "free" || C.Verb == "free_all" || C.Verb == "destroy")
+      return 0;
+    if (C.Verb == "close" || C.Verb == "finish" || C.Verb == "delete")
+      return 2;
+    return 1;
+  };
+  auto Keep = [&](const Candidate &C, const std::set<const Decl *> &HasExact) {
+    return HasExact.count(C.H.Key) ? C.Exact : C.F->getNumParams() == 1;
+  };
   std::set<const Decl *> HasExact;
+  std::map<const Decl *, int> BestTier;
   for (const Candidate &C : Candidates)
     if (C.Exact)
       HasExact.insert(C.H.Key);
+  for (const Candidate &C : Candidates)
+    if (Keep(C, HasExact)) {
+      auto [It, New] = BestTier.emplace(C.H.Key, Tier(C));
+      if (!New)
+        It->second = std::min(It->second, Tier(C));
+    }
   for (const Candidate &C : Candidates) {
-    if (HasExact.count(C.H.Key) ? !C.Exact : C.F->getNumParams() != 1)
+    if (!Keep(C, HasExact) || Tier(C) != BestTier[C.H.Key])
       continue;
     std::string Name = C.F->getNameAsString();
     ResourceInfo &R = resourceFor(C.H);
