@@ -759,7 +759,7 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
   }
 
   // The library's own heap: PREFIX_malloc and strings.
-  if (!Any && !MemoryReleaser.empty() && RT->isPointerType() && !H) {
+  if (!Any && !Get0 && !MemoryReleaser.empty() && RT->isPointerType() && !H) {
     QualType Pointee = RT->getPointeeType();
     std::string Res = Mem;
     bool Void = Pointee.getCanonicalType()->isVoidType();

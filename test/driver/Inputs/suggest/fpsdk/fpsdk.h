@@ -55,6 +55,7 @@ void *fp_realloc(void *p, size_t n);
 void fp_free(void *p);
 char *fp_template_describe(const fp_template *tpl);
 char *fp_strdup(const char *s);
+char *fp_device_get0_name(fp_device *dev); /* borrowed: no entry */
 char *fp_aprintf(const char *fmt, ...);
 fp_status fp_device_serial(fp_device *dev, char **serial);
 
