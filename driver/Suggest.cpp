@@ -778,13 +778,19 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
       std::string Ret = "returns " + typeText(RT);
       P.ResourcesUsed.push_back(Res);
       P.Returns = "{owned: " + Res + ", null_on_failure: true}";
-      if (Char && Printf) {
+      // PREFIX_malloc pairs with PREFIX_free; CRYPTO_secure_malloc has a
+      // free of its own (CRYPTO_secure_free).
+      bool Plain = AllW.size() == 2;
+      if ((Char && Printf) || (Void && Alloc) || Strdup) {
         P.Why.push_back(Ret + " and is named *_" + Last +
-                        ": formats into new memory; " + By +
+                        (Printf ? ": formats into new memory; " : "; ") + By +
                         " frees the library's memory");
-      } else if ((Void && Alloc) || Strdup) {
-        P.Why.push_back(Ret + " and is named *_" + Last + "; " + By +
-                        " frees the library's memory");
+        if (!Plain) {
+          P.Live = false;
+          P.Doubt.push_back("named " + Name + ", not " + words(Name)[0] + "_" +
+                            Last + ": is it released by " + By +
+                            " or by a function of its own?");
+        }
       } else if (Void && Realloc) {
         P.Why.push_back(Ret + " and is named *_" + Last);
         P.Live = false;

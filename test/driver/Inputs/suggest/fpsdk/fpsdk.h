@@ -52,6 +52,8 @@ void fp_device_scan(fp_device *dev, fp_image *out);
 /* the SDK's heap */
 void *fp_malloc(size_t n);
 void *fp_realloc(void *p, size_t n);
+void *fp_secure_malloc(size_t n); /* has a free of its own */
+void fp_secure_free(void *p);
 void fp_free(void *p);
 char *fp_template_describe(const fp_template *tpl);
 char *fp_strdup(const char *s);
