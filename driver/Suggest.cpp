@@ -182,7 +182,6 @@ private:
   bool Flat = false; // the header sits directly in an include directory
   std::string IncludeName;
   std::map<FileID, bool> SelectedCache;
-  std::set<std::string> FilesRead;
 
   std::vector<const FunctionDecl *> Functions;
   std::vector<const EnumConstantDecl *> Enumerators;
@@ -263,8 +262,6 @@ bool Suggester::selected(SourceLocation Loc) {
     } else {
       Yes = isUnder(P, HeaderDir);
     }
-    if (Yes)
-      FilesRead.insert(P);
   }
   SelectedCache[FID] = Yes;
   return Yes;
