@@ -1,0 +1,3 @@
+typedef struct bad bad;
+bad *bad_new(void)
+void bad_free(bad *b);
