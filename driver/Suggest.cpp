@@ -531,9 +531,9 @@ void Suggester::findReleasers() {
     R.Releasers.push_back(Name);
     if (!C.Stem.empty())
       R.Stems.push_back(C.Stem);
-    std::string Why = Name + " takes a " +
+    std::string Why = Name + " takes '" +
                       typeText(C.F->getParamDecl(0)->getType()) +
-                      " first and is named ";
+                      "' first and is named ";
     Why += C.Stem.empty() ? C.Verb + "_" + C.H.Spelling : "*_" + C.Verb;
     if (!C.Exact)
       Why += " (its only parameter)";
@@ -607,7 +607,7 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
     std::string What =
         "argument " + std::to_string(I) + " (" + typeText(Parm->getType()) +
         (Parm->getName().empty() ? "" : " ") + Parm->getName().str() +
-        ") is an out-parameter for a " + R.Type;
+        ") is an out-parameter for '" + R.Type + "'";
     P.ResourcesUsed.push_back(R.Name);
     Any = true;
     if (status) {
@@ -747,8 +747,8 @@ std::optional<Proposal> Suggester::propose(const FunctionDecl *F) {
       std::string Form = CW.size() >= 2 && CW[CW.size() - 2] == "up"
                              ? "*_up_ref"
                              : "*_" + CW.back();
-      P.Why.push_back("takes a " + typeText(F->getParamDecl(0)->getType()) +
-                      " and is named " + Form +
+      P.Why.push_back("takes '" + typeText(F->getParamDecl(0)->getType()) +
+                      "' and is named " + Form +
                       ": the caller gets a "
                       "reference of its own");
       Any = true;

@@ -389,8 +389,8 @@ void custody::adjustArguments(ClangTool &Tool) {
       getInsertArgumentAdjuster("-Wno-error", ArgumentInsertPosition::END));
   // Projects spell the CPython checker's attributes only when asked to.
   for (const std::string &M : annotationMacros())
-    Tool.appendArgumentsAdjuster(
-        getInsertArgumentAdjuster(("-D" + M).c_str(), ArgumentInsertPosition::END));
+    Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
+        ("-D" + M).c_str(), ArgumentInsertPosition::END));
   // Clang's own headers (stddef.h, stdarg.h) come from the resource
   // directory of the Clang this tool was built with.
   Tool.appendArgumentsAdjuster(

@@ -68,7 +68,7 @@ struct CpycheckerAttr : public ParsedAttrInfo {
   Spelling Spelling[3];
 };
 
-#define CUSTODY_CPYCHECKER(Class, Name, Text, Args)                           \
+#define CUSTODY_CPYCHECKER(Class, Name, Text, Args)                            \
   struct Class : CpycheckerAttr {                                              \
     Class() : CpycheckerAttr(Name, Text, Args) {}                              \
   };                                                                           \
@@ -77,8 +77,8 @@ CUSTODY_CPYCHECKER(ReturnsBorrowed, "cpychecker_returns_borrowed_ref",
                    "returns borrowed pyobject", 0)
 CUSTODY_CPYCHECKER(StealsArg, "cpychecker_steals_reference_to_arg",
                    "consumes-arg pyobject", 1)
-CUSTODY_CPYCHECKER(SetsException, "cpychecker_sets_exception",
-                   "sets-exception", 0)
+CUSTODY_CPYCHECKER(SetsException, "cpychecker_sets_exception", "sets-exception",
+                   0)
 CUSTODY_CPYCHECKER(NegativeSetsException,
                    "cpychecker_negative_result_sets_exception",
                    "negative-result-sets-exception", 0)
