@@ -79,6 +79,27 @@ int checkLeakOnNegativeResult(PyObject *row) {
   return 0;
 }
 
+// Written before the declaration, on a definition (the attribute wins over
+// what the body would say).
+CPYCHECKER_STEALS_REFERENCE_TO_ARG(3)
+static void register_enum(PyObject *module, const char *name,
+                          PyObject *constants) {
+  if (PyModule_AddObject(module, name, constants) < 0)
+    Py_DECREF(constants);
+}
+
+int checkDecrefAfterStealingDefinition(PyObject *m) {
+  PyObject *d = PyDict_New();
+  if (d == NULL)
+    return -1;
+  register_enum(m, "E", d);
+  Py_DECREF(d);
+  // CHECK: :[[@LINE-1]]:3: warning: 'd' is released by 'Py_DECREF' after its ownership moved into 'register_enum' [cpython-double-decref]
+  // CHECK: :[[@LINE-6]]:17: note: Python reference acquired here from 'PyDict_New'
+  // CHECK: :[[@LINE-4]]:3: note: ownership moved here
+  return 0;
+}
+
 // --- Must stay silent --------------------------------------------------------
 
 PyObject *okBorrowedThenOwned(PyObject *key) {
