@@ -32,7 +32,8 @@ using llvm::StringRef;
 namespace {
 
 const char *const Usage =
-    "usage: custody contracts import-cppcheck FILE.cfg [-o OUT.yaml]\n";
+    "usage: custody contracts import-cppcheck FILE.cfg [-o OUT.yaml] "
+    "[--keep-builtin-functions]\n";
 
 const char *const Help =
     "\n"
@@ -43,6 +44,10 @@ const char *const Help =
     "\n"
     "  -o OUT.yaml   write the contract to OUT.yaml instead of standard "
     "output\n"
+    "  --keep-builtin-functions\n"
+    "                also import functions custody's built-in contracts\n"
+    "                describe (malloc, fopen, sqlite3_open ...); the contract\n"
+    "                must then be loaded with --no-builtin-contracts\n"
     "  --help        print this help\n"
     "\n"
     "Exit codes: 0 imported, 2 usage error or a file that is missing, is not\n"
@@ -147,6 +152,10 @@ struct Group {
   std::vector<AllocEntry> Allocs;
   std::vector<DeallocEntry> Deallocs;
   std::string Name; // the custody resource
+  /// A resource of a built-in contract: the group's deallocators are the
+  /// built-in contract's, so its remaining allocators hand out that resource
+  /// and the group gets no resource of its own.
+  std::string Builtin;
 };
 
 struct ArgEffect {
@@ -178,7 +187,10 @@ struct FunctionModel {
 
 class Importer {
 public:
-  Importer(std::string Path) : Path(std::move(Path)) {}
+  /// Builtins: the built-in contracts, whose functions are left out; null to
+  /// import everything.
+  Importer(std::string Path, const ContractSet *Builtins)
+      : Path(std::move(Path)), Builtins(Builtins) {}
 
   /// Reads the file; false after printing an error.
   bool read();
@@ -198,6 +210,7 @@ private:
   };
 
   std::string Path;
+  const ContractSet *Builtins;
   std::string Stem;
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
   std::vector<Group> Groups;
@@ -220,6 +233,7 @@ private:
 
   void readGroup(xmlNode *G);
   void readFunction(xmlNode *F);
+  void dropBuiltinFunctions();
   void buildModels();
   FunctionModel &model(const std::string &Name, unsigned Line);
   bool addReturns(const std::string &Fn, unsigned Line, const Group &G,
@@ -330,8 +344,53 @@ bool Importer::read() {
                "no counterpart in custody contracts");
   }
   xmlFreeDoc(Doc);
+  dropBuiltinFunctions();
   buildModels();
   return true;
+}
+
+void Importer::dropBuiltinFunctions() {
+  if (!Builtins)
+    return;
+  auto Known = [&](StringRef Fn) -> const FunctionContract * {
+    const FunctionContract *FC = Builtins->lookup(Fn);
+    // Entries that only add a lock effect describe no ownership.
+    return FC && FC->LockLibrary.empty() ? FC : nullptr;
+  };
+  auto Drop = [&](StringRef Fn, unsigned Line, const FunctionContract *FC) {
+    noteKind("builtin", Line, "functions a built-in contract describes",
+             "custody's own contract (" + FC->Library +
+                 ") wins; --keep-builtin-functions imports them too");
+  };
+  for (Group &G : Groups) {
+    // The resource the built-in contract releases with the first known
+    // deallocator: what the group's other allocators then hand out.
+    std::string Released;
+    for (const DeallocEntry &D : G.Deallocs)
+      if (const FunctionContract *FC = Known(D.Name)) {
+        auto A = FC->Args.find(D.Arg - 1);
+        if (Released.empty() && A != FC->Args.end() &&
+            A->second.Kind == custody::ArgEffect::Releases &&
+            !A->second.Resource.empty())
+          Released = A->second.Resource;
+        Drop(D.Name, D.Line, FC);
+      }
+    llvm::erase_if(G.Deallocs,
+                   [&](const DeallocEntry &D) { return Known(D.Name); });
+    for (const AllocEntry &A : G.Allocs)
+      if (const FunctionContract *FC = Known(A.Name))
+        Drop(A.Name, A.Line, FC);
+    llvm::erase_if(G.Allocs,
+                   [&](const AllocEntry &A) { return Known(A.Name); });
+    if (G.Deallocs.empty() && !Released.empty())
+      G.Builtin = Released;
+  }
+  llvm::erase_if(Groups, [](const Group &G) {
+    return G.Allocs.empty() && G.Deallocs.empty();
+  });
+  llvm::erase_if(LeakIgnored, [&](const std::pair<std::string, unsigned> &F) {
+    return Known(F.first) != nullptr;
+  });
 }
 
 void Importer::readFunction(xmlNode *F) {
@@ -582,6 +641,10 @@ void Importer::buildModels() {
   // Resource names: the configuration's name and the group's first function.
   llvm::StringSet<> Taken;
   for (Group &G : Groups) {
+    if (!G.Builtin.empty()) {
+      G.Name = G.Builtin;
+      continue;
+    }
     std::string First;
     if (!G.Allocs.empty())
       First = G.Allocs.front().Name;
@@ -653,6 +716,11 @@ void Importer::buildModels() {
       if (!addReturns(A.Name, A.Line, G, NullOnFailure))
         continue;
       FunctionModel &M = model(A.Name, A.Line);
+      if (!G.Builtin.empty())
+        M.Comments.push_back("line " + std::to_string(A.Line) +
+                             ": released by a function of a built-in "
+                             "contract, so it hands out that contract's " +
+                             G.Builtin + ".");
       if (A.NoFail)
         M.Comments.push_back("line " + std::to_string(A.Line) +
                              ": no-fail=\"true\": it never returns NULL.");
@@ -809,11 +877,16 @@ std::string Importer::contract() {
           "key this contract applies to every translation unit; set "
           "'headers' to the library's headers to apply it only where they "
           "are included.");
-  comment(OS, "",
-          "Its functions may be declared differently by the built-in "
-          "contracts (libc, sqlite3, ...): load it with "
-          "--no-builtin-contracts if custody reports conflicting "
-          "contracts.");
+  if (Builtins)
+    comment(OS, "",
+            "Functions custody's built-in contracts describe (libc, sqlite3, "
+            "...) are left out, and allocators whose result a built-in "
+            "function releases hand out that contract's resource: load it "
+            "together with the built-in contracts (the default).");
+  else
+    comment(OS, "",
+            "It keeps the functions custody's built-in contracts describe "
+            "too: load it with --no-builtin-contracts.");
   std::vector<std::string> All = allNotes();
   if (!All.empty()) {
     OS << "#\n# Not imported:\n";
@@ -827,9 +900,11 @@ std::string Importer::contract() {
   OS << "library: " << Stem << "\n";
   OS << "# headers: []\n";
 
-  if (!Groups.empty()) {
+  if (llvm::any_of(Groups, [](const Group &G) { return G.Builtin.empty(); })) {
     OS << "\nresources:\n";
     for (const Group &G : Groups) {
+      if (!G.Builtin.empty())
+        continue;
       std::string Fns;
       for (const AllocEntry &A : G.Allocs)
         Fns += (Fns.empty() ? "" : ", ") + A.Name;
@@ -934,7 +1009,7 @@ std::string Importer::contract() {
 
 int custody::importCppcheckMain(int argc, const char **argv) {
   std::string Input, Output;
-  bool HaveOutput = false;
+  bool HaveOutput = false, KeepBuiltin = false;
   auto UsageError = [](const llvm::Twine &Message) {
     llvm::errs() << "custody: error: " << Message << "\n" << Usage;
     return 2;
@@ -945,7 +1020,9 @@ int custody::importCppcheckMain(int argc, const char **argv) {
       llvm::outs() << Usage << Help;
       return 0;
     }
-    if (A == "-o" || A == "--output") {
+    if (A == "--keep-builtin-functions") {
+      KeepBuiltin = true;
+    } else if (A == "-o" || A == "--output") {
       if (I + 1 >= argc)
         return UsageError("'" + A + "' needs a file name");
       Output = argv[++I];
@@ -967,14 +1044,26 @@ int custody::importCppcheckMain(int argc, const char **argv) {
   if (HaveOutput && Output.empty())
     return UsageError("'-o' needs a file name");
 
-  Importer Imp(Input);
+  std::vector<ContractError> Errors;
+  std::shared_ptr<const ContractSet> Builtins;
+  if (!KeepBuiltin) {
+    Builtins = loadContracts({}, /*WithBuiltins=*/true, nullptr, Errors);
+    if (!Builtins) {
+      for (const ContractError &E : Errors)
+        llvm::errs() << E.str() << "\n";
+      llvm::errs() << "custody: error: the built-in contracts could not be "
+                      "loaded; --keep-builtin-functions imports without "
+                      "them\n";
+      return 2;
+    }
+  }
+  Importer Imp(Input, Builtins.get());
   if (!Imp.read())
     return 2;
   std::string Text = Imp.contract();
 
-  // What is written must load.
-  ContractSet Set;
-  std::vector<ContractError> Errors;
+  // What is written must load, beside the built-in contracts it relies on.
+  ContractSet Set = Builtins ? *Builtins : ContractSet();
   if (!loadContractText(Text, Input, Set, Errors)) {
     for (const ContractError &E : Errors)
       llvm::errs() << "custody: error: the imported contract does not load: "

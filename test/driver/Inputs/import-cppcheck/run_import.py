@@ -3,8 +3,10 @@
 `CUSTODY contracts import-cppcheck DIR/NAME.cfg ARGS...` with DIR the
 directory where cppcheck's library configurations are installed, and exits
 with its exit code. With NAME '--all', imports every configuration there
-into ARGS[0]/NAME.yaml and checks that each exits 0 and that custody loads
-each result (a run on ARGS[1] with only that contract exits 0)."""
+twice into ARGS[0]: NAME.yaml by default, which custody must load beside its
+built-in contracts, and NAME.all.yaml with --keep-builtin-functions, which
+it must load on its own (--no-builtin-contracts); each import must exit 0
+and each run on ARGS[1] with that contract must exit 0."""
 import glob
 import os
 import subprocess
@@ -34,23 +36,29 @@ failed = 0
 cfgs = sorted(glob.glob(os.path.join(cfg_dir(), "*.cfg")))
 for cfg in cfgs:
     base = os.path.basename(cfg)
-    out = os.path.join(out_dir, base[:-4] + ".yaml")
-    imp = subprocess.run([custody, "contracts", "import-cppcheck", cfg,
-                          "-o", out], stdout=subprocess.PIPE,
-                         stderr=subprocess.PIPE, universal_newlines=True)
-    if imp.returncode != 0:
-        print("%s: import exited %d\n%s" % (base, imp.returncode, imp.stderr))
-        failed += 1
-        continue
-    if ": error:" in imp.stderr:
-        print("%s: the import printed an error\n%s" % (base, imp.stderr))
-        failed += 1
-    run = subprocess.run([custody, "--no-builtin-contracts", "--contracts",
-                          out, trivial, "--"], stdout=subprocess.PIPE,
-                         stderr=subprocess.STDOUT, universal_newlines=True)
-    if run.returncode != 0:
-        print("%s: custody with the imported contract exited %d\n%s" %
-              (base, run.returncode, run.stdout))
-        failed += 1
+    for suffix, imp_args, run_args in [
+            (".yaml", [], []),
+            (".all.yaml", ["--keep-builtin-functions"],
+             ["--no-builtin-contracts"])]:
+        out = os.path.join(out_dir, base[:-4] + suffix)
+        imp = subprocess.run([custody, "contracts", "import-cppcheck", cfg,
+                              "-o", out] + imp_args, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, universal_newlines=True)
+        if imp.returncode != 0:
+            print("%s%s: import exited %d\n%s" %
+                  (base, " ".join([""] + imp_args), imp.returncode,
+                   imp.stderr))
+            failed += 1
+            continue
+        if ": error:" in imp.stderr:
+            print("%s: the import printed an error\n%s" % (base, imp.stderr))
+            failed += 1
+        run = subprocess.run([custody] + run_args + ["--contracts", out,
+                              trivial, "--"], stdout=subprocess.PIPE,
+                             stderr=subprocess.STDOUT, universal_newlines=True)
+        if run.returncode != 0:
+            print("%s: custody %s with the imported contract exited %d\n%s" %
+                  (base, " ".join(run_args), run.returncode, run.stdout))
+            failed += 1
 print("imported %d configurations, %d failed" % (len(cfgs), failed))
 sys.exit(1 if failed or not cfgs else 0)
