@@ -617,44 +617,12 @@ int custody::auditMain(int argc, const char **argv) {
     return 2;
   }
 
-  std::vector<std::string> Files = Parser->getSourcePathList();
-  // With no files named, CommonOptionsParser loads no database: every file of
-  // the one given with -p is audited.
+  std::vector<std::string> Files;
   std::unique_ptr<CompilationDatabase> WholeDB;
-  if (Files.empty()) {
-    std::string BuildDir;
-    for (int I = 1; I < argc; ++I) {
-      llvm::StringRef A(argv[I]);
-      if (A == "--")
-        break;
-      if ((A == "-p" || A == "--p") && I + 1 < argc)
-        BuildDir = argv[I + 1];
-      else if (A.consume_front("-p=") || A.consume_front("--p="))
-        BuildDir = A.str();
-    }
-    if (BuildDir.empty()) {
-      llvm::errs() << "custody: error: no input files (name files, or give "
-                      "-p BUILD_DIR with a compile_commands.json)\n";
-      return 2;
-    }
-    std::string Err;
-    WholeDB = CompilationDatabase::loadFromDirectory(BuildDir, Err);
-    if (!WholeDB) {
-      llvm::errs() << "custody: error: " << Err << "\n";
-      return 2;
-    }
-    Files = WholeDB->getAllFiles();
-    if (Files.empty()) {
-      llvm::errs() << "custody: error: no files in the compilation database "
-                      "in '"
-                   << BuildDir << "'\n";
-      return 2;
-    }
-  }
+  if (!inputFiles(argc, argv, *Parser, Files, WholeDB))
+    return 2;
   const CompilationDatabase &DB =
       WholeDB ? *WholeDB : Parser->getCompilations();
-  std::sort(Files.begin(), Files.end());
-  Files.erase(std::unique(Files.begin(), Files.end()), Files.end());
 
   SessionConfig Config = sessionConfigFromOptions();
   if (!Config.ContractFiles.empty()) {

@@ -10,6 +10,7 @@
 #define CUSTODY_DRIVER_OPTIONS_H
 
 #include "TUSession.h"
+#include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
 
@@ -36,6 +37,14 @@ void adjustArguments(clang::tooling::ClangTool &Tool);
 /// false if a file did not parse or the parse crashed.
 bool runSafely(clang::tooling::ClangTool &Tool,
                clang::tooling::FrontendActionFactory &Factory);
+
+/// The files named on the command line, or with none named, every file of
+/// the compile database given with -p (then loaded into WholeDB); sorted,
+/// without repeats. False, after saying why, when there are none.
+bool inputFiles(int argc, const char **argv,
+                clang::tooling::CommonOptionsParser &Parser,
+                std::vector<std::string> &Files,
+                std::unique_ptr<clang::tooling::CompilationDatabase> &WholeDB);
 
 /// `custody audit ...`: argv[0] is "audit".
 int auditMain(int argc, const char **argv);
