@@ -12,6 +12,7 @@
 #include "clang/AST/ExprCXX.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/Basic/SourceManager.h"
+#include "clang/Lex/Lexer.h"
 
 using namespace clang;
 using namespace custody;
@@ -54,6 +55,22 @@ const Decl *FunctionAnalysis::declOf(const Expr *E) const {
 
 /// Whether T points (through any number of pointers) to a function table a
 /// contract names: the JNIEnv * a helper receives.
+/// The macro the code wrote around Loc (Py_RETURN_NONE around the Py_NewRef
+/// it expands to), or empty if Loc is not in one.
+static llvm::StringRef outermostMacro(SourceLocation Loc, ASTContext &Ctx) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  llvm::StringRef Name;
+  while (Loc.isMacroID()) {
+    if (SM.isMacroArgExpansion(Loc)) {
+      Loc = SM.getImmediateSpellingLoc(Loc);
+      continue;
+    }
+    Name = Lexer::getImmediateMacroName(Loc, SM, Ctx.getLangOpts());
+    Loc = SM.getImmediateMacroCallerLoc(Loc);
+  }
+  return Name;
+}
+
 static bool isTablePointer(QualType T, const ContractSet &C) {
   bool Pointer = false;
   while (T->isPointerType()) {
@@ -488,8 +505,11 @@ std::optional<LockEffect> FunctionAnalysis::beforeCall(
     std::vector<Note> Notes;
     if (St.LockGoneAt.isValid())
       Notes.push_back({St.LockGoneAt, St.LockGoneWhy});
-    std::string Msg =
-        "'" + Fn.str() + "' needs the " + Lock + ", which is not held here";
+    std::string Msg = "'" + Fn.str() + "'";
+    llvm::StringRef Macro = outermostMacro(Call->getBeginLoc(), TU.Ctx);
+    if (!Macro.empty() && Macro != Fn)
+      Msg += " (in '" + Macro.str() + "')";
+    Msg += " needs the " + Lock + ", which is not held here";
     if (Inner) {
       Msg += ": it calls '" + Inner->Fn + "'";
       Notes.push_back({Inner->Loc, "'" + Inner->Fn + "' is called here"});

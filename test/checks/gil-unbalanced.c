@@ -267,7 +267,7 @@ static PyObject *checkAllowThreadsBreakOut(PyObject *self, PyObject *arg) {
     Py_END_ALLOW_THREADS
   }
   Py_RETURN_NONE;
-  // CHECK: :[[@LINE-1]]:3: warning: 'Py_NewRef' needs the GIL, which is not held here [gil-not-held]
+  // CHECK: :[[@LINE-1]]:3: warning: 'Py_NewRef' (in 'Py_RETURN_NONE') needs the GIL, which is not held here [gil-not-held]
   // CHECK: :[[@LINE-10]]:5: note: the GIL is given up here by 'Py_BEGIN_ALLOW_THREADS'
 }
 
