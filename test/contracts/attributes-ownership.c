@@ -23,6 +23,12 @@ void table_store(int key, record_t *val) __attribute__((ownership_holds(malloc, 
 void *arena_get(size_t n) __attribute__((ownership_returns(arena)));
 void arena_put(void *p) __attribute__((ownership_takes(arena, 1)));
 void arena_put_two(void *a, void *b) __attribute__((ownership_takes(arena, 1, 2)));
+typedef struct draft draft_t;
+typedef struct doc doc_t;
+draft_t *draft_new(void) __attribute__((ownership_returns(draft)));
+doc_t *draft_publish(draft_t *d) __attribute__((ownership_returns(doc)))
+    __attribute__((ownership_takes(draft, 1)));
+void doc_free(doc_t *d) __attribute__((ownership_takes(doc, 1)));
 
 // --- Must warn ---------------------------------------------------------------
 
@@ -84,7 +90,25 @@ void checkSecondTakenArgument(void) {
   // CHECK: :[[@LINE-4]]:3: note: first released here
 }
 
+// One kind goes in, another comes out.
+int checkConvertedLeak(void) {
+  draft_t *d = draft_new();
+  doc_t *doc = draft_publish(d);
+  return doc != 0;
+  // CHECK: :[[@LINE-1]]:3: warning: 'doc' (doc memory from 'draft_publish') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-3]]:16: note: doc memory acquired here from 'draft_publish'; the contract says 'doc_free' releases it
+}
+
 // --- Must stay silent --------------------------------------------------------
+
+int okConverted(void) {
+  draft_t *d = draft_new();
+  doc_t *doc = draft_publish(d);
+  if (!doc)
+    return -1;
+  doc_free(doc);
+  return 0;
+}
 
 int okReleasedOnEveryPath(int k) {
   record_t *r = rec_alloc(sizeof *r);
