@@ -231,6 +231,12 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
             V.AcqArg = -1;
             V.AcqLoc = locOf(Call);
             V.AcqSeq = S.NextSeq++;
+          } else if (V.St == VState::Escaped) {
+            // Handed to code that may have kept a reference, and now one
+            // more is taken: at least one is this code's, how many is not
+            // known, so no leak or extra release is claimed from here on.
+            V.St = VState::Owned;
+            V.Refs = Value::MaxRefs;
           }
         }
         continue;
