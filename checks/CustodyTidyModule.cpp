@@ -40,6 +40,16 @@ SharedFindings &shared() {
   return S;
 }
 
+/// The CPython checker's attribute macros of the file being checked.
+struct MacroState {
+  const Preprocessor *PP = nullptr;
+  std::shared_ptr<AttributeMacros> Macros;
+};
+MacroState &macros() {
+  static MacroState M;
+  return M;
+}
+
 class FindingCheck : public ClangTidyCheck {
 public:
   FindingCheck(StringRef Name, ClangTidyContext *Context, FindingKind Kind)
@@ -57,15 +67,16 @@ public:
     Options.store(Opts, "CustodyBuiltinContracts", Builtins ? "true" : "false");
   }
 
-  void registerPPCallbacks(const SourceManager &, Preprocessor *PP,
+  void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
                            Preprocessor *) override {
-    // Projects spell the CPython checker's attributes only when asked to;
-    // the main file is not read yet, so these still count.
-    std::string Defines = PP->getPredefines();
-    for (const std::string &M : annotationMacros())
-      if (!StringRef(Defines).contains(M))
-        Defines += "#define " + M + " 1\n";
-    PP->setPredefines(Defines);
+    // Every check of the module is asked; one recorder per file is enough
+    // (check() clears PP once the file is analyzed).
+    MacroState &M = macros();
+    if (M.PP == PP)
+      return;
+    M.PP = PP;
+    M.Macros = std::make_shared<AttributeMacros>();
+    PP->addPPCallbacks(M.Macros->callbacks(SM));
   }
 
   void registerMatchers(MatchFinder *Finder) override {
@@ -85,6 +96,11 @@ public:
       for (StringRef F : Files)
         Config.ContractFiles.push_back(F.trim().str());
       Config.BuiltinContracts = Builtins;
+      if (macros().Macros)
+        macros().Macros->apply(*Result.Context);
+      // The next file gets a recorder of its own, even if its preprocessor
+      // lands at the same address.
+      macros().PP = nullptr;
       analyzeWithContracts(*Result.Context, Config, S.Findings, S.Errors,
                            nullptr);
       S.Valid = true;

@@ -15,6 +15,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
@@ -236,10 +237,12 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
 
 class Consumer : public ASTConsumer {
 public:
-  Consumer(const SessionConfig &Config, const CheckFilter &Filter, Results &Out)
-      : Config(Config), Filter(Filter), Out(Out) {}
+  Consumer(const SessionConfig &Config, const CheckFilter &Filter, Results &Out,
+           std::shared_ptr<AttributeMacros> Macros)
+      : Config(Config), Filter(Filter), Out(Out), Macros(std::move(Macros)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    Macros->apply(Ctx);
     std::vector<Finding> Findings;
     std::vector<ContractError> Errors;
     std::string LogText;
@@ -281,16 +284,40 @@ private:
   const SessionConfig &Config;
   const CheckFilter &Filter;
   Results &Out;
+  std::shared_ptr<AttributeMacros> Macros;
 };
 
-/// What newFrontendActionFactory needs to make a Consumer per file.
-struct ConsumerMaker {
+/// A Consumer per file, with the preprocessor callbacks that read the
+/// CPython checker's attribute macros.
+class CheckAction : public ASTFrontendAction {
+public:
+  CheckAction(const SessionConfig &Config, const CheckFilter &Filter,
+              Results &Out)
+      : Config(Config), Filter(Filter), Out(Out) {}
+  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
+                                                 llvm::StringRef) override {
+    auto Macros = std::make_shared<AttributeMacros>();
+    CI.getPreprocessor().addPPCallbacks(
+        Macros->callbacks(CI.getSourceManager()));
+    return std::make_unique<Consumer>(Config, Filter, Out, std::move(Macros));
+  }
+
+private:
   const SessionConfig &Config;
   const CheckFilter &Filter;
   Results &Out;
-  std::unique_ptr<ASTConsumer> newASTConsumer() {
-    return std::make_unique<Consumer>(Config, Filter, Out);
+};
+
+struct CheckActionFactory : public FrontendActionFactory {
+  CheckActionFactory(const SessionConfig &Config, const CheckFilter &Filter,
+                     Results &Out)
+      : Config(Config), Filter(Filter), Out(Out) {}
+  std::unique_ptr<FrontendAction> create() override {
+    return std::make_unique<CheckAction>(Config, Filter, Out);
   }
+  const SessionConfig &Config;
+  const CheckFilter &Filter;
+  Results &Out;
 };
 
 void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
@@ -387,10 +414,6 @@ void custody::adjustArguments(ClangTool &Tool) {
       getInsertArgumentAdjuster("-w", ArgumentInsertPosition::END));
   Tool.appendArgumentsAdjuster(
       getInsertArgumentAdjuster("-Wno-error", ArgumentInsertPosition::END));
-  // Projects spell the CPython checker's attributes only when asked to.
-  for (const std::string &M : annotationMacros())
-    Tool.appendArgumentsAdjuster(getInsertArgumentAdjuster(
-        ("-D" + M).c_str(), ArgumentInsertPosition::END));
   // Clang's own headers (stddef.h, stdarg.h) come from the resource
   // directory of the Clang this tool was built with.
   Tool.appendArgumentsAdjuster(
@@ -548,10 +571,10 @@ int main(int argc, const char **argv) {
   auto RunOne = [&](const std::string &File) {
     ClangTool Tool(DB, {File});
     adjustArguments(Tool);
-    ConsumerMaker Maker{Config, Filter, Out};
+    CheckActionFactory Factory(Config, Filter, Out);
     // A file that crashes the parser (or the analysis) is reported like one
     // that does not parse; the other files are still checked.
-    bool Ok = runSafely(Tool, *newFrontendActionFactory(&Maker));
+    bool Ok = runSafely(Tool, Factory);
     if (!Ok) {
       std::lock_guard<std::mutex> Lock(Out.Mu);
       Out.Failed.push_back(File);

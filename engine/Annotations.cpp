@@ -9,9 +9,12 @@
 //  - the CPython checker's attributes (cpychecker_returns_borrowed_ref,
 //    cpychecker_steals_reference_to_arg(N), cpychecker_sets_exception,
 //    cpychecker_negative_result_sets_exception). Clang drops attributes it
-//    does not know, so they are registered here and kept as annotations; the
-//    WITH_CPYCHECKER_*_ATTRIBUTE macros that projects test before spelling
-//    them are defined by the front ends (annotationMacros()).
+//    does not know, so they are registered here and kept as annotations.
+//    Projects spell them in macros defined only under
+//    WITH_CPYCHECKER_*_ATTRIBUTE, which the CPython checker defines; custody
+//    must not (NumPy's headers switch to their internal API under one), so
+//    AttributeMacros reads those macros from the branch the preprocessor
+//    skips and annotates the declarations where they are used.
 //
 //===----------------------------------------------------------------------===//
 
@@ -19,6 +22,8 @@
 #include "TUSession.h"
 #include "clang/AST/Attr.h"
 #include "clang/Lex/Lexer.h"
+#include "clang/Lex/MacroArgs.h"
+#include "clang/Lex/PPCallbacks.h"
 #include "clang/Sema/ParsedAttr.h"
 #include "clang/Sema/Sema.h"
 #include <set>
@@ -151,11 +156,195 @@ std::set<std::string> handleTags(ASTContext &Ctx) {
 
 } // namespace
 
-std::vector<std::string> custody::annotationMacros() {
-  return {"WITH_CPYCHECKER_RETURNS_BORROWED_REF_ATTRIBUTE",
-          "WITH_CPYCHECKER_STEALS_REFERENCE_TO_ARG_ATTRIBUTE",
-          "WITH_CPYCHECKER_SETS_EXCEPTION_ATTRIBUTE",
-          "WITH_CPYCHECKER_NEGATIVE_RESULT_SETS_EXCEPTION_ATTRIBUTE"};
+namespace {
+
+/// The attribute a project macro would expand to, from its definition's text
+/// in a skipped preprocessor branch.
+struct MacroAttr {
+  std::string Text;   // the annotation: "returns borrowed pyobject" ...
+  int Param = -1;     // steals_reference_to_arg(n): the macro's parameter
+  std::string Number; // ... or a number written in the definition
+};
+
+std::optional<MacroAttr> attrOfDefinition(llvm::StringRef Params,
+                                          llvm::StringRef Body) {
+  static const std::pair<const char *, const char *> Known[] = {
+      {"cpychecker_returns_borrowed_ref", "returns borrowed pyobject"},
+      {"cpychecker_steals_reference_to_arg", "consumes-arg pyobject"},
+      {"cpychecker_negative_result_sets_exception",
+       "negative-result-sets-exception"},
+      {"cpychecker_sets_exception", "sets-exception"}};
+  for (auto [Name, Text] : Known) {
+    size_t At = Body.find(Name);
+    if (At == llvm::StringRef::npos)
+      continue;
+    llvm::StringRef After = Body.substr(At + strlen(Name));
+    if (!After.empty() && (isalnum(After[0]) || After[0] == '_'))
+      continue; // a longer name
+    MacroAttr M{Text};
+    if (llvm::StringRef(Text).starts_with("consumes-arg")) {
+      llvm::StringRef Arg = After.ltrim();
+      if (!Arg.consume_front("("))
+        return std::nullopt;
+      Arg = Arg.split(')').first.trim();
+      llvm::SmallVector<llvm::StringRef, 4> Ps;
+      Params.split(Ps, ',');
+      for (size_t I = 0; I < Ps.size(); ++I)
+        if (Ps[I].trim() == Arg)
+          M.Param = int(I);
+      if (M.Param < 0)
+        M.Number = Arg.str();
+    }
+    return M;
+  }
+  return std::nullopt;
+}
+
+class MacroRecorder : public PPCallbacks {
+public:
+  MacroRecorder(AttributeMacros &Out, const SourceManager &SM)
+      : Out(Out), SM(SM) {}
+
+  void SourceRangeSkipped(SourceRange Range, SourceLocation) override {
+    bool Invalid = false;
+    const char *B = SM.getCharacterData(Range.getBegin(), &Invalid);
+    const char *E = Invalid ? nullptr : SM.getCharacterData(Range.getEnd());
+    if (Invalid || !E || E < B)
+      return;
+    llvm::StringRef Text(B, E - B);
+    if (!Text.contains("cpychecker_"))
+      return;
+    // Logical lines: a definition may go on over backslash-newlines.
+    std::string Joined;
+    for (size_t I = 0; I < Text.size(); ++I) {
+      if (Text[I] == '\\' && I + 1 < Text.size() &&
+          (Text[I + 1] == '\n' || Text[I + 1] == '\r')) {
+        I += Text[I + 1] == '\r' && I + 2 < Text.size() && Text[I + 2] == '\n'
+                 ? 2
+                 : 1;
+        Joined += ' ';
+        continue;
+      }
+      Joined += Text[I];
+    }
+    llvm::SmallVector<llvm::StringRef, 16> Lines;
+    llvm::StringRef(Joined).split(Lines, '\n');
+    for (llvm::StringRef L : Lines) {
+      L = L.trim();
+      if (!L.consume_front("#"))
+        continue;
+      L = L.ltrim();
+      if (!L.consume_front("define"))
+        continue;
+      L = L.ltrim();
+      size_t NameEnd =
+          L.find_if_not([](char C) { return isalnum(C) || C == '_'; });
+      llvm::StringRef Name = L.take_front(NameEnd),
+                      Rest = L.drop_front(NameEnd);
+      llvm::StringRef Params;
+      if (Rest.consume_front("(")) {
+        Params = Rest.split(')').first;
+        Rest = Rest.split(')').second;
+      }
+      if (std::optional<MacroAttr> A = attrOfDefinition(Params, Rest))
+        Out.Macros[Name.str()] = {A->Text, A->Param, A->Number};
+    }
+  }
+
+  void MacroExpands(const Token &Name, const MacroDefinition &,
+                    SourceRange Range, const MacroArgs *Args) override {
+    if (Out.Macros.empty())
+      return;
+    auto It = Out.Macros.find(Name.getIdentifierInfo()->getName().str());
+    if (It == Out.Macros.end())
+      return;
+    const AttributeMacros::Macro &M = It->second;
+    std::string Text = M.Text;
+    if (llvm::StringRef(Text).starts_with("consumes-arg")) {
+      std::string N = M.Number;
+      if (M.Param >= 0 && Args &&
+          unsigned(M.Param) < Args->getNumMacroArguments())
+        if (const Token *T = Args->getUnexpArgument(M.Param))
+          if (T->isLiteral() && T->getLiteralData())
+            N.assign(T->getLiteralData(), T->getLength());
+      unsigned I = 0;
+      if (llvm::StringRef(N).getAsInteger(10, I) || I == 0)
+        return;
+      Text += " " + std::to_string(I - 1);
+    }
+    Out.Uses.push_back({SM.getExpansionLoc(Range.getBegin()), Text});
+  }
+
+private:
+  AttributeMacros &Out;
+  const SourceManager &SM;
+};
+
+/// Top-level declarations, in the order of the translation unit.
+void topLevelDecls(const DeclContext *DC, std::vector<const Decl *> &Out) {
+  for (const Decl *D : DC->decls()) {
+    if (isa<LinkageSpecDecl, ExportDecl>(D))
+      topLevelDecls(cast<DeclContext>(D), Out);
+    else
+      Out.push_back(D);
+  }
+}
+
+} // namespace
+
+std::unique_ptr<PPCallbacks>
+AttributeMacros::callbacks(const SourceManager &SM) {
+  return std::make_unique<MacroRecorder>(*this, SM);
+}
+
+void AttributeMacros::apply(ASTContext &Ctx) const {
+  if (Uses.empty())
+    return;
+  const SourceManager &SM = Ctx.getSourceManager();
+  std::vector<const Decl *> Decls;
+  topLevelDecls(Ctx.getTranslationUnitDecl(), Decls);
+  for (const Use &U : Uses) {
+    // The declaration the macro is part of: the last one that begins before
+    // it, if nothing but that declaration's tail lies between (Clang's range
+    // for `T f(...) MACRO;` ends before the macro); else the next one (the
+    // macro came before its specifiers).
+    const Decl *Prev = nullptr, *Next = nullptr;
+    for (const Decl *D : Decls) {
+      SourceLocation B = SM.getExpansionLoc(D->getBeginLoc());
+      if (B.isInvalid())
+        continue;
+      if (SM.isBeforeInTranslationUnit(U.Loc, B)) {
+        Next = D;
+        break;
+      }
+      Prev = D;
+    }
+    const Decl *Target = Next;
+    if (Prev) {
+      SourceLocation End = SM.getExpansionLoc(Prev->getEndLoc());
+      if (End.isValid() && SM.getFileID(End) == SM.getFileID(U.Loc) &&
+          !SM.isBeforeInTranslationUnit(U.Loc, End)) {
+        bool Invalid = false;
+        const char *From = SM.getCharacterData(End, &Invalid);
+        const char *To = Invalid ? nullptr : SM.getCharacterData(U.Loc);
+        // The end token itself is where From points; what follows it must not
+        // close the declaration.
+        // A body's closing brace ends the declaration too.
+        llvm::StringRef Between =
+            To && From < To && *From != '}'
+                ? llvm::StringRef(From, To - From).drop_front()
+                : llvm::StringRef(";");
+        if (!Between.contains(';') && !Between.contains('}'))
+          Target = Prev;
+      } else if (End.isValid() && !SM.isBeforeInTranslationUnit(End, U.Loc)) {
+        Target = Prev; // inside it
+      }
+    }
+    if (auto *FD =
+            const_cast<FunctionDecl *>(dyn_cast_or_null<FunctionDecl>(Target)))
+      FD->addAttr(AnnotateAttr::CreateImplicit(Ctx, "custody: " + U.Text,
+                                               nullptr, 0, SourceRange(U.Loc)));
+  }
 }
 
 void custody::addAttributeResources(ASTContext &Ctx, ContractSet &Set) {

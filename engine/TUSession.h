@@ -12,6 +12,8 @@
 
 #include "ContractLoader.h"
 #include "OwnershipAnalysis.h"
+#include "clang/Lex/PPCallbacks.h"
+#include <map>
 
 namespace custody {
 
@@ -35,9 +37,29 @@ contractsInForce(clang::ASTContext &Ctx, const SessionConfig &Config,
 /// contract defines, with the functions that release them.
 void addAttributeResources(clang::ASTContext &Ctx, ContractSet &Set);
 
-/// Macros the front ends define so that projects spell out the CPython
-/// checker's attributes (WITH_CPYCHECKER_..._ATTRIBUTE).
-std::vector<std::string> annotationMacros();
+/// The CPython checker's attributes as projects spell them: in macros that
+/// expand to one only under WITH_CPYCHECKER_*_ATTRIBUTE, which custody leaves
+/// undefined. The callbacks read those definitions from the skipped branch
+/// and note where the macros are used; apply() then annotates those
+/// declarations. Front ends install the callbacks before the parse and call
+/// apply() before the analysis.
+class AttributeMacros {
+public:
+  std::unique_ptr<clang::PPCallbacks> callbacks(const clang::SourceManager &SM);
+  void apply(clang::ASTContext &Ctx) const;
+
+  struct Macro {
+    std::string Text;
+    int Param = -1;
+    std::string Number;
+  };
+  struct Use {
+    clang::SourceLocation Loc;
+    std::string Text;
+  };
+  std::map<std::string, Macro> Macros;
+  std::vector<Use> Uses;
+};
 
 /// Runs the analysis on Ctx's translation unit. Returns false, with Errors
 /// filled, when the contracts could not be loaded (nothing is analyzed then).

@@ -473,9 +473,17 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
     return;
   case VState::Escaped:
     // Whoever else holds it, once released here it is gone: a second
-    // release or a use after this one is still an error.
-    if (!Consume)
-      Done(VState::Released);
+    // release or a use after this one is still an error. Unless this code
+    // had taken more references than the one that went (Py_INCREF before
+    // storing it in a struct): those are still its own.
+    if (Consume)
+      return;
+    if (V.Refs > 1) {
+      if (V.Refs < Value::MaxRefs)
+        --V.Refs;
+      return;
+    }
+    Done(VState::Released);
     return;
   }
 }

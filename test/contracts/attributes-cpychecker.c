@@ -2,8 +2,10 @@
 // RUN: %tidy %s -- %cflags | FileCheck %s --implicit-check-not=warning:
 
 // The CPython checker's attributes count as contracts. Projects spell them
-// behind WITH_CPYCHECKER_*_ATTRIBUTE macros, as below; custody defines those
-// macros and knows the attributes (Clang alone ignores them):
+// in macros defined only under WITH_CPYCHECKER_*_ATTRIBUTE, as below. custody
+// leaves those undefined (NumPy's headers switch to their internal API under
+// one) and reads the macros' definitions from the skipped branch; it also
+// knows the attributes written out (Clang alone ignores them):
 // returns_borrowed_ref, steals_reference_to_arg(N) (1-based),
 // sets_exception (an error helper: its result is never a new reference) and
 // negative_result_sets_exception (a negative result is the failure).
@@ -35,7 +37,20 @@
 #define CPYCHECKER_NEGATIVE_RESULT_SETS_EXCEPTION
 #endif
 
+#if defined(WITH_CPYCHECKER_STEALS_REFERENCE_TO_ARG_ATTRIBUTE)
+#error "custody must leave the CPython checker's macros undefined"
+#endif
+
+// psycopg2's style: a macro without parentheses, before the declaration.
+#if defined(WITH_CPYCHECKER_RETURNS_BORROWED_REF_ATTRIBUTE)
+#define BORROWED __attribute__((cpychecker_returns_borrowed_ref))
+#else
+#define BORROWED
+#endif
+
 PyObject *cache_lookup(PyObject *key) CPYCHECKER_RETURNS_BORROWED_REF();
+BORROWED PyObject *cache_peek(PyObject *key);
+PyObject *cache_first(PyObject *c) __attribute__((cpychecker_returns_borrowed_ref));
 int slot_put(PyObject *list, Py_ssize_t i, PyObject *item)
     CPYCHECKER_STEALS_REFERENCE_TO_ARG(3);
 PyObject *raise_bad_key(PyObject *key) CPYCHECKER_SETS_EXCEPTION;
@@ -51,6 +66,20 @@ PyObject *checkBorrowedDecref(PyObject *key) {
   // CHECK: :[[@LINE-1]]:3: warning: 'v' is borrowed from 'cache_lookup' and must not be released by 'Py_DECREF' [cpython-borrowed-decref]
   // CHECK: :[[@LINE-5]]:17: note: Python reference borrowed here from 'cache_lookup'; the contract does not make the caller its owner
   Py_RETURN_NONE;
+}
+
+void checkBorrowedDecrefPrefixMacro(PyObject *key) {
+  PyObject *v = cache_peek(key);
+  Py_XDECREF(v);
+  // CHECK: :[[@LINE-1]]:3: warning: 'v' is borrowed from 'cache_peek' and must not be released by 'Py_XDECREF' [cpython-borrowed-decref]
+  // CHECK: :[[@LINE-3]]:17: note: Python reference borrowed here from 'cache_peek'
+}
+
+void checkBorrowedDecrefWrittenOut(PyObject *c) {
+  PyObject *v = cache_first(c);
+  Py_XDECREF(v);
+  // CHECK: :[[@LINE-1]]:3: warning: 'v' is borrowed from 'cache_first' and must not be released by 'Py_XDECREF' [cpython-borrowed-decref]
+  // CHECK: :[[@LINE-3]]:17: note: Python reference borrowed here from 'cache_first'
 }
 
 int checkDecrefAfterSteal(PyObject *list) {

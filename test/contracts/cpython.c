@@ -225,6 +225,29 @@ void checkWrong01FreeOfPyObject(void) {
 // original's is dropped. The alias still holds one.
 int query_helper(PyObject *vars, PyObject *fmt, PyObject **out);
 
+// psycopg2's execute: one reference goes into a struct, the two this code
+// took stay its own and are both dropped at the shared exit.
+typedef struct {
+  PyObject_HEAD PyObject *query;
+} cursor_t;
+
+int okExtraReferenceStoredInField(cursor_t *self, PyObject *sql) {
+  int res = -1;
+  PyObject *fquery = NULL;
+  PyObject *query = PyObject_Str(sql);
+  if (query == NULL)
+    goto exit;
+  Py_INCREF(query);
+  fquery = query;
+  Py_INCREF(fquery);
+  self->query = fquery;
+  res = 0;
+exit:
+  Py_XDECREF(query);
+  Py_XDECREF(fquery);
+  return res;
+}
+
 PyObject *okAliasRetainedAfterUnknownCall(PyObject *vars, PyObject *query) {
   PyObject *fquery = NULL, *cvt = NULL;
   PyObject *op = PyObject_Str(query);
