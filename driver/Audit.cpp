@@ -600,10 +600,10 @@ int custody::auditMain(int argc, const char **argv) {
     llvm::errs() << llvm::toString(Parser.takeError());
     return 2;
   }
-  llvm::StringMap<llvm::cl::Option *> &Registered =
-      llvm::cl::getRegisteredOptions();
+  // A StringMap before LLVM 22, a DenseMap keyed by StringRef after.
+  auto &Registered = llvm::cl::getRegisteredOptions();
   for (const char *Name : CheckOnly) {
-    auto It = Registered.find(Name);
+    auto It = Registered.find(llvm::StringRef(Name));
     if (It != Registered.end() && It->second->getNumOccurrences()) {
       llvm::errs() << "custody: error: --" << Name
                    << " is an option of the check command, not of 'custody "
