@@ -377,10 +377,12 @@ private:
 class AuditConsumer : public ASTConsumer {
 public:
   AuditConsumer(const SessionConfig &Config, AuditResults &Out,
-                const Preprocessor &PP)
-      : Config(Config), Out(Out), PP(PP) {}
+                const Preprocessor &PP, std::shared_ptr<AttributeMacros> Macros)
+      : Config(Config), Out(Out), PP(PP), Macros(std::move(Macros)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
+    // Functions annotated through the CPython checker's macros are described.
+    Macros->apply(Ctx);
     std::vector<ContractError> Errors;
     std::shared_ptr<ContractSet> Set = contractsInForce(Ctx, Config, Errors);
     if (!Set) {
@@ -414,6 +416,7 @@ private:
   const SessionConfig &Config;
   AuditResults &Out;
   const Preprocessor &PP;
+  std::shared_ptr<AttributeMacros> Macros;
 };
 
 class AuditAction : public ASTFrontendAction {
@@ -422,7 +425,11 @@ public:
       : Config(Config), Out(Out) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
                                                  llvm::StringRef) override {
-    return std::make_unique<AuditConsumer>(Config, Out, CI.getPreprocessor());
+    auto Macros = std::make_shared<AttributeMacros>();
+    CI.getPreprocessor().addPPCallbacks(
+        Macros->callbacks(CI.getSourceManager()));
+    return std::make_unique<AuditConsumer>(Config, Out, CI.getPreprocessor(),
+                                           std::move(Macros));
   }
 
 private:
