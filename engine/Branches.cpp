@@ -201,6 +201,24 @@ bool FunctionAnalysis::assumeSwitchCase(PathState &St, const SwitchStmt *SW,
 
 bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
                                      Condition C) {
+  // A global found null holds no local reference on this path; one found
+  // set holds it.
+  const Expr *Tested = strip(SubjectExpr);
+  // '(g = f())' tests what it stored in g.
+  if (const auto *BO = dyn_cast_or_null<BinaryOperator>(Tested))
+    if (BO->getOpcode() == BO_Assign)
+      Tested = BO->getLHS();
+  if (!St.StoredFreedOnReturn.empty())
+    if (const Decl *D = declOf(Tested)) {
+      auto It = St.StoredFreedOnReturn.find(D);
+      Fact Zero = Fact::exactly(0);
+      if (It != St.StoredFreedOnReturn.end()) {
+        if (Fact::of(C).isZero())
+          St.StoredFreedOnReturn.erase(It);
+        else if (!Zero.meet(Fact::of(C)))
+          It->second.Confirmed = true;
+      }
+    }
   Subject Subj = subjectOf(St, SubjectExpr);
   if (!Subj)
     return true;

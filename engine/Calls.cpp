@@ -413,6 +413,17 @@ void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
         Fixed = isa<ParmVarDecl>(BV) || BV->hasGlobalStorage();
   if (!D || !Fixed)
     return;
+  if (isa<VarDecl>(D) && cast<VarDecl>(D)->hasGlobalStorage()) {
+    St.StoredFreedOnReturn.erase(D);
+    std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+    auto VI = K ? St.Vals.find(*K) : St.Vals.end();
+    if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
+        VI->second.Res && VI->second.Res->FreedOnReturn && !VI->second.Region)
+      St.StoredFreedOnReturn[D] = {
+          *K,
+          {VI->second.Res, VI->second.AcqFn, locOf(At), St.NextSeq - 1},
+          false};
+  }
   // Only what this path itself stored there is known to be lost: whether an
   // earlier call left something is not this function's to know.
   auto It = St.StoredOwned.find(D);

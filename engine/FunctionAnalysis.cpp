@@ -248,6 +248,29 @@ void FunctionAnalysis::atExit(PathState &St) {
   SourceLocation Loc = St.ExitStmt
                            ? locOf(St.ExitStmt)
                            : SM.getExpansionLoc(FD->getBody()->getEndLoc());
+  for (const auto &[D, SF] : St.StoredFreedOnReturn) {
+    const PathState::Stored &S = SF.S;
+    // Not if this path released it, nor after a branch that did not test
+    // the global itself: one that found the call failed (an exception check
+    // after it) would leave NULL there.
+    if (!SF.Confirmed && assumedBranchSince(St, S.Seq, /*CountLoops=*/false))
+      continue;
+    auto VI = St.Vals.find(SF.K);
+    if (VI != St.Vals.end() && VI->second.St != VState::Owned &&
+        VI->second.St != VState::Escaped)
+      continue;
+    if (!StoredReported.insert(S.At.getRawEncoding()).second)
+      continue;
+    std::string Desc = S.Res ? S.Res->Description : "value";
+    std::string Name = cast<NamedDecl>(D)->getNameAsString();
+    report(FindingKind::StoredPastReturn, S.Res, S.At, D,
+           "'" + Name + "' still holds the " + Desc + " from '" +
+               S.AcqFn.str() + "' when '" + FD->getNameAsString() +
+               "' returns; the runtime frees it when the call that made it "
+               "ends, so later uses of '" +
+               Name + "' are invalid",
+           {{Loc, "'" + FD->getNameAsString() + "' returns here"}});
+  }
   std::vector<std::pair<ValueKey, const Value *>> Leaked;
   for (auto &[K, V] : St.Vals)
     if (V.St == VState::Owned && V.Refs < Value::MaxRefs && leaksAtExit(St, V))

@@ -271,6 +271,8 @@ private:
   /// Where the lock went, for those already reported: one report per
   /// release, not one per call after it.
   std::set<unsigned> LockReported;
+  /// Stores of freed-on-return values into globals already reported.
+  std::set<unsigned> StoredReported;
   /// Resolves a call through a function table a contract names ('members_of');
   /// Obj is set for the C++ form's object.
   const FunctionContract *tableContract(const CallExpr *CE,

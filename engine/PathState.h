@@ -210,6 +210,17 @@ struct PathState {
     unsigned Seq = 0; // Path-note sequence number at the store.
   };
   FlatMap<const clang::Decl *, Stored> StoredOwned;
+  /// Globals this path stored a freed_on_return value in (a JNI local
+  /// reference), not overwritten since: at the function's exit, each holds
+  /// something the runtime frees.
+  struct StoredFreed {
+    ValueKey K;
+    Stored S;
+    /// The path tested the global and found it set: whatever branches came
+    /// after, it holds the value.
+    bool Confirmed = false;
+  };
+  FlatMap<const clang::Decl *, StoredFreed> StoredFreedOnReturn;
   /// A resource room was made for ('reserves'): its values may pile up.
   const Resource *Reserved = nullptr;
   /// The interpreter lock (CPython's GIL) on this path; Unknown until this
@@ -267,6 +278,8 @@ struct PathState {
                            Reserved);
     for (const auto &[D, S] : StoredOwned)
       H = llvm::hash_combine(H, D, S.Res);
+    for (const auto &[D, SF] : StoredFreedOnReturn)
+      H = llvm::hash_combine(H, D, SF.K.first, SF.K.second, SF.Confirmed);
     for (LockState L : LockStack)
       H = llvm::hash_combine(H, unsigned(L));
     return H;
