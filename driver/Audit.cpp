@@ -643,25 +643,8 @@ int custody::auditMain(int argc, const char **argv) {
   }
 
   AuditResults Out;
-  auto RunOne = [&](const std::string &File) {
-    ClangTool Tool(DB, {File});
-    adjustArguments(Tool);
-    AuditActionFactory Factory(Config, Out);
-    if (!runSafely(Tool, Factory)) {
-      std::lock_guard<std::mutex> Lock(Out.Mu);
-      Out.Failed.push_back(File);
-    }
-  };
-  unsigned N = Jobs ? unsigned(Jobs) : 1;
-  if (N <= 1 || Files.size() == 1) {
-    for (const std::string &F : Files)
-      RunOne(F);
-  } else {
-    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(N));
-    for (const std::string &F : Files)
-      Pool.async([&, F] { RunOne(F); });
-    Pool.wait();
-  }
+  AuditActionFactory Factory(Config, Out);
+  Out.Failed = parseFiles(DB, Files, Factory);
 
   if (!Out.ConfigErrors.empty()) {
     std::set<std::string> Unique(Out.ConfigErrors.begin(),

@@ -46,6 +46,14 @@ bool inputFiles(int argc, const char **argv,
                 std::vector<std::string> &Files,
                 std::unique_ptr<clang::tooling::CompilationDatabase> &WholeDB);
 
+/// Parses each of Files with the actions Factory makes, -j at a time, each
+/// on a large-stack thread under crash recovery. Returns the files that did
+/// not parse or crashed, sorted.
+std::vector<std::string>
+parseFiles(const clang::tooling::CompilationDatabase &DB,
+           const std::vector<std::string> &Files,
+           clang::tooling::FrontendActionFactory &Factory);
+
 /// `custody audit ...`: argv[0] is "audit".
 int auditMain(int argc, const char **argv);
 /// `custody contracts import-cppcheck FILE.cfg`: argv[0] is "import-cppcheck".

@@ -428,6 +428,37 @@ void custody::adjustArguments(ClangTool &Tool) {
       });
 }
 
+std::vector<std::string>
+custody::parseFiles(const CompilationDatabase &DB,
+                    const std::vector<std::string> &Files,
+                    FrontendActionFactory &Factory) {
+  std::mutex Mu;
+  std::vector<std::string> Failed;
+  auto RunOne = [&](const std::string &File) {
+    ClangTool Tool(DB, {File});
+    adjustArguments(Tool);
+    // A file that crashes the parser (or the analysis) is reported like one
+    // that does not parse; the other files are still checked.
+    if (!runSafely(Tool, Factory)) {
+      std::lock_guard<std::mutex> Lock(Mu);
+      Failed.push_back(File);
+    }
+  };
+  unsigned N = Jobs ? unsigned(Jobs) : 1;
+  if (N <= 1 || Files.size() == 1) {
+    for (const std::string &F : Files)
+      RunOne(F);
+  } else {
+    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(N));
+    for (const std::string &F : Files)
+      Pool.async([&, F] { RunOne(F); });
+    Pool.wait();
+  }
+  // Files finish in any order with -j: report them in a stable one.
+  std::sort(Failed.begin(), Failed.end());
+  return Failed;
+}
+
 bool custody::runSafely(ClangTool &Tool, FrontendActionFactory &Factory) {
   int RC = 1;
   llvm::CrashRecoveryContext CRC;
@@ -568,28 +599,8 @@ int main(int argc, const char **argv) {
   CheckFilter Filter(Checks);
   Results Out;
 
-  auto RunOne = [&](const std::string &File) {
-    ClangTool Tool(DB, {File});
-    adjustArguments(Tool);
-    CheckActionFactory Factory(Config, Filter, Out);
-    // A file that crashes the parser (or the analysis) is reported like one
-    // that does not parse; the other files are still checked.
-    bool Ok = runSafely(Tool, Factory);
-    if (!Ok) {
-      std::lock_guard<std::mutex> Lock(Out.Mu);
-      Out.Failed.push_back(File);
-    }
-  };
-  unsigned N = Jobs ? unsigned(Jobs) : 1;
-  if (N <= 1 || Files.size() == 1) {
-    for (const std::string &F : Files)
-      RunOne(F);
-  } else {
-    llvm::DefaultThreadPool Pool(llvm::hardware_concurrency(N));
-    for (const std::string &F : Files)
-      Pool.async([&, F] { RunOne(F); });
-    Pool.wait();
-  }
+  CheckActionFactory Factory(Config, Filter, Out);
+  Out.Failed = parseFiles(DB, Files, Factory);
 
   if (!Out.ConfigErrors.empty()) {
     std::set<std::string> Unique(Out.ConfigErrors.begin(),
