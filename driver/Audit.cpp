@@ -631,28 +631,16 @@ int custody::auditMain(int argc, const char **argv) {
   const CompilationDatabase &DB =
       WholeDB ? *WholeDB : Parser->getCompilations();
 
-  SessionConfig Config = sessionConfigFromOptions();
-  if (!Config.ContractFiles.empty()) {
-    std::vector<ContractError> Errors;
-    if (!loadContracts(Config.ContractFiles, Config.BuiltinContracts, nullptr,
-                       Errors)) {
-      for (const ContractError &E : Errors)
-        llvm::errs() << E.str() << "\n";
-      return 2;
-    }
-  }
+  std::optional<SessionConfig> Config = sessionConfigFromOptions();
+  if (!Config)
+    return 2;
 
   AuditResults Out;
-  AuditActionFactory Factory(Config, Out);
+  AuditActionFactory Factory(*Config, Out);
   Out.Failed = parseFiles(DB, Files, Factory);
 
-  if (!Out.ConfigErrors.empty()) {
-    std::set<std::string> Unique(Out.ConfigErrors.begin(),
-                                 Out.ConfigErrors.end());
-    for (const std::string &E : Unique)
-      llvm::errs() << E << "\n";
+  if (reportConfigErrors(Out.ConfigErrors))
     return 2;
-  }
 
   // A function defined in any audited file is read by the analysis there,
   // and its summary is what calls in the other files need: not missing.
@@ -683,7 +671,6 @@ int custody::auditMain(int argc, const char **argv) {
     printText(OS, Libs, Out.Functions.size(), NumCalls);
   OS.flush();
 
-  std::sort(Out.Failed.begin(), Out.Failed.end());
   for (const std::string &F : Out.Failed)
     llvm::errs() << "custody: error: '" << F
                  << "' could not be parsed; its calls may be missing from the "

@@ -13,6 +13,7 @@
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/Support/CommandLine.h"
+#include <optional>
 
 namespace custody {
 
@@ -27,7 +28,13 @@ extern llvm::cl::opt<bool> Verbose;
 
 /// The contract files and switches given on the command line, with relative
 /// contract paths made absolute (compile commands run in other directories).
-SessionConfig sessionConfigFromOptions();
+/// The user's contract files are loaded once here, so that an error in one
+/// is reported before any file is parsed: nullopt, after printing it.
+std::optional<SessionConfig> sessionConfigFromOptions();
+
+/// Prints each distinct contract error met while parsing (every file that
+/// includes a broken contract reports it). True if there was one.
+bool reportConfigErrors(const std::vector<std::string> &Errors);
 
 /// What every parse by custody adds to a compile command: no warnings, and
 /// Clang's own headers from the resource directory custody was built with.

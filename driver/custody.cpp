@@ -394,7 +394,15 @@ static std::optional<std::set<unsigned>> changedLines(const std::string &File,
   return Lines;
 }
 
-SessionConfig custody::sessionConfigFromOptions() {
+bool custody::reportConfigErrors(const std::vector<std::string> &Errors) {
+  // Every file that includes a broken contract reports it: once each.
+  std::set<std::string> Unique(Errors.begin(), Errors.end());
+  for (const std::string &E : Unique)
+    llvm::errs() << E << "\n";
+  return !Unique.empty();
+}
+
+std::optional<SessionConfig> custody::sessionConfigFromOptions() {
   SessionConfig Config;
   // Relative to where custody was started, whatever directory a compile
   // command runs in.
@@ -405,6 +413,17 @@ SessionConfig custody::sessionConfigFromOptions() {
   }
   Config.BuiltinContracts = !NoBuiltins;
   Config.ProjectContract = !NoProjectContract;
+  // Errors in the user's contracts are reported once, up front, before any
+  // file is parsed (built-in contracts are otherwise only read when needed).
+  if (!Config.ContractFiles.empty()) {
+    std::vector<ContractError> Errors;
+    if (!loadContracts(Config.ContractFiles, Config.BuiltinContracts, nullptr,
+                       Errors)) {
+      for (const ContractError &E : Errors)
+        llvm::errs() << E.str() << "\n";
+      return std::nullopt;
+    }
+  }
   return Config;
 }
 
@@ -584,31 +603,17 @@ int main(int argc, const char **argv) {
       return 0;
   }
 
-  SessionConfig Config = sessionConfigFromOptions();
-  // Report errors in the user's contracts once, up front, before any file
-  // is parsed (built-in contracts are otherwise only read when needed).
-  if (!Config.ContractFiles.empty()) {
-    std::vector<ContractError> Errors;
-    if (!loadContracts(Config.ContractFiles, Config.BuiltinContracts, nullptr,
-                       Errors)) {
-      for (const ContractError &E : Errors)
-        llvm::errs() << E.str() << "\n";
-      return 2;
-    }
-  }
+  std::optional<SessionConfig> Config = sessionConfigFromOptions();
+  if (!Config)
+    return 2;
   CheckFilter Filter(Checks);
   Results Out;
 
-  CheckActionFactory Factory(Config, Filter, Out);
+  CheckActionFactory Factory(*Config, Filter, Out);
   Out.Failed = parseFiles(DB, Files, Factory);
 
-  if (!Out.ConfigErrors.empty()) {
-    std::set<std::string> Unique(Out.ConfigErrors.begin(),
-                                 Out.ConfigErrors.end());
-    for (const std::string &E : Unique)
-      llvm::errs() << E << "\n";
+  if (reportConfigErrors(Out.ConfigErrors))
     return 2;
-  }
 
   if (!DiffBase.empty()) {
     std::set<PrintedFinding> Kept;
@@ -714,8 +719,6 @@ int main(int argc, const char **argv) {
     }
   }
   OS.flush();
-  // Files finish in any order with -j: report them in a stable one.
-  std::sort(Out.Failed.begin(), Out.Failed.end());
   for (const std::string &F : Out.Failed)
     llvm::errs() << "custody: error: '" << F
                  << "' could not be parsed; its findings may be incomplete\n";

@@ -107,13 +107,19 @@ std::string handleResource(llvm::StringRef Tag, const ContractSet &Set) {
 /// the function's type, without its argument: the tag is read back from the
 /// declaration's text, else it is the only tag the translation unit uses on
 /// parameters, else "handle". Empty when the function has no such attribute.
-std::string returnedHandleTag(const FunctionDecl *FD,
-                              const std::set<std::string> &ParamTags) {
-  bool Has = false;
+bool returnsHandle(const FunctionDecl *FD) {
   for (QualType T = FD->getType(); const auto *AT = T->getAs<AttributedType>();
        T = AT->getModifiedType())
-    Has |= AT->getAttrKind() == attr::AcquireHandle;
-  if (!Has)
+    if (AT->getAttrKind() == attr::AcquireHandle)
+      return true;
+  return false;
+}
+
+/// ParamTags is asked for only when the text does not say.
+std::string returnedHandleTag(
+    const FunctionDecl *FD,
+    llvm::function_ref<const std::set<std::string> &()> ParamTags) {
+  if (!returnsHandle(FD))
     return "";
   const SourceManager &SM = FD->getASTContext().getSourceManager();
   CharSourceRange Range = SM.getExpansionRange(FD->getSourceRange());
@@ -126,7 +132,8 @@ std::string returnedHandleTag(const FunctionDecl *FD,
     if (Rest.consume_front("\""))
       return Rest.split('"').first.str();
   }
-  return ParamTags.size() == 1 ? *ParamTags.begin() : "handle";
+  const std::set<std::string> &Tags = ParamTags();
+  return Tags.size() == 1 ? *Tags.begin() : "handle";
 }
 
 /// Every function declared in the translation unit, headers included.
@@ -139,17 +146,21 @@ template <typename Fn> void forEachFunction(const DeclContext *DC, Fn F) {
   }
 }
 
+void addParamTags(const ParmVarDecl *P, std::set<std::string> &Tags) {
+  if (const auto *A = P->getAttr<AcquireHandleAttr>())
+    Tags.insert(A->getHandleType().str());
+  if (const auto *A = P->getAttr<ReleaseHandleAttr>())
+    Tags.insert(A->getHandleType().str());
+  if (const auto *A = P->getAttr<UseHandleAttr>())
+    Tags.insert(A->getHandleType().str());
+}
+
+/// The tags of the handle attributes on the translation unit's parameters.
 std::set<std::string> handleTags(ASTContext &Ctx) {
   std::set<std::string> Tags;
   forEachFunction(Ctx.getTranslationUnitDecl(), [&](const FunctionDecl *FD) {
-    for (const ParmVarDecl *P : FD->parameters()) {
-      if (const auto *A = P->getAttr<AcquireHandleAttr>())
-        Tags.insert(A->getHandleType().str());
-      if (const auto *A = P->getAttr<ReleaseHandleAttr>())
-        Tags.insert(A->getHandleType().str());
-      if (const auto *A = P->getAttr<UseHandleAttr>())
-        Tags.insert(A->getHandleType().str());
-    }
+    for (const ParmVarDecl *P : FD->parameters())
+      addParamTags(P, Tags);
   });
   return Tags;
 }
@@ -303,21 +314,25 @@ void AttributeMacros::apply(ASTContext &Ctx) const {
   const SourceManager &SM = Ctx.getSourceManager();
   std::vector<const Decl *> Decls;
   topLevelDecls(Ctx.getTranslationUnitDecl(), Decls);
+  // Uses were recorded as the preprocessor met them and the declarations are
+  // in the same order: one pass over both.
+  size_t I = 0;
+  const Decl *Prev = nullptr;
   for (const Use &U : Uses) {
     // The declaration the macro is part of: the last one that begins before
     // it, if nothing but that declaration's tail lies between (Clang's range
     // for `T f(...) MACRO;` ends before the macro); else the next one (the
     // macro came before its specifiers).
-    const Decl *Prev = nullptr, *Next = nullptr;
-    for (const Decl *D : Decls) {
-      SourceLocation B = SM.getExpansionLoc(D->getBeginLoc());
+    const Decl *Next = nullptr;
+    for (; I < Decls.size(); ++I) {
+      SourceLocation B = SM.getExpansionLoc(Decls[I]->getBeginLoc());
       if (B.isInvalid())
         continue;
       if (SM.isBeforeInTranslationUnit(U.Loc, B)) {
-        Next = D;
+        Next = Decls[I];
         break;
       }
-      Prev = D;
+      Prev = Decls[I];
     }
     const Decl *Target = Next;
     if (Prev) {
@@ -327,9 +342,8 @@ void AttributeMacros::apply(ASTContext &Ctx) const {
         bool Invalid = false;
         const char *From = SM.getCharacterData(End, &Invalid);
         const char *To = Invalid ? nullptr : SM.getCharacterData(U.Loc);
-        // The end token itself is where From points; what follows it must not
-        // close the declaration.
-        // A body's closing brace ends the declaration too.
+        // From points at the end token; what follows it must not close the
+        // declaration, and a body's closing brace closes it too.
         llvm::StringRef Between =
             To && From < To && *From != '}'
                 ? llvm::StringRef(From, To - From).drop_front()
@@ -348,7 +362,8 @@ void AttributeMacros::apply(ASTContext &Ctx) const {
 }
 
 void custody::addAttributeResources(ASTContext &Ctx, ContractSet &Set) {
-  std::set<std::string> Tags = handleTags(Ctx);
+  std::set<std::string> Tags;
+  std::vector<const FunctionDecl *> Returning;
   auto Add = [&](const std::string &Name, std::string Description,
                  const FunctionDecl *Releaser) {
     Resource &R = Set.Resources[Name];
@@ -374,14 +389,17 @@ void custody::addAttributeResources(ASTContext &Ctx, ContractSet &Set) {
       if (const auto *A = P->getAttr<ReleaseHandleAttr>())
         Add(handleResource(A->getHandleType(), Set),
             A->getHandleType().str() + " handle", FD);
+      addParamTags(P, Tags);
     }
+    if (returnsHandle(FD))
+      Returning.push_back(FD);
   });
   // Functions that return a handle, once the tags of parameters are known.
-  forEachFunction(Ctx.getTranslationUnitDecl(), [&](const FunctionDecl *FD) {
-    std::string Tag = returnedHandleTag(FD, Tags);
-    if (!Tag.empty())
-      Add(handleResource(Tag, Set), Tag + " handle", nullptr);
-  });
+  for (const FunctionDecl *FD : Returning) {
+    std::string Tag = returnedHandleTag(
+        FD, [&]() -> const std::set<std::string> & { return Tags; });
+    Add(handleResource(Tag, Set), Tag + " handle", nullptr);
+  }
 }
 
 std::vector<llvm::StringRef> impl::annotations(const Decl *D) {
@@ -422,8 +440,6 @@ TUAnalysis::annotatedContract(const FunctionDecl *Callee) {
     FC->Args[I] = E;
     Any = true;
   };
-  if (!HandleTags)
-    HandleTags = handleTags(Ctx);
   QualType RT = Callee->getReturnType();
   bool StatusResult = RT->isIntegralOrEnumerationType() && !RT->isBooleanType();
   for (llvm::StringRef A : annotations(Callee)) {
@@ -491,7 +507,12 @@ TUAnalysis::annotatedContract(const FunctionDecl *Callee) {
         break;
       }
     }
-    std::string Tag = returnedHandleTag(R, *HandleTags);
+    std::string Tag =
+        returnedHandleTag(R, [&]() -> const std::set<std::string> & {
+          if (!HandleTags)
+            HandleTags = handleTags(Ctx);
+          return *HandleTags;
+        });
     if (!Tag.empty()) {
       std::string Res = handleResource(Tag, Contracts);
       if (Contracts.resource(Res)) {

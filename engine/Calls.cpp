@@ -413,16 +413,20 @@ void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
         Fixed = isa<ParmVarDecl>(BV) || BV->hasGlobalStorage();
   if (!D || !Fixed)
     return;
+  // The owned value stored, if any, and what to remember of it.
+  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  auto VI = K ? St.Vals.find(*K) : St.Vals.end();
+  const Value *New = VI != St.Vals.end() && VI->second.St == VState::Owned &&
+                             VI->second.Res && !VI->second.Region
+                         ? &VI->second
+                         : nullptr;
+  PathState::Stored Here;
+  if (New)
+    Here = {New->Res, New->AcqFn, locOf(At), St.NextSeq - 1};
   if (isa<VarDecl>(D) && cast<VarDecl>(D)->hasGlobalStorage()) {
     St.StoredFreedOnReturn.erase(D);
-    std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
-    auto VI = K ? St.Vals.find(*K) : St.Vals.end();
-    if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
-        VI->second.Res && VI->second.Res->FreedOnReturn && !VI->second.Region)
-      St.StoredFreedOnReturn[D] = {
-          *K,
-          {VI->second.Res, VI->second.AcqFn, locOf(At), St.NextSeq - 1},
-          false};
+    if (New && New->Res->FreedOnReturn)
+      St.StoredFreedOnReturn[D] = {*K, Here, false};
   }
   // Only what this path itself stored there is known to be lost: whether an
   // earlier call left something is not this function's to know.
@@ -441,13 +445,8 @@ void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
                Old.AcqFn.str() + "' stored there before, never released",
            {{Old.At, "the " + Desc + " is stored here"}});
   }
-  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
-  auto VI = K ? St.Vals.find(*K) : St.Vals.end();
-  if (VI == St.Vals.end() || VI->second.St != VState::Owned ||
-      !VI->second.Res || VI->second.Res->FreedOnReturn || VI->second.Region)
-    return;
-  St.StoredOwned[D] = {VI->second.Res, VI->second.AcqFn, locOf(At),
-                       St.NextSeq - 1};
+  if (New && !New->Res->FreedOnReturn)
+    St.StoredOwned[D] = Here;
 }
 
 /// Forgets values nothing refers to any more and that cannot be reported.
