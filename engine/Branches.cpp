@@ -47,8 +47,7 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
 const Fact *FunctionAnalysis::factOf(const PathState &St, const Expr *E) const {
   Subject S = subjectOf(St, E);
   if (S.Var) {
-    auto It = St.VarFacts.find(S.Var);
-    return It == St.VarFacts.end() ? nullptr : &It->second;
+    return St.VarFacts.lookup(S.Var);
   }
   if (S.Member) {
     auto It = St.MemberFacts.find(*S.Member);
@@ -236,17 +235,16 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
     return false;
   F.Assumed = false; // The code tested it.
   if (Subj.Var)
-    St.VarFacts[Subj.Var] = F;
+    St.VarFacts.set(Subj.Var, F);
   else if (Subj.Member)
     St.MemberFacts[*Subj.Member] = F;
   else
     St.ExprFacts[Subj.E] = F;
   // A tracked pointer known to be null on this path holds nothing.
   if (Bound && F.isZero()) {
-    auto VI = St.Vals.find(*Bound);
-    if (VI != St.Vals.end() &&
-        (VI->second.St == VState::Owned || VI->second.St == VState::Borrowed))
-      VI->second.St = VState::Escaped;
+    const Value *V = St.value(*Bound);
+    if (V && (V->St == VState::Owned || V->St == VState::Borrowed))
+      St.Vals.update(*Bound, [](Value &X) { X.St = VState::Escaped; });
   }
   return true;
 }

@@ -195,10 +195,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         }
         // A null passed to a releaser that does not accept it.
         if (const VarDecl *VD = localVar(A)) {
-          auto FI = S.VarFacts.find(VD);
+          const Fact *FI = S.VarFacts.lookup(VD);
           const Resource *R = TU.Contracts.resource(AE->Resource);
-          if (FI != S.VarFacts.end() && FI->second.isZero() &&
-              !FI->second.Assumed && R && !R->NullReleaseOk &&
+          if (FI && FI->isZero() && !FI->Assumed && R && !R->NullReleaseOk &&
               AE->Kind == ArgEffect::Releases)
             report(FindingKind::ReleaseUnowned, R, locOf(Call), VD,
                    "'" + VD->getName().str() + "' is null here and '" +
@@ -216,7 +215,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           if (N < Value::MaxRefs)
             ++N;
         } else if (std::optional<ValueKey> K = valueOf(S, A)) {
-          Value &V = S.Vals[*K];
+          const Value *Was = S.value(*K);
+          Value V = Was ? *Was : Value();
           if (V.St == VState::Owned) {
             if (V.Refs < Value::MaxRefs)
               ++V.Refs;
@@ -238,6 +238,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
             V.St = VState::Owned;
             V.Refs = Value::MaxRefs;
           }
+          S.Vals.set(*K, V);
         }
         continue;
       }
@@ -263,9 +264,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         bool OtherKind = false;
         if (!AE->Resource.empty())
           if (std::optional<ValueKey> K = valueOf(S, A)) {
-            auto VI = S.Vals.find(*K);
-            OtherKind = VI != S.Vals.end() && VI->second.Res &&
-                        VI->second.Res->Name != AE->Resource;
+            const Value *V = S.value(*K);
+            OtherKind = V && V->Res && V->Res->Name != AE->Resource;
           }
         if (!Applies(AE->On) || OtherKind) {
           checkUse(S, A, Call);
@@ -375,11 +375,10 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
 
 void FunctionAnalysis::checkSource(PathState &St, ValueKey K, const Expr *Call,
                                    const Expr *SourceArg, llvm::StringRef Fn) {
-  auto It = St.Vals.find(K);
-  if (It == St.Vals.end() || !It->second.Source ||
-      It->second.St != VState::Owned)
+  const Value *VP = St.value(K);
+  if (!VP || !VP->Source || VP->St != VState::Owned)
     return;
-  const Value &V = It->second;
+  const Value &V = *VP;
   const Decl *Given = declOf(SourceArg);
   if (!Given || Given == V.Source)
     return;
@@ -415,11 +414,9 @@ void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
     return;
   // The owned value stored, if any, and what to remember of it.
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
-  auto VI = K ? St.Vals.find(*K) : St.Vals.end();
-  const Value *New = VI != St.Vals.end() && VI->second.St == VState::Owned &&
-                             VI->second.Res && !VI->second.Region
-                         ? &VI->second
-                         : nullptr;
+  const Value *New = K ? St.value(*K) : nullptr;
+  if (New && (New->St != VState::Owned || !New->Res || New->Region))
+    New = nullptr;
   PathState::Stored Here;
   if (New)
     Here = {New->Res, New->AcqFn, locOf(At), St.NextSeq - 1};
@@ -450,12 +447,18 @@ void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
 }
 
 /// Forgets values nothing refers to any more and that cannot be reported.
+/// Only values that lost a holder or were made since the last collection
+/// are looked at: a long function's state holds thousands.
 void FunctionAnalysis::gc(PathState &St) {
-  for (auto It = St.Vals.begin(); It != St.Vals.end();) {
-    const Value &V = It->second;
-    bool Keep = V.St == VState::Owned || St.refCount(It->first) > 0 ||
-                (V.Region && V.St != VState::Released);
-    It = Keep ? std::next(It) : St.Vals.erase(It);
+  llvm::SmallVector<ValueKey, 4> Candidates;
+  std::swap(Candidates, St.MaybeGarbage);
+  for (ValueKey K : Candidates) {
+    const Value *V = St.value(K);
+    if (!V || V->St == VState::Owned || St.refCount(K) > 0 ||
+        (V->Region && V->St != VState::Released))
+      continue;
+    St.Vals.erase(K);
+    St.Special.erase(K);
   }
 }
 
@@ -515,12 +518,7 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
     if (UO->getOpcode() == UO_Deref)
       if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(UO->getSubExpr())))
         if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl())) {
-          const Value *V = nullptr;
-          if (K) {
-            auto VI = St.Vals.find(*K);
-            if (VI != St.Vals.end())
-              V = &VI->second;
-          }
+          const Value *V = K ? St.value(*K) : nullptr;
           if (V && V->St == VState::Owned && V->Res)
             St.OutStores[P] = V->Res;
           else

@@ -99,11 +99,8 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       // Summary: what the function hands back.
       std::optional<ValueKey> K = valueOf(St, RV);
       const Value *V = nullptr;
-      if (K) {
-        auto It = St.Vals.find(*K);
-        if (It != St.Vals.end())
-          V = &It->second;
-      }
+      if (K)
+        V = St.value(*K);
       bool IsNull = false;
       if (std::optional<int64_t> C = constant(RV))
         IsNull = *C == 0;
@@ -135,11 +132,10 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     for (const LambdaCapture &C : LE->captures())
       if (C.capturesVariable())
         if (const auto *VD = dyn_cast<VarDecl>(C.getCapturedVar())) {
-          auto BI = St.Bind.find(VD);
-          if (BI != St.Bind.end()) {
-            auto VI = St.Vals.find(BI->second);
-            if (VI != St.Vals.end() && VI->second.St == VState::Owned)
-              VI->second.St = VState::Escaped;
+          if (const ValueKey *K = St.Bind.lookup(VD)) {
+            const Value *V = St.value(*K);
+            if (V && V->St == VState::Owned)
+              St.Vals.update(*K, [](Value &X) { X.St = VState::Escaped; });
           }
         }
   } else if (const auto *IL = dyn_cast<InitListExpr>(S)) {
@@ -176,11 +172,11 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     const VarDecl *VD = LE->getVarDecl();
     for (PathState &St : SS) {
       St.VarFacts.erase(VD);
-      auto BI = St.Bind.find(VD);
-      if (BI == St.Bind.end())
+      const ValueKey *BK = St.Bind.lookup(VD);
+      if (!BK)
         continue;
-      ValueKey K = BI->second;
-      St.Bind.erase(BI);
+      ValueKey K = *BK;
+      St.unbind(VD);
       dropValueRef(St, K, LE->getTriggerStmt(), Lost::OutOfScope,
                    VD->getName());
     }
@@ -215,13 +211,15 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   // Calls that fork inside one block (unchecked allocations in a row) would
   // double the states at each: the same cap as at a block's entry holds here.
   if (SS.size() > BlockCap) {
-    llvm::SmallDenseSet<uint64_t, 64> Seen;
     States Kept;
-    for (PathState &St : SS)
-      if (Seen.insert(St.hash()).second && Kept.size() < BlockCap)
+    for (PathState &St : SS) {
+      if (llvm::any_of(Kept, [&](const PathState &K) { return K.sameAs(St); }))
+        continue;
+      if (Kept.size() < BlockCap)
         Kept.push_back(std::move(St));
-    if (Kept.size() < Seen.size())
-      Truncated = true;
+      else
+        Truncated = true;
+    }
     SS = std::move(Kept);
   }
 }
@@ -255,9 +253,8 @@ void FunctionAnalysis::atExit(PathState &St) {
     // after it) would leave NULL there.
     if (!SF.Confirmed && assumedBranchSince(St, S.Seq, /*CountLoops=*/false))
       continue;
-    auto VI = St.Vals.find(SF.K);
-    if (VI != St.Vals.end() && VI->second.St != VState::Owned &&
-        VI->second.St != VState::Escaped)
+    const Value *SV = St.value(SF.K);
+    if (SV && SV->St != VState::Owned && SV->St != VState::Escaped)
       continue;
     if (!StoredReported.insert(S.At.getRawEncoding()).second)
       continue;
@@ -286,12 +283,12 @@ void FunctionAnalysis::atExit(PathState &St) {
   }
   for (const ParmVarDecl *P : FD->parameters()) {
     ParamSeen &PS = Params[P];
-    auto VI = St.Vals.find(ValueKey{P, 0});
-    if (VI == St.Vals.end()) {
+    const Value *PV = St.value(ValueKey{P, 0});
+    if (!PV) {
       PS.Escaped = true; // Rebound and lost track: not summarizable.
       continue;
     }
-    const Value &V = VI->second;
+    const Value &V = *PV;
     if (V.St == VState::Param)
       PS.Used = true;
     else if (V.St == VState::Released) {
@@ -389,7 +386,7 @@ FunctionResult FunctionAnalysis::run() {
     return Result;
   }
 
-  PathState Init;
+  PathState Init(Factories);
   collectClosed(Body);
   auto LE = TU.LockEntries.find(FD->getCanonicalDecl());
   if (LE != TU.LockEntries.end()) {
@@ -404,14 +401,19 @@ FunctionResult FunctionAnalysis::run() {
     V.Name = P->getName();
     V.AcqFn = TU.intern(FD->getNameAsString());
     ValueKey K{P, 0};
-    Init.Vals[K] = V;
-    Init.Bind[P] = K;
+    Init.Vals.set(K, V);
+    Init.bind(P, K);
   }
 
-  // The states each block was entered with, by hash. A function's budget
-  // of states is shared out over its blocks, so a very large function keeps
-  // fewer per block and still finishes in bounded time.
-  llvm::DenseMap<const CFGBlock *, llvm::SmallVector<uint64_t, 8>> Seen;
+  // The states each block was entered with (they share structure with the
+  // states that go on). A function's budget of states is shared out over
+  // its blocks, so a very large function keeps fewer per block and still
+  // finishes in bounded time.
+  struct Entered {
+    uint64_t Digest;
+    PathState St;
+  };
+  llvm::DenseMap<const CFGBlock *, std::vector<Entered>> Seen;
   unsigned Cap = std::clamp<unsigned>(TU.Limits.StatesPerFunction /
                                           std::max(1u, G->getNumBlockIDs()),
                                       4, TU.Limits.MaxStatesPerBlock);
@@ -423,8 +425,10 @@ FunctionResult FunctionAnalysis::run() {
     auto [B, St] = std::move(Work.front());
     Work.pop_front();
     auto &SeenHere = Seen[B];
-    uint64_t H = St.hash();
-    if (llvm::is_contained(SeenHere, H))
+    uint64_t H = St.digest();
+    if (llvm::any_of(SeenHere, [&](const Entered &E) {
+          return E.Digest == H && E.St.sameAs(St);
+        }))
       continue;
     if (SeenHere.size() >= Cap) {
       Truncated = true;
@@ -436,7 +440,7 @@ FunctionResult FunctionAnalysis::run() {
                 << "' after " << TU.Limits.MaxBlockVisits << " block visits\n";
       break;
     }
-    SeenHere.push_back(H);
+    SeenHere.push_back({H, St});
     if (B == &G->getExit()) {
       atExit(St);
       continue;
@@ -448,14 +452,14 @@ FunctionResult FunctionAnalysis::run() {
       HeldByExprs.push_back(K);
     St.ExprVals.clear();
     for (ValueKey K : HeldByExprs) {
-      auto VI = St.Vals.find(K);
-      if (VI == St.Vals.end() || VI->second.St != VState::Owned ||
-          St.refCount(K) != 0)
+      St.MaybeGarbage.push_back(K);
+      const Value *V = St.value(K);
+      if (!V || V->St != VState::Owned || St.refCount(K) != 0)
         continue;
       // A value the runtime frees on return, made and dropped in a loop
       // ('Set(..., NewStringUTF(...))') piles up all the same.
-      reportPiledTemporary(St, VI->second, /*Discarded=*/false);
-      VI->second.St = VState::Escaped;
+      reportPiledTemporary(St, *V, /*Discarded=*/false);
+      St.Vals.update(K, [](Value &X) { X.St = VState::Escaped; });
     }
     St.ExprFacts = std::move(St.CarriedFacts);
     St.CarriedFacts.clear();

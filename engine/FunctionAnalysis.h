@@ -130,6 +130,9 @@ private:
     std::optional<int64_t> Returned;
   };
   std::vector<ExitSeen> Exits;
+  /// The nodes of this function's path states; declared before anything
+  /// that holds a state.
+  StateFactories Factories;
 
   using States = std::vector<PathState>;
   /// How many states a block keeps; more paths than that are not explored.
@@ -178,6 +181,10 @@ private:
   ValueKey newValue(PathState &St, const void *Site, Value V);
   void release(PathState &St, ValueKey K, const Expr *Call, const Expr *Arg,
                llvm::StringRef Fn, const ArgEffect &AE, bool Consume);
+  /// release() on a copy of K's value, which the caller stores back.
+  void releaseValue(PathState &St, ValueKey K, Value &V, const Expr *Call,
+                    const Expr *Arg, llvm::StringRef Fn, const ArgEffect &AE,
+                    bool Consume);
   /// How to call the value E evaluates to in a message: the variable
   /// written there if there is one.
   std::string nameAt(const PathState &St, ValueKey K, const Expr *E) const;

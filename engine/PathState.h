@@ -20,6 +20,7 @@
 #define CUSTODY_ENGINE_PATHSTATE_H
 
 #include "Contract.h"
+#include "Persistent.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/Hashing.h"
@@ -68,6 +69,7 @@ public:
     return It->second;
   }
   iterator erase(iterator It) { return Items.erase(It); }
+  bool operator==(const FlatMap &O) const { return Items == O.Items; }
   size_t erase(const K &Key) {
     auto It = find(Key);
     if (It == Items.end())
@@ -98,6 +100,18 @@ enum class VState : uint8_t {
 /// A tracked value. Identified by its acquisition site (a call expression,
 /// or a parameter) and a generation for loops that acquire repeatedly.
 using ValueKey = std::pair<const void *, unsigned>;
+} // namespace custody
+
+template <> struct llvm::ImutProfileInfo<custody::ValueKey> {
+  using value_type = const custody::ValueKey;
+  using value_type_ref = const custody::ValueKey &;
+  static void Profile(FoldingSetNodeID &ID, value_type_ref X) {
+    ID.AddPointer(X.first);
+    ID.AddInteger(X.second);
+  }
+};
+
+namespace custody {
 
 struct Value {
   VState St = VState::Owned;
@@ -131,6 +145,20 @@ struct Value {
   /// 2 it was given up (PyEval_SaveThread).
   uint8_t LockToken = 0;
   static constexpr uint8_t MaxRefs = 4;
+
+  /// Identity: what decides the rest of the path. Names, places and note
+  /// numbers only tell the story, and do not make two states differ.
+  bool operator==(const Value &O) const {
+    return St == O.St && Res == O.Res && ReleaseFn.data() == O.ReleaseFn.data() &&
+           Refs == O.Refs && Source == O.Source;
+  }
+  void Profile(llvm::FoldingSetNodeID &ID) const {
+    ID.AddInteger(unsigned(St));
+    ID.AddPointer(Res);
+    ID.AddPointer(ReleaseFn.data());
+    ID.AddInteger(Refs);
+    ID.AddPointer(Source);
+  }
 };
 
 /// What is known of an integer or pointer: a range [Lo, Hi] that may exclude
@@ -153,6 +181,17 @@ struct Fact {
   /// Intersects with another fact; false if nothing is left (infeasible).
   bool meet(const Fact &O);
   bool isZero() const { return Lo == 0 && Hi == 0; }
+
+  bool operator==(const Fact &O) const {
+    return Lo == O.Lo && Hi == O.Hi && Ne == O.Ne && Assumed == O.Assumed;
+  }
+  void Profile(llvm::FoldingSetNodeID &ID) const {
+    ID.AddInteger(Lo);
+    ID.AddInteger(Hi);
+    ID.AddInteger(Ne.value_or(0));
+    ID.AddBoolean(Ne.has_value());
+    ID.AddBoolean(Assumed);
+  }
 };
 
 /// A step on the path worth telling in a finding's notes. Notes form a list
@@ -171,10 +210,65 @@ struct PathNote {
   std::shared_ptr<const PathNote> Prev;
 };
 
+using BindMap = PMap<const clang::VarDecl *, ValueKey>;
+using ValueMap = PMap<ValueKey, Value>;
+using FactMap = PMap<const clang::VarDecl *, Fact>;
+using CountMap = PMap<ValueKey, unsigned>;
+
+/// The nodes of one function's path states.
+struct StateFactories {
+  BindMap::Factory Bind;
+  ValueMap::Factory Vals;
+  FactMap::Factory Facts;
+  CountMap::Factory Counts;
+};
+
 struct PathState {
-  FlatMap<const clang::VarDecl *, ValueKey> Bind;
-  FlatMap<ValueKey, Value> Vals;
-  FlatMap<const clang::VarDecl *, Fact> VarFacts;
+  explicit PathState(StateFactories &F)
+      : Bind(F.Bind), Vals(F.Vals), VarFacts(F.Facts), Holders(F.Counts),
+        Special(F.Counts) {}
+
+  /// Which tracked value each variable holds. Written only through bind()
+  /// and unbind(), which keep Holders.
+  BindMap Bind;
+  ValueMap Vals;
+  FactMap VarFacts;
+  /// How many variables hold each value (derived from Bind).
+  CountMap Holders;
+  /// The values of regions and critical resources, which calls check
+  /// against: a call need not look through every value.
+  CountMap Special;
+
+  void bind(const clang::VarDecl *VD, ValueKey K) {
+    if (const ValueKey *Old = Bind.lookup(VD)) {
+      if (*Old == K)
+        return;
+      unbind(VD);
+    }
+    Bind.set(VD, K);
+    const unsigned *N = Holders.lookup(K);
+    Holders.set(K, N ? *N + 1 : 1);
+  }
+  void unbind(const clang::VarDecl *VD) {
+    const ValueKey *K = Bind.lookup(VD);
+    if (!K)
+      return;
+    ValueKey Key = *K;
+    Bind.erase(VD);
+    MaybeGarbage.push_back(Key);
+    const unsigned *N = Holders.lookup(Key);
+    if (N && *N > 1)
+      Holders.set(Key, *N - 1);
+    else
+      Holders.erase(Key);
+  }
+  unsigned holders(ValueKey K) const {
+    const unsigned *N = Holders.lookup(K);
+    return N ? *N : 0;
+  }
+  const Value *value(ValueKey K) const { return Vals.lookup(K); }
+  /// Values no variable holds any more, to collect at the next block.
+  llvm::SmallVector<ValueKey, 4> MaybeGarbage;
   /// Facts about a field read through a local or parameter ('opts->xml'),
   /// dropped when something may write it.
   using MemberKey = std::pair<const clang::VarDecl *, const clang::ValueDecl *>;
@@ -208,6 +302,7 @@ struct PathState {
     llvm::StringRef AcqFn;
     clang::SourceLocation At;
     unsigned Seq = 0; // Path-note sequence number at the store.
+    bool operator==(const Stored &O) const { return Res == O.Res; }
   };
   FlatMap<const clang::Decl *, Stored> StoredOwned;
   /// Globals this path stored a freed_on_return value in (a JNI local
@@ -219,6 +314,9 @@ struct PathState {
     /// The path tested the global and found it set: whatever branches came
     /// after, it holds the value.
     bool Confirmed = false;
+    bool operator==(const StoredFreed &O) const {
+      return K == O.K && Confirmed == O.Confirmed;
+    }
   };
   FlatMap<const clang::Decl *, StoredFreed> StoredFreedOnReturn;
   /// A resource room was made for ('reserves'): its values may pile up.
@@ -246,43 +344,26 @@ struct PathState {
   std::optional<int64_t> ReturnedConstant;
   bool Dead = false;
 
-  /// Identity hash: states with the same hash are taken to be the same
-  /// (a collision can only drop a path, never add a report).
-  uint64_t hash() const {
-    llvm::hash_code H = llvm::hash_value(Bind.size());
-    for (const auto &[VD, K] : Bind)
-      H = llvm::hash_combine(H, VD, K.first, K.second);
-    // Names count by address: they come from the AST or one string pool.
-    for (const auto &[K, V] : Vals)
-      H = llvm::hash_combine(H, K.first, K.second, unsigned(V.St), V.Res,
-                             V.ReleaseFn.data(), V.Refs, V.Source);
-    for (const auto &[VD, F] : VarFacts)
-      H = llvm::hash_combine(H, VD, F.Lo, F.Hi, F.Ne.value_or(0),
-                             F.Ne.has_value(), F.Assumed);
-    for (const auto &[M, F] : MemberFacts)
-      H = llvm::hash_combine(H, M.first, M.second, F.Lo, F.Hi, F.Ne.value_or(0),
-                             F.Ne.has_value());
-    for (const auto &[E, F] : ExprFacts)
-      H = llvm::hash_combine(H, E, F.Lo, F.Hi, F.Ne.value_or(0),
-                             F.Ne.has_value());
-    for (const auto &[E, K] : ExprVals)
-      H = llvm::hash_combine(H, E, K.first, K.second);
-    for (const auto &[E, F] : CarriedFacts)
-      H = llvm::hash_combine(H, E, F.Lo, F.Hi);
-    for (const auto &[P, R] : OutStores)
-      H = llvm::hash_combine(H, P, R);
-    for (const auto &[G, N] : RetainedGlobals)
-      H = llvm::hash_combine(H, G, N);
-    H = llvm::hash_combine(H, PendingAt, PendingVar, unsigned(Lock),
-                           LockFromEntry, TableHandedOut, UndidCaller,
-                           Reserved);
-    for (const auto &[D, S] : StoredOwned)
-      H = llvm::hash_combine(H, D, S.Res);
-    for (const auto &[D, SF] : StoredFreedOnReturn)
-      H = llvm::hash_combine(H, D, SF.K.first, SF.K.second, SF.Confirmed);
-    for (LockState L : LockStack)
-      H = llvm::hash_combine(H, unsigned(L));
-    return H;
+  /// Exact identity: the same bindings, values (by their operator==),
+  /// facts, stores and protocol states. Names, notes and places are not
+  /// part of it. Shared subtrees of the persistent maps are skipped.
+  bool sameAs(const PathState &O) const {
+    return Lock == O.Lock && LockFromEntry == O.LockFromEntry &&
+           PendingAt == O.PendingAt && PendingVar == O.PendingVar &&
+           TableHandedOut == O.TableHandedOut && UndidCaller == O.UndidCaller &&
+           Reserved == O.Reserved && LockStack == O.LockStack &&
+           Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
+           MemberFacts == O.MemberFacts && ExprFacts == O.ExprFacts &&
+           ExprVals == O.ExprVals && CarriedFacts == O.CarriedFacts &&
+           OutStores == O.OutStores && RetainedGlobals == O.RetainedGlobals &&
+           StoredOwned == O.StoredOwned &&
+           StoredFreedOnReturn == O.StoredFreedOnReturn;
+  }
+  /// A cheap digest of the small parts, to skip most comparisons.
+  uint64_t digest() const {
+    return llvm::hash_combine(PendingAt, unsigned(Lock), LockStack.size(),
+                              ExprVals.size(), StoredOwned.size(),
+                              RetainedGlobals.size(), OutStores.size());
   }
 
   /// Forgets what is known of fields read through VD (null: all of them).
@@ -306,9 +387,7 @@ struct PathState {
     Notes = std::make_shared<const PathNote>(std::move(N));
   }
   unsigned refCount(ValueKey K) const {
-    unsigned N = 0;
-    for (auto &B : Bind)
-      N += B.second == K;
+    unsigned N = holders(K);
     for (auto &E : ExprVals)
       N += E.second == K;
     return N;

@@ -142,11 +142,13 @@ const Stmt *FunctionAnalysis::pilingLoop(const Stmt *Site, const Stmt *At,
 /// frees V's resource when it closes.
 static bool openRegionFrees(const PathState &St, const Value &V,
                             bool Persistent) {
-  for (const auto &[K, R] : St.Vals)
+  for (const auto &KS : St.Special) {
+    const Value &R = *St.value(KS.first);
     if (R.Region && R.St == VState::Owned && R.Res &&
         R.Res->Persistent == Persistent && V.Res &&
         llvm::is_contained(R.Res->Frees, V.Res->Name) && V.AcqSeq > R.AcqSeq)
       return true;
+  }
   return false;
 }
 
@@ -295,14 +297,20 @@ void FunctionAnalysis::freeWithRegion(PathState &S, const Value &Region,
                                       llvm::StringRef Fn, SourceLocation Loc) {
   if (!Region.Res || Region.Res->Frees.empty())
     return;
-  for (auto &[K, V] : S.Vals)
+  std::vector<ValueKey> Freed;
+  for (const auto &[K, V] : S.Vals)
     if (!V.Region && V.St == VState::Owned && V.Res &&
         V.AcqSeq > Region.AcqSeq &&
-        llvm::is_contained(Region.Res->Frees, V.Res->Name)) {
+        llvm::is_contained(Region.Res->Frees, V.Res->Name))
+      Freed.push_back(K);
+  for (ValueKey K : Freed) {
+    S.Vals.update(K, [&](Value &V) {
       V.St = VState::Released;
       V.ReleaseFn = Fn;
       V.ReleaseLoc = Loc;
-    }
+    });
+    S.MaybeGarbage.push_back(K);
+  }
 }
 
 void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
@@ -313,8 +321,10 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
                         ? declOf(Args[RE.KeyArg])
                         : nullptr;
   // The innermost open region of that resource (and key, when both known).
-  Value *Best = nullptr;
-  for (auto &[K, V] : S.Vals) {
+  const Value *Best = nullptr;
+  ValueKey BestKey;
+  for (const auto &KS : S.Special) {
+    const Value &V = *S.value(KS.first);
     if (!V.Region || V.Res != R ||
         (V.St != VState::Owned && V.St != VState::Borrowed &&
          V.St != VState::NotAcquired) ||
@@ -323,8 +333,10 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
     auto Rank = [](const Value &X) {
       return std::make_pair(X.St != VState::NotAcquired, X.AcqSeq);
     };
-    if (!Best || Rank(V) > Rank(*Best))
+    if (!Best || Rank(V) > Rank(*Best)) {
       Best = &V;
+      BestKey = KS.first;
+    }
   }
   SourceLocation Loc = locOf(Call);
   std::string Desc = R ? R->Description : RE.Resource;
@@ -349,7 +361,7 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
              {});
     return;
   }
-  Value &V = *Best;
+  Value V = *Best;
   // Found open by someone else: reported when this function opens such
   // regions itself (it means to close only its own) and the close follows
   // on every path from the finding, with no branch this analysis assumed.
@@ -370,6 +382,8 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
   V.St = VState::Released;
   V.ReleaseFn = Fn;
   V.ReleaseLoc = Loc;
+  S.Vals.set(BestKey, V);
+  S.MaybeGarbage.push_back(BestKey);
 }
 
 //===----------------------------------------------------------------------===//
@@ -452,8 +466,9 @@ std::optional<LockEffect> FunctionAnalysis::beforeCall(
   bool Contracted = FC && !FC->IsSummary && !FC->IsConventional;
   // Critical regions: only the library's critical-safe functions.
   if (Contracted && !FC->CriticalSafe)
-    for (const auto &[K, V] : St.Vals)
-      if (V.St == VState::Owned && V.Res && V.Res->Critical &&
+    for (const auto &KS : St.Special)
+      if (const Value &V = *St.value(KS.first);
+          V.St == VState::Owned && V.Res && V.Res->Critical &&
           V.Res->Library == FC->Library) {
         report(FindingKind::CallInCritical, V.Res, Loc, Call,
                "'" + Fn.str() +

@@ -45,9 +45,8 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
     if (UO->getOpcode() == UO_AddrOf)
       E = strip(UO->getSubExpr());
   if (const VarDecl *VD = localVar(E)) {
-    auto It = St.Bind.find(VD);
-    if (It != St.Bind.end())
-      return It->second;
+    if (const ValueKey *K = St.Bind.lookup(VD))
+      return *K;
     return std::nullopt;
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(E))
@@ -78,11 +77,11 @@ std::string FunctionAnalysis::varName(const PathState &St, ValueKey K) const {
       Best = VD;
   if (Best)
     return "'" + Best->getName().str() + "'";
-  auto It = St.Vals.find(K);
-  if (It != St.Vals.end() && !It->second.Name.empty())
-    return "'" + It->second.Name.str() + "'";
-  if (It != St.Vals.end())
-    return "the result of '" + It->second.AcqFn.str() + "'";
+  const Value *V = St.value(K);
+  if (V && !V->Name.empty())
+    return "'" + V->Name.str() + "'";
+  if (V)
+    return "the result of '" + V->AcqFn.str() + "'";
   return "the value";
 }
 
@@ -91,7 +90,10 @@ ValueKey FunctionAnalysis::newValue(PathState &St, const void *Site, Value V) {
   while (St.Vals.count({Site, Gen}))
     ++Gen;
   ValueKey K{Site, Gen};
-  St.Vals[K] = std::move(V);
+  if (V.Region || (V.Res && V.Res->Critical))
+    St.Special.set(K, 1);
+  St.Vals.set(K, V);
+  St.MaybeGarbage.push_back(K);
   return K;
 }
 
@@ -215,14 +217,15 @@ void FunctionAnalysis::reportLeak(PathState &St, ValueKey K, const Value &V,
 
 void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
                                     Lost How, llvm::StringRef VarName) {
-  auto It = St.Vals.find(K);
-  if (It == St.Vals.end() ||
-      llvm::any_of(St.Bind, [&](const auto &B) { return B.second == K; }))
+  const Value *Held = St.value(K);
+  if (!Held || St.holders(K))
     return;
-  Value &V = It->second;
+  Value V = *Held;
   if (V.St == VState::Owned && V.Refs < Value::MaxRefs && At) {
-    if (!VarName.empty())
+    if (!VarName.empty()) {
       V.Name = VarName;
+      St.Vals.set(K, V); // The message names it.
+    }
     // A value the runtime frees on return only piles up in a loop.
     SourceLocation Loc =
         How == Lost::Overwritten ? locOf(At) : scopeExitLoc(At);
@@ -237,7 +240,8 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
     if (Reported)
       reportLeak(St, K, V, Loc, leakMessage(St, K, V, How));
   }
-  St.Vals.erase(It);
+  St.Vals.erase(K);
+  St.Special.erase(K);
   for (auto EI = St.ExprVals.begin(); EI != St.ExprVals.end();)
     EI = EI->second == K ? St.ExprVals.erase(EI) : std::next(EI);
 }
@@ -256,23 +260,24 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
                                const Stmt *At) {
   std::optional<ValueKey> Old;
   St.forgetMembers(VD);
-  auto It = St.Bind.find(VD);
-  if (It != St.Bind.end())
-    Old = It->second;
+  if (const ValueKey *B = St.Bind.lookup(VD))
+    Old = *B;
   if (V) {
-    St.Bind[VD] = *V;
-    auto VI = St.Vals.find(*V);
-    if (VI != St.Vals.end() && VD->getIdentifier())
-      VI->second.Name = VD->getName();
-    // __attribute__((cleanup(f))): f runs at scope exit and owns the value.
-    if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
-        VD->hasAttr<CleanupAttr>())
-      VI->second.St = VState::Escaped;
+    St.bind(VD, *V);
+    if (const Value *Val = St.value(*V)) {
+      Value NewV = *Val;
+      if (VD->getIdentifier())
+        NewV.Name = VD->getName();
+      // __attribute__((cleanup(f))): f runs at scope exit and owns it.
+      if (NewV.St == VState::Owned && VD->hasAttr<CleanupAttr>())
+        NewV.St = VState::Escaped;
+      St.Vals.set(*V, NewV);
+    }
   } else {
-    St.Bind.erase(VD);
+    St.unbind(VD);
   }
   if (F)
-    St.VarFacts[VD] = *F;
+    St.VarFacts.set(VD, *F);
   else
     St.VarFacts.erase(VD);
   if (Old && Old != V)
@@ -281,15 +286,14 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
 
 void FunctionAnalysis::forget(PathState &St, const VarDecl *VD) {
   St.VarFacts.erase(VD);
-  auto It = St.Bind.find(VD);
-  if (It == St.Bind.end())
+  const ValueKey *B = St.Bind.lookup(VD);
+  if (!B)
     return;
-  ValueKey K = It->second;
-  St.Bind.erase(It);
-  auto VI = St.Vals.find(K);
-  if (VI != St.Vals.end() && VI->second.St == VState::Owned &&
-      llvm::none_of(St.Bind, [&](const auto &B) { return B.second == K; }))
-    VI->second.St = VState::Escaped;
+  ValueKey K = *B;
+  St.unbind(VD);
+  const Value *V = St.value(K);
+  if (V && V->St == VState::Owned && !St.holders(K))
+    St.Vals.update(K, [](Value &X) { X.St = VState::Escaped; });
 }
 
 /// How a released or handed-over value went: "it was released by 'free'",
@@ -320,10 +324,10 @@ void FunctionAnalysis::checkReturnOwned(PathState &St, const Expr *RV,
   std::string What;
   std::vector<Note> Notes;
   if (std::optional<ValueKey> K = valueOf(St, RV)) {
-    auto VI = St.Vals.find(*K);
-    if (VI == St.Vals.end())
+    const Value *VP = St.value(*K);
+    if (!VP)
       return;
-    const Value &V = VI->second;
+    const Value &V = *VP;
     if (V.St == VState::Borrowed) {
       What = localVar(RV) ? nameAt(St, *K, RV) + " is borrowed from '" +
                                 V.AcqFn.str() + "'"
@@ -368,10 +372,10 @@ void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
   std::optional<ValueKey> K = valueOf(St, E);
   if (!K)
     return;
-  auto It = St.Vals.find(*K);
-  if (It == St.Vals.end())
+  const Value *VP = St.value(*K);
+  if (!VP)
     return;
-  Value &V = It->second;
+  const Value &V = *VP;
   if (V.St != VState::Released && V.St != VState::Moved)
     return;
   std::string Msg = nameAt(St, *K, E) + " is used after " + howGone(V, false);
@@ -390,10 +394,9 @@ void FunctionAnalysis::escape(PathState &St, const Expr *E) {
   std::optional<ValueKey> K = valueOf(St, E);
   if (!K)
     return;
-  auto It = St.Vals.find(*K);
-  if (It != St.Vals.end() &&
-      (It->second.St == VState::Owned || It->second.St == VState::Param))
-    It->second.St = VState::Escaped;
+  const Value *V = St.value(*K);
+  if (V && (V->St == VState::Owned || V->St == VState::Param))
+    St.Vals.update(*K, [](Value &X) { X.St = VState::Escaped; });
 }
 
 std::string FunctionAnalysis::nameAt(const PathState &St, ValueKey K,
@@ -411,10 +414,18 @@ std::string FunctionAnalysis::nameAt(const PathState &St, ValueKey K,
 void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
                                const Expr *Arg, llvm::StringRef Fn,
                                const ArgEffect &AE, bool Consume) {
-  auto It = St.Vals.find(K);
-  if (It == St.Vals.end())
+  const Value *Held = St.value(K);
+  if (!Held)
     return;
-  Value &V = It->second;
+  Value V = *Held;
+  releaseValue(St, K, V, Call, Arg, Fn, AE, Consume);
+  St.Vals.set(K, V);
+}
+
+void FunctionAnalysis::releaseValue(PathState &St, ValueKey K, Value &V,
+                                    const Expr *Call, const Expr *Arg,
+                                    llvm::StringRef Fn, const ArgEffect &AE,
+                                    bool Consume) {
   std::string Who = nameAt(St, K, Arg);
   SourceLocation Loc = locOf(Call);
   auto Done = [&](VState S) {
