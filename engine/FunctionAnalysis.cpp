@@ -10,6 +10,8 @@
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/Support/Format.h"
+#include <chrono>
 #include <deque>
 
 using namespace clang;
@@ -171,8 +173,15 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     // goto): what only it held is lost there.
     const VarDecl *VD = LE->getVarDecl();
     for (PathState &St : SS) {
-      St.VarFacts.erase(VD);
       const ValueKey *BK = St.Bind.lookup(VD);
+      // On the way out of the function only what may still be reported
+      // matters: a return past thousands of locals unbinds just those.
+      if (LeavesFunction) {
+        const Value *V = BK ? St.value(*BK) : nullptr;
+        if (!V || (V->St != VState::Owned && !V->Region))
+          continue;
+      }
+      St.VarFacts.erase(VD);
       if (!BK)
         continue;
       ValueKey K = *BK;
@@ -210,6 +219,7 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   SS = std::move(Out);
   // Calls that fork inside one block (unchecked allocations in a row) would
   // double the states at each: the same cap as at a block's entry holds here.
+  // Past the cap, the others are joined into the last one kept.
   if (SS.size() > BlockCap) {
     States Kept;
     for (PathState &St : SS) {
@@ -217,8 +227,10 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
         continue;
       if (Kept.size() < BlockCap)
         Kept.push_back(std::move(St));
-      else
-        Truncated = true;
+      else {
+        Kept.back() = joinStates(Kept.back(), St);
+        ++Joins;
+      }
     }
     SS = std::move(Kept);
   }
@@ -366,6 +378,37 @@ void FunctionAnalysis::collectDiscarded(const Stmt *S) {
       collectDiscarded(C);
 }
 
+Note FunctionAnalysis::stoppedNotice(
+    const std::deque<std::pair<const CFGBlock *, PathState>> &Work,
+    unsigned Visits, double Seconds, bool OutOfTime) const {
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  // The earliest place a path was left at: findings past it may be missing.
+  SourceLocation First;
+  for (const auto &[B, St] : Work)
+    for (const CFGElement &E : *B)
+      if (std::optional<CFGStmt> CS = E.getAs<CFGStmt>()) {
+        SourceLocation L = locOf(CS->getStmt());
+        if (L.isValid() &&
+            (First.isInvalid() || SM.isBeforeInTranslationUnit(L, First)))
+          First = L;
+        break;
+      }
+  std::string Budget;
+  llvm::raw_string_ostream OS(Budget);
+  OS << llvm::format("%.1f s", Seconds);
+  std::string Msg = "analysis of '" + FD->getNameAsString() +
+                    "' stopped after " +
+                    (OutOfTime ? "its time budget (" + Budget + ", " +
+                                     std::to_string(Visits) + " block visits)"
+                               : std::to_string(Visits) + " block visits (" +
+                                     Budget + ")");
+  if (First.isValid())
+    Msg += "; findings after line " +
+           std::to_string(SM.getExpansionLineNumber(First)) +
+           " may be missing";
+  return {SM.getExpansionLoc(FD->getLocation()), Msg};
+}
+
 FunctionResult FunctionAnalysis::run() {
   FunctionResult Result;
   const Stmt *Body = FD->getBody();
@@ -418,9 +461,18 @@ FunctionResult FunctionAnalysis::run() {
                                           std::max(1u, G->getNumBlockIDs()),
                                       4, TU.Limits.MaxStatesPerBlock);
   BlockCap = Cap;
+  llvm::DenseMap<const CFGBlock *, unsigned> JoinsAt;
   std::deque<std::pair<const CFGBlock *, PathState>> Work;
   Work.push_back({&G->getEntry(), std::move(Init)});
   unsigned Visits = 0;
+  unsigned MaxVisits = std::max(TU.Limits.MaxBlockVisits,
+                                TU.Limits.VisitsPerBlock * G->getNumBlockIDs());
+  auto Start = std::chrono::steady_clock::now();
+  auto Elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() -
+                                         Start)
+        .count();
+  };
   while (!Work.empty()) {
     auto [B, St] = std::move(Work.front());
     Work.pop_front();
@@ -431,16 +483,33 @@ FunctionResult FunctionAnalysis::run() {
         }))
       continue;
     if (SeenHere.size() >= Cap) {
-      Truncated = true;
-      continue;
+      // No room: joined into the last state kept here, and walked on if
+      // that says something new.
+      unsigned &N = JoinsAt[B];
+      if (N >= TU.Limits.MaxJoinsPerBlock) {
+        Truncated = true;
+        continue;
+      }
+      PathState J = joinStates(SeenHere.back().St, St);
+      if (J.sameAs(SeenHere.back().St))
+        continue;
+      ++N;
+      ++Joins;
+      SeenHere.back() = {J.digest(), J};
+      St = std::move(J);
+      H = St.digest();
+    } else {
+      SeenHere.push_back({H, St});
     }
-    if (++Visits > TU.Limits.MaxBlockVisits) {
+    bool OutOfTime = TU.Limits.FunctionSeconds > 0 && (Visits & 255) == 0 &&
+                     Elapsed() > TU.Limits.FunctionSeconds;
+    if (++Visits > MaxVisits || OutOfTime) {
+      Work.push_front({B, std::move(St)});
+      Result.Notice = stoppedNotice(Work, Visits - 1, Elapsed(), OutOfTime);
       if (TU.Log)
-        *TU.Log << "custody: gave up on '" << FD->getNameAsString()
-                << "' after " << TU.Limits.MaxBlockVisits << " block visits\n";
+        *TU.Log << "custody: " << Result.Notice->Message << "\n";
       break;
     }
-    SeenHere.push_back({H, St});
     if (B == &G->getExit()) {
       atExit(St);
       continue;
@@ -466,6 +535,7 @@ FunctionResult FunctionAnalysis::run() {
     gc(St);
     States SS;
     SS.push_back(std::move(St));
+    LeavesFunction = B->succ_size() == 1 && *B->succ_begin() == &G->getExit();
     for (const CFGElement &E : *B)
       transfer(E, SS);
 
@@ -533,6 +603,10 @@ FunctionResult FunctionAnalysis::run() {
   if (Truncated && TU.Log)
     *TU.Log << "custody: '" << FD->getNameAsString()
             << "' has more paths than kept; some were not explored\n";
+  if (Joins && TU.Log)
+    *TU.Log << "custody: '" << FD->getNameAsString() << "' has more paths "
+            << "than kept; " << Joins << " were joined with others\n";
+  Result.Seconds = Elapsed();
 
   for (auto &F : Found)
     Result.Findings.push_back(std::move(F.second));

@@ -23,6 +23,7 @@
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringSet.h"
 #include "llvm/Support/StringSaver.h"
+#include <deque>
 #include <map>
 #include <memory>
 #include <set>
@@ -79,6 +80,10 @@ struct FunctionResult {
   /// What calling it does to the lock, when every exit agrees (a helper
   /// that takes it, gives it up, or gives back its caller's take).
   std::optional<LockEffect> LockSummary;
+  /// Set when the analysis was cut short: where, and what may be missing.
+  std::optional<Note> Notice;
+  /// How long the analysis took, in seconds (its callees' summaries too).
+  double Seconds = 0;
 };
 
 /// What a function's entry says about the interpreter lock.
@@ -133,11 +138,19 @@ private:
   /// The nodes of this function's path states; declared before anything
   /// that holds a state.
   StateFactories Factories;
+  /// The block being walked goes straight to the function's exit.
+  bool LeavesFunction = false;
 
   using States = std::vector<PathState>;
   /// How many states a block keeps; more paths than that are not explored.
   unsigned BlockCap = 24;
   bool Truncated = false;
+  /// States joined with others for lack of room.
+  unsigned Joins = 0;
+  /// The notice for an analysis stopped with Work left to do.
+  Note stoppedNotice(
+      const std::deque<std::pair<const CFGBlock *, PathState>> &Work,
+      unsigned Visits, double Seconds, bool OutOfTime) const;
 
   void transfer(const CFGElement &E, States &SS);
   void transferStmt(const Stmt *S, PathState &St, States &Out);

@@ -357,7 +357,8 @@ static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
 std::vector<Finding>
 custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
                                 const AnalysisLimits &Limits,
-                                llvm::raw_ostream *Log) {
+                                llvm::raw_ostream *Log,
+                                AnalysisReport *Report) {
   FunctionCollector C(Ctx.getSourceManager());
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   TUAnalysis TU(Ctx, Contracts, Limits, Log);
@@ -384,11 +385,23 @@ custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
   }
   findEntries(TU, C);
   std::vector<Finding> All;
+  const SourceManager &SM = Ctx.getSourceManager();
   for (const FunctionDecl *FD : C.Functions) {
     const FunctionResult &R = TU.resultFor(FD, 0);
     All.insert(All.end(), R.Findings.begin(), R.Findings.end());
+    if (Report && R.Notice)
+      Report->Notices.push_back(*R.Notice);
+    if (Report)
+      Report->Times.push_back({FD->getQualifiedNameAsString(), R.Seconds});
   }
-  const SourceManager &SM = Ctx.getSourceManager();
+  if (Report) {
+    llvm::stable_sort(Report->Notices, [&](const Note &A, const Note &B) {
+      return SM.isBeforeInTranslationUnit(A.Loc, B.Loc);
+    });
+    llvm::stable_sort(Report->Times, [](const auto &A, const auto &B) {
+      return A.second > B.second;
+    });
+  }
   std::stable_sort(All.begin(), All.end(),
                    [&](const Finding &A, const Finding &B) {
                      if (A.Loc != B.Loc)

@@ -27,8 +27,16 @@ struct AnalysisLimits {
   unsigned MaxStatesPerBlock = 24;
   /// States per function, shared out over its blocks (at least 4 each).
   unsigned StatesPerFunction = 8000;
-  /// Block visits per function before the analysis of that function stops.
+  /// Block visits per function before the analysis of that function stops:
+  /// at least this many, and VisitsPerBlock for each block of its CFG, so
+  /// the budget grows with the function rather than cutting long ones short.
   unsigned MaxBlockVisits = 40000;
+  unsigned VisitsPerBlock = 64;
+  /// Joins into a full block before arriving states are dropped.
+  unsigned MaxJoinsPerBlock = 16;
+  /// Seconds one function may take (0: no limit). When the budget in time
+  /// or in visits runs out, the function gets a notice.
+  double FunctionSeconds = 20;
   /// How deep summaries of called functions are computed.
   unsigned MaxSummaryDepth = 8;
 };
@@ -37,12 +45,22 @@ struct AnalysisLimits {
 /// used to decide which built-in contracts apply.
 std::vector<std::string> includedFiles(const clang::SourceManager &SM);
 
+/// What the analysis says of itself, beside its findings.
+struct AnalysisReport {
+  /// Functions whose analysis was cut short, each as a note at the function
+  /// that says where findings may be missing.
+  std::vector<Note> Notices;
+  /// Each analyzed function's name and time in seconds, slowest first.
+  std::vector<std::pair<std::string, double>> Times;
+};
+
 /// Analyzes every function defined in the main file of Ctx. Log, if given,
 /// receives what the analysis gave up on (the CLI's --verbose).
 std::vector<Finding> analyzeTranslationUnit(clang::ASTContext &Ctx,
                                             const ContractSet &Contracts,
                                             const AnalysisLimits &Limits,
-                                            llvm::raw_ostream *Log);
+                                            llvm::raw_ostream *Log,
+                                            AnalysisReport *Report = nullptr);
 
 /// What tells the analysis how calls to a function treat ownership, short of
 /// analyzing its body (custody audit lists the functions nothing describes).

@@ -394,6 +394,10 @@ struct PathState {
   }
 };
 
+/// One state that over-approximates A and B without reporting more than
+/// either would (Join.cpp).
+PathState joinStates(const PathState &A, const PathState &B);
+
 } // namespace custody
 
 #endif

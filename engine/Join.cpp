@@ -1,0 +1,106 @@
+//===- Join.cpp - One state for two, when a block has no room left --------===//
+//
+// States are kept apart up to a block's cap. Past it, an arriving state is
+// joined into one the block already holds instead of being dropped, so the
+// rest of the function is still walked: what the two agree on is kept, what
+// they disagree on is forgotten. Forgetting never reports: a value whose
+// typestate differs, or that only one state has, is no longer followed
+// (Escaped); a fact or a protocol state that differs becomes unknown. And
+// since a forgotten fact may be what kept an owned value from leaking on a
+// path (a flag tested before its release), owned values become unfollowed
+// too when the facts differ. Values acquired after the join are followed as
+// usual: a leak further down is still found.
+//
+//===----------------------------------------------------------------------===//
+
+#include "PathState.h"
+
+using namespace custody;
+
+namespace {
+
+/// Entries of A that B has with the same identity.
+template <typename Map> Map agreed(const Map &A, const Map &B) {
+  Map Out = A;
+  for (const auto &[K, V] : A) {
+    auto Other = B.find(K);
+    if (Other == B.end() || !(Other->second == V))
+      Out.erase(K);
+  }
+  return Out;
+}
+
+template <typename K, typename V>
+PMap<K, V> agreedP(const PMap<K, V> &A, const PMap<K, V> &B) {
+  if (A == B)
+    return A;
+  PMap<K, V> Out = A;
+  for (const auto &[Key, Val] : A) {
+    const V *Other = B.lookup(Key);
+    if (!Other || !(*Other == Val))
+      Out.erase(Key);
+  }
+  return Out;
+}
+
+} // namespace
+
+PathState custody::joinStates(const PathState &A, const PathState &B) {
+  PathState J = A;
+  bool FactsDiffer = A.VarFacts != B.VarFacts ||
+                     !(A.MemberFacts == B.MemberFacts) ||
+                     !(A.ExprFacts == B.ExprFacts) ||
+                     !(A.CarriedFacts == B.CarriedFacts);
+  J.VarFacts = agreedP(A.VarFacts, B.VarFacts);
+  J.MemberFacts = agreed(A.MemberFacts, B.MemberFacts);
+  J.ExprFacts = agreed(A.ExprFacts, B.ExprFacts);
+  J.CarriedFacts = agreed(A.CarriedFacts, B.CarriedFacts);
+
+  // Bindings both states have; the others are let go (their values stay
+  // for the variables that still hold them, or are collected).
+  if (A.Bind != B.Bind)
+    for (const auto &[VD, K] : A.Bind) {
+      const ValueKey *Other = B.Bind.lookup(VD);
+      if (!Other || *Other != K)
+        J.unbind(VD);
+    }
+  auto Unfollow = [&](ValueKey K) {
+    const Value *V = J.value(K);
+    if (V && (V->St == VState::Owned || V->St == VState::Borrowed ||
+              V->St == VState::Param || V->St == VState::NotAcquired))
+      J.Vals.update(K, [](Value &X) {
+        X.St = VState::Escaped;
+        X.Refs = 1;
+      });
+  };
+  if (A.Vals != B.Vals || FactsDiffer) {
+    for (const auto &[K, V] : A.Vals) {
+      const Value *Other = B.value(K);
+      if (!Other || !(*Other == V) || (FactsDiffer && V.St == VState::Owned))
+        Unfollow(K);
+    }
+  }
+  J.ExprVals = agreed(A.ExprVals, B.ExprVals);
+  J.OutStores = agreed(A.OutStores, B.OutStores);
+  J.RetainedGlobals = agreed(A.RetainedGlobals, B.RetainedGlobals);
+  J.StoredOwned = agreed(A.StoredOwned, B.StoredOwned);
+  J.StoredFreedOnReturn =
+      agreed(A.StoredFreedOnReturn, B.StoredFreedOnReturn);
+
+  // Protocol states: what differs is unknown, and unknown reports nothing.
+  if (A.PendingAt != B.PendingAt || A.PendingVar != B.PendingVar) {
+    J.PendingAt = nullptr;
+    J.PendingVar = nullptr;
+  }
+  J.TableHandedOut = A.TableHandedOut || B.TableHandedOut;
+  if (A.Reserved != B.Reserved)
+    J.Reserved = nullptr;
+  if (A.Lock != B.Lock || A.LockStack != B.LockStack ||
+      A.LockFromEntry != B.LockFromEntry || A.UndidCaller != B.UndidCaller) {
+    J.Lock = PathState::LockState::Unknown;
+    J.LockFromEntry = false;
+    if (A.LockStack != B.LockStack)
+      J.LockStack.clear();
+  }
+  return J;
+}
