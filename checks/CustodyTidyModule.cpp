@@ -34,6 +34,7 @@ struct SharedFindings {
   bool Valid = false;
   std::vector<Finding> Findings;
   std::vector<ContractError> Errors;
+  AnalysisReport Report;
 };
 SharedFindings &shared() {
   static SharedFindings S;
@@ -60,11 +61,16 @@ public:
         Builtins(!llvm::is_contained(
             {"false", "0", "no", "off"},
             Options.getLocalOrGlobal("CustodyBuiltinContracts", "true")
-                .lower())) {}
+                .lower())),
+        TimeBudget(Options.getLocalOrGlobal("CustodyFunctionTimeBudget", "")),
+        VisitsPerBlock(
+            Options.getLocalOrGlobal("CustodyVisitsPerBlock", "")) {}
 
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override {
     Options.store(Opts, "CustodyContracts", Contracts);
     Options.store(Opts, "CustodyBuiltinContracts", Builtins ? "true" : "false");
+    Options.store(Opts, "CustodyFunctionTimeBudget", TimeBudget);
+    Options.store(Opts, "CustodyVisitsPerBlock", VisitsPerBlock);
   }
 
   void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
@@ -96,18 +102,29 @@ public:
       for (StringRef F : Files)
         Config.ContractFiles.push_back(F.trim().str());
       Config.BuiltinContracts = Builtins;
+      double Seconds;
+      if (!TimeBudget.empty() && !StringRef(TimeBudget).getAsDouble(Seconds))
+        Config.Limits.FunctionSeconds = Seconds;
+      unsigned Visits;
+      if (!VisitsPerBlock.empty() &&
+          !StringRef(VisitsPerBlock).getAsInteger(10, Visits))
+        Config.Limits.VisitsPerBlock = Visits;
       if (macros().Macros)
         macros().Macros->apply(*Result.Context);
       // The next file gets a recorder of its own, even if its preprocessor
       // lands at the same address.
       macros().PP = nullptr;
       analyzeWithContracts(*Result.Context, Config, S.Findings, S.Errors,
-                           nullptr);
+                           nullptr, &S.Report);
       S.Valid = true;
     }
-    if (First)
+    if (First) {
       for (const ContractError &E : S.Errors)
         configurationDiag("custody: %0", DiagnosticIDs::Error) << E.str();
+      // A function analyzed only in part: said once, by the first check.
+      for (const Note &N : S.Report.Notices)
+        diag(N.Loc, "%0", DiagnosticIDs::Remark) << N.Message;
+    }
     for (const Finding &F : S.Findings) {
       if (F.Kind != Kind)
         continue;
@@ -121,6 +138,7 @@ private:
   const FindingKind Kind;
   const std::string Contracts;
   const bool Builtins;
+  const std::string TimeBudget, VisitsPerBlock;
 };
 
 class CustodyModule : public ClangTidyModule {

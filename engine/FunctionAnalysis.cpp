@@ -402,10 +402,10 @@ Note FunctionAnalysis::stoppedNotice(
                                      std::to_string(Visits) + " block visits)"
                                : std::to_string(Visits) + " block visits (" +
                                      Budget + ")");
-  if (First.isValid())
-    Msg += "; findings after line " +
-           std::to_string(SM.getExpansionLineNumber(First)) +
-           " may be missing";
+  Msg += First.isValid() ? "; findings after line " +
+                               std::to_string(SM.getExpansionLineNumber(First)) +
+                               " may be missing"
+                         : std::string("; findings in it may be missing");
   return {SM.getExpansionLoc(FD->getLocation()), Msg};
 }
 

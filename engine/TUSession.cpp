@@ -33,7 +33,8 @@ bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
                                    const SessionConfig &Config,
                                    std::vector<Finding> &Findings,
                                    std::vector<ContractError> &Errors,
-                                   llvm::raw_ostream *Log) {
+                                   llvm::raw_ostream *Log,
+                                   AnalysisReport *Report) {
   std::shared_ptr<ContractSet> Active = contractsInForce(Ctx, Config, Errors);
   if (!Active)
     return false;
@@ -43,6 +44,6 @@ bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
       *Log << " " << L.Library;
     *Log << "\n";
   }
-  Findings = analyzeTranslationUnit(Ctx, *Active, Config.Limits, Log);
+  Findings = analyzeTranslationUnit(Ctx, *Active, Config.Limits, Log, Report);
   return true;
 }

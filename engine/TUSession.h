@@ -66,7 +66,8 @@ public:
 bool analyzeWithContracts(clang::ASTContext &Ctx, const SessionConfig &Config,
                           std::vector<Finding> &Findings,
                           std::vector<ContractError> &Errors,
-                          llvm::raw_ostream *Log);
+                          llvm::raw_ostream *Log,
+                          AnalysisReport *Report = nullptr);
 
 } // namespace custody
 
