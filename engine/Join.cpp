@@ -5,7 +5,10 @@
 // rest of the function is still walked: what the two agree on is kept, what
 // they disagree on is forgotten. Forgetting never reports: a value whose
 // typestate differs, or that only one state has, is no longer followed
-// (Escaped); a fact or a protocol state that differs becomes unknown. And
+// (Escaped, with an unknown count of references); a region no longer
+// followed counts as possibly open where that keeps a report back (values
+// made inside a local frame); a fact or a protocol state that differs becomes
+// unknown. And
 // since a forgotten fact may be what kept an owned value from leaking on a
 // path (a flag tested before its release), owned values become unfollowed
 // too when the facts differ. Values acquired after the join are followed as
@@ -69,8 +72,10 @@ PathState custody::joinStates(const PathState &A, const PathState &B) {
     if (V && (V->St == VState::Owned || V->St == VState::Borrowed ||
               V->St == VState::Param || V->St == VState::NotAcquired))
       J.Vals.update(K, [](Value &X) {
+        // Escaped with an unknown count: neither a leak nor a release of
+        // it is ever reported again.
         X.St = VState::Escaped;
-        X.Refs = 1;
+        X.Refs = Value::MaxRefs;
       });
   };
   if (A.Vals != B.Vals || FactsDiffer) {

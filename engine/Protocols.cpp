@@ -139,12 +139,15 @@ const Stmt *FunctionAnalysis::pilingLoop(const Stmt *Site, const Stmt *At,
 }
 
 /// Whether a region of this persistence, open since before V was made,
-/// frees V's resource when it closes.
+/// frees V's resource when it closes. MaybeOpen: a region no longer followed
+/// (after a join) counts too.
 static bool openRegionFrees(const PathState &St, const Value &V,
-                            bool Persistent) {
+                            bool Persistent, bool MaybeOpen = false) {
   for (const auto &KS : St.Special) {
     const Value &R = *St.value(KS.first);
-    if (R.Region && R.St == VState::Owned && R.Res &&
+    if (R.Region &&
+        (R.St == VState::Owned || (MaybeOpen && R.St == VState::Escaped)) &&
+        R.Res &&
         R.Res->Persistent == Persistent && V.Res &&
         llvm::is_contained(R.Res->Frees, V.Res->Name) && V.AcqSeq > R.AcqSeq)
       return true;
@@ -158,7 +161,7 @@ bool FunctionAnalysis::inOpenFrame(const PathState &St, const Value &V) const {
     return true;
   // A local frame opened before it frees it when popped (or is reported);
   // whoever pushed it sized it for what the code between makes.
-  return openRegionFrees(St, V, /*Persistent=*/false);
+  return openRegionFrees(St, V, /*Persistent=*/false, /*MaybeOpen=*/true);
 }
 
 bool FunctionAnalysis::leaksAtExit(const PathState &St, const Value &V) const {
@@ -327,7 +330,7 @@ void FunctionAnalysis::closeRegion(const Expr *Call, const RegionEffect &RE,
     const Value &V = *S.value(KS.first);
     if (!V.Region || V.Res != R ||
         (V.St != VState::Owned && V.St != VState::Borrowed &&
-         V.St != VState::NotAcquired) ||
+         V.St != VState::NotAcquired && V.St != VState::Escaped) ||
         (Key && V.Source && V.Source != Key))
       continue;
     auto Rank = [](const Value &X) {
