@@ -593,9 +593,9 @@ int custody::auditMain(int argc, const char **argv) {
   // The check command's own options mean nothing here: say so rather than
   // ignore them.
   static const char *const CheckOnly[] = {
-      "checks",       "baseline",        "write-baseline", "diff-base",
-      "shard",        "list-checks",     "allow-no-checks", "sarif-output",
-      "json-output",  "docs-url",        "source-root"};
+      "checks",      "baseline",    "write-baseline",  "diff-base",
+      "shard",       "list-checks", "allow-no-checks", "sarif-output",
+      "json-output", "docs-url",    "source-root"};
   std::vector<const char *> Args(argv, argv + argc);
   Args[0] = "custody audit";
   int ArgCount = int(Args.size());

@@ -69,10 +69,9 @@ std::string plainText(llvm::StringRef Markdown) {
   std::string Out;
   while (!Markdown.empty()) {
     size_t Open = Markdown.find('[');
-    size_t Mid = Open == llvm::StringRef::npos ? Open
-                                               : Markdown.find("](", Open);
-    size_t Close =
-        Mid == llvm::StringRef::npos ? Mid : Markdown.find(')', Mid);
+    size_t Mid =
+        Open == llvm::StringRef::npos ? Open : Markdown.find("](", Open);
+    size_t Close = Mid == llvm::StringRef::npos ? Mid : Markdown.find(')', Mid);
     if (Close == llvm::StringRef::npos) {
       Out += Markdown;
       break;
@@ -175,8 +174,7 @@ llvm::json::Object rule(FindingKind K, llvm::StringRef DocsURL) {
     Summary[0] = llvm::toUpper(Summary[0]);
   Summary += ".";
   llvm::StringRef Page = checkPages().lookup(Name);
-  std::string Markdown =
-      Page.empty() ? Summary : absoluteLinks(Page, DocsURL);
+  std::string Markdown = Page.empty() ? Summary : absoluteLinks(Page, DocsURL);
   std::string Full = Page.empty() ? Summary : plainText(Page);
   llvm::json::Object Rule{
       {"id", Name},
@@ -185,12 +183,12 @@ llvm::json::Object rule(FindingKind K, llvm::StringRef DocsURL) {
       {"defaultConfiguration", llvm::json::Object{{"level", "warning"}}}};
   if (!DocsURL.empty()) {
     std::string URI = (DocsURL + "/checks/" + Name + ".md").str();
-    Markdown += "\n\nExamples, options and limits: [" + Name.str() + "](" +
-                URI + ").";
+    Markdown +=
+        "\n\nExamples, options and limits: [" + Name.str() + "](" + URI + ").";
     Rule["helpUri"] = URI;
   }
-  Rule["help"] = llvm::json::Object{{"text", plainText(Markdown)},
-                                    {"markdown", Markdown}};
+  Rule["help"] =
+      llvm::json::Object{{"text", plainText(Markdown)}, {"markdown", Markdown}};
   return Rule;
 }
 
@@ -306,10 +304,10 @@ void custody::writeSarif(llvm::raw_ostream &OS,
   llvm::json::Array Notifications;
   for (const Notice &N : Notices) {
     llvm::json::Object Loc{{"physicalLocation", Where.physical(N.Loc)}};
-    Notifications.push_back(llvm::json::Object{
-        {"level", levelName(N.Level)},
-        {"message", llvm::json::Object{{"text", N.Message}}},
-        {"locations", llvm::json::Array{std::move(Loc)}}});
+    Notifications.push_back(
+        llvm::json::Object{{"level", levelName(N.Level)},
+                           {"message", llvm::json::Object{{"text", N.Message}}},
+                           {"locations", llvm::json::Array{std::move(Loc)}}});
   }
   llvm::json::Object Invocation{{"executionSuccessful", Run.Successful}};
   if (!Notifications.empty())

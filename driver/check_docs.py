@@ -9,23 +9,38 @@ import sys
 
 
 def first_paragraph(path):
+    """The first paragraph under the title, joined into one line; when it
+    ends with a colon, the list that follows it too, an item a line."""
     try:
         lines = open(path, encoding="utf-8").read().splitlines()
     except OSError:
         return ""
-    para = []
-    for line in lines:
-        stripped = line.strip()
-        if not para and (not stripped or stripped.startswith("#")):
-            continue
-        if not stripped or stripped.startswith("#") or stripped.startswith("```"):
-            break
-        para.append(stripped)
-    return " ".join(para)
+    para, items, i = [], [], 0
+    while i < len(lines) and (not lines[i].strip() or
+                              lines[i].lstrip().startswith("#")):
+        i += 1
+    while i < len(lines) and lines[i].strip() and \
+            not lines[i].lstrip().startswith(("#", "```")):
+        para.append(lines[i].strip())
+        i += 1
+    text = " ".join(para)
+    if text.endswith(":"):
+        while i < len(lines) and not lines[i].strip():
+            i += 1
+        while i < len(lines) and lines[i].strip():
+            line = lines[i].strip()
+            if line.startswith("- "):
+                items.append(line)
+            elif items:
+                items[-1] += " " + line
+            i += 1
+        if items:
+            text += "\n\n" + "\n".join(items)
+    return text
 
 
 def c_string(text):
-    out = text.replace("\\", "\\\\").replace('"', '\\"')
+    out = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
     return '"' + out + '"'
 
 

@@ -122,12 +122,11 @@ static llvm::cl::opt<std::string>
     JsonOutput("json-output",
                llvm::cl::desc("Also write the findings as JSON to this file"),
                llvm::cl::cat(Category));
-static llvm::cl::opt<std::string>
-    DocsURL("docs-url",
-            llvm::cl::desc("Base URL of custody's docs/ folder, for the help "
-                           "links of SARIF rules (default: " CUSTODY_DOCS_URL
-                           ")"),
-            llvm::cl::init(CUSTODY_DOCS_URL), llvm::cl::cat(Category));
+static llvm::cl::opt<std::string> DocsURL(
+    "docs-url",
+    llvm::cl::desc("Base URL of custody's docs/ folder, for the help "
+                   "links of SARIF rules (default: " CUSTODY_DOCS_URL ")"),
+    llvm::cl::init(CUSTODY_DOCS_URL), llvm::cl::cat(Category));
 static llvm::cl::opt<std::string> SourceRoot(
     "source-root",
     llvm::cl::desc("The directory SARIF file URIs are relative to (default: "
@@ -244,8 +243,7 @@ bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
       std::any_of(Names.begin(), Names.end(),
                   [&](llvm::StringRef N) { return Filter.enabled(N); }))
     return true;
-  llvm::errs() << "custody: error: --checks='" << Spec
-               << "' enables no check";
+  llvm::errs() << "custody: error: --checks='" << Spec << "' enables no check";
   for (llvm::StringRef U : Unmatched)
     if (std::optional<std::string> Near = nearest(U, Names)) {
       llvm::errs() << ": '" << U << "' names none; did you mean '" << *Near
@@ -577,7 +575,8 @@ llvm::json::Value locJSON(const PrintedLoc &L) {
       {"file", L.File}, {"line", L.Line}, {"column", L.Column}};
 }
 
-void writeText(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings) {
+void writeText(llvm::raw_ostream &OS,
+               const std::set<PrintedFinding> &Findings) {
   for (const PrintedFinding &F : Findings) {
     printText(OS, F.Loc, "warning", F.Message + " [" + F.Check + "]");
     for (const PrintedNote &N : F.Notes)
@@ -585,7 +584,8 @@ void writeText(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings) 
   }
 }
 
-void writeJSON(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings) {
+void writeJSON(llvm::raw_ostream &OS,
+               const std::set<PrintedFinding> &Findings) {
   llvm::json::Array Arr;
   for (const PrintedFinding &F : Findings) {
     llvm::json::Array Notes;
@@ -672,16 +672,17 @@ public:
                    << "' is not a revision of the git repository '" << D.Top
                    << "'; a shallow clone may lack it: fetch it (git fetch "
                       "origin "
-                   << Rev << "), or clone with more history (actions/checkout: "
-                             "fetch-depth: 0)\n";
+                   << Rev
+                   << "), or clone with more history (actions/checkout: "
+                      "fetch-depth: 0)\n";
       return std::nullopt;
     }
     std::optional<std::string> Files =
         runGit({"-C", D.Top, "ls-files", "-z"}, &Error);
     std::optional<std::string> Diff =
-        Files ? runGit({"-C", D.Top, "-c", "core.quotepath=off", "diff",
-                        "-U0", "--no-color", "--no-ext-diff",
-                        "--src-prefix=a/", "--dst-prefix=b/", Rev.str()},
+        Files ? runGit({"-C", D.Top, "-c", "core.quotepath=off", "diff", "-U0",
+                        "--no-color", "--no-ext-diff", "--src-prefix=a/",
+                        "--dst-prefix=b/", Rev.str()},
                        &Error)
               : std::nullopt;
     if (!Diff) {
@@ -865,18 +866,17 @@ custody::parseFiles(const CompilationDatabase &DB,
     // A file that crashes the parser (or the analysis) is reported like one
     // that does not parse; the other files are still checked.
     bool Ok = runSafely(Tool, Factory);
-    double Seconds = std::chrono::duration<double>(
-                         std::chrono::steady_clock::now() - Start)
-                         .count();
+    double Seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
     std::lock_guard<std::mutex> Lock(Mu);
     if (!Ok)
       Failed.push_back(File);
     ++Done;
     if (ShowProgress)
       llvm::errs() << "[" << Done << "/" << Files.size() << "] "
-                   << displayName(File) << " "
-                   << llvm::format("%.2f", Seconds) << " s"
-                   << (Ok ? "" : " (did not parse)") << "\n";
+                   << displayName(File) << " " << llvm::format("%.2f", Seconds)
+                   << " s" << (Ok ? "" : " (did not parse)") << "\n";
   };
   unsigned N = Jobs ? unsigned(Jobs) : 1;
   if (N <= 1 || Files.size() == 1) {
@@ -1131,8 +1131,11 @@ int main(int argc, const char **argv) {
     PrintedLoc L;
     L.File = F;
     L.AbsFile = F;
-    Out.notice(L, "'" + F + "' could not be parsed; its findings may be "
-               "incomplete", Notice::Error);
+    Out.notice(L,
+               "'" + F +
+                   "' could not be parsed; its findings may be "
+                   "incomplete",
+               Notice::Error);
   }
 
   // What --diff-base and --baseline leave out: not new, so not reported nor
@@ -1276,8 +1279,7 @@ int main(int argc, const char **argv) {
       Sep = ", ";
     }
     if (Diff || !Baseline.empty())
-      llvm::errs() << " (" << Unchanged.size()
-                   << " more not new, left out by "
+      llvm::errs() << " (" << Unchanged.size() << " more not new, left out by "
                    << (Diff && !Baseline.empty() ? "--diff-base and --baseline"
                        : Diff                    ? "--diff-base"
                                                  : "--baseline")
