@@ -873,10 +873,13 @@ custody::parseFiles(const CompilationDatabase &DB,
     if (!Ok)
       Failed.push_back(File);
     ++Done;
+    // One write, so that the compiler's messages from other threads do not
+    // land inside the line.
     if (ShowProgress)
-      llvm::errs() << "[" << Done << "/" << Files.size() << "] "
-                   << displayName(File) << " " << llvm::format("%.2f", Seconds)
-                   << " s" << (Ok ? "" : " (did not parse)") << "\n";
+      llvm::errs() << llvm::formatv("[{0}/{1}] {2} {3:F2} s{4}\n", Done,
+                                    Files.size(), displayName(File), Seconds,
+                                    Ok ? "" : " (did not parse)")
+                          .str();
   };
   unsigned N = Jobs ? unsigned(Jobs) : 1;
   if (N <= 1 || Files.size() == 1) {
