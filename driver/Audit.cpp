@@ -592,12 +592,15 @@ void printJSON(llvm::raw_ostream &OS, const std::vector<LibraryGroup> &Libs,
 int custody::auditMain(int argc, const char **argv) {
   // The check command's own options mean nothing here: say so rather than
   // ignore them.
-  static const char *const CheckOnly[] = {"checks",         "baseline",
-                                          "write-baseline", "diff-base",
-                                          "shard",          "list-checks"};
+  static const char *const CheckOnly[] = {
+      "checks",      "baseline",    "write-baseline",  "diff-base",
+      "shard",       "list-checks", "allow-no-checks", "sarif-output",
+      "json-output", "docs-url",    "source-root"};
   std::vector<const char *> Args(argv, argv + argc);
   Args[0] = "custody audit";
   int ArgCount = int(Args.size());
+  if (!checkBuildDir(ArgCount, Args.data()))
+    return 2;
   auto Parser = CommonOptionsParser::create(
       ArgCount, Args.data(), Category, llvm::cl::ZeroOrMore,
       "custody audit: the external functions called in these files that "

@@ -25,6 +25,7 @@ extern llvm::cl::opt<unsigned> Jobs;
 extern llvm::cl::opt<std::string> Format;
 extern llvm::cl::opt<std::string> OutputFile;
 extern llvm::cl::opt<bool> Verbose;
+extern llvm::cl::opt<bool> Progress;
 
 /// The contract files and switches given on the command line, with relative
 /// contract paths made absolute (compile commands run in other directories).
@@ -45,17 +46,24 @@ void adjustArguments(clang::tooling::ClangTool &Tool);
 bool runSafely(clang::tooling::ClangTool &Tool,
                clang::tooling::FrontendActionFactory &Factory);
 
+/// Before the command line is parsed (which would fall back to no flags):
+/// a -p directory must hold a compile database that loads, or be below one
+/// that does. False, after saying what to do, when not.
+bool checkBuildDir(int argc, const char **argv);
+
 /// The files named on the command line, or with none named, every file of
 /// the compile database given with -p (then loaded into WholeDB); sorted,
-/// without repeats. False, after saying why, when there are none.
+/// without repeats. False, after saying why, when there are none or a named
+/// file does not exist or is a directory.
 bool inputFiles(int argc, const char **argv,
                 clang::tooling::CommonOptionsParser &Parser,
                 std::vector<std::string> &Files,
                 std::unique_ptr<clang::tooling::CompilationDatabase> &WholeDB);
 
 /// Parses each of Files with the actions Factory makes, -j at a time, each
-/// on a large-stack thread under crash recovery. Returns the files that did
-/// not parse or crashed, sorted.
+/// on a large-stack thread under crash recovery, with a progress line per
+/// file on standard error when asked (--progress) or on a terminal. Returns
+/// the files that did not parse or crashed, sorted.
 std::vector<std::string>
 parseFiles(const clang::tooling::CompilationDatabase &DB,
            const std::vector<std::string> &Files,

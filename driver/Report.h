@@ -13,8 +13,12 @@ namespace custody {
 
 /// A finding turned into plain text while its SourceManager is alive.
 struct PrintedLoc {
+  /// The file name as the compiler saw it (as named on the command line or
+  /// in the compile database).
   std::string File;
-  unsigned Line = 0, Column = 0;
+  /// The same file made absolute against the compile command's directory.
+  std::string AbsFile;
+  unsigned Line = 0, Column = 0; // Column counts bytes, as Clang's do.
   std::string SourceLine;
 };
 struct PrintedNote {
@@ -31,20 +35,57 @@ struct PrintedFinding {
   }
 };
 
-/// SARIF 2.1.0: one run, a rule per check with its help page, one result
-/// per finding with its notes as related locations, and a fingerprint that
-/// survives line shifts (check, file, message and the text of the line).
+/// Something the run has to say about itself rather than about the code: a
+/// file that did not parse, a function whose analysis was cut short. SARIF
+/// writes them as the invocation's toolExecutionNotifications.
+struct Notice {
+  enum LevelKind { Note, Warning, Error };
+  LevelKind Level = Note;
+  PrintedLoc Loc; // File only (Line 0) when it is about a whole file.
+  std::string Message;
+  bool operator<(const Notice &O) const {
+    return std::tie(Loc.File, Loc.Line, Loc.Column, Message, Level) <
+           std::tie(O.Loc.File, O.Loc.Line, O.Loc.Column, O.Message, O.Level);
+  }
+};
+
+/// What a SARIF log says besides the findings.
+struct SarifRun {
+  /// Where the check pages are, without a trailing slash: a rule's helpUri
+  /// is DocsURL + "/checks/NAME.md".
+  std::string DocsURL;
+  /// Files under this directory get URIs relative to it (uriBaseId
+  /// SRCROOT); others absolute file:// URIs.
+  std::string SourceRoot;
+  /// run.automationDetails.id ("custody/", "custody/shard-1-of-2/").
+  std::string AutomationId;
+  /// Findings left out of the gate by --baseline or --diff-base: written
+  /// with baselineState "unchanged", the others "new". Only when Baselined.
+  bool Baselined = false;
+  std::set<PrintedFinding> Unchanged;
+  std::vector<Notice> Notices;
+  bool Successful = true;
+};
+
+/// SARIF 2.1.0: one run, a rule per check with its description and help
+/// page, one result per finding with its notes as a code flow (and related
+/// locations), fingerprints that survive line shifts (check, file, message
+/// and the text of the line), and the run's notices as
+/// toolExecutionNotifications.
 void writeSarif(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings,
-                const std::string &DocsDir);
+                const SarifRun &Run);
 
 /// One fingerprint per finding, in order: the check, the file name, the
 /// message and the text of the finding's line, not its number, so that
 /// unrelated edits do not change it. Used by SARIF and baselines.
 std::vector<std::string> fingerprints(const std::set<PrintedFinding> &Findings);
 
-/// Where the check pages are: the installed docs next to the binary, else
-/// the source tree's.
-std::string docsDir(const char *Argv0);
+/// The documentation base URL built in (CUSTODY_DOCS_URL).
+std::string defaultDocsURL();
+
+/// The 1-based column in UTF-16 code units (SARIF's and editors' count) of
+/// byte column Column of Line. Bytes that are not UTF-8 count one each.
+unsigned utf16Column(llvm::StringRef Line, unsigned Column);
 
 } // namespace custody
 

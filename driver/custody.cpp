@@ -12,12 +12,14 @@
 #include "Report.h"
 #include "TUSession.h"
 #include "clang/AST/ASTConsumer.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
+#include "clang/Tooling/JSONCompilationDatabase.h"
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
@@ -28,12 +30,14 @@
 #include "llvm/Support/JSON.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/Program.h"
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -97,42 +101,181 @@ static llvm::cl::opt<bool>
 llvm::cl::opt<bool> custody::Verbose(
     "verbose",
     llvm::cl::desc("Say which contracts apply and what the analysis "
-                   "gave up on"),
+                   "gave up on, and end with a summary of the run"),
+    llvm::cl::cat(Category));
+llvm::cl::opt<bool> custody::Progress(
+    "progress",
+    llvm::cl::desc("A line per file on standard error as it is done "
+                   "(default: when standard error is a terminal; "
+                   "--progress=false turns it off)"),
+    llvm::cl::cat(Category));
+static llvm::cl::opt<bool> AllowNoChecks(
+    "allow-no-checks",
+    llvm::cl::desc("Run even when --checks enables no check (nothing is "
+                   "reported then)"),
+    llvm::cl::cat(Category));
+static llvm::cl::opt<std::string>
+    SarifOutput("sarif-output",
+                llvm::cl::desc("Also write the findings as SARIF to this file"),
+                llvm::cl::cat(Category));
+static llvm::cl::opt<std::string>
+    JsonOutput("json-output",
+               llvm::cl::desc("Also write the findings as JSON to this file"),
+               llvm::cl::cat(Category));
+static llvm::cl::opt<std::string> DocsURL(
+    "docs-url",
+    llvm::cl::desc("Base URL of custody's docs/ folder, for the help "
+                   "links of SARIF rules (default: " CUSTODY_DOCS_URL ")"),
+    llvm::cl::init(CUSTODY_DOCS_URL), llvm::cl::cat(Category));
+static llvm::cl::opt<std::string> SourceRoot(
+    "source-root",
+    llvm::cl::desc("The directory SARIF file URIs are relative to (default: "
+                   "the git top level of the current directory, else the "
+                   "current directory)"),
     llvm::cl::cat(Category));
 
 namespace {
 
-/// clang-tidy's check-glob convention: later entries win.
+/// clang-tidy's check-glob convention: later entries win. Spec must outlive
+/// the filter (the globs point into it).
 class CheckFilter {
 public:
+  struct Entry {
+    llvm::StringRef Text; // As written, without the '-' (points into Spec).
+    bool Positive;
+    std::optional<llvm::GlobPattern> Glob; // None if it is not a valid glob.
+  };
+
   explicit CheckFilter(llvm::StringRef Spec) {
     llvm::SmallVector<llvm::StringRef, 8> Parts;
     Spec.split(Parts, ',', -1, false);
     for (llvm::StringRef P : Parts) {
       P = P.trim();
+      if (P.empty())
+        continue;
       bool Neg = P.consume_front("-");
-      if (auto G = llvm::GlobPattern::create(P))
-        Globs.push_back({!Neg, std::move(*G)});
+      Entry E{P.trim(), !Neg, std::nullopt};
+      if (auto G = llvm::GlobPattern::create(E.Text))
+        E.Glob = std::move(*G);
+      else
+        llvm::consumeError(G.takeError());
+      Entries.push_back(std::move(E));
     }
   }
   bool enabled(llvm::StringRef Name) const {
     bool On = false;
-    for (auto &[Positive, G] : Globs)
-      if (G.match(Name))
-        On = Positive;
+    for (const Entry &E : Entries)
+      if (E.Glob && E.Glob->match(Name))
+        On = E.Positive;
     return On;
   }
+  const std::vector<Entry> &entries() const { return Entries; }
 
 private:
-  std::vector<std::pair<bool, llvm::GlobPattern>> Globs;
+  std::vector<Entry> Entries;
 };
+
+std::vector<llvm::StringRef> allCheckNames() {
+  std::vector<llvm::StringRef> Names;
+  for (unsigned K = 0; K < NumFindingKinds; ++K)
+    Names.push_back(checkName(FindingKind(K)));
+  return Names;
+}
+
+/// The candidate nearest to Word, if it is near enough to be what was meant.
+std::optional<std::string> nearest(llvm::StringRef Word,
+                                   llvm::ArrayRef<llvm::StringRef> Candidates) {
+  std::optional<std::string> Best;
+  unsigned BestDistance = std::max<unsigned>(2, Word.size() / 3) + 1;
+  for (llvm::StringRef C : Candidates) {
+    unsigned D = Word.edit_distance(C, true, BestDistance);
+    if (D < BestDistance) {
+      BestDistance = D;
+      Best = C.str();
+    }
+  }
+  return Best;
+}
+
+/// Whether a --checks entry speaks of custody's checks: its text before any
+/// wildcard starts with one of their families ("contract-", "jni-" ...).
+/// Other entries (a clang-tidy 'Checks' string shared with other checks) are
+/// allowed to match nothing.
+bool namesOurFamily(llvm::StringRef Glob) {
+  llvm::StringRef Literal = Glob.take_until(
+      [](char C) { return C == '*' || C == '?' || C == '[' || C == '\\'; });
+  for (llvm::StringRef Name : allCheckNames()) {
+    llvm::StringRef Family = Name.take_until([](char C) { return C == '-'; });
+    if (Literal.starts_with((Family + "-").str()))
+      return true;
+  }
+  return false;
+}
+
+/// A --checks value that would make the run check nothing, or names a check
+/// that does not exist: an error (false, after saying what to do), since a
+/// gate that checks nothing passes.
+bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
+                    bool AllowNone) {
+  std::vector<llvm::StringRef> Names = allCheckNames();
+  std::vector<llvm::StringRef> Unmatched; // Positive entries matching none.
+  for (const CheckFilter::Entry &E : Filter.entries()) {
+    if (!E.Glob) {
+      llvm::errs() << "custody: error: --checks: '" << E.Text
+                   << "' is not a valid glob\n";
+      return false;
+    }
+    if (std::any_of(Names.begin(), Names.end(),
+                    [&](llvm::StringRef N) { return E.Glob->match(N); }))
+      continue;
+    if (E.Positive)
+      Unmatched.push_back(E.Text);
+    if (!namesOurFamily(E.Text))
+      continue;
+    llvm::errs() << "custody: error: --checks: no check is named '" << E.Text
+                 << "'";
+    if (std::optional<std::string> Near = nearest(E.Text, Names))
+      llvm::errs() << "; did you mean '" << *Near << "'?";
+    llvm::errs() << " ('custody --list-checks' lists the checks)\n";
+    return false;
+  }
+  if (AllowNone ||
+      std::any_of(Names.begin(), Names.end(),
+                  [&](llvm::StringRef N) { return Filter.enabled(N); }))
+    return true;
+  llvm::errs() << "custody: error: --checks='" << Spec << "' enables no check";
+  for (llvm::StringRef U : Unmatched)
+    if (std::optional<std::string> Near = nearest(U, Names)) {
+      llvm::errs() << ": '" << U << "' names none; did you mean '" << *Near
+                   << "'?";
+      break;
+    }
+  llvm::errs() << " ('custody --list-checks' lists the checks; "
+                  "--allow-no-checks runs anyway)\n";
+  return false;
+}
 
 struct Results {
   std::mutex Mu;
   std::set<PrintedFinding> Findings; // Headers seen from several TUs once.
   std::vector<std::string> ConfigErrors;
   std::vector<std::string> Failed;
+  /// What the run says about itself (SARIF toolExecutionNotifications).
+  std::vector<Notice> Notices;
+
+  /// Adds a notice; callers hold Mu when files are parsed in parallel.
+  void notice(PrintedLoc Loc, std::string Message,
+              Notice::LevelKind Level = Notice::Note) {
+    Notices.push_back({Level, std::move(Loc), std::move(Message)});
+  }
 };
+
+std::string absolutePath(const FileManager &FM, llvm::StringRef File) {
+  llvm::SmallString<256> Abs(File);
+  FM.makeAbsolutePath(Abs);
+  llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+  return std::string(Abs);
+}
 
 PrintedLoc printLoc(const SourceManager &SM, SourceLocation L) {
   PrintedLoc P;
@@ -141,6 +284,9 @@ PrintedLoc printLoc(const SourceManager &SM, SourceLocation L) {
   if (PL.isInvalid())
     return P;
   P.File = PL.getFilename();
+  // Relative names are relative to the compile command's directory, which is
+  // the file manager's working directory.
+  P.AbsFile = absolutePath(SM.getFileManager(), P.File);
   P.Line = PL.getLine();
   P.Column = PL.getColumn();
   bool Invalid = false;
@@ -235,6 +381,90 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
   return false;
 }
 
+/// Every function declaration of a translation unit, without entering
+/// function bodies.
+class FunctionDecls : public RecursiveASTVisitor<FunctionDecls> {
+public:
+  explicit FunctionDecls(std::function<void(const FunctionDecl *)> Visit)
+      : Visit(std::move(Visit)) {}
+  bool TraverseStmt(Stmt *) { return true; }
+  bool VisitFunctionDecl(FunctionDecl *FD) {
+    Visit(FD);
+    return true;
+  }
+
+private:
+  std::function<void(const FunctionDecl *)> Visit;
+};
+
+/// Annotations of custody/annotations.h (outside system headers) that name
+/// a resource no contract in force defines: the analysis ignores them, so a
+/// typo would silently turn a contract off. One error each, with its place.
+void checkAnnotationResources(ASTContext &Ctx, const SessionConfig &Config,
+                              std::vector<std::string> &Errors) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  struct Use {
+    SourceLocation Loc;
+    std::string Function, Resource;
+  };
+  std::vector<Use> Uses;
+  auto Scan = [&](const Decl *D, const FunctionDecl *FD, bool Param) {
+    for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
+      llvm::StringRef Text = A->getAnnotation();
+      if (!Text.consume_front("custody: "))
+        continue;
+      llvm::SmallVector<llvm::StringRef, 3> Words;
+      Text.split(Words, ' ', -1, false);
+      llvm::StringRef Resource;
+      if (Param && Words.size() >= 2 &&
+          llvm::is_contained({"consumes", "releases", "keeps", "borrows"},
+                             Words[0]))
+        Resource = Words[1];
+      else if (!Param && Words.size() >= 3 && Words[0] == "returns")
+        Resource = Words[2];
+      else if (!Param && Words.size() >= 2 && Words[0] == "consumes-arg")
+        Resource = Words[1];
+      if (Resource.empty() || Resource == "any")
+        continue;
+      SourceLocation Loc = SM.getExpansionLoc(A->getLocation());
+      if (Loc.isInvalid() || SM.isInSystemHeader(Loc))
+        continue;
+      Uses.push_back({Loc, FD->getNameAsString(), Resource.str()});
+    }
+  };
+  FunctionDecls([&](const FunctionDecl *FD) {
+    Scan(FD, FD, false);
+    for (const ParmVarDecl *P : FD->parameters())
+      Scan(P, FD, true);
+  }).TraverseDecl(Ctx.getTranslationUnitDecl());
+  if (Uses.empty())
+    return;
+  std::vector<ContractError> ContractErrors;
+  std::shared_ptr<ContractSet> Set =
+      contractsInForce(Ctx, Config, ContractErrors);
+  if (!Set)
+    return; // The analysis reports the contract errors.
+  std::vector<llvm::StringRef> Known;
+  for (const auto &R : Set->Resources)
+    Known.push_back(R.getKey());
+  for (const Use &U : Uses) {
+    if (Set->resource(U.Resource))
+      continue;
+    PrintedLoc L = printLoc(SM, U.Loc);
+    std::string Msg;
+    llvm::raw_string_ostream OS(Msg);
+    OS << L.File << ":" << L.Line << ":" << L.Column
+       << ": error: the annotation on '" << U.Function << "' names resource '"
+       << U.Resource << "', which no contract in force defines";
+    if (std::optional<std::string> Near = nearest(U.Resource, Known))
+      OS << "; did you mean '" << *Near << "'?";
+    else
+      OS << "; define it in a contract (--contracts or .custody.yaml) or "
+            "correct the name";
+    Errors.push_back(OS.str());
+  }
+}
+
 class Consumer : public ASTConsumer {
 public:
   Consumer(const SessionConfig &Config, const CheckFilter &Filter, Results &Out,
@@ -256,6 +486,9 @@ public:
                                       std::chrono::steady_clock::now() - Start)
                                       .count())
           << " s\n";
+    std::vector<std::string> AnnotationErrors;
+    if (Ok)
+      checkAnnotationResources(Ctx, Config, AnnotationErrors);
     const SourceManager &SM = Ctx.getSourceManager();
     llvm::DenseMap<FileID, bool> HasNolint;
     std::lock_guard<std::mutex> Lock(Out.Mu);
@@ -266,6 +499,8 @@ public:
         Out.ConfigErrors.push_back(E.str());
       return;
     }
+    Out.ConfigErrors.insert(Out.ConfigErrors.end(), AnnotationErrors.begin(),
+                            AnnotationErrors.end());
     for (const Finding &F : Findings) {
       if (!Filter.enabled(checkName(F.Kind)) ||
           suppressed(SM, F.Loc, checkName(F.Kind), HasNolint))
@@ -340,59 +575,228 @@ llvm::json::Value locJSON(const PrintedLoc &L) {
       {"file", L.File}, {"line", L.Line}, {"column", L.Column}};
 }
 
-} // namespace
+void writeText(llvm::raw_ostream &OS,
+               const std::set<PrintedFinding> &Findings) {
+  for (const PrintedFinding &F : Findings) {
+    printText(OS, F.Loc, "warning", F.Message + " [" + F.Check + "]");
+    for (const PrintedNote &N : F.Notes)
+      printText(OS, N.Loc, "note", N.Message);
+  }
+}
 
-/// Runs git and returns what it printed, or nullopt if it failed.
-static std::optional<std::string> runGit(llvm::ArrayRef<llvm::StringRef> Args) {
+void writeJSON(llvm::raw_ostream &OS,
+               const std::set<PrintedFinding> &Findings) {
+  llvm::json::Array Arr;
+  for (const PrintedFinding &F : Findings) {
+    llvm::json::Array Notes;
+    for (const PrintedNote &N : F.Notes)
+      Notes.push_back(llvm::json::Object{{"location", locJSON(N.Loc)},
+                                         {"message", N.Message}});
+    Arr.push_back(llvm::json::Object{{"check", F.Check},
+                                     {"message", F.Message},
+                                     {"location", locJSON(F.Loc)},
+                                     {"notes", std::move(Notes)}});
+  }
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Arr))) << "\n";
+}
+
+/// Runs git and returns what it printed, or nullopt if it failed (then
+/// Error holds what it said on standard error, when asked for).
+std::optional<std::string> runGit(llvm::ArrayRef<llvm::StringRef> Args,
+                                  std::string *Error = nullptr) {
   static llvm::ErrorOr<std::string> Git = llvm::sys::findProgramByName("git");
-  if (!Git)
+  if (!Git) {
+    if (Error)
+      *Error = "git is not on PATH";
     return std::nullopt;
-  llvm::SmallString<128> Out;
-  if (llvm::sys::fs::createTemporaryFile("custody-git", "txt", Out))
+  }
+  llvm::SmallString<128> Out, Err;
+  if (llvm::sys::fs::createTemporaryFile("custody-git", "txt", Out) ||
+      llvm::sys::fs::createTemporaryFile("custody-git", "err", Err))
     return std::nullopt;
   std::vector<llvm::StringRef> Argv{*Git};
   Argv.insert(Argv.end(), Args.begin(), Args.end());
-  std::optional<llvm::StringRef> Redirects[] = {std::nullopt, Out.str(),
-                                                llvm::StringRef("")};
+  std::optional<llvm::StringRef> Redirects[] = {llvm::StringRef(""), Out.str(),
+                                                Err.str()};
   int RC = llvm::sys::ExecuteAndWait(*Git, Argv, std::nullopt, Redirects);
   auto Buf = llvm::MemoryBuffer::getFile(Out);
+  auto ErrBuf = llvm::MemoryBuffer::getFile(Err);
   llvm::sys::fs::remove(Out);
-  if (RC != 0 || !Buf)
+  llvm::sys::fs::remove(Err);
+  if (RC != 0 || !Buf) {
+    if (Error && ErrBuf)
+      *Error = (*ErrBuf)->getBuffer().trim().str();
     return std::nullopt;
+  }
   return (*Buf)->getBuffer().str();
 }
 
-/// The lines of File changed since Rev, from 'git diff -U0'; nullopt when
-/// git does not track the file (all of it is new).
-static std::optional<std::set<unsigned>> changedLines(const std::string &File,
-                                                      const std::string &Rev) {
-  std::string Dir(llvm::sys::path::parent_path(File));
-  if (!runGit({"-C", Dir, "ls-files", "--error-unmatch", File}))
-    return std::nullopt;
-  std::set<unsigned> Lines;
-  std::optional<std::string> Diff =
-      runGit({"-C", Dir, "diff", "-U0", "--no-color", Rev, "--", File});
-  if (!Diff)
-    return Lines;
-  llvm::SmallVector<llvm::StringRef, 64> Rows;
-  llvm::StringRef(*Diff).split(Rows, '\n');
-  for (llvm::StringRef Row : Rows) {
-    // "@@ -a,b +c,d @@": lines c .. c+d-1 of the new file (d defaults to 1).
-    if (!Row.consume_front("@@ "))
-      continue;
-    llvm::StringRef New = Row.split(' ').second.split(' ').first;
-    if (!New.consume_front("+"))
-      continue;
-    auto [StartS, CountS] = New.split(',');
-    unsigned Start = 0, Count = 1;
-    if (StartS.getAsInteger(10, Start) ||
-        (!CountS.empty() && CountS.getAsInteger(10, Count)))
-      continue;
-    for (unsigned L = Start; L < Start + Count; ++L)
-      Lines.insert(L);
-  }
-  return Lines;
+/// The git top level of Dir, as a real path, or empty.
+std::string gitTopLevel(llvm::StringRef Dir, std::string *Error = nullptr) {
+  std::optional<std::string> Top =
+      runGit({"-C", Dir, "rev-parse", "--show-toplevel"}, Error);
+  return Top ? llvm::StringRef(*Top).trim().str() : std::string();
 }
+
+/// The real path of a file name, made absolute if it cannot be resolved.
+std::string realPath(llvm::StringRef Path) {
+  llvm::SmallString<256> Real;
+  if (!llvm::sys::fs::real_path(Path, Real))
+    return std::string(Real);
+  Real = Path;
+  llvm::sys::fs::make_absolute(Real);
+  llvm::sys::path::remove_dots(Real, /*remove_dot_dot=*/true);
+  return std::string(Real);
+}
+
+/// --diff-base: the lines changed since a revision, from one 'git diff' over
+/// the whole repository, and the files git tracks.
+class DiffFilter {
+public:
+  /// The repository that holds Dir, with Rev checked; nullopt after saying
+  /// what is wrong.
+  static std::optional<DiffFilter> open(llvm::StringRef Dir,
+                                        llvm::StringRef Rev) {
+    DiffFilter D;
+    std::string Error;
+    D.Top = gitTopLevel(Dir, &Error);
+    if (D.Top.empty()) {
+      llvm::errs() << "custody: error: --diff-base needs a git repository; '"
+                   << Dir << "' is not in one"
+                   << (Error.empty() ? "" : " (git: " + Error + ")") << "\n";
+      return std::nullopt;
+    }
+    if (!runGit({"-C", D.Top, "rev-parse", "--verify", "--quiet",
+                 (Rev + "^{commit}").str()})) {
+      llvm::errs() << "custody: error: --diff-base: '" << Rev
+                   << "' is not a revision of the git repository '" << D.Top
+                   << "'; a shallow clone may lack it: fetch it (git fetch "
+                      "origin "
+                   << Rev
+                   << "), or clone with more history (actions/checkout: "
+                      "fetch-depth: 0)\n";
+      return std::nullopt;
+    }
+    std::optional<std::string> Files =
+        runGit({"-C", D.Top, "ls-files", "-z"}, &Error);
+    std::optional<std::string> Diff =
+        Files ? runGit({"-C", D.Top, "-c", "core.quotepath=off", "diff", "-U0",
+                        "--no-color", "--no-ext-diff", "--src-prefix=a/",
+                        "--dst-prefix=b/", Rev.str()},
+                       &Error)
+              : std::nullopt;
+    if (!Diff) {
+      llvm::errs() << "custody: error: --diff-base: git failed in '" << D.Top
+                   << "': " << Error << "\n";
+      return std::nullopt;
+    }
+    llvm::SmallVector<llvm::StringRef, 256> Names;
+    llvm::StringRef(*Files).split(Names, '\0', -1, false);
+    for (llvm::StringRef N : Names)
+      D.Tracked.insert(N.str());
+    D.parse(*Diff);
+    return D;
+  }
+
+  /// Whether a finding at Line of the file (an absolute path) is on a
+  /// changed line or in a file git does not track.
+  bool keep(llvm::StringRef AbsFile, unsigned Line) {
+    auto [It, New] = Relative.try_emplace(AbsFile);
+    if (New) {
+      std::string Real = realPath(AbsFile);
+      llvm::StringRef R = Real;
+      It->second = R.consume_front(Top) && R.consume_front("/") ? R.str() : "";
+    }
+    const std::string &Rel = It->second;
+    if (Rel.empty() || !Tracked.count(Rel))
+      return true; // Outside the repository, or new to git.
+    auto C = Changed.find(Rel);
+    return C != Changed.end() && C->second.count(Line);
+  }
+
+private:
+  void parse(llvm::StringRef Diff) {
+    llvm::SmallVector<llvm::StringRef, 256> Rows;
+    Diff.split(Rows, '\n');
+    std::set<unsigned> *Lines = nullptr;
+    for (llvm::StringRef Row : Rows) {
+      if (Row.consume_front("+++ ")) {
+        Lines = Row.consume_front("b/") ? &Changed[Row.rtrim("\r").str()]
+                                        : nullptr; // "+++ /dev/null"
+        continue;
+      }
+      // "@@ -a,b +c,d @@": lines c .. c+d-1 of the new file (d defaults to 1).
+      if (!Lines || !Row.consume_front("@@ "))
+        continue;
+      llvm::StringRef New = Row.split(' ').second.split(' ').first;
+      if (!New.consume_front("+"))
+        continue;
+      auto [StartS, CountS] = New.split(',');
+      unsigned Start = 0, Count = 1;
+      if (StartS.getAsInteger(10, Start) ||
+          (!CountS.empty() && CountS.getAsInteger(10, Count)))
+        continue;
+      for (unsigned L = Start; L < Start + Count; ++L)
+        Lines->insert(L);
+    }
+  }
+
+  std::string Top;
+  std::set<std::string> Tracked;
+  std::map<std::string, std::set<unsigned>> Changed;
+  llvm::StringMap<std::string> Relative;
+};
+
+/// How a file is shown in progress lines: relative to the current directory
+/// when under it.
+std::string displayName(llvm::StringRef File) {
+  llvm::SmallString<256> Cwd;
+  if (llvm::sys::fs::current_path(Cwd))
+    return File.str();
+  llvm::StringRef F = File;
+  if (F.consume_front(Cwd) && F.consume_front("/"))
+    return F.str();
+  return File.str();
+}
+
+bool showProgress() {
+  if (Progress.getNumOccurrences())
+    return Progress;
+  return llvm::sys::Process::StandardErrIsDisplayed();
+}
+
+/// The -p value given on the command line, or empty.
+std::string buildDirArg(int argc, const char **argv) {
+  std::string BuildDir;
+  for (int I = 1; I < argc; ++I) {
+    llvm::StringRef A(argv[I]);
+    if (A == "--")
+      break;
+    if ((A == "-p" || A == "--p") && I + 1 < argc)
+      BuildDir = argv[I + 1];
+    else if (A.consume_front("-p=") || A.consume_front("--p="))
+      BuildDir = A.str();
+  }
+  return BuildDir;
+}
+
+/// When BuildDir holds a compile_commands.json that does not load: says
+/// which file and why, and returns true.
+bool reportUnreadableDatabase(llvm::StringRef BuildDir) {
+  llvm::SmallString<256> File(BuildDir);
+  llvm::sys::path::append(File, "compile_commands.json");
+  if (!llvm::sys::fs::exists(File))
+    return false;
+  std::string Err;
+  if (JSONCompilationDatabase::loadFromFile(File, Err,
+                                            JSONCommandLineSyntax::AutoDetect))
+    return false;
+  llvm::errs() << "custody: error: cannot read the compile database '" << File
+               << "': " << llvm::StringRef(Err).trim() << "\n";
+  return true;
+}
+
+} // namespace
 
 bool custody::reportConfigErrors(const std::vector<std::string> &Errors) {
   // Every file that includes a broken contract reports it: once each.
@@ -453,15 +857,29 @@ custody::parseFiles(const CompilationDatabase &DB,
                     FrontendActionFactory &Factory) {
   std::mutex Mu;
   std::vector<std::string> Failed;
+  bool ShowProgress = showProgress();
+  size_t Done = 0;
   auto RunOne = [&](const std::string &File) {
+    auto Start = std::chrono::steady_clock::now();
     ClangTool Tool(DB, {File});
     adjustArguments(Tool);
     // A file that crashes the parser (or the analysis) is reported like one
     // that does not parse; the other files are still checked.
-    if (!runSafely(Tool, Factory)) {
-      std::lock_guard<std::mutex> Lock(Mu);
+    bool Ok = runSafely(Tool, Factory);
+    double Seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+            .count();
+    std::lock_guard<std::mutex> Lock(Mu);
+    if (!Ok)
       Failed.push_back(File);
-    }
+    ++Done;
+    // One write, so that the compiler's messages from other threads do not
+    // land inside the line.
+    if (ShowProgress)
+      llvm::errs() << llvm::formatv("[{0}/{1}] {2} {3:F2} s{4}\n", Done,
+                                    Files.size(), displayName(File), Seconds,
+                                    Ok ? "" : " (did not parse)")
+                          .str();
   };
   unsigned N = Jobs ? unsigned(Jobs) : 1;
   if (N <= 1 || Files.size() == 1) {
@@ -486,24 +904,62 @@ bool custody::runSafely(ClangTool &Tool, FrontendActionFactory &Factory) {
   return RC == 0;
 }
 
+bool custody::checkBuildDir(int argc, const char **argv) {
+  for (int I = 1; I < argc; ++I)
+    if (llvm::StringRef(argv[I]) == "--")
+      return true; // The flags after '--' are the compile command.
+  std::string BuildDir = buildDirArg(argc, argv);
+  if (BuildDir.empty())
+    return true;
+  if (!llvm::sys::fs::is_directory(BuildDir)) {
+    llvm::errs() << "custody: error: -p '" << BuildDir
+                 << "': no such directory (-p names the build directory "
+                    "that holds compile_commands.json)\n";
+    return false;
+  }
+  std::string Err;
+  if (auto DB = CompilationDatabase::autoDetectFromDirectory(BuildDir, Err)) {
+    if (!DB->getAllFiles().empty())
+      return true;
+    llvm::errs() << "custody: error: -p '" << BuildDir
+                 << "': the compile database has no files\n";
+    return false;
+  }
+  if (reportUnreadableDatabase(BuildDir))
+    return false;
+  llvm::errs() << "custody: error: -p '" << BuildDir
+               << "': no compile_commands.json there or in a parent "
+                  "directory; generate it (CMake: "
+                  "-DCMAKE_EXPORT_COMPILE_COMMANDS=ON), or give the compiler "
+                  "flags after '--' instead of -p\n";
+  return false;
+}
+
 bool custody::inputFiles(int argc, const char **argv,
                          CommonOptionsParser &Parser,
                          std::vector<std::string> &Files,
                          std::unique_ptr<CompilationDatabase> &WholeDB) {
   Files = Parser.getSourcePathList();
+  // Named files must exist: a missing one would otherwise be reported by the
+  // compiler driver as a file that does not parse.
+  for (const std::string &F : Files) {
+    llvm::sys::fs::file_status St;
+    if (llvm::sys::fs::status(F, St) || !llvm::sys::fs::exists(St)) {
+      llvm::errs() << "custody: error: no such file: '" << F << "'\n";
+      return false;
+    }
+    if (llvm::sys::fs::is_directory(St)) {
+      llvm::errs() << "custody: error: '" << F
+                   << "' is a directory; name source files, or give -p "
+                      "BUILD_DIR to check every file of its compile "
+                      "database\n";
+      return false;
+    }
+  }
   // With no files named, CommonOptionsParser loads no database: every file of
   // the one given with -p is taken.
   if (Files.empty()) {
-    std::string BuildDir;
-    for (int I = 1; I < argc; ++I) {
-      llvm::StringRef A(argv[I]);
-      if (A == "--")
-        break;
-      if ((A == "-p" || A == "--p") && I + 1 < argc)
-        BuildDir = argv[I + 1];
-      else if (A.consume_front("-p=") || A.consume_front("--p="))
-        BuildDir = A.str();
-    }
+    std::string BuildDir = buildDirArg(argc, argv);
     if (BuildDir.empty()) {
       llvm::errs() << "custody: error: no input files (name files, or give "
                       "-p BUILD_DIR with a compile_commands.json)\n";
@@ -512,7 +968,10 @@ bool custody::inputFiles(int argc, const char **argv,
     std::string Err;
     WholeDB = CompilationDatabase::loadFromDirectory(BuildDir, Err);
     if (!WholeDB) {
-      llvm::errs() << "custody: error: " << Err << "\n";
+      if (!reportUnreadableDatabase(BuildDir))
+        llvm::errs() << "custody: error: -p '" << BuildDir
+                     << "': no compile_commands.json there; generate it "
+                        "(CMake: -DCMAKE_EXPORT_COMPILE_COMMANDS=ON)\n";
       return false;
     }
     Files = WholeDB->getAllFiles();
@@ -528,6 +987,18 @@ bool custody::inputFiles(int argc, const char **argv,
   return true;
 }
 
+/// The text of `custody --help` that LLVM's option list does not give.
+static const char SubcommandHelp[] =
+    "\nSubcommands (each with its own --help):\n"
+    "  custody audit [-p BUILD_DIR] [FILES... -- FLAGS]\n"
+    "      external functions the code calls that no contract describes\n"
+    "  custody contracts suggest HEADER.h [-- FLAGS]\n"
+    "      a first contract for a C SDK from its header\n"
+    "  custody contracts import-cppcheck FILE.cfg\n"
+    "      a contract from a cppcheck library configuration\n"
+    "  custody help [SUBCOMMAND]\n"
+    "      this help, or a subcommand's\n";
+
 int main(int argc, const char **argv) {
   llvm::sys::PrintStackTraceOnErrorSignal(argv[0]);
   llvm::CrashRecoveryContext::Enable();
@@ -536,6 +1007,16 @@ int main(int argc, const char **argv) {
   llvm::cl::extrahelp More(
       "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
       "error, 3 a file could not be parsed.\n");
+
+  // `custody help [SUBCOMMAND...]` is `custody [SUBCOMMAND...] --help`.
+  std::vector<const char *> HelpArgs;
+  if (argc > 1 && llvm::StringRef(argv[1]) == "help") {
+    HelpArgs.push_back(argv[0]);
+    HelpArgs.insert(HelpArgs.end(), argv + 2, argv + argc);
+    HelpArgs.push_back("--help");
+    argc = int(HelpArgs.size());
+    argv = HelpArgs.data();
+  }
 
   // Subcommands, each with its own arguments.
   if (argc > 1) {
@@ -548,12 +1029,15 @@ int main(int argc, const char **argv) {
         return importCppcheckMain(argc - 2, argv + 2);
       if (Sub == "suggest")
         return suggestMain(argc - 2, argv + 2);
-      llvm::errs() << "custody: error: 'custody contracts' needs a "
-                      "subcommand: import-cppcheck FILE.cfg, or suggest "
-                      "HEADER.h [-- FLAGS]\n";
-      return 2;
+      bool Help = Sub == "--help" || Sub == "-help" || Sub == "-h";
+      (Help ? llvm::outs() : llvm::errs())
+          << (Help ? "" : "custody: error: ")
+          << "'custody contracts' needs a subcommand: import-cppcheck "
+             "FILE.cfg, or suggest HEADER.h [-- FLAGS]\n";
+      return Help ? 0 : 2;
     }
   }
+  llvm::cl::extrahelp Subcommands(SubcommandHelp);
 
   for (int I = 1; I < argc; ++I)
     if (llvm::StringRef(argv[I]) == "--list-checks" ||
@@ -564,6 +1048,8 @@ int main(int argc, const char **argv) {
       return 0;
     }
 
+  if (!checkBuildDir(argc, argv))
+    return 2;
   auto Parser =
       CommonOptionsParser::create(argc, argv, Category, llvm::cl::ZeroOrMore);
   if (!Parser) {
@@ -576,12 +1062,22 @@ int main(int argc, const char **argv) {
                  << "' (expected text, json or sarif)\n";
     return 2;
   }
+  CheckFilter Filter(Checks);
+  if (!validateChecks(Filter, Checks, AllowNoChecks))
+    return 2;
+  if (!llvm::StringRef(DocsURL).contains("://")) {
+    llvm::errs() << "custody: error: --docs-url must be an absolute URL "
+                    "(https://...); got '"
+                 << DocsURL << "'\n";
+    return 2;
+  }
   std::vector<std::string> Files;
   std::unique_ptr<CompilationDatabase> WholeDB;
   if (!inputFiles(argc, argv, *Parser, Files, WholeDB))
     return 2;
   const CompilationDatabase &DB =
       WholeDB ? *WholeDB : Parser->getCompilations();
+  std::string AutomationId = "custody/";
   if (!Shard.empty()) {
     unsigned I = 0, N = 0;
     auto [IS, NS] = llvm::StringRef(Shard).split('/');
@@ -599,34 +1095,60 @@ int main(int argc, const char **argv) {
       if (K % N == I - 1)
         Mine.push_back(Files[K]);
     Files = std::move(Mine);
+    AutomationId = llvm::formatv("custody/shard-{0}-of-{1}/", I, N).str();
     if (Files.empty())
       return 0;
+  }
+
+  // The repository and the revision are checked before the analysis: a
+  // revision a shallow clone lacks would otherwise filter every finding out.
+  std::optional<DiffFilter> Diff;
+  if (!DiffBase.empty()) {
+    // The repository that holds the files (the first one's directory).
+    std::vector<CompileCommand> Commands = DB.getCompileCommands(Files[0]);
+    llvm::SmallString<256> First(Files[0]);
+    if (!llvm::sys::path::is_absolute(First) && !Commands.empty())
+      llvm::sys::fs::make_absolute(Commands[0].Directory, First);
+    llvm::sys::fs::make_absolute(First);
+    llvm::sys::path::remove_dots(First, /*remove_dot_dot=*/true);
+    Diff = DiffFilter::open(llvm::sys::path::parent_path(First), DiffBase);
+    if (!Diff)
+      return 2;
   }
 
   std::optional<SessionConfig> Config = sessionConfigFromOptions();
   if (!Config)
     return 2;
-  CheckFilter Filter(Checks);
   Results Out;
 
+  auto Start = std::chrono::steady_clock::now();
   CheckActionFactory Factory(*Config, Filter, Out);
   Out.Failed = parseFiles(DB, Files, Factory);
+  double Seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
+          .count();
 
   if (reportConfigErrors(Out.ConfigErrors))
     return 2;
+  for (const std::string &F : Out.Failed) {
+    PrintedLoc L;
+    L.File = F;
+    L.AbsFile = F;
+    Out.notice(L,
+               "'" + F +
+                   "' could not be parsed; its findings may be "
+                   "incomplete",
+               Notice::Error);
+  }
 
-  if (!DiffBase.empty()) {
+  // What --diff-base and --baseline leave out: not new, so not reported nor
+  // counted, but still in SARIF (marked unchanged) for code-scanning
+  // services, which close the alerts an upload lacks.
+  std::set<PrintedFinding> Unchanged;
+  if (Diff) {
     std::set<PrintedFinding> Kept;
-    std::map<std::string, std::optional<std::set<unsigned>>> Changed;
-    for (const PrintedFinding &F : Out.Findings) {
-      auto It = Changed.find(F.Loc.File);
-      if (It == Changed.end())
-        It = Changed.emplace(F.Loc.File, changedLines(F.Loc.File, DiffBase))
-                 .first;
-      // No line set: the file is new to git, every line is a changed one.
-      if (!It->second || It->second->count(F.Loc.Line))
-        Kept.insert(F);
-    }
+    for (const PrintedFinding &F : Out.Findings)
+      (Diff->keep(F.Loc.AbsFile, F.Loc.Line) ? Kept : Unchanged).insert(F);
     Out.Findings = std::move(Kept);
   }
   if (!WriteBaseline.empty()) {
@@ -680,51 +1202,93 @@ int main(int argc, const char **argv) {
     std::set<PrintedFinding> New;
     size_t I = 0;
     for (const PrintedFinding &F : Out.Findings)
-      if (!Known.count(Prints[I++]))
-        New.insert(F);
+      (Known.count(Prints[I++]) ? Unchanged : New).insert(F);
     Out.Findings = std::move(New);
   }
 
-  std::unique_ptr<llvm::raw_fd_ostream> FileOS;
-  if (!OutputFile.empty()) {
+  // The main output (--format, to --output or standard output) and the extra
+  // ones (--sarif-output, --json-output): all opened before any is written.
+  struct Output {
+    std::string Format, File;
+    std::unique_ptr<llvm::raw_fd_ostream> Stream;
+  };
+  std::vector<Output> Outputs;
+  Outputs.push_back({Format, OutputFile, nullptr});
+  if (!JsonOutput.empty())
+    Outputs.push_back({"json", JsonOutput, nullptr});
+  if (!SarifOutput.empty())
+    Outputs.push_back({"sarif", SarifOutput, nullptr});
+  for (Output &O : Outputs) {
+    if (O.File.empty())
+      continue;
     std::error_code EC;
-    FileOS = std::make_unique<llvm::raw_fd_ostream>(OutputFile, EC);
+    O.Stream = std::make_unique<llvm::raw_fd_ostream>(O.File, EC);
     if (EC) {
-      llvm::errs() << "custody: error: cannot write '" << OutputFile
+      llvm::errs() << "custody: error: cannot write '" << O.File
                    << "': " << EC.message() << "\n";
       return 2;
     }
   }
-  llvm::raw_ostream &OS = FileOS ? *FileOS : llvm::outs();
-  if (Format == "sarif") {
-    writeSarif(OS, Out.Findings, docsDir(argv[0]));
-  } else if (Format == "json") {
-    llvm::json::Array Arr;
-    for (const PrintedFinding &F : Out.Findings) {
-      llvm::json::Array Notes;
-      for (const PrintedNote &N : F.Notes)
-        Notes.push_back(llvm::json::Object{{"location", locJSON(N.Loc)},
-                                           {"message", N.Message}});
-      Arr.push_back(llvm::json::Object{{"check", F.Check},
-                                       {"message", F.Message},
-                                       {"location", locJSON(F.Loc)},
-                                       {"notes", std::move(Notes)}});
+  SarifRun Run;
+  bool NeedSarif = llvm::any_of(
+      Outputs, [](const Output &O) { return O.Format == "sarif"; });
+  if (NeedSarif) {
+    Run.DocsURL = llvm::StringRef(DocsURL).rtrim('/').str();
+    Run.SourceRoot = SourceRoot;
+    if (Run.SourceRoot.empty()) {
+      llvm::SmallString<256> Cwd;
+      llvm::sys::fs::current_path(Cwd);
+      Run.SourceRoot = gitTopLevel(Cwd);
+      if (Run.SourceRoot.empty())
+        Run.SourceRoot = std::string(Cwd);
     }
-    OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Arr))) << "\n";
-  } else {
-    for (const PrintedFinding &F : Out.Findings) {
-      printText(OS, F.Loc, "warning", F.Message + " [" + F.Check + "]");
-      for (const PrintedNote &N : F.Notes)
-        printText(OS, N.Loc, "note", N.Message);
-    }
+    Run.AutomationId = AutomationId;
+    Run.Baselined = Diff || !Baseline.empty();
+    Run.Unchanged = Unchanged;
+    Run.Notices = Out.Notices;
+    Run.Successful = Out.Failed.empty();
   }
-  OS.flush();
+  for (Output &O : Outputs) {
+    llvm::raw_ostream &OS = O.Stream ? *O.Stream : llvm::outs();
+    if (O.Format == "sarif")
+      writeSarif(OS, Out.Findings, Run);
+    else if (O.Format == "json")
+      writeJSON(OS, Out.Findings);
+    else
+      writeText(OS, Out.Findings);
+    OS.flush();
+  }
   for (const std::string &F : Out.Failed)
     llvm::errs() << "custody: error: '" << F
                  << "' could not be parsed; its findings may be incomplete\n";
   if (Format == "text" && !Out.Findings.empty())
     llvm::errs() << Out.Findings.size() << " finding"
                  << (Out.Findings.size() == 1 ? "" : "s") << ".\n";
+  if (Verbose) {
+    llvm::errs() << "custody: checked " << Files.size() << " file"
+                 << (Files.size() == 1 ? "" : "s") << " in "
+                 << llvm::format("%.2f", Seconds) << " s";
+    if (!Out.Failed.empty())
+      llvm::errs() << "; " << Out.Failed.size() << " did not parse";
+    llvm::errs() << "\n";
+    std::map<std::string, unsigned> ByCheck;
+    for (const PrintedFinding &F : Out.Findings)
+      ++ByCheck[F.Check];
+    llvm::errs() << "custody: " << Out.Findings.size() << " finding"
+                 << (Out.Findings.size() == 1 ? "" : "s");
+    const char *Sep = ": ";
+    for (const auto &[Check, N] : ByCheck) {
+      llvm::errs() << Sep << Check << " " << N;
+      Sep = ", ";
+    }
+    if (Diff || !Baseline.empty())
+      llvm::errs() << " (" << Unchanged.size() << " more not new, left out by "
+                   << (Diff && !Baseline.empty() ? "--diff-base and --baseline"
+                       : Diff                    ? "--diff-base"
+                                                 : "--baseline")
+                   << ")";
+    llvm::errs() << "\n";
+  }
   if (!Out.Failed.empty())
     return 3;
   return Out.Findings.empty() ? 0 : 1;

@@ -10,20 +10,19 @@
 #   CUSTODY_SHARD    I/N: check only this shard of the compile database
 #   CUSTODY_JOBS     parallel jobs (default: the number of processors)
 #
-# Prints the findings as text, writes SARIF for code-scanning UIs, and exits
-# with custody's code: 0 clean, 1 findings, 2 configuration error, 3 a file
-# did not parse.
+# Runs the analysis once: the findings that fail the gate (all of them, or
+# the new ones with a baseline or a diff base) as text in the job log, and
+# every finding in the SARIF file for code-scanning services (those the
+# baseline or diff base left out marked "unchanged"). Exits with custody's
+# code: 0 nothing new, 1 new findings, 2 configuration error, 3 a file did
+# not parse.
 set -u
 build=${1:?usage: custody-gate.sh BUILD_DIR [OUTPUT.sarif]}
 sarif=${2:-custody.sarif}
 custody=${CUSTODY:-custody}
 jobs=${CUSTODY_JOBS:-$(nproc 2>/dev/null || echo 2)}
-set -- -p "$build" -j "$jobs"
+set -- -p "$build" -j "$jobs" --sarif-output "$sarif"
 [ -n "${CUSTODY_BASELINE:-}" ] && set -- "$@" --baseline "$CUSTODY_BASELINE"
 [ -n "${CUSTODY_DIFF_BASE:-}" ] && set -- "$@" --diff-base "$CUSTODY_DIFF_BASE"
 [ -n "${CUSTODY_SHARD:-}" ] && set -- "$@" --shard "$CUSTODY_SHARD"
-"$custody" "$@" --format=sarif --output "$sarif"
-rc=$?
-# The same findings as text for the job log (no second analysis when clean).
-[ "$rc" -eq 1 ] && "$custody" "$@"
-exit "$rc"
+exec "$custody" "$@"

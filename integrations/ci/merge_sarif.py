@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """merge_sarif.py OUT.sarif IN.sarif...: merge the SARIF logs of custody's
 shards (custody --shard I/N --format=sarif) into one log with one run, for
-code-scanning UIs that take a single file. Standard library only."""
+code-scanning UIs that take a single file: the results and the tool's
+notifications of every shard, successful only if every shard was, and the
+automation id of an unsharded run. Standard library only."""
 import json
 import sys
 
@@ -14,9 +16,21 @@ for path in sys.argv[2:]:
     if merged is None:
         merged = log
         continue
-    merged["runs"][0]["results"].extend(run.get("results", []))
+    into = merged["runs"][0]
+    into["results"].extend(run.get("results", []))
+    for inv_from, inv_into in zip(run.get("invocations", []),
+                                  into.get("invocations", [])):
+        notes = inv_from.get("toolExecutionNotifications", [])
+        if notes:
+            inv_into.setdefault("toolExecutionNotifications", []).extend(notes)
+        inv_into["executionSuccessful"] = (
+            inv_into.get("executionSuccessful", True)
+            and inv_from.get("executionSuccessful", True))
 if merged is None:
     sys.exit("merge_sarif.py: no input")
+run = merged["runs"][0]
+if "automationDetails" in run:
+    run["automationDetails"]["id"] = "custody/"
 with open(sys.argv[1], "w") as out:
     json.dump(merged, out, indent=2)
     out.write("\n")
