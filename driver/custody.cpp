@@ -95,6 +95,16 @@ llvm::cl::opt<std::string>
 llvm::cl::opt<std::string>
     custody::OutputFile("output", llvm::cl::desc("Write findings to this file"),
                         llvm::cl::cat(Category));
+static llvm::cl::opt<double> FunctionTimeBudget(
+    "function-time-budget",
+    llvm::cl::desc("Seconds the analysis of one function may take (0: no "
+                   "limit); a function cut short gets a notice"),
+    llvm::cl::init(20), llvm::cl::cat(Category));
+static llvm::cl::opt<unsigned> VisitsPerBlock(
+    "visits-per-block",
+    llvm::cl::desc("Block visits per CFG block of a function before its "
+                   "analysis stops (at least 40000 in all)"),
+    llvm::cl::init(64), llvm::cl::cat(Category));
 static llvm::cl::opt<bool>
     ListChecks("list-checks", llvm::cl::desc("List the checks and exit"),
                llvm::cl::cat(Category));
@@ -262,6 +272,8 @@ struct Results {
   std::vector<std::string> Failed;
   /// What the run says about itself (SARIF toolExecutionNotifications).
   std::vector<Notice> Notices;
+  /// Each analyzed function and its time, for --verbose.
+  std::vector<std::pair<std::string, double>> Times;
 
   /// Adds a notice; callers hold Mu when files are parsed in parallel.
   void notice(PrintedLoc Loc, std::string Message,
@@ -478,8 +490,9 @@ public:
     std::string LogText;
     llvm::raw_string_ostream Log(LogText);
     auto Start = std::chrono::steady_clock::now();
+    AnalysisReport Report;
     bool Ok = analyzeWithContracts(Ctx, Config, Findings, Errors,
-                                   Verbose ? &Log : nullptr);
+                                   Verbose ? &Log : nullptr, &Report);
     if (Verbose)
       Log << "custody: analysis took "
           << llvm::format("%.3f", std::chrono::duration<double>(
@@ -501,6 +514,13 @@ public:
     }
     Out.ConfigErrors.insert(Out.ConfigErrors.end(), AnnotationErrors.begin(),
                             AnnotationErrors.end());
+    for (const Note &N : Report.Notices)
+      Out.notice(printLoc(SM, N.Loc), N.Message);
+    for (auto &T : Report.Times)
+      Out.Times.push_back(
+          {printLoc(SM, SM.getLocForStartOfFile(SM.getMainFileID())).File +
+               ": '" + T.first + "'",
+           T.second});
     for (const Finding &F : Findings) {
       if (!Filter.enabled(checkName(F.Kind)) ||
           suppressed(SM, F.Loc, checkName(F.Kind), HasNolint))
@@ -584,8 +604,18 @@ void writeText(llvm::raw_ostream &OS,
   }
 }
 
-void writeJSON(llvm::raw_ostream &OS,
-               const std::set<PrintedFinding> &Findings) {
+/// The functions whose analysis was cut short, as notes.
+std::vector<Notice> functionNotices(const std::vector<Notice> &All) {
+  std::vector<Notice> Out;
+  for (const Notice &N : All)
+    if (N.Level == Notice::Note && N.Loc.Line)
+      Out.push_back(N);
+  std::sort(Out.begin(), Out.end());
+  return Out;
+}
+
+void writeJSON(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings,
+               const std::vector<Notice> &Notices) {
   llvm::json::Array Arr;
   for (const PrintedFinding &F : Findings) {
     llvm::json::Array Notes;
@@ -597,6 +627,11 @@ void writeJSON(llvm::raw_ostream &OS,
                                      {"location", locJSON(F.Loc)},
                                      {"notes", std::move(Notes)}});
   }
+  // A function cut short: an entry of kind "notice", after the findings.
+  for (const Notice &N : functionNotices(Notices))
+    Arr.push_back(llvm::json::Object{{"kind", "notice"},
+                                     {"message", N.Message},
+                                     {"location", locJSON(N.Loc)}});
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Arr))) << "\n";
 }
 
@@ -817,6 +852,8 @@ std::optional<SessionConfig> custody::sessionConfigFromOptions() {
   }
   Config.BuiltinContracts = !NoBuiltins;
   Config.ProjectContract = !NoProjectContract;
+  Config.Limits.FunctionSeconds = FunctionTimeBudget;
+  Config.Limits.VisitsPerBlock = VisitsPerBlock;
   // Errors in the user's contracts are reported once, up front, before any
   // file is parsed (built-in contracts are otherwise only read when needed).
   if (!Config.ContractFiles.empty()) {
@@ -1253,11 +1290,13 @@ int main(int argc, const char **argv) {
     if (O.Format == "sarif")
       writeSarif(OS, Out.Findings, Run);
     else if (O.Format == "json")
-      writeJSON(OS, Out.Findings);
+      writeJSON(OS, Out.Findings, Out.Notices);
     else
       writeText(OS, Out.Findings);
     OS.flush();
   }
+  for (const Notice &N : functionNotices(Out.Notices))
+    printText(llvm::errs(), N.Loc, "note", N.Message);
   for (const std::string &F : Out.Failed)
     llvm::errs() << "custody: error: '" << F
                  << "' could not be parsed; its findings may be incomplete\n";
@@ -1288,6 +1327,13 @@ int main(int argc, const char **argv) {
                                                  : "--baseline")
                    << ")";
     llvm::errs() << "\n";
+    // The slowest functions: where a long run spends its time.
+    llvm::stable_sort(Out.Times, [](const auto &A, const auto &B) {
+      return A.second > B.second;
+    });
+    for (size_t I = 0; I < Out.Times.size() && I < 5; ++I)
+      llvm::errs() << "custody: slow: " << Out.Times[I].first << " "
+                   << llvm::format("%.3f", Out.Times[I].second) << " s\n";
   }
   if (!Out.Failed.empty())
     return 3;
