@@ -63,17 +63,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
     }
   }
 
-  llvm::StringRef LockName;
-  std::optional<LockEffect> Lock =
-      beforeCall(Call, Callee, FC, Args, Fn, St, LockName);
-  // A guard object whose constructor this file cannot see may take the lock
-  // (a project's RAII class): from here the lock is not known to be gone.
-  if (!Lock && isa<CXXConstructExpr>(Call) && Callee && !Callee->hasBody() &&
-      St.Lock == PathState::LockState::Released &&
-      !TU.Ctx.getSourceManager().isInSystemHeader(Callee->getLocation())) {
-    St.Lock = PathState::LockState::Unknown;
-    St.LockFromEntry = false;
-  }
+  CallSite Site{Call, Callee, FC, Args, Fn};
+  for (auto &D : Domains)
+    D->beforeCall(Site, St);
 
   std::optional<Condition> Success = FC ? FC->successCondition() : std::nullopt;
   bool HasOutcome = Success.has_value();
@@ -294,7 +286,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       forget(S, VD);
     for (auto &[VD, K] : OutBinds)
       bindVar(S, VD, K, std::nullopt, Call);
-    afterCall(Call, FC, Args, Fn, Succeeded, Lock, LockName, S);
+    for (auto &D : Domains)
+      D->afterCall(Site, Succeeded, S);
 
     // The returned value.
     if (FC && FC->Returns &&
@@ -312,9 +305,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         V.Source = declOf(Args[FC->Returns->SourceArg]);
         V.SourceVal = valueOf(S, Args[FC->Returns->SourceArg]);
       }
-      V.LockToken = Lock == LockEffect::Ensure ? 1
-                    : Lock == LockEffect::Save ? 2
-                                               : 0;
+      for (auto &D : Domains)
+        D->onResult(Site, V);
       if (!Discarded.count(Call)) {
         S.ExprVals[Call] = newValue(S, Call, V);
       } else if (V.LockToken == 2) {
@@ -464,8 +456,8 @@ void FunctionAnalysis::gc(PathState &St) {
 
 void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
                                  const Stmt *At, PathState &St) {
-  if (RHS && St.PendingAt && strip(RHS) == St.PendingAt)
-    St.PendingVar = VD;
+  for (auto &D : Domains)
+    D->onStore(RHS, VD, St);
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
   if (RHS && !K && isa<ConditionalOperator>(strip(RHS)))
     escape(St, RHS); // An arm this analysis cannot pick: stop following it.
@@ -495,8 +487,8 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   if (const VarDecl *VD = localVar(LHS))
     return assignVar(VD, RHS, At, St);
   // The failed result stored where this analysis cannot follow its tests.
-  if (RHS && St.PendingAt && strip(RHS) == St.PendingAt)
-    St.PendingAt = nullptr;
+  for (auto &D : Domains)
+    D->onStore(RHS, nullptr, St);
   const Expr *L = strip(LHS);
   checkStoreOver(St, L, RHS, At);
   if (const auto *ME = dyn_cast<MemberExpr>(L)) {

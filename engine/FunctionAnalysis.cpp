@@ -156,16 +156,11 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     return;
   }
   if (std::optional<CFGAutomaticObjDtor> D = E.getAs<CFGAutomaticObjDtor>()) {
-    // A guard object's destructor may give the lock back (or take it).
-    const CXXDestructorDecl *Dtor = D->getDestructorDecl(TU.Ctx);
-    llvm::StringRef LockName;
-    const LockNeed *Inner = nullptr;
-    std::optional<LockEffect> LE =
-        Dtor ? lockEffect(Dtor, nullptr, LockName, Inner) : std::nullopt;
-    if (LE && *LE != LockEffect::Needs && *LE != LockEffect::Free)
+    // A guard object's destructor (the lock's, say).
+    if (const CXXDestructorDecl *Dtor = D->getDestructorDecl(TU.Ctx))
       for (PathState &St : SS)
-        applyLock(St, *LE, LockName, scopeExitLoc(D->getTriggerStmt()),
-                  TU.intern("~" + Dtor->getParent()->getNameAsString()));
+        for (auto &Dom : Domains)
+          Dom->onDestructor(Dtor, scopeExitLoc(D->getTriggerStmt()), St);
     return;
   }
   if (std::optional<CFGLifetimeEnds> LE = E.getAs<CFGLifetimeEnds>()) {
@@ -238,21 +233,8 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
 
 void FunctionAnalysis::atExit(PathState &St) {
   SawExit = true;
-  {
-    using LS = PathState::LockState;
-    std::optional<LockEffect> E;
-    if (!St.LockStack.empty())
-      E = LockEffect::Ensure;
-    else if (St.UndidCaller)
-      E = LockEffect::EnsureUndo;
-    else if (!St.LockFromEntry && St.Lock == LS::Held)
-      E = LockEffect::Acquire;
-    else if (!St.LockFromEntry && St.Lock == LS::Released)
-      E = LockEffect::Release;
-    if (ExitLock && *ExitLock != E)
-      ExitLockMixed = true;
-    ExitLock = E;
-  }
+  for (auto &D : Domains)
+    D->atExit(St);
   Exits.push_back({St.OutStores, St.ReturnedConstant});
   SourceManager &SM = TU.Ctx.getSourceManager();
   SourceLocation Loc = St.ExitStmt
@@ -430,13 +412,13 @@ FunctionResult FunctionAnalysis::run() {
   }
 
   PathState Init(Factories);
-  collectClosed(Body);
+  Domains = makeDomains(*this, Regions);
   auto LE = TU.LockEntries.find(FD->getCanonicalDecl());
   if (LE != TU.LockEntries.end()) {
-    Init.Lock = LE->second.State;
-    Init.LockGoneAt =
+    Init.Lock.Now = LE->second.State;
+    Init.Lock.GoneAt =
         TU.Ctx.getSourceManager().getExpansionLoc(FD->getLocation());
-    Init.LockGoneWhy = LE->second.Why;
+    Init.Lock.GoneWhy = LE->second.Why;
   }
   for (const ParmVarDecl *P : FD->parameters()) {
     Value V;
@@ -549,10 +531,11 @@ FunctionResult FunctionAnalysis::run() {
     for (PathState &S : SS) {
       if (S.Dead)
         continue;
-      if (Binary && S.PendingAt && testsPending(S, Cond))
-        S.PendingAt = nullptr;
-      if (Binary)
+      if (Binary) {
+        for (auto &D : Domains)
+          D->beforeBranch(Cond, S);
         touchTested(S, Cond);
+      }
       if (Binary) {
         // One copy per two-way branch: the true side gets the copy, the
         // false side the original.
@@ -610,21 +593,15 @@ FunctionResult FunctionAnalysis::run() {
 
   for (auto &F : Found)
     Result.Findings.push_back(std::move(F.second));
-  Result.NeedsLock = FirstNeed;
-  // A function that needs the lock on entry and holds it again at its exit
-  // (a balanced Py_BEGIN/END_ALLOW_THREADS) only needs it.
-  if (ExitLock && !ExitLockMixed &&
-      !TU.LockEntries.count(FD->getCanonicalDecl()) &&
-      !(FirstNeed && *ExitLock == LockEffect::Acquire))
-    Result.LockSummary = *ExitLock;
-
-  // Summary.
+  // Summary: each domain's part, then ownership's.
+  auto S = std::make_unique<FunctionContract>();
+  bool Useful = false;
+  for (auto &D : Domains)
+    D->summarize(Result, *S, Useful);
   if (!SawExit)
     return Result;
-  auto S = std::make_unique<FunctionContract>();
   S->Name = FD->getNameAsString();
   S->IsSummary = true;
-  bool Useful = false;
   if (!Returns.AnyOther && !Returns.Mixed && Returns.Res &&
       (Returns.AnyOwned != Returns.AnyBorrowed)) {
     S->Returns =
@@ -685,10 +662,6 @@ FunctionResult FunctionAnalysis::run() {
       continue;
     S->Success = Condition{Condition::EQ, *StoredRet};
     S->Args[I] = {ArgEffect::Acquires, R->Name, When::OnSuccess};
-    Useful = true;
-  }
-  if (ClosesForCaller) {
-    S->Closes = ClosesForCaller;
     Useful = true;
   }
   // Arguments a summary says nothing about stay unknown (they escape).

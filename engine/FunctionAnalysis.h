@@ -11,6 +11,7 @@
 #ifndef CUSTODY_ENGINE_FUNCTIONANALYSIS_H
 #define CUSTODY_ENGINE_FUNCTIONANALYSIS_H
 
+#include "Domain.h"
 #include "OwnershipAnalysis.h"
 #include "PathState.h"
 #include "clang/AST/Expr.h"
@@ -62,17 +63,12 @@ std::vector<llvm::StringRef> annotations(const Decl *D);
 /// Templates are analyzed through nothing (no instantiation is); code that
 /// did not compile is skipped rather than guessed at.
 bool isAnalyzable(const FunctionDecl *FD);
+/// Whether T points (through any number of pointers) to a function table a
+/// contract names: the JNIEnv * a helper receives.
+bool isTablePointer(QualType T, const ContractSet &C);
 
 /// What the analysis learnt about a function defined in the TU, used as a
 /// contract at its call sites.
-/// A function that calls, with the lock its caller holds, something that
-/// needs an interpreter lock.
-struct LockNeed {
-  SourceLocation Loc; // The call inside that needs it.
-  std::string Fn;     // What it calls there.
-  std::string Lock;   // The lock's name ("gil").
-};
-
 struct FunctionResult {
   std::unique_ptr<FunctionContract> Summary; // Null: behaves as unknown.
   std::vector<Finding> Findings;
@@ -86,12 +82,6 @@ struct FunctionResult {
   double Seconds = 0;
 };
 
-/// What a function's entry says about the interpreter lock.
-struct LockEntry {
-  PathState::LockState State = PathState::LockState::Unknown;
-  std::string Why; // "'f' is called from Java", for notes.
-};
-
 class TUAnalysis;
 
 class FunctionAnalysis {
@@ -99,6 +89,31 @@ public:
   FunctionAnalysis(TUAnalysis &TU, const FunctionDecl *FD, unsigned Depth)
       : TU(TU), FD(FD), Depth(Depth) {}
   FunctionResult run();
+
+  // What the walk offers the protocol domains (Domain.h).
+  TUAnalysis &tu() const { return TU; }
+  const FunctionDecl *fd() const { return FD; }
+  unsigned depth() const { return Depth; }
+  /// Whether Call's result is dropped (a statement of its own).
+  bool isDiscarded(const Expr *Call) const { return Discarded.count(Call); }
+  void report(FindingKind K, const Resource *R, SourceLocation Loc,
+              const void *Site, std::string Msg, std::vector<Note> Notes);
+  void report(FindingKind K, llvm::StringRef Family, SourceLocation Loc,
+              const void *Site, std::string Msg, std::vector<Note> Notes);
+  /// The notes of the path that made V (at most MaxBranchNotes branches).
+  std::vector<Note> pathNotes(const PathState &St, const Value &V,
+                              unsigned MaxBranchNotes) const;
+  SourceLocation locOf(const Stmt *S) const;
+  /// The tracked value E evaluates to on this path, if any.
+  std::optional<ValueKey> valueOf(const PathState &St, const Expr *E) const;
+  ValueKey newValue(PathState &St, const void *Site, Value V);
+  /// The declaration an argument names (a local, a parameter, a global or a
+  /// field), to tell regions and sources apart.
+  const Decl *declOf(const Expr *E) const;
+  /// Resolves a call through a function table a contract names ('members_of');
+  /// Obj is set for the C++ form's object.
+  const FunctionContract *tableContract(const CallExpr *CE,
+                                        const Expr *&Obj) const;
 
 private:
   TUAnalysis &TU;
@@ -190,8 +205,6 @@ private:
   /// this analysis cannot name (pointer arithmetic, written by a callee).
   void forget(PathState &St, const VarDecl *VD);
   void escape(PathState &St, const Expr *E);
-  std::optional<ValueKey> valueOf(const PathState &St, const Expr *E) const;
-  ValueKey newValue(PathState &St, const void *Site, Value V);
   void release(PathState &St, ValueKey K, const Expr *Call, const Expr *Arg,
                llvm::StringRef Fn, const ArgEffect &AE, bool Consume);
   /// release() on a copy of K's value, which the caller stores back.
@@ -222,36 +235,7 @@ private:
   const Fact *factOf(const PathState &St, const Expr *E) const;
   std::optional<int64_t> constant(const Expr *E) const;
 
-  void report(FindingKind K, const Resource *R, SourceLocation Loc,
-              const void *Site, std::string Msg, std::vector<Note> Notes);
-  void report(FindingKind K, llvm::StringRef Family, SourceLocation Loc,
-              const void *Site, std::string Msg, std::vector<Note> Notes);
 
-  // Protocols beside ownership (Protocols.cpp): regions, critical regions,
-  // pending exceptions, local references that pile up, the interpreter lock.
-  /// Checks what a call needs of the path before it runs.
-  /// Returns the call's effect on the interpreter lock, if it has one.
-  std::optional<LockEffect>
-  beforeCall(const Expr *Call, const FunctionDecl *Callee,
-             const FunctionContract *FC, llvm::ArrayRef<const Expr *> Args,
-             llvm::StringRef Fn, PathState &St, llvm::StringRef &LockName);
-  /// What a call does to regions, exceptions and the lock on one outcome.
-  void afterCall(const Expr *Call, const FunctionContract *FC,
-                 llvm::ArrayRef<const Expr *> Args, llvm::StringRef Fn,
-                 std::optional<bool> Succeeded, std::optional<LockEffect> Lock,
-                 llvm::StringRef LockName, PathState &S);
-  void openRegion(const Expr *Call, const RegionEffect &RE,
-                  llvm::ArrayRef<const Expr *> Args, llvm::StringRef Fn,
-                  bool Opened, PathState &S);
-  void closeRegion(const Expr *Call, const RegionEffect &RE,
-                   llvm::ArrayRef<const Expr *> Args, llvm::StringRef Fn,
-                   PathState &S);
-  /// Values of the resources a closed region frees become released.
-  void freeWithRegion(PathState &S, const Value &Region, llvm::StringRef Fn,
-                      SourceLocation Loc);
-  /// The declaration an argument names (a local, a parameter, a global or a
-  /// field), to tell regions and sources apart.
-  const Decl *declOf(const Expr *E) const;
   /// The loop whose every iteration makes a new value at Site, if the
   /// value lost at At is lost once per iteration of it.
   const Stmt *pilingLoop(const Stmt *Site, const Stmt *At, bool Overwrite);
@@ -266,42 +250,14 @@ private:
                             bool Discarded);
   std::string leakMessage(const PathState &St, ValueKey K, const Value &V,
                           Lost How);
-  /// Regions some call of this function closes (by resource name).
-  llvm::StringSet<> ClosedHere, OpenedHere;
-  /// A region this function closes for its caller, for its summary.
-  std::optional<RegionEffect> ClosesForCaller;
-  void collectClosed(const Stmt *S);
-  /// The lock effect of a call: its contract's, a library prefix's, or a
-  /// summary's need.
-  std::optional<LockEffect> lockEffect(const FunctionDecl *Callee,
-                                       const FunctionContract *FC,
-                                       llvm::StringRef &LockName,
-                                       const LockNeed *&Inner);
-  std::optional<LockNeed> FirstNeed;
-  /// The lock effect of each exit seen (nullopt: none); Mixed if they differ.
-  std::optional<std::optional<LockEffect>> ExitLock;
-  bool ExitLockMixed = false;
-  void applyLock(PathState &S, LockEffect E, llvm::StringRef LockName,
-                 SourceLocation Loc, llvm::StringRef Fn);
-  /// Whether a condition tests the result of the call that may have left
-  /// an exception pending: code that looks at the failure handles it.
-  bool testsPending(const PathState &St, const Stmt *Cond);
-  /// " (ExceptionCheck)": how the library checks for a pending exception.
-  std::string exceptionChecker(llvm::StringRef Library) const;
-  /// Where the lock went, for those already reported: one report per
-  /// release, not one per call after it.
-  std::set<unsigned> LockReported;
   /// Stores of freed-on-return values into globals already reported.
   std::set<unsigned> StoredReported;
-  /// Resolves a call through a function table a contract names ('members_of');
-  /// Obj is set for the C++ form's object.
-  const FunctionContract *tableContract(const CallExpr *CE,
-                                        const Expr *&Obj) const;
-  std::vector<Note> pathNotes(const PathState &St, const Value &V,
-                              unsigned MaxBranchNotes) const;
   Note noteText(const PathNote &N) const;
   std::string varName(const PathState &St, ValueKey K) const;
-  SourceLocation locOf(const Stmt *S) const;
+  /// The protocols beside ownership (Domain.cpp), and the one leak
+  /// decisions ask about regions.
+  std::vector<std::unique_ptr<Domain>> Domains;
+  RegionDomain *Regions = nullptr;
 };
 
 /// A function that must hand its caller an owned resource, and why.

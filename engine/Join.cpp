@@ -92,20 +92,9 @@ PathState custody::joinStates(const PathState &A, const PathState &B) {
   J.StoredFreedOnReturn =
       agreed(A.StoredFreedOnReturn, B.StoredFreedOnReturn);
 
-  // Protocol states: what differs is unknown, and unknown reports nothing.
-  if (A.PendingAt != B.PendingAt || A.PendingVar != B.PendingVar) {
-    J.PendingAt = nullptr;
-    J.PendingVar = nullptr;
-  }
-  J.TableHandedOut = A.TableHandedOut || B.TableHandedOut;
-  if (A.Reserved != B.Reserved)
-    J.Reserved = nullptr;
-  if (A.Lock != B.Lock || A.LockStack != B.LockStack ||
-      A.LockFromEntry != B.LockFromEntry || A.UndidCaller != B.UndidCaller) {
-    J.Lock = PathState::LockState::Unknown;
-    J.LockFromEntry = false;
-    if (A.LockStack != B.LockStack)
-      J.LockStack.clear();
-  }
+  // Each protocol joins its own part.
+  J.Pending = PendingException::join(A.Pending, B.Pending);
+  J.Regions = RegionPath::join(A.Regions, B.Regions);
+  J.Lock = LockPath::join(A.Lock, B.Lock);
   return J;
 }

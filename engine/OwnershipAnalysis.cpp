@@ -299,7 +299,7 @@ static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
   if (!Locked)
     return;
   std::string Lock = llvm::StringRef(Locked->LockName).upper();
-  using LS = PathState::LockState;
+  using LS = LockPath::State;
   auto Set = [&](const FunctionDecl *Fn, LS State, std::string Why) {
     auto [It, New] = TU.LockEntries.try_emplace(Fn->getCanonicalDecl());
     // Without the lock wins: one caller without it is enough to crash.

@@ -20,7 +20,10 @@
 #define CUSTODY_ENGINE_PATHSTATE_H
 
 #include "Contract.h"
+#include "ExceptionDomain.h"
+#include "LockDomain.h"
 #include "Persistent.h"
+#include "RegionDomain.h"
 #include "clang/AST/Decl.h"
 #include "clang/AST/Expr.h"
 #include "llvm/ADT/Hashing.h"
@@ -285,16 +288,11 @@ struct PathState {
   FlatMap<const clang::ParmVarDecl *, const Resource *> OutStores;
   /// References taken on globals (Py_INCREF(Py_None)) not yet handed out.
   FlatMap<const clang::VarDecl *, uint8_t> RetainedGlobals;
-  /// The call that may have left an exception pending, not yet checked.
-  const clang::Expr *PendingAt = nullptr;
-  /// The local that holds the failed call's result: testing it is checking.
-  const clang::VarDecl *PendingVar = nullptr;
-  /// Whether the pending call's result tells its failure (a null from
-  /// FindClass) rather than only an exception check (CallVoidMethod).
-  bool PendingOnResult = false;
-  /// A function this analysis does not follow was given the function table
-  /// (the JNIEnv): it may have opened or closed regions for this one.
-  bool TableHandedOut = false;
+  // The protocols' parts of the state (Domain.h): each says what it is and
+  // how two are the same or joined.
+  PendingException Pending;
+  RegionPath Regions;
+  LockPath Lock;
   /// An owned value this path stored into a global or field and has not
   /// released, tested or cleared since: storing another one there loses it.
   struct Stored {
@@ -319,25 +317,7 @@ struct PathState {
     }
   };
   FlatMap<const clang::Decl *, StoredFreed> StoredFreedOnReturn;
-  /// A resource room was made for ('reserves'): its values may pile up.
-  const Resource *Reserved = nullptr;
-  /// The interpreter lock (CPython's GIL) on this path; Unknown until this
-  /// function's entry says or a call changes it.
-  enum class LockState : uint8_t { Unknown, Held, Released };
-  LockState Lock = LockState::Unknown;
-  /// The states before each PyGILState_Ensure still open, innermost last.
-  std::vector<LockState> LockStack;
-  /// Whether the lock state is still the one this function was entered with.
-  bool LockFromEntry = true;
-  /// Gave back a take of its caller's (PyGILState_Release with no Ensure of
-  /// its own): a release helper.
-  bool UndidCaller = false;
-
   // Not part of the state's identity.
-  llvm::StringRef PendingFn, PendingLib;
-  /// Where and by what the lock was last given up, for notes.
-  clang::SourceLocation LockGoneAt;
-  std::string LockGoneWhy;
   std::shared_ptr<const PathNote> Notes;
   unsigned NextSeq = 1;
   const clang::Stmt *ExitStmt = nullptr;
@@ -348,10 +328,7 @@ struct PathState {
   /// facts, stores and protocol states. Names, notes and places are not
   /// part of it. Shared subtrees of the persistent maps are skipped.
   bool sameAs(const PathState &O) const {
-    return Lock == O.Lock && LockFromEntry == O.LockFromEntry &&
-           PendingAt == O.PendingAt && PendingVar == O.PendingVar &&
-           TableHandedOut == O.TableHandedOut && UndidCaller == O.UndidCaller &&
-           Reserved == O.Reserved && LockStack == O.LockStack &&
+    return Pending == O.Pending && Regions == O.Regions && Lock == O.Lock &&
            Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
            MemberFacts == O.MemberFacts && ExprFacts == O.ExprFacts &&
            ExprVals == O.ExprVals && CarriedFacts == O.CarriedFacts &&
@@ -361,7 +338,7 @@ struct PathState {
   }
   /// A cheap digest of the small parts, to skip most comparisons.
   uint64_t digest() const {
-    return llvm::hash_combine(PendingAt, unsigned(Lock), LockStack.size(),
+    return llvm::hash_combine(Pending.At, unsigned(Lock.Now), Lock.Stack.size(),
                               ExprVals.size(), StoredOwned.size(),
                               RetainedGlobals.size(), OutStores.size());
   }

@@ -1,0 +1,63 @@
+//===- ExceptionDomain.h - Exceptions left pending (JNI) ---------*- C++ -*-===//
+//
+// Owns: the call that may have left an exception pending on a path and not
+// yet checked, what counts as checking it (a test of the failing call's
+// result, a check function, a store of the result where the walk cannot
+// follow its tests, a helper given the function table), and the
+// exception-pending finding. Contract keys: 'throws', 'exception_safe',
+// 'checks_exception'.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CUSTODY_ENGINE_EXCEPTIONDOMAIN_H
+#define CUSTODY_ENGINE_EXCEPTIONDOMAIN_H
+
+#include "Domain.h"
+#include "llvm/ADT/StringRef.h"
+
+namespace custody {
+
+/// The exception that may be pending on one path.
+struct PendingException {
+  const clang::Expr *At = nullptr; // The call that may have raised it.
+  /// The local that holds the call's result: testing it is checking.
+  const clang::VarDecl *Var = nullptr;
+  /// The call's result tells its failure (a null from FindClass), rather
+  /// than only an exception check (CallVoidMethod).
+  bool OnResult = false;
+  // Not part of the identity: for messages.
+  llvm::StringRef Fn, Lib;
+
+  bool operator==(const PendingException &O) const {
+    return At == O.At && Var == O.Var;
+  }
+  /// Pending on only one side: not claimed.
+  static PendingException join(const PendingException &A,
+                               const PendingException &B) {
+    return A == B ? A : PendingException();
+  }
+};
+
+namespace impl {
+
+class ExceptionDomain : public Domain {
+public:
+  using Domain::Domain;
+  void beforeCall(const CallSite &C, PathState &St) override;
+  void afterCall(const CallSite &C, std::optional<bool> Succeeded,
+                 PathState &St) override;
+  void onStore(const clang::Expr *RHS, const clang::VarDecl *ToLocal,
+               PathState &St) override;
+  void beforeBranch(const clang::Expr *Cond, PathState &St) override;
+
+private:
+  /// Whether Cond tests the result of the pending call.
+  bool testsPending(const PathState &St, const clang::Stmt *Cond) const;
+  /// " (ExceptionCheck)": how the library checks for a pending exception.
+  std::string checker(llvm::StringRef Library) const;
+};
+
+} // namespace impl
+} // namespace custody
+
+#endif
