@@ -393,6 +393,8 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
   return false;
 }
 
+std::string displayName(llvm::StringRef File);
+
 /// Every function declaration of a translation unit, without entering
 /// function bodies.
 class FunctionDecls : public RecursiveASTVisitor<FunctionDecls> {
@@ -505,8 +507,17 @@ public:
     const SourceManager &SM = Ctx.getSourceManager();
     llvm::DenseMap<FileID, bool> HasNolint;
     std::lock_guard<std::mutex> Lock(Out.Mu);
-    if (Verbose)
-      llvm::errs() << Log.str();
+    if (Verbose) {
+      // Each line names the file it is about: with -j, the lines of several
+      // files follow each other.
+      std::string Main = "<main>";
+      if (auto Entry = SM.getFileEntryRefForID(SM.getMainFileID()))
+        Main = displayName(Entry->getName());
+      llvm::SmallVector<llvm::StringRef, 8> Lines;
+      llvm::StringRef(Log.str()).split(Lines, '\n', -1, false);
+      for (llvm::StringRef L : Lines)
+        llvm::errs() << Main << ": " << L << "\n";
+    }
     if (!Ok) {
       for (const ContractError &E : Errors)
         Out.ConfigErrors.push_back(E.str());
