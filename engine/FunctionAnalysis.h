@@ -1,10 +1,12 @@
-//===- FunctionAnalysis.h - The per-function analysis (internal) -*- C++
-//-*-===//
+//===- FunctionAnalysis.h - The walk over one function (internal) -*- C++ -*-===//
 //
-// Shared by the engine's implementation files only: OwnershipAnalysis.cpp
-// (the translation unit), FunctionAnalysis.cpp (the walk over the CFG and the
-// statements), Calls.cpp (calls and assignments), Values.cpp (tracked values
-// and findings), Branches.cpp (path facts and pruning).
+// Shared by the engine's implementation files only. The walk over a
+// function's CFG follows ownership and path facts: FunctionAnalysis.cpp (the
+// worklist, each statement, exits, the summary), Calls.cpp (calls and
+// assignments), Values.cpp (tracked values and findings), Branches.cpp (path
+// facts and pruning), FreedOnReturn.cpp (when values the runtime frees are
+// leaked). Every other protocol is a domain it calls (Domain.h); TUAnalysis
+// is the translation unit's cache of results and callee contracts.
 //
 //===----------------------------------------------------------------------===//
 
