@@ -63,8 +63,7 @@ public:
             Options.getLocalOrGlobal("CustodyBuiltinContracts", "true")
                 .lower())),
         TimeBudget(Options.getLocalOrGlobal("CustodyFunctionTimeBudget", "")),
-        VisitsPerBlock(
-            Options.getLocalOrGlobal("CustodyVisitsPerBlock", "")) {}
+        VisitsPerBlock(Options.getLocalOrGlobal("CustodyVisitsPerBlock", "")) {}
 
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override {
     Options.store(Opts, "CustodyContracts", Contracts);

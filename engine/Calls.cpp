@@ -20,30 +20,301 @@ using namespace custody::impl;
 // Calls
 //===----------------------------------------------------------------------===//
 
-void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
-                                  llvm::ArrayRef<const Expr *> Args,
-                                  unsigned ParamOffset, PathState &St,
-                                  States &Out, const FunctionContract *Forced) {
-  const FunctionContract *FC = Forced ? Forced : TU.contractFor(Callee, Depth);
+/// What one argument's effect does on one outcome of a call.
+void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
+                                      unsigned PI, const ArgEffect *AE,
+                                      std::optional<bool> Succeeded,
+                                      PathState &S, ArgChanges &Ch) {
+  const Expr *A = C.Args[I];
+  const Expr *Call = C.Call;
+  const FunctionDecl *Callee = C.Callee;
+  const FunctionContract *FC = C.FC;
+  llvm::ArrayRef<const Expr *> Args = C.Args;
+  llvm::StringRef Fn = C.Fn;
+  auto Applies = [&](When W) {
+    return W == When::Always || !Succeeded ||
+           (W == When::OnSuccess) == *Succeeded;
+  };
+  const Expr *SA = strip(A);
+  const auto *AddrOf = dyn_cast<UnaryOperator>(SA);
+  bool IsAddr = AddrOf && AddrOf->getOpcode() == UO_AddrOf;
+  const VarDecl *AddrVar = IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
+
+  if (AE && (AE->Kind == ArgEffect::Acquires || AE->Kind == ArgEffect::Lends)) {
+    if (!AddrVar)
+      return;
+    bool Acquired = Applies(AE->On);
+    // Not acquired: a pointer is just no longer followed; a struct
+    // (regex_t) stays marked, since releasing it would be an error.
+    if (!Acquired && AddrVar->getType()->isPointerType()) {
+      Ch.Unbinds.push_back(AddrVar);
+      return;
+    }
+    Value V;
+    V.St = !Acquired                      ? VState::NotAcquired
+           : AE->Kind == ArgEffect::Lends ? VState::Borrowed
+                                          : VState::Owned;
+    V.WasBorrowed = V.St == VState::Borrowed;
+    V.Res = TU.Contracts.resource(AE->Resource);
+    V.AcqFn = Fn;
+    V.AcqLoc = locOf(Call);
+    V.AcqArg = I;
+    if (Acquired)
+      V.AcqSeq = S.NextSeq++;
+    Ch.Binds.push_back({AddrVar, newValue(S, AddrOf, V)});
+    return;
+  }
+
+  std::optional<ValueKey> K = valueOf(S, A);
+  if (AE &&
+      (AE->Kind == ArgEffect::Releases || AE->Kind == ArgEffect::Consumes)) {
+    if (!Applies(AE->On))
+      return;
+    if (!localVar(A))
+      S.touch(declOf(A)); // DeleteGlobalRef(env, g_listener)
+    if (K) {
+      // One call taking the same value through two arguments
+      // (SSL_set_bio(ssl, bio, bio)) takes it once.
+      if (llvm::is_contained(Ch.Taken, *K))
+        return;
+      Ch.Taken.push_back(*K);
+      if (AE->Unless && AE->Unless->first < Args.size())
+        if (std::optional<int64_t> C = constant(Args[AE->Unless->first]);
+            C && *C == AE->Unless->second) {
+          // Released in name only (JNI_COMMIT copies back, keeps it).
+          PathNote N;
+          N.Kind = PathNote::Said;
+          N.S = Call;
+          std::string Mode = std::to_string(*C);
+          SourceLocation ML = Args[AE->Unless->first]->getExprLoc();
+          const SourceManager &SM = TU.Ctx.getSourceManager();
+          if (ML.isMacroID())
+            Mode = Lexer::getImmediateMacroName(ML, SM, TU.Ctx.getLangOpts())
+                       .str();
+          N.Fn = TU.intern("'" + Fn.str() + "' with " + Mode +
+                           " copies back but does not release it");
+          S.addNote(std::move(N));
+          checkUse(S, A, Call);
+          return;
+        }
+      if (AE->SourceArg >= 0 && unsigned(AE->SourceArg) < Args.size())
+        checkSource(S, *K, Call, Args[AE->SourceArg], Fn);
+      release(S, *K, Call, A, Fn, *AE, AE->Kind == ArgEffect::Consumes);
+      return;
+    }
+    // A null passed to a releaser that does not accept it.
+    if (const VarDecl *VD = localVar(A)) {
+      const Fact *FI = S.VarFacts.lookup(VD);
+      const Resource *R = TU.Contracts.resource(AE->Resource);
+      if (FI && FI->isZero() && !FI->Assumed && R && !R->NullReleaseOk &&
+          AE->Kind == ArgEffect::Releases)
+        report(FindingKind::ReleaseUnowned, R, locOf(Call), VD,
+               "'" + VD->getName().str() + "' is null here and '" + Fn.str() +
+                   "' must not be called with null",
+               pathNotes(S, Value(), 2));
+    }
+    return;
+  }
+  if (AE && AE->Kind == ArgEffect::Retains) {
+    checkUse(S, A, Call);
+    if (!Applies(AE->On))
+      return;
+    if (const VarDecl *G = globalOf(A)) {
+      uint8_t &N = S.RetainedGlobals[G];
+      if (N < Value::MaxRefs)
+        ++N;
+    } else if (std::optional<ValueKey> K = valueOf(S, A)) {
+      const Value *Was = S.value(*K);
+      Value V = Was ? *Was : Value();
+      if (V.St == VState::Owned) {
+        if (V.Refs < Value::MaxRefs)
+          ++V.Refs;
+      } else if (V.St == VState::Borrowed || V.St == VState::Param) {
+        // The caller now owns a reference of its own.
+        V.St = VState::Owned;
+        V.WasBorrowed = false;
+        V.Refs = 1;
+        if (!V.Res)
+          V.Res = TU.Contracts.resource(AE->Resource);
+        V.AcqFn = Fn;
+        V.AcqArg = -1;
+        V.AcqLoc = locOf(Call);
+        V.AcqSeq = S.NextSeq++;
+      } else if (V.St == VState::Escaped) {
+        // Handed to code that may have kept a reference, and now one
+        // more is taken: at least one is this code's, how many is not
+        // known, so no leak or extra release is claimed from here on.
+        V.St = VState::Owned;
+        V.Refs = Value::MaxRefs;
+      }
+      S.Vals.set(*K, V);
+    }
+    return;
+  }
+  // A variable whose address goes to a non-const parameter may be
+  // written by the callee.
+  bool MayWrite = AddrVar;
+  if (AddrVar && Callee && PI < Callee->getNumParams()) {
+    QualType PT = Callee->getParamDecl(PI)->getType();
+    MayWrite = !PT->isPointerType() || !PT->getPointeeType().isConstQualified();
+  }
+  if ((AE && AE->Kind == ArgEffect::Borrows) || (FC && !FC->IsSummary && !AE)) {
+    // A contract describes its function whole: the arguments it is
+    // silent on are only used.
+    checkUse(S, A, Call);
+    if (MayWrite)
+      Ch.Forgets.push_back(AddrVar);
+    return;
+  }
+  if (AE && AE->Kind == ArgEffect::Escapes) {
+    // 'keeps: R' keeps values of resource R only; others are just used.
+    bool OtherKind = false;
+    if (!AE->Resource.empty())
+      if (std::optional<ValueKey> K = valueOf(S, A)) {
+        const Value *V = S.value(*K);
+        OtherKind = V && V->Res && V->Res->Name != AE->Resource;
+      }
+    if (!Applies(AE->On) || OtherKind) {
+      checkUse(S, A, Call);
+      return;
+    }
+  }
+  // Unknown callee: the value may be kept, so it escapes; a variable
+  // whose address is passed may be overwritten. A pointer-to-const
+  // parameter cannot be released without a cast, so it is only used.
+  checkUse(S, A, Call);
+  if (!FC && Callee && PI < Callee->getNumParams()) {
+    QualType PT = Callee->getParamDecl(PI)->getType();
+    if (PT->isPointerType() && PT->getPointeeType().isConstQualified())
+      return;
+  }
+  escape(S, A);
+  if (AddrVar) {
+    escape(S, AddrOf->getSubExpr());
+    Ch.Unbinds.push_back(AddrVar);
+  }
+}
+
+/// The value a call returns on one outcome, or the finding when an owned
+/// one is dropped.
+void FunctionAnalysis::callResult(const CallSite &C,
+                                  std::optional<bool> Succeeded, PathState &S) {
+  const Expr *Call = C.Call;
+  const FunctionContract *FC = C.FC;
+  llvm::ArrayRef<const Expr *> Args = C.Args;
+  llvm::StringRef Fn = C.Fn;
+  auto Applies = [&](When W) {
+    return W == When::Always || !Succeeded ||
+           (W == When::OnSuccess) == *Succeeded;
+  };
+  // The returned value.
+  if (FC && FC->Returns &&
+      Applies(FC->Returns->NullOnFailure ? When::OnSuccess : When::Always)) {
+    Value V;
+    V.St = FC->Returns->Owned ? VState::Owned : VState::Borrowed;
+    V.WasBorrowed = V.St == VState::Borrowed;
+    V.Res = TU.Contracts.resource(FC->Returns->Resource);
+    V.AcqFn = Fn;
+    V.AcqLoc = locOf(Call);
+    V.AcqStmt = Call;
+    V.AcqSeq = S.NextSeq++;
+    if (FC->Returns->SourceArg >= 0 &&
+        unsigned(FC->Returns->SourceArg) < Args.size()) {
+      V.Source = declOf(Args[FC->Returns->SourceArg]);
+      V.SourceVal = valueOf(S, Args[FC->Returns->SourceArg]);
+    }
+    for (auto &D : Domains)
+      D->onResult(C, V);
+    if (!Discarded.count(Call)) {
+      S.ExprVals[Call] = newValue(S, Call, V);
+    } else if (V.LockToken == 2) {
+      // A lock given up without keeping its token may be taken back by
+      // other means (PyEval_AcquireThread with a state kept elsewhere).
+    } else if (V.St == VState::Owned && V.Res && V.Res->FreedOnReturn) {
+      reportPiledTemporary(S, V, /*Discarded=*/true);
+    } else if (V.St == VState::Owned && !FC->IsConventional) {
+      // A result known only by convention is not reported when dropped:
+      // error helpers declared to return PyObject * return NULL only.
+      report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
+             "the result of '" + Fn.str() + "' (" + describe(V) +
+                 ") is discarded, so it can never be released",
+             {});
+    }
+  }
+}
+
+/// What one outcome of a call tells of its result: facts, the note of a
+/// failure, an ignored result that can fail. False: the outcome is not
+/// followed further.
+bool FunctionAnalysis::callOutcome(const CallSite &C,
+                                   std::optional<bool> Succeeded,
+                                   const std::optional<Condition> &Success,
+                                   PathState &S) {
+  const Expr *Call = C.Call;
+  const FunctionContract *FC = C.FC;
+  llvm::StringRef Fn = C.Fn;
+  // An open whose result is ignored: what follows assumes it worked.
+  if (FC && FC->Opens && !FC->MustCheck && Discarded.count(Call) && Succeeded &&
+      !*Succeeded)
+    return false;
+  if (FC && FC->MustCheck && Discarded.count(Call) && Succeeded &&
+      !*Succeeded) {
+    // '(void)f()' ignores the result on purpose: what follows assumes the
+    // call worked, as for an open whose result is ignored.
+    if (VoidCast.count(Call))
+      return false;
+    report(FindingKind::UncheckedResult, FC->Checks, locOf(Call), Call,
+           "the result of '" + Fn.str() +
+               "' is ignored, but the call can fail" +
+               (FC->Success ? " (it succeeds when its result is " +
+                                  FC->Success->str() + ")"
+                            : std::string()),
+           {});
+    // Reported once here; the paths where it failed would only repeat it.
+    return false;
+  }
+  if (Succeeded && Success) {
+    Fact F = Fact::of(*Succeeded    ? *Success
+                      : FC->Failure ? *FC->Failure
+                                    : Success->negate());
+    F.Assumed = true;
+    S.ExprFacts[Call] = F;
+    if (!*Succeeded) {
+      PathNote N;
+      N.Kind = PathNote::CallFails;
+      N.S = Call;
+      N.Fn = Fn;
+      N.FC = FC;
+      S.addNote(std::move(N));
+    }
+  }
+  return true;
+}
+
+void FunctionAnalysis::forgetFieldsOf(llvm::ArrayRef<const Expr *> Args,
+                                      PathState &St) {
   // What a callee may write: fields reached through its arguments, and for
   // code this analysis does not know, any field at all.
   // A callee reaches the fields this function knows of through what it is
   // given; facts about the fields of anything passed are dropped. (A callee
   // that changes them through a global is not followed: forgetting every
   // field at every call would lose the common flag-guarded release.)
-  {
-    for (const Expr *A : Args) {
-      const Expr *SA = strip(A);
-      if (const auto *UO = dyn_cast<UnaryOperator>(SA))
-        if (UO->getOpcode() == UO_AddrOf) {
-          SA = strip(UO->getSubExpr());
-          if (const auto *ME = dyn_cast<MemberExpr>(SA))
-            St.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
-        }
-      if (const VarDecl *VD = localVar(SA))
-        St.forgetMembers(VD);
-    }
+  for (const Expr *A : Args) {
+    const Expr *SA = strip(A);
+    if (const auto *UO = dyn_cast<UnaryOperator>(SA))
+      if (UO->getOpcode() == UO_AddrOf) {
+        SA = strip(UO->getSubExpr());
+        if (const auto *ME = dyn_cast<MemberExpr>(SA))
+          St.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
+      }
+    if (const VarDecl *VD = localVar(SA))
+      St.forgetMembers(VD);
   }
+}
+
+llvm::StringRef FunctionAnalysis::callName(const Expr *Call,
+                                           const FunctionDecl *Callee,
+                                           const FunctionContract *Forced) {
   llvm::StringRef Fn = Forced ? llvm::StringRef(Forced->Name)
                               : llvm::StringRef("a function pointer");
   if (Callee && !Forced)
@@ -62,7 +333,16 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
         Fn = Macro;
     }
   }
+  return Fn;
+}
 
+void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
+                                  llvm::ArrayRef<const Expr *> Args,
+                                  unsigned ParamOffset, PathState &St,
+                                  States &Out, const FunctionContract *Forced) {
+  const FunctionContract *FC = Forced ? Forced : TU.contractFor(Callee, Depth);
+  forgetFieldsOf(Args, St);
+  llvm::StringRef Fn = callName(Call, Callee, Forced);
   CallSite Site{Call, Callee, FC, Args, Fn};
   for (auto &D : Domains)
     D->beforeCall(Site, St);
@@ -89,15 +369,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                    FC->Format->Resource);
 
   for (auto &[S, Succeeded] : Outcomes) {
-    auto Applies = [&, Succeeded = Succeeded](When W) {
-      return W == When::Always || !Succeeded ||
-             (W == When::OnSuccess) == *Succeeded;
-    };
-    std::vector<std::pair<const VarDecl *, ValueKey>> OutBinds;
-    std::vector<const VarDecl *> OutUnbinds, OutForgets;
-    std::vector<ValueKey> TakenHere;
+    ArgChanges Ch;
     for (unsigned I = 0; I < Args.size(); ++I) {
-      const Expr *A = Args[I];
       unsigned PI = I >= ParamOffset ? I - ParamOffset : ~0u;
       const ArgEffect *AE = nullptr;
       if (FC) {
@@ -115,249 +388,21 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
           }
         }
       }
-      const Expr *SA = strip(A);
-      const auto *AddrOf = dyn_cast<UnaryOperator>(SA);
-      bool IsAddr = AddrOf && AddrOf->getOpcode() == UO_AddrOf;
-      const VarDecl *AddrVar =
-          IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
-
-      if (AE &&
-          (AE->Kind == ArgEffect::Acquires || AE->Kind == ArgEffect::Lends)) {
-        if (!AddrVar)
-          continue;
-        bool Acquired = Applies(AE->On);
-        // Not acquired: a pointer is just no longer followed; a struct
-        // (regex_t) stays marked, since releasing it would be an error.
-        if (!Acquired && AddrVar->getType()->isPointerType()) {
-          OutUnbinds.push_back(AddrVar);
-          continue;
-        }
-        Value V;
-        V.St = !Acquired                      ? VState::NotAcquired
-               : AE->Kind == ArgEffect::Lends ? VState::Borrowed
-                                              : VState::Owned;
-        V.WasBorrowed = V.St == VState::Borrowed;
-        V.Res = TU.Contracts.resource(AE->Resource);
-        V.AcqFn = Fn;
-        V.AcqLoc = locOf(Call);
-        V.AcqArg = I;
-        if (Acquired)
-          V.AcqSeq = S.NextSeq++;
-        OutBinds.push_back({AddrVar, newValue(S, AddrOf, V)});
-        continue;
-      }
-
-      std::optional<ValueKey> K = valueOf(S, A);
-      if (AE && (AE->Kind == ArgEffect::Releases ||
-                 AE->Kind == ArgEffect::Consumes)) {
-        if (!Applies(AE->On))
-          continue;
-        if (!localVar(A))
-          S.touch(declOf(A)); // DeleteGlobalRef(env, g_listener)
-        if (K) {
-          // One call taking the same value through two arguments
-          // (SSL_set_bio(ssl, bio, bio)) takes it once.
-          if (llvm::is_contained(TakenHere, *K))
-            continue;
-          TakenHere.push_back(*K);
-          if (AE->Unless && AE->Unless->first < Args.size())
-            if (std::optional<int64_t> C = constant(Args[AE->Unless->first]);
-                C && *C == AE->Unless->second) {
-              // Released in name only (JNI_COMMIT copies back, keeps it).
-              PathNote N;
-              N.Kind = PathNote::Said;
-              N.S = Call;
-              std::string Mode = std::to_string(*C);
-              SourceLocation ML = Args[AE->Unless->first]->getExprLoc();
-              const SourceManager &SM = TU.Ctx.getSourceManager();
-              if (ML.isMacroID())
-                Mode =
-                    Lexer::getImmediateMacroName(ML, SM, TU.Ctx.getLangOpts())
-                        .str();
-              N.Fn = TU.intern("'" + Fn.str() + "' with " + Mode +
-                               " copies back but does not release it");
-              S.addNote(std::move(N));
-              checkUse(S, A, Call);
-              continue;
-            }
-          if (AE->SourceArg >= 0 && unsigned(AE->SourceArg) < Args.size())
-            checkSource(S, *K, Call, Args[AE->SourceArg], Fn);
-          release(S, *K, Call, A, Fn, *AE, AE->Kind == ArgEffect::Consumes);
-          continue;
-        }
-        // A null passed to a releaser that does not accept it.
-        if (const VarDecl *VD = localVar(A)) {
-          const Fact *FI = S.VarFacts.lookup(VD);
-          const Resource *R = TU.Contracts.resource(AE->Resource);
-          if (FI && FI->isZero() && !FI->Assumed && R && !R->NullReleaseOk &&
-              AE->Kind == ArgEffect::Releases)
-            report(FindingKind::ReleaseUnowned, R, locOf(Call), VD,
-                   "'" + VD->getName().str() + "' is null here and '" +
-                       Fn.str() + "' must not be called with null",
-                   pathNotes(S, Value(), 2));
-        }
-        continue;
-      }
-      if (AE && AE->Kind == ArgEffect::Retains) {
-        checkUse(S, A, Call);
-        if (!Applies(AE->On))
-          continue;
-        if (const VarDecl *G = globalOf(A)) {
-          uint8_t &N = S.RetainedGlobals[G];
-          if (N < Value::MaxRefs)
-            ++N;
-        } else if (std::optional<ValueKey> K = valueOf(S, A)) {
-          const Value *Was = S.value(*K);
-          Value V = Was ? *Was : Value();
-          if (V.St == VState::Owned) {
-            if (V.Refs < Value::MaxRefs)
-              ++V.Refs;
-          } else if (V.St == VState::Borrowed || V.St == VState::Param) {
-            // The caller now owns a reference of its own.
-            V.St = VState::Owned;
-            V.WasBorrowed = false;
-            V.Refs = 1;
-            if (!V.Res)
-              V.Res = TU.Contracts.resource(AE->Resource);
-            V.AcqFn = Fn;
-            V.AcqArg = -1;
-            V.AcqLoc = locOf(Call);
-            V.AcqSeq = S.NextSeq++;
-          } else if (V.St == VState::Escaped) {
-            // Handed to code that may have kept a reference, and now one
-            // more is taken: at least one is this code's, how many is not
-            // known, so no leak or extra release is claimed from here on.
-            V.St = VState::Owned;
-            V.Refs = Value::MaxRefs;
-          }
-          S.Vals.set(*K, V);
-        }
-        continue;
-      }
-      // A variable whose address goes to a non-const parameter may be
-      // written by the callee.
-      bool MayWrite = AddrVar;
-      if (AddrVar && Callee && PI < Callee->getNumParams()) {
-        QualType PT = Callee->getParamDecl(PI)->getType();
-        MayWrite =
-            !PT->isPointerType() || !PT->getPointeeType().isConstQualified();
-      }
-      if ((AE && AE->Kind == ArgEffect::Borrows) ||
-          (FC && !FC->IsSummary && !AE)) {
-        // A contract describes its function whole: the arguments it is
-        // silent on are only used.
-        checkUse(S, A, Call);
-        if (MayWrite)
-          OutForgets.push_back(AddrVar);
-        continue;
-      }
-      if (AE && AE->Kind == ArgEffect::Escapes) {
-        // 'keeps: R' keeps values of resource R only; others are just used.
-        bool OtherKind = false;
-        if (!AE->Resource.empty())
-          if (std::optional<ValueKey> K = valueOf(S, A)) {
-            const Value *V = S.value(*K);
-            OtherKind = V && V->Res && V->Res->Name != AE->Resource;
-          }
-        if (!Applies(AE->On) || OtherKind) {
-          checkUse(S, A, Call);
-          continue;
-        }
-      }
-      // Unknown callee: the value may be kept, so it escapes; a variable
-      // whose address is passed may be overwritten. A pointer-to-const
-      // parameter cannot be released without a cast, so it is only used.
-      checkUse(S, A, Call);
-      if (!FC && Callee && PI < Callee->getNumParams()) {
-        QualType PT = Callee->getParamDecl(PI)->getType();
-        if (PT->isPointerType() && PT->getPointeeType().isConstQualified())
-          continue;
-      }
-      escape(S, A);
-      if (AddrVar) {
-        escape(S, AddrOf->getSubExpr());
-        OutUnbinds.push_back(AddrVar);
-      }
+      argumentEffect(Site, I, PI, AE, Succeeded, S, Ch);
     }
 
-    for (const VarDecl *VD : OutUnbinds)
+    for (const VarDecl *VD : Ch.Unbinds)
       bindVar(S, VD, std::nullopt, std::nullopt, nullptr);
-    for (const VarDecl *VD : OutForgets)
+    for (const VarDecl *VD : Ch.Forgets)
       forget(S, VD);
-    for (auto &[VD, K] : OutBinds)
+    for (auto &[VD, K] : Ch.Binds)
       bindVar(S, VD, K, std::nullopt, Call);
     for (auto &D : Domains)
       D->afterCall(Site, Succeeded, S);
 
-    // The returned value.
-    if (FC && FC->Returns &&
-        Applies(FC->Returns->NullOnFailure ? When::OnSuccess : When::Always)) {
-      Value V;
-      V.St = FC->Returns->Owned ? VState::Owned : VState::Borrowed;
-      V.WasBorrowed = V.St == VState::Borrowed;
-      V.Res = TU.Contracts.resource(FC->Returns->Resource);
-      V.AcqFn = Fn;
-      V.AcqLoc = locOf(Call);
-      V.AcqStmt = Call;
-      V.AcqSeq = S.NextSeq++;
-      if (FC->Returns->SourceArg >= 0 &&
-          unsigned(FC->Returns->SourceArg) < Args.size()) {
-        V.Source = declOf(Args[FC->Returns->SourceArg]);
-        V.SourceVal = valueOf(S, Args[FC->Returns->SourceArg]);
-      }
-      for (auto &D : Domains)
-        D->onResult(Site, V);
-      if (!Discarded.count(Call)) {
-        S.ExprVals[Call] = newValue(S, Call, V);
-      } else if (V.LockToken == 2) {
-        // A lock given up without keeping its token may be taken back by
-        // other means (PyEval_AcquireThread with a state kept elsewhere).
-      } else if (V.St == VState::Owned && V.Res && V.Res->FreedOnReturn) {
-        reportPiledTemporary(S, V, /*Discarded=*/true);
-      } else if (V.St == VState::Owned && !FC->IsConventional) {
-        // A result known only by convention is not reported when dropped:
-        // error helpers declared to return PyObject * return NULL only.
-        report(FindingKind::ResourceLeak, V.Res, locOf(Call), Call,
-               "the result of '" + Fn.str() + "' (" + describe(V) +
-                   ") is discarded, so it can never be released",
-               {});
-      }
-    }
-    // An open whose result is ignored: what follows assumes it worked.
-    if (FC && FC->Opens && !FC->MustCheck && Discarded.count(Call) &&
-        Succeeded && !*Succeeded)
+    callResult(Site, Succeeded, S);
+    if (!callOutcome(Site, Succeeded, Success, S))
       continue;
-    if (FC && FC->MustCheck && Discarded.count(Call) && Succeeded &&
-        !*Succeeded) {
-      // '(void)f()' ignores the result on purpose: what follows assumes the
-      // call worked, as for an open whose result is ignored.
-      if (VoidCast.count(Call))
-        continue;
-      report(FindingKind::UncheckedResult, FC->Checks, locOf(Call), Call,
-             "the result of '" + Fn.str() +
-                 "' is ignored, but the call can fail" +
-                 (FC->Success ? " (it succeeds when its result is " +
-                                    FC->Success->str() + ")"
-                              : std::string()),
-             {});
-      // Reported once here; the paths where it failed would only repeat it.
-      continue;
-    }
-    if (Succeeded && Success) {
-      Fact F = Fact::of(*Succeeded    ? *Success
-                        : FC->Failure ? *FC->Failure
-                                      : Success->negate());
-      F.Assumed = true;
-      S.ExprFacts[Call] = F;
-      if (!*Succeeded) {
-        PathNote N;
-        N.Kind = PathNote::CallFails;
-        N.S = Call;
-        N.Fn = Fn;
-        N.FC = FC;
-        S.addNote(std::move(N));
-      }
-    }
     gc(S);
     if (Callee && Callee->isNoReturn())
       S.Dead = true;

@@ -12,8 +12,8 @@
 using namespace custody;
 using namespace custody::impl;
 
-std::vector<std::unique_ptr<Domain>>
-impl::makeDomains(FunctionAnalysis &FA, RegionDomain *&Regions) {
+std::vector<std::unique_ptr<Domain>> impl::makeDomains(FunctionAnalysis &FA,
+                                                       RegionDomain *&Regions) {
   std::vector<std::unique_ptr<Domain>> Ds;
   auto R = std::make_unique<RegionDomain>(FA);
   Regions = R.get();

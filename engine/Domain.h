@@ -1,4 +1,5 @@
-//===- Domain.h - A protocol beside ownership, as one module -----*- C++ -*-===//
+//===- Domain.h - A protocol beside ownership, as one module -----*- C++
+//-*-===//
 //
 // The walk over a function's CFG (FunctionAnalysis) follows ownership and
 // path facts itself; every other protocol a contract can describe is a
@@ -76,8 +77,8 @@ public:
   virtual void atExit(PathState &St) {}
   /// After the walk: this protocol's part of the summary. Sets Useful when
   /// it added something to S.
-  virtual void summarize(FunctionResult &R, FunctionContract &S,
-                         bool &Useful) {}
+  virtual void summarize(FunctionResult &R, FunctionContract &S, bool &Useful) {
+  }
 
 protected:
   FunctionAnalysis &FA;

@@ -81,20 +81,20 @@ void ExceptionDomain::beforeCall(const CallSite &C, PathState &St) {
   std::vector<Note> Notes{
       {FA.locOf(P.At),
        "'" + P.Fn.str() + "' may leave an exception pending here"}};
-  FA.report(FindingKind::ExceptionPending, C.FC->Checks, FA.locOf(C.Call),
-            C.Call,
-            "'" + C.Fn.str() + "' is called while an exception from '" +
-                P.Fn.str() + "' may be pending; check for it" +
-                checker(C.FC->Library) + " first",
-            std::move(Notes));
+  FA.report(
+      FindingKind::ExceptionPending, C.FC->Checks, FA.locOf(C.Call), C.Call,
+      "'" + C.Fn.str() + "' is called while an exception from '" + P.Fn.str() +
+          "' may be pending; check for it" + checker(C.FC->Library) + " first",
+      std::move(Notes));
   P = PendingException();
 }
 
 void ExceptionDomain::afterCall(const CallSite &C,
                                 std::optional<bool> Succeeded, PathState &S) {
   const FunctionContract *FC = C.FC;
-  if (!FC || !(FC->Throws == Throws::Always ||
-               (FC->Throws == Throws::OnFailure && (!Succeeded || !*Succeeded))))
+  if (!FC ||
+      !(FC->Throws == Throws::Always ||
+        (FC->Throws == Throws::OnFailure && (!Succeeded || !*Succeeded))))
     return;
   S.Pending.At = C.Call;
   S.Pending.Var = nullptr;

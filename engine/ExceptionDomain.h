@@ -1,4 +1,5 @@
-//===- ExceptionDomain.h - Exceptions left pending (JNI) ---------*- C++ -*-===//
+//===- ExceptionDomain.h - Exceptions left pending (JNI) ---------*- C++
+//-*-===//
 //
 // Owns: the call that may have left an exception pending on a path and not
 // yet checked, what counts as checking it (a test of the failing call's

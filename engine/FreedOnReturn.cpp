@@ -116,8 +116,7 @@ static bool openRegionFrees(const PathState &St, const Value &V,
     const Value &R = *St.value(KS.first);
     if (R.Region &&
         (R.St == VState::Owned || (MaybeOpen && R.St == VState::Escaped)) &&
-        R.Res &&
-        R.Res->Persistent == Persistent && V.Res &&
+        R.Res && R.Res->Persistent == Persistent && V.Res &&
         llvm::is_contained(R.Res->Frees, V.Res->Name) && V.AcqSeq > R.AcqSeq)
       return true;
   }
@@ -211,4 +210,3 @@ bool impl::assumedBranchSince(const PathState &St, unsigned Seq,
       return true;
   return false;
 }
-

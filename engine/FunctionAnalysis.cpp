@@ -378,16 +378,16 @@ Note FunctionAnalysis::stoppedNotice(
   std::string Budget;
   llvm::raw_string_ostream OS(Budget);
   OS << llvm::format("%.1f s", Seconds);
-  std::string Msg = "analysis of '" + FD->getNameAsString() +
-                    "' stopped after " +
-                    (OutOfTime ? "its time budget (" + Budget + ", " +
-                                     std::to_string(Visits) + " block visits)"
-                               : std::to_string(Visits) + " block visits (" +
-                                     Budget + ")");
-  Msg += First.isValid() ? "; findings after line " +
-                               std::to_string(SM.getExpansionLineNumber(First)) +
-                               " may be missing"
-                         : std::string("; findings in it may be missing");
+  std::string Msg =
+      "analysis of '" + FD->getNameAsString() + "' stopped after " +
+      (OutOfTime ? "its time budget (" + Budget + ", " +
+                       std::to_string(Visits) + " block visits)"
+                 : std::to_string(Visits) + " block visits (" + Budget + ")");
+  Msg += First.isValid()
+             ? "; findings after line " +
+                   std::to_string(SM.getExpansionLineNumber(First)) +
+                   " may be missing"
+             : std::string("; findings in it may be missing");
   return {SM.getExpansionLoc(FD->getLocation()), Msg};
 }
 

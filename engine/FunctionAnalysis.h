@@ -1,4 +1,5 @@
-//===- FunctionAnalysis.h - The walk over one function (internal) -*- C++ -*-===//
+//===- FunctionAnalysis.h - The walk over one function (internal) -*- C++
+//-*-===//
 //
 // Shared by the engine's implementation files only. The walk over a
 // function's CFG follows ownership and path facts: FunctionAnalysis.cpp (the
@@ -165,9 +166,9 @@ private:
   /// States joined with others for lack of room.
   unsigned Joins = 0;
   /// The notice for an analysis stopped with Work left to do.
-  Note stoppedNotice(
-      const std::deque<std::pair<const CFGBlock *, PathState>> &Work,
-      unsigned Visits, double Seconds, bool OutOfTime) const;
+  Note
+  stoppedNotice(const std::deque<std::pair<const CFGBlock *, PathState>> &Work,
+                unsigned Visits, double Seconds, bool OutOfTime) const;
 
   void transfer(const CFGElement &E, States &SS);
   void transferStmt(const Stmt *S, PathState &St, States &Out);
@@ -177,6 +178,27 @@ private:
                   llvm::ArrayRef<const Expr *> Args, unsigned ParamOffset,
                   PathState &St, States &Out,
                   const FunctionContract *Forced = nullptr);
+  /// What the arguments of one outcome of a call change once all are seen.
+  struct ArgChanges {
+    std::vector<std::pair<const VarDecl *, ValueKey>> Binds;
+    std::vector<const VarDecl *> Unbinds, Forgets;
+    /// Values taken already (one call taking one value twice takes it once).
+    std::vector<ValueKey> Taken;
+  };
+  /// A callee reaches the fields of what it is given: what was known of
+  /// them is forgotten.
+  void forgetFieldsOf(llvm::ArrayRef<const Expr *> Args, PathState &St);
+  /// The callee's name as messages use it: the macro the code wrote
+  /// (PyObject_CallMethod), not the function it expands to.
+  llvm::StringRef callName(const Expr *Call, const FunctionDecl *Callee,
+                           const FunctionContract *Forced);
+  void callResult(const CallSite &C, std::optional<bool> Succeeded,
+                  PathState &S);
+  bool callOutcome(const CallSite &C, std::optional<bool> Succeeded,
+                   const std::optional<Condition> &Success, PathState &S);
+  void argumentEffect(const CallSite &C, unsigned I, unsigned PI,
+                      const ArgEffect *AE, std::optional<bool> Succeeded,
+                      PathState &S, ArgChanges &Ch);
   /// A releaser given another source (array, string) than the value came
   /// from.
   void checkSource(PathState &St, ValueKey K, const Expr *Call,
@@ -236,7 +258,6 @@ private:
   Subject subjectOf(const PathState &St, const Expr *E) const;
   const Fact *factOf(const PathState &St, const Expr *E) const;
   std::optional<int64_t> constant(const Expr *E) const;
-
 
   /// The loop whose every iteration makes a new value at Site, if the
   /// value lost at At is lost once per iteration of it.

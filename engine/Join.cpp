@@ -50,10 +50,9 @@ PMap<K, V> agreedP(const PMap<K, V> &A, const PMap<K, V> &B) {
 
 PathState custody::joinStates(const PathState &A, const PathState &B) {
   PathState J = A;
-  bool FactsDiffer = A.VarFacts != B.VarFacts ||
-                     !(A.MemberFacts == B.MemberFacts) ||
-                     !(A.ExprFacts == B.ExprFacts) ||
-                     !(A.CarriedFacts == B.CarriedFacts);
+  bool FactsDiffer =
+      A.VarFacts != B.VarFacts || !(A.MemberFacts == B.MemberFacts) ||
+      !(A.ExprFacts == B.ExprFacts) || !(A.CarriedFacts == B.CarriedFacts);
   J.VarFacts = agreedP(A.VarFacts, B.VarFacts);
   J.MemberFacts = agreed(A.MemberFacts, B.MemberFacts);
   J.ExprFacts = agreed(A.ExprFacts, B.ExprFacts);
@@ -89,8 +88,7 @@ PathState custody::joinStates(const PathState &A, const PathState &B) {
   J.OutStores = agreed(A.OutStores, B.OutStores);
   J.RetainedGlobals = agreed(A.RetainedGlobals, B.RetainedGlobals);
   J.StoredOwned = agreed(A.StoredOwned, B.StoredOwned);
-  J.StoredFreedOnReturn =
-      agreed(A.StoredFreedOnReturn, B.StoredFreedOnReturn);
+  J.StoredFreedOnReturn = agreed(A.StoredFreedOnReturn, B.StoredFreedOnReturn);
 
   // Each protocol joins its own part.
   J.Pending = PendingException::join(A.Pending, B.Pending);

@@ -183,8 +183,8 @@ void LockDomain::afterCall(const CallSite &C, std::optional<bool> Succeeded,
     apply(S, *Succeeded ? LockEffect::Acquire : LockEffect::Release,
           CurrentLock, FA.locOf(C.Call), C.Fn);
     if (!*Succeeded)
-      S.Lock.GoneWhy = "'" + C.Fn.str() + "' says the " +
-                       CurrentLock.upper() + " is not held here";
+      S.Lock.GoneWhy = "'" + C.Fn.str() + "' says the " + CurrentLock.upper() +
+                       " is not held here";
   } else {
     apply(S, *Current, CurrentLock, FA.locOf(C.Call), C.Fn);
   }
@@ -196,8 +196,8 @@ void LockDomain::onResult(const CallSite &C, Value &V) {
                                               : 0;
 }
 
-void LockDomain::onDestructor(const CXXDestructorDecl *Dtor,
-                              SourceLocation Loc, PathState &St) {
+void LockDomain::onDestructor(const CXXDestructorDecl *Dtor, SourceLocation Loc,
+                              PathState &St) {
   // A guard object's destructor may give the lock back (or take it).
   llvm::StringRef LockName;
   const LockNeed *Inner = nullptr;

@@ -1,4 +1,5 @@
-//===- LockDomain.h - An interpreter lock (CPython's GIL) --------*- C++ -*-===//
+//===- LockDomain.h - An interpreter lock (CPython's GIL) --------*- C++
+//-*-===//
 //
 // Owns: whether the lock is held on a path (and the takes still open), the
 // lock effect of each call (a contract's 'lock:', a library's lock prefixes,
@@ -79,8 +80,7 @@ public:
   void onDestructor(const clang::CXXDestructorDecl *Dtor,
                     clang::SourceLocation Loc, PathState &St) override;
   void atExit(PathState &St) override;
-  void summarize(FunctionResult &R, FunctionContract &S,
-                 bool &Useful) override;
+  void summarize(FunctionResult &R, FunctionContract &S, bool &Useful) override;
 
 private:
   /// The lock effect of a call: its contract's, a library prefix's, or a

@@ -354,11 +354,9 @@ static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
   }
 }
 
-std::vector<Finding>
-custody::analyzeTranslationUnit(ASTContext &Ctx, const ContractSet &Contracts,
-                                const AnalysisLimits &Limits,
-                                llvm::raw_ostream *Log,
-                                AnalysisReport *Report) {
+std::vector<Finding> custody::analyzeTranslationUnit(
+    ASTContext &Ctx, const ContractSet &Contracts, const AnalysisLimits &Limits,
+    llvm::raw_ostream *Log, AnalysisReport *Report) {
   FunctionCollector C(Ctx.getSourceManager());
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   TUAnalysis TU(Ctx, Contracts, Limits, Log);

@@ -152,8 +152,9 @@ struct Value {
   /// Identity: what decides the rest of the path. Names, places and note
   /// numbers only tell the story, and do not make two states differ.
   bool operator==(const Value &O) const {
-    return St == O.St && Res == O.Res && ReleaseFn.data() == O.ReleaseFn.data() &&
-           Refs == O.Refs && Source == O.Source;
+    return St == O.St && Res == O.Res &&
+           ReleaseFn.data() == O.ReleaseFn.data() && Refs == O.Refs &&
+           Source == O.Source;
   }
   void Profile(llvm::FoldingSetNodeID &ID) const {
     ID.AddInteger(unsigned(St));

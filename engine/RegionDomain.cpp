@@ -76,14 +76,14 @@ void RegionDomain::afterCall(const CallSite &C, std::optional<bool> Succeeded,
     close(C, *FC->Closes, S);
   if (FC->Opens) {
     When W = FC->Opens->On;
-    bool Applies = W == When::Always || !Succeeded ||
-                   (W == When::OnSuccess) == *Succeeded;
+    bool Applies =
+        W == When::Always || !Succeeded || (W == When::OnSuccess) == *Succeeded;
     open(C, *FC->Opens, Applies, S);
   }
 }
 
-void RegionDomain::open(const CallSite &C, const RegionEffect &RE,
-                        bool Opened, PathState &S) {
+void RegionDomain::open(const CallSite &C, const RegionEffect &RE, bool Opened,
+                        PathState &S) {
   Value V;
   V.Region = true;
   V.Res = FA.tu().Contracts.resource(RE.Resource);
@@ -186,8 +186,9 @@ void RegionDomain::close(const CallSite &C, const RegionEffect &RE,
   if (V.St == VState::Borrowed && Certain)
     FA.report(FindingKind::ReleaseUnowned, R, Loc, C.Call,
               "'" + C.Fn.str() + "' closes a " + Desc + " that '" +
-                  V.AcqFn.str() + "' found already open: this code did not "
-                                  "open it",
+                  V.AcqFn.str() +
+                  "' found already open: this code did not "
+                  "open it",
               FA.pathNotes(S, V, 0));
   else if (V.St == VState::NotAcquired)
     FA.report(FindingKind::ReleaseUnowned, R, Loc, C.Call,

@@ -1,4 +1,5 @@
-//===- RegionDomain.h - Regions, critical regions, reserved room -*- C++ -*-===//
+//===- RegionDomain.h - Regions, critical regions, reserved room -*- C++
+//-*-===//
 //
 // Owns: regions held by no variable (monitors, local frames, attached
 // threads: 'opens'/'closes', keyed by an argument), what closing one frees
@@ -46,8 +47,7 @@ public:
   void beforeCall(const CallSite &C, PathState &St) override;
   void afterCall(const CallSite &C, std::optional<bool> Succeeded,
                  PathState &St) override;
-  void summarize(FunctionResult &R, FunctionContract &S,
-                 bool &Useful) override;
+  void summarize(FunctionResult &R, FunctionContract &S, bool &Useful) override;
 
   /// Regions some call of this function closes (by resource name).
   bool closedHere(llvm::StringRef Resource) const {
