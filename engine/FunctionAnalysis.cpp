@@ -391,6 +391,121 @@ Note FunctionAnalysis::stoppedNotice(
   return {SM.getExpansionLoc(FD->getLocation()), Msg};
 }
 
+/// The state at the function's entry: each parameter holds a value of its
+/// own; the lock is what the function's callers say.
+PathState FunctionAnalysis::entryState() {
+  PathState Init(Factories);
+  auto LE = TU.LockEntries.find(FD->getCanonicalDecl());
+  if (LE != TU.LockEntries.end()) {
+    Init.Lock.Now = LE->second.State;
+    Init.Lock.GoneAt =
+        TU.Ctx.getSourceManager().getExpansionLoc(FD->getLocation());
+    Init.Lock.GoneWhy = LE->second.Why;
+  }
+  for (const ParmVarDecl *P : FD->parameters()) {
+    Value V;
+    V.St = VState::Param;
+    V.Name = P->getName();
+    V.AcqFn = TU.intern(FD->getNameAsString());
+    ValueKey K{P, 0};
+    Init.Vals.set(K, V);
+    Init.bind(P, K);
+  }
+
+  return Init;
+}
+
+/// What a path carries into a block: expression results do not outlive
+/// the block they were computed in.
+void FunctionAnalysis::enterBlock(PathState &St) {
+  // Expression results do not outlive their block; an owned value held
+  // only by one (a '?:' arm, say) is no longer followed.
+  std::vector<ValueKey> HeldByExprs;
+  for (auto &[E, K] : St.ExprVals)
+    HeldByExprs.push_back(K);
+  St.ExprVals.clear();
+  for (ValueKey K : HeldByExprs) {
+    St.MaybeGarbage.push_back(K);
+    const Value *V = St.value(K);
+    if (!V || V->St != VState::Owned || St.refCount(K) != 0)
+      continue;
+    // A value the runtime frees on return, made and dropped in a loop
+    // ('Set(..., NewStringUTF(...))') piles up all the same.
+    reportPiledTemporary(St, *V, /*Discarded=*/false);
+    St.Vals.update(K, [](Value &X) { X.St = VState::Escaped; });
+  }
+  St.ExprFacts = std::move(St.CarriedFacts);
+  St.CarriedFacts.clear();
+  gc(St);
+}
+
+/// Sends each state leaving B to the successors it can take: both sides of
+/// a two-way branch (each assumed), the cases of a switch, or the one next.
+void FunctionAnalysis::leaveBlock(const CFGBlock *B, States &SS,
+                                  Worklist &Work) {
+  const Stmt *Term = B->getTerminatorStmt();
+  if (isa_and_nonnull<CXXThrowExpr>(Term))
+    for (PathState &S : SS)
+      S.ExitStmt = Term;
+  const Expr *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition(false));
+  bool Binary =
+      Cond && B->succ_size() == 2 && !isa_and_nonnull<SwitchStmt>(Term);
+  for (PathState &S : SS) {
+    if (S.Dead)
+      continue;
+    if (Binary) {
+      for (auto &D : Domains)
+        D->beforeBranch(Cond, S);
+      touchTested(S, Cond);
+    }
+    if (Binary) {
+      // One copy per two-way branch: the true side gets the copy, the
+      // false side the original.
+      const CFGBlock *TB = B->succ_begin()->getReachableBlock();
+      const CFGBlock *FB = std::next(B->succ_begin())->getReachableBlock();
+      std::optional<PathState> T;
+      if (TB) {
+        T = S;
+        if (!assume(*T, Cond, true, Term))
+          T.reset();
+      }
+      bool FOK = FB && assume(S, Cond, false, Term);
+      // Branches of '&&', '||' and '?:' are told by their enclosing one.
+      if (T && FOK && !isa<BinaryOperator>(Term) &&
+          !isa<AbstractConditionalOperator>(Term)) {
+        bool Loop = isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(Term);
+        PathNote TN{PathNote::Branch, Cond, true}, FN{PathNote::Branch, Cond};
+        TN.LoopCond = FN.LoopCond = Loop;
+        T->addNote(std::move(TN));
+        S.addNote(std::move(FN));
+      }
+      // A short-circuit decides the value of the whole '&&' or '||',
+      // which a later block may test ('!(a && b)').
+      if (const auto *LO = dyn_cast_or_null<BinaryOperator>(Term)) {
+        if (LO->getOpcode() == BO_LAnd && FOK)
+          S.CarriedFacts[LO] = Fact::exactly(0);
+        if (LO->getOpcode() == BO_LOr && T)
+          T->CarriedFacts[LO] = Fact::exactly(1);
+      }
+      if (T)
+        Work.push_back({TB, std::move(*T)});
+      if (FOK)
+        Work.push_back({FB, std::move(S)});
+      continue;
+    }
+    const auto *SW = dyn_cast_or_null<SwitchStmt>(Term);
+    for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
+      const CFGBlock *Next = Succ.getReachableBlock();
+      if (!Next)
+        continue;
+      PathState N = S;
+      if (SW && !assumeSwitchCase(N, SW, Next))
+        continue;
+      Work.push_back({Next, std::move(N)});
+    }
+  }
+}
+
 FunctionResult FunctionAnalysis::run() {
   FunctionResult Result;
   const Stmt *Body = FD->getBody();
@@ -411,25 +526,8 @@ FunctionResult FunctionAnalysis::run() {
     return Result;
   }
 
-  PathState Init(Factories);
   Domains = makeDomains(*this, Regions);
-  auto LE = TU.LockEntries.find(FD->getCanonicalDecl());
-  if (LE != TU.LockEntries.end()) {
-    Init.Lock.Now = LE->second.State;
-    Init.Lock.GoneAt =
-        TU.Ctx.getSourceManager().getExpansionLoc(FD->getLocation());
-    Init.Lock.GoneWhy = LE->second.Why;
-  }
-  for (const ParmVarDecl *P : FD->parameters()) {
-    Value V;
-    V.St = VState::Param;
-    V.Name = P->getName();
-    V.AcqFn = TU.intern(FD->getNameAsString());
-    ValueKey K{P, 0};
-    Init.Vals.set(K, V);
-    Init.bind(P, K);
-  }
-
+  PathState Init = entryState();
   // The states each block was entered with (they share structure with the
   // states that go on). A function's budget of states is shared out over
   // its blocks, so a very large function keeps fewer per block and still
@@ -444,7 +542,7 @@ FunctionResult FunctionAnalysis::run() {
                                       4, TU.Limits.MaxStatesPerBlock);
   BlockCap = Cap;
   llvm::DenseMap<const CFGBlock *, unsigned> JoinsAt;
-  std::deque<std::pair<const CFGBlock *, PathState>> Work;
+  Worklist Work;
   Work.push_back({&G->getEntry(), std::move(Init)});
   unsigned Visits = 0;
   unsigned MaxVisits = std::max(TU.Limits.MaxBlockVisits,
@@ -496,92 +594,14 @@ FunctionResult FunctionAnalysis::run() {
       atExit(St);
       continue;
     }
-    // Expression results do not outlive their block; an owned value held
-    // only by one (a '?:' arm, say) is no longer followed.
-    std::vector<ValueKey> HeldByExprs;
-    for (auto &[E, K] : St.ExprVals)
-      HeldByExprs.push_back(K);
-    St.ExprVals.clear();
-    for (ValueKey K : HeldByExprs) {
-      St.MaybeGarbage.push_back(K);
-      const Value *V = St.value(K);
-      if (!V || V->St != VState::Owned || St.refCount(K) != 0)
-        continue;
-      // A value the runtime frees on return, made and dropped in a loop
-      // ('Set(..., NewStringUTF(...))') piles up all the same.
-      reportPiledTemporary(St, *V, /*Discarded=*/false);
-      St.Vals.update(K, [](Value &X) { X.St = VState::Escaped; });
-    }
-    St.ExprFacts = std::move(St.CarriedFacts);
-    St.CarriedFacts.clear();
-    gc(St);
+    enterBlock(St);
     States SS;
     SS.push_back(std::move(St));
     LeavesFunction = B->succ_size() == 1 && *B->succ_begin() == &G->getExit();
     for (const CFGElement &E : *B)
       transfer(E, SS);
 
-    const Stmt *Term = B->getTerminatorStmt();
-    if (isa_and_nonnull<CXXThrowExpr>(Term))
-      for (PathState &S : SS)
-        S.ExitStmt = Term;
-    const Expr *Cond = dyn_cast_or_null<Expr>(B->getTerminatorCondition(false));
-    bool Binary =
-        Cond && B->succ_size() == 2 && !isa_and_nonnull<SwitchStmt>(Term);
-    for (PathState &S : SS) {
-      if (S.Dead)
-        continue;
-      if (Binary) {
-        for (auto &D : Domains)
-          D->beforeBranch(Cond, S);
-        touchTested(S, Cond);
-      }
-      if (Binary) {
-        // One copy per two-way branch: the true side gets the copy, the
-        // false side the original.
-        const CFGBlock *TB = B->succ_begin()->getReachableBlock();
-        const CFGBlock *FB = std::next(B->succ_begin())->getReachableBlock();
-        std::optional<PathState> T;
-        if (TB) {
-          T = S;
-          if (!assume(*T, Cond, true, Term))
-            T.reset();
-        }
-        bool FOK = FB && assume(S, Cond, false, Term);
-        // Branches of '&&', '||' and '?:' are told by their enclosing one.
-        if (T && FOK && !isa<BinaryOperator>(Term) &&
-            !isa<AbstractConditionalOperator>(Term)) {
-          bool Loop = isa<ForStmt, WhileStmt, DoStmt, CXXForRangeStmt>(Term);
-          PathNote TN{PathNote::Branch, Cond, true}, FN{PathNote::Branch, Cond};
-          TN.LoopCond = FN.LoopCond = Loop;
-          T->addNote(std::move(TN));
-          S.addNote(std::move(FN));
-        }
-        // A short-circuit decides the value of the whole '&&' or '||',
-        // which a later block may test ('!(a && b)').
-        if (const auto *LO = dyn_cast_or_null<BinaryOperator>(Term)) {
-          if (LO->getOpcode() == BO_LAnd && FOK)
-            S.CarriedFacts[LO] = Fact::exactly(0);
-          if (LO->getOpcode() == BO_LOr && T)
-            T->CarriedFacts[LO] = Fact::exactly(1);
-        }
-        if (T)
-          Work.push_back({TB, std::move(*T)});
-        if (FOK)
-          Work.push_back({FB, std::move(S)});
-        continue;
-      }
-      const auto *SW = dyn_cast_or_null<SwitchStmt>(Term);
-      for (const CFGBlock::AdjacentBlock &Succ : B->succs()) {
-        const CFGBlock *Next = Succ.getReachableBlock();
-        if (!Next)
-          continue;
-        PathState N = S;
-        if (SW && !assumeSwitchCase(N, SW, Next))
-          continue;
-        Work.push_back({Next, std::move(N)});
-      }
-    }
+    leaveBlock(B, SS, Work);
   }
   if (Truncated && TU.Log)
     *TU.Log << "custody: '" << FD->getNameAsString()
@@ -593,13 +613,20 @@ FunctionResult FunctionAnalysis::run() {
 
   for (auto &F : Found)
     Result.Findings.push_back(std::move(F.second));
+  summarize(Result);
+  return Result;
+}
+
+/// What calling this function does, for its callers: each domain's part,
+/// then ownership's (result, parameters, out-parameters).
+void FunctionAnalysis::summarize(FunctionResult &Result) {
   // Summary: each domain's part, then ownership's.
   auto S = std::make_unique<FunctionContract>();
   bool Useful = false;
   for (auto &D : Domains)
     D->summarize(Result, *S, Useful);
   if (!SawExit)
-    return Result;
+    return;
   S->Name = FD->getNameAsString();
   S->IsSummary = true;
   if (!Returns.AnyOther && !Returns.Mixed && Returns.Res &&
@@ -667,5 +694,4 @@ FunctionResult FunctionAnalysis::run() {
   // Arguments a summary says nothing about stay unknown (they escape).
   if (Useful)
     Result.Summary = std::move(S);
-  return Result;
 }

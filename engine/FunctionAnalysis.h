@@ -160,6 +160,11 @@ private:
   bool LeavesFunction = false;
 
   using States = std::vector<PathState>;
+  using Worklist = std::deque<std::pair<const CFGBlock *, PathState>>;
+  PathState entryState();
+  void enterBlock(PathState &St);
+  void leaveBlock(const CFGBlock *B, States &SS, Worklist &Work);
+  void summarize(FunctionResult &Result);
   /// How many states a block keeps; more paths than that are not explored.
   unsigned BlockCap = 24;
   bool Truncated = false;
