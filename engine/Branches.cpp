@@ -244,7 +244,7 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
   if (Bound && F.isZero()) {
     const Value *V = St.value(*Bound);
     if (V && (V->St == VState::Owned || V->St == VState::Borrowed))
-      St.Vals.update(*Bound, [](Value &X) { X.St = VState::Escaped; });
+      St.updateValue(*Bound, [](Value &X) { X.St = VState::Escaped; });
   }
   return true;
 }

@@ -147,7 +147,7 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
         V.St = VState::Owned;
         V.Refs = Value::MaxRefs;
       }
-      S.Vals.set(*K, V);
+      S.setValue(*K, V);
     }
     return;
   }
@@ -494,8 +494,7 @@ void FunctionAnalysis::gc(PathState &St) {
     if (!V || V->St == VState::Owned || St.refCount(K) > 0 ||
         (V->Region && V->St != VState::Released))
       continue;
-    St.Vals.erase(K);
-    St.Special.erase(K);
+    St.eraseValue(K);
   }
 }
 

@@ -137,7 +137,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
           if (const ValueKey *K = St.Bind.lookup(VD)) {
             const Value *V = St.value(*K);
             if (V && V->St == VState::Owned)
-              St.Vals.update(*K, [](Value &X) { X.St = VState::Escaped; });
+              St.updateValue(*K, [](Value &X) { X.St = VState::Escaped; });
           }
         }
   } else if (const auto *IL = dyn_cast<InitListExpr>(S)) {
@@ -166,16 +166,14 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   if (std::optional<CFGLifetimeEnds> LE = E.getAs<CFGLifetimeEnds>()) {
     // A local goes out of scope (end of block, return, break, continue,
     // goto): what only it held is lost there.
+    // On the way out of the function the exit looks at what is still owned
+    // (the same report, at the same return): a return past thousands of
+    // locals costs nothing per local.
+    if (LeavesFunction)
+      return;
     const VarDecl *VD = LE->getVarDecl();
     for (PathState &St : SS) {
       const ValueKey *BK = St.Bind.lookup(VD);
-      // On the way out of the function only what may still be reported
-      // matters: a return past thousands of locals unbinds just those.
-      if (LeavesFunction) {
-        const Value *V = BK ? St.value(*BK) : nullptr;
-        if (!V || (V->St != VState::Owned && !V->Region))
-          continue;
-      }
       St.VarFacts.erase(VD);
       if (!BK)
         continue;
@@ -263,9 +261,11 @@ void FunctionAnalysis::atExit(PathState &St) {
            {{Loc, "'" + FD->getNameAsString() + "' returns here"}});
   }
   std::vector<std::pair<ValueKey, const Value *>> Leaked;
-  for (auto &[K, V] : St.Vals)
-    if (V.St == VState::Owned && V.Refs < Value::MaxRefs && leaksAtExit(St, V))
-      Leaked.push_back({K, &V});
+  for (const auto &KO : St.Owned) {
+    const Value *V = St.value(KO.first);
+    if (V->Refs < Value::MaxRefs && leaksAtExit(St, *V))
+      Leaked.push_back({KO.first, V});
+  }
   std::sort(Leaked.begin(), Leaked.end(), [](const auto &A, const auto &B) {
     return A.second->AcqLoc < B.second->AcqLoc;
   });
@@ -408,7 +408,7 @@ PathState FunctionAnalysis::entryState() {
     V.Name = P->getName();
     V.AcqFn = TU.intern(FD->getNameAsString());
     ValueKey K{P, 0};
-    Init.Vals.set(K, V);
+    Init.setValue(K, V);
     Init.bind(P, K);
   }
 
@@ -432,7 +432,7 @@ void FunctionAnalysis::enterBlock(PathState &St) {
     // A value the runtime frees on return, made and dropped in a loop
     // ('Set(..., NewStringUTF(...))') piles up all the same.
     reportPiledTemporary(St, *V, /*Discarded=*/false);
-    St.Vals.update(K, [](Value &X) { X.St = VState::Escaped; });
+    St.updateValue(K, [](Value &X) { X.St = VState::Escaped; });
   }
   St.ExprFacts = std::move(St.CarriedFacts);
   St.CarriedFacts.clear();
@@ -556,6 +556,13 @@ FunctionResult FunctionAnalysis::run() {
   while (!Work.empty()) {
     auto [B, St] = std::move(Work.front());
     Work.pop_front();
+    // Every path that reaches the exit is judged there, never joined: the
+    // leaks of the locals a return leaves are found at the exit.
+    if (B == &G->getExit()) {
+      ++Visits;
+      atExit(St);
+      continue;
+    }
     auto &SeenHere = Seen[B];
     uint64_t H = St.digest();
     if (llvm::any_of(SeenHere, [&](const Entered &E) {
@@ -589,10 +596,6 @@ FunctionResult FunctionAnalysis::run() {
       if (TU.Log)
         *TU.Log << "custody: " << Result.Notice->Message << "\n";
       break;
-    }
-    if (B == &G->getExit()) {
-      atExit(St);
-      continue;
     }
     enterBlock(St);
     States SS;

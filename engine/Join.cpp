@@ -70,7 +70,7 @@ PathState custody::joinStates(const PathState &A, const PathState &B) {
     const Value *V = J.value(K);
     if (V && (V->St == VState::Owned || V->St == VState::Borrowed ||
               V->St == VState::Param || V->St == VState::NotAcquired))
-      J.Vals.update(K, [](Value &X) {
+      J.updateValue(K, [](Value &X) {
         // Escaped with an unknown count: neither a leak nor a release of
         // it is ever reported again.
         X.St = VState::Escaped;

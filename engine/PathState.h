@@ -230,7 +230,7 @@ struct StateFactories {
 struct PathState {
   explicit PathState(StateFactories &F)
       : Bind(F.Bind), Vals(F.Vals), VarFacts(F.Facts), Holders(F.Counts),
-        Special(F.Counts) {}
+        Special(F.Counts), Owned(F.Counts) {}
 
   /// Which tracked value each variable holds. Written only through bind()
   /// and unbind(), which keep Holders.
@@ -242,6 +242,27 @@ struct PathState {
   /// The values of regions and critical resources, which calls check
   /// against: a call need not look through every value.
   CountMap Special;
+  /// The values still owned (derived from Vals): what an exit looks at.
+  CountMap Owned;
+
+  /// Values are written only through these, which keep Owned.
+  void setValue(ValueKey K, const Value &V) {
+    Vals.set(K, V);
+    if (V.St == VState::Owned)
+      Owned.set(K, 1);
+    else
+      Owned.erase(K);
+  }
+  template <typename Fn> void updateValue(ValueKey K, Fn Change) {
+    Value V = *Vals.lookup(K);
+    Change(V);
+    setValue(K, V);
+  }
+  void eraseValue(ValueKey K) {
+    Vals.erase(K);
+    Owned.erase(K);
+    Special.erase(K);
+  }
 
   void bind(const clang::VarDecl *VD, ValueKey K) {
     if (const ValueKey *Old = Bind.lookup(VD)) {

@@ -117,7 +117,7 @@ void RegionDomain::freeWith(PathState &S, const Value &Region,
         llvm::is_contained(Region.Res->Frees, V.Res->Name))
       Freed.push_back(K);
   for (ValueKey K : Freed) {
-    S.Vals.update(K, [&](Value &V) {
+    S.updateValue(K, [&](Value &V) {
       V.St = VState::Released;
       V.ReleaseFn = Fn;
       V.ReleaseLoc = Loc;
@@ -200,7 +200,7 @@ void RegionDomain::close(const CallSite &C, const RegionEffect &RE,
   V.St = VState::Released;
   V.ReleaseFn = C.Fn;
   V.ReleaseLoc = Loc;
-  S.Vals.set(BestKey, V);
+  S.setValue(BestKey, V);
   S.MaybeGarbage.push_back(BestKey);
 }
 

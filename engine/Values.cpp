@@ -92,7 +92,7 @@ ValueKey FunctionAnalysis::newValue(PathState &St, const void *Site, Value V) {
   ValueKey K{Site, Gen};
   if (V.Region || (V.Res && V.Res->Critical))
     St.Special.set(K, 1);
-  St.Vals.set(K, V);
+  St.setValue(K, V);
   St.MaybeGarbage.push_back(K);
   return K;
 }
@@ -224,7 +224,7 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
   if (V.St == VState::Owned && V.Refs < Value::MaxRefs && At) {
     if (!VarName.empty()) {
       V.Name = VarName;
-      St.Vals.set(K, V); // The message names it.
+      St.setValue(K, V); // The message names it.
     }
     // A value the runtime frees on return only piles up in a loop.
     SourceLocation Loc =
@@ -240,8 +240,7 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
     if (Reported)
       reportLeak(St, K, V, Loc, leakMessage(St, K, V, How));
   }
-  St.Vals.erase(K);
-  St.Special.erase(K);
+  St.eraseValue(K);
   for (auto EI = St.ExprVals.begin(); EI != St.ExprVals.end();)
     EI = EI->second == K ? St.ExprVals.erase(EI) : std::next(EI);
 }
@@ -271,7 +270,7 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
       // __attribute__((cleanup(f))): f runs at scope exit and owns it.
       if (NewV.St == VState::Owned && VD->hasAttr<CleanupAttr>())
         NewV.St = VState::Escaped;
-      St.Vals.set(*V, NewV);
+      St.setValue(*V, NewV);
     }
   } else {
     St.unbind(VD);
@@ -293,7 +292,7 @@ void FunctionAnalysis::forget(PathState &St, const VarDecl *VD) {
   St.unbind(VD);
   const Value *V = St.value(K);
   if (V && V->St == VState::Owned && !St.holders(K))
-    St.Vals.update(K, [](Value &X) { X.St = VState::Escaped; });
+    St.updateValue(K, [](Value &X) { X.St = VState::Escaped; });
 }
 
 /// How a released or handed-over value went: "it was released by 'free'",
@@ -396,7 +395,7 @@ void FunctionAnalysis::escape(PathState &St, const Expr *E) {
     return;
   const Value *V = St.value(*K);
   if (V && (V->St == VState::Owned || V->St == VState::Param))
-    St.Vals.update(*K, [](Value &X) { X.St = VState::Escaped; });
+    St.updateValue(*K, [](Value &X) { X.St = VState::Escaped; });
 }
 
 std::string FunctionAnalysis::nameAt(const PathState &St, ValueKey K,
@@ -419,7 +418,7 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
     return;
   Value V = *Held;
   releaseValue(St, K, V, Call, Arg, Fn, AE, Consume);
-  St.Vals.set(K, V);
+  St.setValue(K, V);
 }
 
 void FunctionAnalysis::releaseValue(PathState &St, ValueKey K, Value &V,
