@@ -6,28 +6,32 @@ the leak planted at the end was reported.
   bench/growth.py [--custody build/bin/custody] [--lines 3000,6000,20000]
                   [--reps 3] [--markdown]
 
-Times are the median of --reps runs of each command (driver start-up
-included). Standard library only.
+Times are the median of --reps runs of each command, in CPU seconds (user +
+system; driver start-up included). Standard library only.
 """
 import argparse
 import os
+import resource
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 SHAPES = ["goto", "switch", "loops", "cpython"]
 
 
 def timed(cmd, reps):
+    # CPU time (user + system) of the command: steadier than wall time on a
+    # machine that is doing other work.
     times, out = [], None
     for _ in range(reps):
-        start = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
         out = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                              text=True)
-        times.append(time.perf_counter() - start)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        times.append(after.ru_utime - before.ru_utime +
+                     after.ru_stime - before.ru_stime)
     return statistics.median(times), out
 
 

@@ -633,16 +633,21 @@ void writeJSON(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings,
     for (const PrintedNote &N : F.Notes)
       Notes.push_back(llvm::json::Object{{"location", locJSON(N.Loc)},
                                          {"message", N.Message}});
-    Arr.push_back(llvm::json::Object{{"check", F.Check},
+    Arr.push_back(llvm::json::Object{{"kind", "finding"},
+                                     {"check", F.Check},
                                      {"message", F.Message},
                                      {"location", locJSON(F.Loc)},
                                      {"notes", std::move(Notes)}});
   }
-  // A function cut short: an entry of kind "notice", after the findings.
+  // A function cut short: an entry of kind "notice", after the findings
+  // (with an empty check and no notes, so readers that ignore the kind
+  // still find the fields they expect).
   for (const Notice &N : functionNotices(Notices))
     Arr.push_back(llvm::json::Object{{"kind", "notice"},
+                                     {"check", ""},
                                      {"message", N.Message},
-                                     {"location", locJSON(N.Loc)}});
+                                     {"location", locJSON(N.Loc)},
+                                     {"notes", llvm::json::Array()}});
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Arr))) << "\n";
 }
 
