@@ -39,7 +39,7 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
     if (BO->getOpcode() == BO_Comma)
       return subjectOf(St, BO->getRHS());
   }
-  if (St.ExprFacts.count(E) || St.ExprVals.count(E))
+  if (St.Facts.Exprs.count(E) || St.ExprVals.count(E))
     S.E = E;
   return S;
 }
@@ -47,15 +47,15 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
 const Fact *FunctionAnalysis::factOf(const PathState &St, const Expr *E) const {
   Subject S = subjectOf(St, E);
   if (S.Var) {
-    return St.VarFacts.lookup(S.Var);
+    return St.Facts.Vars.lookup(S.Var);
   }
   if (S.Member) {
-    auto It = St.MemberFacts.find(*S.Member);
-    return It == St.MemberFacts.end() ? nullptr : &It->second;
+    auto It = St.Facts.Members.find(*S.Member);
+    return It == St.Facts.Members.end() ? nullptr : &It->second;
   }
   if (S.E) {
-    auto It = St.ExprFacts.find(S.E);
-    return It == St.ExprFacts.end() ? nullptr : &It->second;
+    auto It = St.Facts.Exprs.find(S.E);
+    return It == St.Facts.Exprs.end() ? nullptr : &It->second;
   }
   return nullptr;
 }
@@ -106,7 +106,7 @@ bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
   if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
     // Its short-circuit already decided it (carried from that branch).
     if (BO->isLogicalOp())
-      if (auto It = St.ExprFacts.find(BO); It != St.ExprFacts.end())
+      if (auto It = St.Facts.Exprs.find(BO); It != St.Facts.Exprs.end())
         return !It->second.isZero() == Truth;
     if (BO->isLogicalOp() && Term && BO != Term)
       // The block holding the right operand: the left one was decided in
@@ -235,11 +235,11 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
     return false;
   F.Assumed = false; // The code tested it.
   if (Subj.Var)
-    St.VarFacts.set(Subj.Var, F);
+    St.Facts.Vars.set(Subj.Var, F);
   else if (Subj.Member)
-    St.MemberFacts[*Subj.Member] = F;
+    St.Facts.Members[*Subj.Member] = F;
   else
-    St.ExprFacts[Subj.E] = F;
+    St.Facts.Exprs[Subj.E] = F;
   // A tracked pointer known to be null on this path holds nothing.
   if (Bound && F.isZero()) {
     const Value *V = St.value(*Bound);

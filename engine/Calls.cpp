@@ -104,7 +104,7 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
     }
     // A null passed to a releaser that does not accept it.
     if (const VarDecl *VD = localVar(A)) {
-      const Fact *FI = S.VarFacts.lookup(VD);
+      const Fact *FI = S.Facts.Vars.lookup(VD);
       const Resource *R = TU.Contracts.resource(AE->Resource);
       if (FI && FI->isZero() && !FI->Assumed && R && !R->NullReleaseOk &&
           AE->Kind == ArgEffect::Releases)
@@ -278,7 +278,7 @@ bool FunctionAnalysis::callOutcome(const CallSite &C,
                       : FC->Failure ? *FC->Failure
                                     : Success->negate());
     F.Assumed = true;
-    S.ExprFacts[Call] = F;
+    S.Facts.Exprs[Call] = F;
     if (!*Succeeded) {
       PathNote N;
       N.Kind = PathNote::CallFails;
@@ -305,10 +305,10 @@ void FunctionAnalysis::forgetFieldsOf(llvm::ArrayRef<const Expr *> Args,
       if (UO->getOpcode() == UO_AddrOf) {
         SA = strip(UO->getSubExpr());
         if (const auto *ME = dyn_cast<MemberExpr>(SA))
-          St.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
+          St.Facts.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
       }
     if (const VarDecl *VD = localVar(SA))
-      St.forgetMembers(VD);
+      St.Facts.forgetMembers(VD);
   }
 }
 
@@ -537,7 +537,7 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   checkStoreOver(St, L, RHS, At);
   if (const auto *ME = dyn_cast<MemberExpr>(L)) {
     // Any base may alias this one: what was known of the field is gone.
-    St.forgetField(ME->getMemberDecl());
+    St.Facts.forgetField(ME->getMemberDecl());
     Subject Subj = subjectOf(St, ME);
     std::optional<Fact> F;
     if (Subj.Member && RHS) {
@@ -547,7 +547,7 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
         F = *Known;
     }
     if (F)
-      St.MemberFacts[*Subj.Member] = *F;
+      St.Facts.Members[*Subj.Member] = *F;
   }
   // '*out = v' through a parameter: remembered for the summary.
   if (const auto *UO = dyn_cast<UnaryOperator>(L))

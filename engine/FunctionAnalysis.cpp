@@ -60,7 +60,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       if (const VarDecl *VD = localVar(BO->getLHS()))
         forget(St, VD);
       if (const auto *ME = dyn_cast<MemberExpr>(strip(BO->getLHS())))
-        St.forgetField(ME->getMemberDecl());
+        St.Facts.forgetField(ME->getMemberDecl());
     }
   } else if (const auto *DS = dyn_cast<DeclStmt>(S)) {
     for (const Decl *D : DS->decls())
@@ -82,7 +82,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       if (const VarDecl *VD = localVar(UO->getSubExpr()))
         forget(St, VD);
       if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
-        St.forgetField(ME->getMemberDecl());
+        St.Facts.forgetField(ME->getMemberDecl());
     }
   } else if (const auto *ME = dyn_cast<MemberExpr>(S)) {
     if (ME->isArrow())
@@ -174,7 +174,7 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     const VarDecl *VD = LE->getVarDecl();
     for (PathState &St : SS) {
       const ValueKey *BK = St.Bind.lookup(VD);
-      St.VarFacts.erase(VD);
+      St.Facts.Vars.erase(VD);
       if (!BK)
         continue;
       ValueKey K = *BK;
@@ -434,8 +434,8 @@ void FunctionAnalysis::enterBlock(PathState &St) {
     reportPiledTemporary(St, *V, /*Discarded=*/false);
     St.updateValue(K, [](Value &X) { X.St = VState::Escaped; });
   }
-  St.ExprFacts = std::move(St.CarriedFacts);
-  St.CarriedFacts.clear();
+  St.Facts.Exprs = std::move(St.Facts.Carried);
+  St.Facts.Carried.clear();
   gc(St);
 }
 
@@ -483,9 +483,9 @@ void FunctionAnalysis::leaveBlock(const CFGBlock *B, States &SS,
       // which a later block may test ('!(a && b)').
       if (const auto *LO = dyn_cast_or_null<BinaryOperator>(Term)) {
         if (LO->getOpcode() == BO_LAnd && FOK)
-          S.CarriedFacts[LO] = Fact::exactly(0);
+          S.Facts.Carried[LO] = Fact::exactly(0);
         if (LO->getOpcode() == BO_LOr && T)
-          T->CarriedFacts[LO] = Fact::exactly(1);
+          T->Facts.Carried[LO] = Fact::exactly(1);
       }
       if (T)
         Work.push_back({TB, std::move(*T)});

@@ -48,15 +48,21 @@ PMap<K, V> agreedP(const PMap<K, V> &A, const PMap<K, V> &B) {
 
 } // namespace
 
+FactState FactState::join(const FactState &A, const FactState &B) {
+  if (A == B)
+    return A;
+  FactState J = A;
+  J.Vars = agreedP(A.Vars, B.Vars);
+  J.Members = agreed(A.Members, B.Members);
+  J.Exprs = agreed(A.Exprs, B.Exprs);
+  J.Carried = agreed(A.Carried, B.Carried);
+  return J;
+}
+
 PathState custody::joinStates(const PathState &A, const PathState &B) {
   PathState J = A;
-  bool FactsDiffer =
-      A.VarFacts != B.VarFacts || !(A.MemberFacts == B.MemberFacts) ||
-      !(A.ExprFacts == B.ExprFacts) || !(A.CarriedFacts == B.CarriedFacts);
-  J.VarFacts = agreedP(A.VarFacts, B.VarFacts);
-  J.MemberFacts = agreed(A.MemberFacts, B.MemberFacts);
-  J.ExprFacts = agreed(A.ExprFacts, B.ExprFacts);
-  J.CarriedFacts = agreed(A.CarriedFacts, B.CarriedFacts);
+  bool FactsDiffer = !(A.Facts == B.Facts);
+  J.Facts = FactState::join(A.Facts, B.Facts);
 
   // Bindings both states have; the others are let go (their values stay
   // for the variables that still hold them, or are collected).

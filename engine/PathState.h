@@ -219,6 +219,40 @@ using ValueMap = PMap<ValueKey, Value>;
 using FactMap = PMap<const clang::VarDecl *, Fact>;
 using CountMap = PMap<ValueKey, unsigned>;
 
+/// What one path knows of scalars: path facts. The walk assumes them at
+/// branches (Branches.cpp, Facts.cpp) and prunes what they make infeasible.
+struct FactState {
+  explicit FactState(FactMap::Factory &F) : Vars(F) {}
+  /// Scalar locals and parameters (pointers: 0 is null).
+  FactMap Vars;
+  /// Fields read through a local or parameter ('opts->xml'), dropped when
+  /// something may write them.
+  using MemberKey = std::pair<const clang::VarDecl *, const clang::ValueDecl *>;
+  FlatMap<MemberKey, Fact> Members;
+  /// What the expressions of the current block evaluated to; cleared when
+  /// the path moves to another block.
+  FlatMap<const clang::Expr *, Fact> Exprs;
+  /// Facts for the next block's expressions: the value of a '&&' or '||'
+  /// its short-circuit decided.
+  FlatMap<const clang::Expr *, Fact> Carried;
+
+  bool operator==(const FactState &O) const {
+    return Vars == O.Vars && Members == O.Members && Exprs == O.Exprs &&
+           Carried == O.Carried;
+  }
+  /// The facts both have (Join.cpp).
+  static FactState join(const FactState &A, const FactState &B);
+  /// Forgets what is known of fields read through VD (null: all of them).
+  void forgetMembers(const clang::VarDecl *VD) {
+    for (auto It = Members.begin(); It != Members.end();)
+      It = !VD || It->first.first == VD ? Members.erase(It) : std::next(It);
+  }
+  void forgetField(const clang::ValueDecl *Field) {
+    for (auto It = Members.begin(); It != Members.end();)
+      It = It->first.second == Field ? Members.erase(It) : std::next(It);
+  }
+};
+
 /// The nodes of one function's path states.
 struct StateFactories {
   BindMap::Factory Bind;
@@ -229,14 +263,13 @@ struct StateFactories {
 
 struct PathState {
   explicit PathState(StateFactories &F)
-      : Bind(F.Bind), Vals(F.Vals), VarFacts(F.Facts), Holders(F.Counts),
+      : Bind(F.Bind), Vals(F.Vals), Facts(F.Facts), Holders(F.Counts),
         Special(F.Counts), Owned(F.Counts) {}
 
   /// Which tracked value each variable holds. Written only through bind()
   /// and unbind(), which keep Holders.
   BindMap Bind;
   ValueMap Vals;
-  FactMap VarFacts;
   /// How many variables hold each value (derived from Bind).
   CountMap Holders;
   /// The values of regions and critical resources, which calls check
@@ -294,17 +327,11 @@ struct PathState {
   const Value *value(ValueKey K) const { return Vals.lookup(K); }
   /// Values no variable holds any more, to collect at the next block.
   llvm::SmallVector<ValueKey, 4> MaybeGarbage;
-  /// Facts about a field read through a local or parameter ('opts->xml'),
-  /// dropped when something may write it.
-  using MemberKey = std::pair<const clang::VarDecl *, const clang::ValueDecl *>;
-  FlatMap<MemberKey, Fact> MemberFacts;
-  // What the expressions of the current block evaluated to; cleared when the
-  // path moves to another block.
-  FlatMap<const clang::Expr *, Fact> ExprFacts;
+  using MemberKey = FactState::MemberKey;
+  FactState Facts;
+  /// What the expressions of the current block evaluated to (values);
+  /// cleared when the path moves to another block.
   FlatMap<const clang::Expr *, ValueKey> ExprVals;
-  /// Facts for the next block's expressions: the value of a '&&' or '||'
-  /// its short-circuit decided.
-  FlatMap<const clang::Expr *, Fact> CarriedFacts;
   /// Owned values this function stored through an out-parameter ('*out =
   /// tpl'), for its summary.
   FlatMap<const clang::ParmVarDecl *, const Resource *> OutStores;
@@ -351,10 +378,9 @@ struct PathState {
   /// part of it. Shared subtrees of the persistent maps are skipped.
   bool sameAs(const PathState &O) const {
     return Pending == O.Pending && Regions == O.Regions && Lock == O.Lock &&
-           Bind == O.Bind && Vals == O.Vals && VarFacts == O.VarFacts &&
-           MemberFacts == O.MemberFacts && ExprFacts == O.ExprFacts &&
-           ExprVals == O.ExprVals && CarriedFacts == O.CarriedFacts &&
-           OutStores == O.OutStores && RetainedGlobals == O.RetainedGlobals &&
+           Bind == O.Bind && Vals == O.Vals && Facts == O.Facts &&
+           ExprVals == O.ExprVals && OutStores == O.OutStores &&
+           RetainedGlobals == O.RetainedGlobals &&
            StoredOwned == O.StoredOwned &&
            StoredFreedOnReturn == O.StoredFreedOnReturn;
   }
@@ -363,16 +389,6 @@ struct PathState {
     return llvm::hash_combine(Pending.At, unsigned(Lock.Now), Lock.Stack.size(),
                               ExprVals.size(), StoredOwned.size(),
                               RetainedGlobals.size(), OutStores.size());
-  }
-
-  /// Forgets what is known of fields read through VD (null: all of them).
-  void forgetMembers(const clang::VarDecl *VD) {
-    for (auto It = MemberFacts.begin(); It != MemberFacts.end();)
-      It = !VD || It->first.first == VD ? MemberFacts.erase(It) : std::next(It);
-  }
-  void forgetField(const clang::ValueDecl *Field) {
-    for (auto It = MemberFacts.begin(); It != MemberFacts.end();)
-      It = It->first.second == Field ? MemberFacts.erase(It) : std::next(It);
   }
 
   void touch(const clang::Decl *D) {

@@ -258,7 +258,7 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
                                std::optional<ValueKey> V, std::optional<Fact> F,
                                const Stmt *At) {
   std::optional<ValueKey> Old;
-  St.forgetMembers(VD);
+  St.Facts.forgetMembers(VD);
   if (const ValueKey *B = St.Bind.lookup(VD))
     Old = *B;
   if (V) {
@@ -276,15 +276,15 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
     St.unbind(VD);
   }
   if (F)
-    St.VarFacts.set(VD, *F);
+    St.Facts.Vars.set(VD, *F);
   else
-    St.VarFacts.erase(VD);
+    St.Facts.Vars.erase(VD);
   if (Old && Old != V)
     dropValueRef(St, *Old, At, Lost::Overwritten, VD->getName());
 }
 
 void FunctionAnalysis::forget(PathState &St, const VarDecl *VD) {
-  St.VarFacts.erase(VD);
+  St.Facts.Vars.erase(VD);
   const ValueKey *B = St.Bind.lookup(VD);
   if (!B)
     return;
