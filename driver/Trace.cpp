@@ -1180,8 +1180,12 @@ int custody::traceMain(int argc, const char **argv) {
     if (NotSeen)
       llvm::errs() << "custody: " << NotSeen << " static leak finding"
                    << (NotSeen == 1 ? " was" : "s were")
-                   << " not seen at run time (its path did not run, or "
-                      "its resource is not traced)\n";
+                   << " not seen at run time (the path did not run, or the "
+                      "resource is not traced):\n";
+    for (const StaticFinding &F : Findings)
+      if (!F.SiteFile.empty() && !F.Seen)
+        llvm::errs() << "  " << F.File << ":" << F.Line << ":" << F.Column
+                     << ": " << F.Message << " [" << F.Check << "]\n";
   }
   if (CommandStatus != 0) {
     llvm::errs() << "custody: '" << Req.Command[0] << "' "

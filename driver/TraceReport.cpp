@@ -362,10 +362,13 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
 
 void custody::printReportText(llvm::raw_ostream &OS, const TraceReport &R,
                               const ReportContext &Ctx) {
-  if (R.Event == "signal")
+  if (R.Event == "signal") {
+    unsigned Live = 0;
+    for (const LiveGroup &G : R.Groups)
+      Live += G.Count;
     OS << "custody: report at " << Ctx.SignalName << " (snapshot " << R.Snapshot
-       << " of process " << R.Pid
-       << "): " << (R.Groups.empty() ? "nothing live" : "") << "\n";
+       << " of process " << R.Pid << "): " << Live << " live\n";
+  }
   for (const LiveGroup &G : R.Groups) {
     // The warning at the first frame with a source location; frames before
     // it (inside a library without debug information) become notes.

@@ -94,9 +94,15 @@ int custody_rt_enter(void) {
 void custody_rt_leave(void) { custody_busy = 0; }
 
 int custody_rt_outside(void *caller, void *real) {
-  Dl_info a, b;
+  Dl_info a, b, self;
   if (!dladdr(caller, &a) || !dladdr(real, &b))
     return 1;
+  /* Called back from an interposer: the real function it called ended in a
+     tail call through the library's own PLT (PyGILState_Release ending in
+     PyEval_SaveThread), so the library called itself. */
+  if (dladdr((void *)custody_rt_outside, &self) &&
+      a.dli_fbase == self.dli_fbase)
+    return 0;
   return a.dli_fbase != b.dli_fbase;
 }
 
