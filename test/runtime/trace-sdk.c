@@ -6,8 +6,8 @@
 // over) is a gap.
 //
 // RUN: rm -rf %t && mkdir -p %t
-// RUN: %cc_debug -shared -fPIC -o %t/libvault.so %S/Inputs/vault/vault.c
-// RUN: %cc_debug -o %t/app %s -I%S/Inputs/vault -L%t -lvault -lsqlite3 -Wl,-rpath,%t
+// RUN: %{cc_debug} -shared -fPIC -o %t/libvault.so %S/Inputs/vault/vault.c
+// RUN: %{cc_debug} -o %t/app %s -I%S/Inputs/vault -L%t -lvault -lsqlite3 -Wl,-rpath,%t
 // RUN: %expect-exit 1 %custody trace --contracts %S/Inputs/vault/vault.yaml --header %S/Inputs/vault/vault.h -- %t/app > %t/text.txt 2> %t/err.txt
 // RUN: FileCheck %s --check-prefix=CHECK --implicit-check-not=warning: < %t/text.txt
 // RUN: FileCheck %s --check-prefix=ERR < %t/err.txt
