@@ -115,11 +115,15 @@ std::string releasersOf(const ReportContext &Ctx, llvm::StringRef Name) {
   return "'" + llvm::join(R->Releasers, "' or '") + "'";
 }
 
-/// The checks whose findings are about something never given back, and so
-/// have an acquisition site a runtime leak can confirm.
+/// The checks whose findings are about something never given back to its
+/// releaser, and so have an acquisition site a live resource at exit can
+/// confirm: leaks, unbalanced regions, and releases by the wrong function
+/// (which the tracer, following the contract's releasers, sees as never
+/// released).
 bool isLeakCheck(llvm::StringRef Check) {
-  return Check.ends_with("-leak") || Check == "cpython-missing-decref" ||
-         Check == "gil-unbalanced" || Check == "contract-lock-unbalanced" ||
+  return Check.ends_with("-leak") || Check.ends_with("-wrong-release") ||
+         Check == "cpython-missing-decref" || Check == "gil-unbalanced" ||
+         Check == "contract-lock-unbalanced" ||
          Check == "jni-monitor-not-exited" ||
          Check == "jni-local-frame-mismatch" ||
          Check == "jni-thread-attach-mismatch";
