@@ -444,7 +444,10 @@ __attribute__((constructor)) static void custody_init(void) {
     sa.sa_handler = custody_on_signal;
     sa.sa_flags = SA_RESTART;
     sigemptyset(&sa.sa_mask);
-    sigaction(custody_signal, &sa, NULL);
+    /* A signal the process was started ignoring stays ignored. */
+    struct sigaction old;
+    if (sigaction(custody_signal, NULL, &old) == 0 && old.sa_handler == SIG_DFL)
+      sigaction(custody_signal, &sa, NULL);
     custody_start_helper();
   } else {
     custody_signal = 0;
