@@ -687,6 +687,12 @@ was killed; its reports are still printed).
 )";
 }
 
+/// "SIGUSR1"; "signal 40" for one without a name.
+std::string signalName(int Sig) {
+  const char *Abbrev = sigabbrev_np(Sig);
+  return Abbrev ? std::string("SIG") + Abbrev : "signal " + std::to_string(Sig);
+}
+
 bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
   int I = 1;
   auto Value = [&](llvm::StringRef A, llvm::StringRef Name,
@@ -778,7 +784,7 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
     return false;
   }
   if (Req.SignalNumber)
-    Req.Signal = std::string("SIG") + sigabbrev_np(Req.SignalNumber);
+    Req.Signal = signalName(Req.SignalNumber);
   if (Req.Command.empty() && !Req.List) {
     llvm::errs() << "custody: error: no command to trace (give it after "
                     "'--')\n";
@@ -1127,8 +1133,7 @@ int custody::traceMain(int argc, const char **argv) {
     llvm::errs() << "custody: note: '" << Req.Command[0]
                  << "' ended without running its exit handlers ("
                  << (WIFSIGNALED(Status)
-                         ? std::string("killed by SIG") +
-                               sigabbrev_np(WTERMSIG(Status))
+                         ? "killed by " + signalName(WTERMSIG(Status))
                          : std::string("_exit, exec or a crash"))
                  << "): no report at exit"
                  << (Req.SignalNumber
@@ -1190,8 +1195,7 @@ int custody::traceMain(int argc, const char **argv) {
   if (CommandStatus != 0) {
     llvm::errs() << "custody: '" << Req.Command[0] << "' "
                  << (WIFSIGNALED(Status)
-                         ? std::string("was killed by SIG") +
-                               sigabbrev_np(WTERMSIG(Status))
+                         ? "was killed by " + signalName(WTERMSIG(Status))
                          : "exited with " + std::to_string(CommandStatus))
                  << "\n";
     return 3;
