@@ -174,6 +174,9 @@ bool custody::readStaticFindings(const std::string &Path,
     const llvm::json::Object *O = E.getAsObject();
     if (!O)
       continue;
+    // Notices (a function whose analysis was cut short) are no findings.
+    if (O->getString("kind").value_or("finding") != "finding")
+      continue;
     StaticFinding F;
     if (auto C = O->getString("check"))
       F.Check = C->str();
