@@ -11,6 +11,7 @@
 #include "Options.h"
 #include "Report.h"
 #include "TUSession.h"
+#include "Trace.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -1049,6 +1050,8 @@ static const char SubcommandHelp[] =
     "      a first contract for a C SDK from its header\n"
     "  custody contracts import-cppcheck FILE.cfg\n"
     "      a contract from a cppcheck library configuration\n"
+    "  custody trace [--contracts F] [--header H] -- COMMAND ARGS...\n"
+    "      the resources COMMAND still holds at exit, by the contracts\n"
     "  custody help [SUBCOMMAND]\n"
     "      this help, or a subcommand's\n";
 
@@ -1076,6 +1079,8 @@ int main(int argc, const char **argv) {
     llvm::StringRef Cmd(argv[1]);
     if (Cmd == "audit")
       return auditMain(argc - 1, argv + 1);
+    if (Cmd == "trace")
+      return traceMain(argc - 1, argv + 1);
     if (Cmd == "contracts") {
       llvm::StringRef Sub = argc > 2 ? argv[2] : "";
       if (Sub == "import-cppcheck")

@@ -1,0 +1,111 @@
+//===- Trace.h - custody trace: contracts watching a running process -*- C++
+//-*-===//
+//
+// `custody trace [OPTIONS] -- COMMAND ARGS...` generates typed interposers
+// for the contracted functions of the libraries in force (from their
+// headers, parsed with Clang), builds them with the runtime in runtime/ into
+// a library preloaded into COMMAND, and reports the resources still live when
+// the process exits or receives a signal. docs/runtime.md describes it.
+//
+// Trace.cpp: options, the header's declarations, the generated C, the build
+// and the run. TraceReport.cpp: the runtime's dumps, symbolized and grouped
+// by acquisition stack, matched with static findings, as text and JSON.
+//
+//===----------------------------------------------------------------------===//
+
+#ifndef CUSTODY_DRIVER_TRACE_H
+#define CUSTODY_DRIVER_TRACE_H
+
+#include "Contract.h"
+#include "llvm/Support/raw_ostream.h"
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace custody {
+
+/// `custody trace ...`: argv[0] is "trace".
+int traceMain(int argc, const char **argv);
+
+/// A contracted function the tracer does not interpose, and why.
+struct NotTraced {
+  std::string Function, Library, Reason;
+};
+
+/// One frame of an acquisition stack, symbolized when debug information
+/// allows.
+struct TraceFrame {
+  std::string Module;
+  uint64_t Offset = 0; // in the module, as a symbolizer takes it
+  std::string Function, File;
+  unsigned Line = 0, Column = 0;
+};
+
+/// Live resources with the same kind, acquiring function and stack.
+struct LiveGroup {
+  std::string Check;    // runtime-leak, runtime-gil-unbalanced
+  std::string Resource; // the contract's resource name
+  std::string Description;
+  std::string Function; // the acquiring function
+  std::string Releasers;
+  unsigned Count = 0;
+  std::vector<unsigned> Pids;
+  std::string Thread; // per-thread balances: "12345 'worker'"
+  std::vector<TraceFrame> Stack;
+  /// The static finding whose acquisition site is on the stack.
+  bool Confirmed = false;
+  std::string StaticCheck, StaticMessage, StaticFile;
+  unsigned StaticLine = 0, StaticColumn = 0;
+};
+
+/// One report: at a process's exit (all exited processes together), or at a
+/// signal (one process's snapshot).
+struct TraceReport {
+  std::string Event; // "exit" or "signal"
+  unsigned Pid = 0, Snapshot = 0;
+  std::vector<LiveGroup> Groups;
+};
+
+/// A static finding read from custody's JSON output: its check, message,
+/// location and acquisition site.
+struct StaticFinding {
+  std::string Check, Message, File, SiteFile;
+  unsigned Line = 0, Column = 0, SiteLine = 0;
+  bool Seen = false;
+};
+
+/// What the reports need to know of the contracts and the run.
+struct ReportContext {
+  const ContractSet *Contracts = nullptr;
+  std::string PreloadPath; // frames in it are the tracer's own
+  std::string SignalName;  // "SIGUSR1"
+  std::vector<StaticFinding> *Findings = nullptr;
+};
+
+/// Reads the runtime's dumps (Paths: one process's snapshot, or every
+/// process's exit file), symbolizes and groups them.
+TraceReport readReport(const std::vector<std::string> &Paths,
+                       const ReportContext &Ctx, std::string &Error);
+
+/// Reads custody's JSON findings. False, with Error, when the file is not
+/// such a list.
+bool readStaticFindings(const std::string &Path,
+                        std::vector<StaticFinding> &Out, std::string &Error);
+
+/// custody's diagnostic format: a warning per group at its acquisition site,
+/// the stack as notes, the static finding it confirms (or the gap).
+void printReportText(llvm::raw_ostream &OS, const TraceReport &R,
+                     const ReportContext &Ctx);
+
+/// The whole run as one JSON document.
+void printReportsJson(llvm::raw_ostream &OS,
+                      const std::vector<TraceReport> &Reports,
+                      const std::vector<NotTraced> &Skipped,
+                      const std::vector<std::string> &Traced,
+                      const ReportContext &Ctx, int CommandStatus);
+
+} // namespace custody
+
+#endif

@@ -1,0 +1,506 @@
+//===- TraceReport.cpp - custody trace: what was live, and where ----------===//
+//
+// The runtime writes its table of live resources as text (custody_trace_rt.c
+// says the format): the loaded objects, then one line per resource with its
+// kind, acquiring function, thread and raw stack. Here the stacks are mapped
+// to objects and offsets, symbolized with LLVM's symbolizer (file:line:col
+// from the debug information), trimmed to the program's part, grouped by
+// (kind, acquiring function, stack) with counts, matched with the static
+// findings whose acquisition site the stack passes through, and printed as
+// custody's diagnostics or JSON.
+//
+//===----------------------------------------------------------------------===//
+
+#include "Trace.h"
+#include "llvm/ADT/STLExtras.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/DebugInfo/Symbolize/Symbolize.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/JSON.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include <algorithm>
+#include <map>
+#include <tuple>
+
+using namespace custody;
+
+namespace {
+
+struct Segment {
+  uint64_t Bias = 0, Start = 0, End = 0;
+  std::string Path;
+};
+
+std::string normalPath(llvm::StringRef P) {
+  llvm::SmallString<256> Out;
+  if (!llvm::sys::fs::real_path(P, Out))
+    return std::string(Out);
+  return P.str();
+}
+
+/// Symbolized frames, cached by (module, offset).
+class Symbolizer {
+public:
+  std::vector<TraceFrame> frames(const std::string &Module, uint64_t Offset) {
+    auto Key = std::make_pair(Module, Offset);
+    auto It = Cache.find(Key);
+    if (It != Cache.end())
+      return It->second;
+    std::vector<TraceFrame> Out;
+    // A return address: the call is the instruction before it.
+    auto Res = Sym.symbolizeInlinedCode(
+        Module, {Offset ? Offset - 1 : 0,
+                 llvm::object::SectionedAddress::UndefSection});
+    if (Res) {
+      for (uint32_t I = 0; I < Res->getNumberOfFrames(); ++I) {
+        const llvm::DILineInfo &L = Res->getFrame(I);
+        TraceFrame F;
+        F.Module = Module;
+        F.Offset = Offset;
+        if (L.FunctionName != llvm::DILineInfo::BadString)
+          F.Function = L.FunctionName;
+        if (L.FileName != llvm::DILineInfo::BadString && L.Line) {
+          F.File = L.FileName;
+          F.Line = L.Line;
+          F.Column = L.Column;
+        }
+        Out.push_back(F);
+      }
+    } else {
+      llvm::consumeError(Res.takeError());
+    }
+    if (Out.empty()) {
+      TraceFrame F;
+      F.Module = Module;
+      F.Offset = Offset;
+      Out.push_back(F);
+    }
+    Cache[Key] = Out;
+    return Out;
+  }
+
+private:
+  llvm::symbolize::LLVMSymbolizer Sym;
+  std::map<std::pair<std::string, uint64_t>, std::vector<TraceFrame>> Cache;
+};
+
+Symbolizer &symbolizer() {
+  static Symbolizer S;
+  return S;
+}
+
+std::string locText(const TraceFrame &F) {
+  if (!F.File.empty())
+    return F.File + ":" + std::to_string(F.Line) + ":" +
+           std::to_string(F.Column ? F.Column : 1);
+  return F.Module + "+0x" + llvm::utohexstr(F.Offset, /*LowerCase=*/true);
+}
+
+const FunctionContract *contractOf(const ReportContext &Ctx,
+                                   llvm::StringRef Fn) {
+  return Ctx.Contracts ? Ctx.Contracts->lookup(Fn) : nullptr;
+}
+
+bool perThread(const ReportContext &Ctx, llvm::StringRef Fn) {
+  const FunctionContract *FC = contractOf(Ctx, Fn);
+  return FC && FC->Lock == LockEffect::Ensure;
+}
+
+std::string releasersOf(const ReportContext &Ctx, llvm::StringRef Name) {
+  const Resource *R = Ctx.Contracts ? Ctx.Contracts->resource(Name) : nullptr;
+  if (!R || R->Releasers.empty())
+    return "";
+  return "'" + llvm::join(R->Releasers, "' or '") + "'";
+}
+
+/// The checks whose findings are about something never given back to its
+/// releaser, and so have an acquisition site a live resource at exit can
+/// confirm: leaks, unbalanced regions, and releases by the wrong function
+/// (which the tracer, following the contract's releasers, sees as never
+/// released).
+bool isLeakCheck(llvm::StringRef Check) {
+  return Check.ends_with("-leak") || Check.ends_with("-wrong-release") ||
+         Check == "cpython-missing-decref" || Check == "gil-unbalanced" ||
+         Check == "contract-lock-unbalanced" ||
+         Check == "jni-monitor-not-exited" ||
+         Check == "jni-local-frame-mismatch" ||
+         Check == "jni-thread-attach-mismatch";
+}
+
+std::string whenText(const TraceReport &R, const ReportContext &Ctx) {
+  if (R.Event == "signal")
+    return "at " + Ctx.SignalName + " (snapshot " + std::to_string(R.Snapshot) +
+           " of process " + std::to_string(R.Pid) + ")";
+  return "at exit";
+}
+
+std::string message(const LiveGroup &G, const TraceReport &R,
+                    const ReportContext &Ctx) {
+  std::string S = std::to_string(G.Count) + " ";
+  if (G.Check == "runtime-gil-unbalanced") {
+    S += "'" + G.Function + "' on thread " + G.Thread + " not given back";
+    if (!G.Releasers.empty())
+      S += " by " + G.Releasers;
+    return S + " " + whenText(R, Ctx);
+  }
+  return S + "'" + G.Resource + "' (" + G.Description + " from '" + G.Function +
+         "') still live " + whenText(R, Ctx);
+}
+
+} // namespace
+
+bool custody::readStaticFindings(const std::string &Path,
+                                 std::vector<StaticFinding> &Out,
+                                 std::string &Error) {
+  auto Buf = llvm::MemoryBuffer::getFile(Path);
+  if (!Buf) {
+    Error = Buf.getError().message();
+    return false;
+  }
+  llvm::Expected<llvm::json::Value> V = llvm::json::parse((*Buf)->getBuffer());
+  if (!V) {
+    Error = "not JSON: " + llvm::toString(V.takeError());
+    return false;
+  }
+  const llvm::json::Array *A = V->getAsArray();
+  if (!A) {
+    Error = "not custody's JSON output (a list of findings; custody "
+            "--format=json)";
+    return false;
+  }
+  for (const llvm::json::Value &E : *A) {
+    const llvm::json::Object *O = E.getAsObject();
+    if (!O)
+      continue;
+    // Notices (a function whose analysis was cut short) are no findings.
+    if (O->getString("kind").value_or("finding") != "finding")
+      continue;
+    StaticFinding F;
+    if (auto C = O->getString("check"))
+      F.Check = C->str();
+    if (auto M = O->getString("message"))
+      F.Message = M->str();
+    if (const llvm::json::Object *L = O->getObject("location")) {
+      if (auto File = L->getString("file"))
+        F.File = File->str();
+      F.Line = L->getInteger("line").value_or(0);
+      F.Column = L->getInteger("column").value_or(0);
+    }
+    if (F.Check.empty())
+      continue;
+    if (isLeakCheck(F.Check))
+      if (const llvm::json::Array *Notes = O->getArray("notes"))
+        for (const llvm::json::Value &N : *Notes) {
+          const llvm::json::Object *NO = N.getAsObject();
+          if (!NO)
+            continue;
+          llvm::StringRef M = NO->getString("message").value_or("");
+          if (!M.contains(" acquired here") && !M.contains(" taken here") &&
+              !M.contains(" opened here") && !M.contains(" entered here"))
+            continue;
+          if (const llvm::json::Object *L = NO->getObject("location")) {
+            F.SiteFile = normalPath(L->getString("file").value_or(""));
+            F.SiteLine = L->getInteger("line").value_or(0);
+          }
+          break;
+        }
+    Out.push_back(std::move(F));
+  }
+  return true;
+}
+
+TraceReport custody::readReport(const std::vector<std::string> &Paths,
+                                const ReportContext &Ctx, std::string &Error) {
+  TraceReport R;
+  R.Event = "exit";
+  std::string Preload = normalPath(Ctx.PreloadPath);
+  // Group key: check, resource, function, thread, stack of (module, offset).
+  using Key = std::tuple<std::string, std::string, std::string, std::string,
+                         std::vector<std::pair<std::string, uint64_t>>>;
+  std::map<Key, LiveGroup> Groups;
+
+  for (const std::string &Path : Paths) {
+    auto Buf = llvm::MemoryBuffer::getFile(Path);
+    if (!Buf) {
+      Error = "cannot read '" + Path + "': " + Buf.getError().message();
+      return R;
+    }
+    std::vector<Segment> Segments;
+    unsigned Pid = 0;
+    llvm::SmallVector<llvm::StringRef, 0> Lines;
+    (*Buf)->getBuffer().split(Lines, '\n', -1, false);
+    if (Lines.empty() || Lines[0] != "custody-trace 1") {
+      Error = "'" + Path + "' is not a trace of this custody";
+      return R;
+    }
+    for (llvm::StringRef Line : Lines) {
+      auto [Word, Rest] = Line.split(' ');
+      if (Word == "pid") {
+        Rest.getAsInteger(10, Pid);
+        R.Pid = Pid;
+      } else if (Word == "event") {
+        R.Event = Rest.str();
+      } else if (Word == "snapshot") {
+        Rest.getAsInteger(10, R.Snapshot);
+      } else if (Word == "module") {
+        auto [Nums, ModPath] = Rest.split('\t');
+        llvm::SmallVector<llvm::StringRef, 3> N;
+        Nums.split(N, ' ');
+        if (N.size() != 3)
+          continue;
+        Segment S;
+        N[0].getAsInteger(16, S.Bias);
+        N[1].getAsInteger(16, S.Start);
+        N[2].getAsInteger(16, S.End);
+        S.Path = normalPath(ModPath);
+        Segments.push_back(S);
+      } else if (Word == "live") {
+        llvm::SmallVector<llvm::StringRef, 7> F;
+        Rest.split(F, '\t');
+        if (F.size() != 7)
+          continue;
+        std::string Kind = F[0].str(), Fn = F[1].str();
+        std::string Thread = "'" + F[4].str() + "' (" + F[3].str() + ")";
+        llvm::SmallVector<llvm::StringRef, 48> Addrs;
+        F[6].split(Addrs, ' ', -1, false);
+        std::vector<std::pair<std::string, uint64_t>> Raw;
+        for (llvm::StringRef A : Addrs) {
+          uint64_t Addr = 0;
+          if (A.getAsInteger(16, Addr))
+            continue;
+          const Segment *Seg = nullptr;
+          for (const Segment &S : Segments)
+            if (Addr >= S.Start && Addr < S.End)
+              Seg = &S;
+          if (!Seg)
+            Raw.push_back({"", Addr});
+          else
+            Raw.push_back({Seg->Path, Addr - Seg->Bias});
+        }
+        // The tracer's own frames come first.
+        size_t First = 0;
+        while (First < Raw.size() && Raw[First].first == Preload)
+          ++First;
+        Raw.erase(Raw.begin(), Raw.begin() + First);
+        bool PerThread = perThread(Ctx, Fn);
+        Key K{PerThread ? "runtime-gil-unbalanced" : "runtime-leak", Kind, Fn,
+              PerThread ? Thread : "", Raw};
+        LiveGroup &G = Groups[K];
+        if (!G.Count) {
+          G.Check = std::get<0>(K);
+          G.Resource = Kind;
+          const Resource *Res =
+              Ctx.Contracts ? Ctx.Contracts->resource(Kind) : nullptr;
+          G.Description =
+              Res && !Res->Description.empty() ? Res->Description : Kind;
+          G.Function = Fn;
+          G.Releasers = releasersOf(Ctx, Kind);
+          G.Thread = std::get<3>(K);
+          for (const auto &[Mod, Off] : Raw) {
+            if (Mod.empty()) {
+              TraceFrame TF;
+              TF.Offset = Off;
+              TF.Module = "?";
+              G.Stack.push_back(TF);
+              continue;
+            }
+            for (TraceFrame &TF : symbolizer().frames(Mod, Off))
+              G.Stack.push_back(TF);
+          }
+          // Up to main, or to the last frame with a source location (a
+          // thread's start routine): libc's start-up is not the program's.
+          size_t End = G.Stack.size();
+          for (size_t I = 0; I < G.Stack.size(); ++I)
+            if (G.Stack[I].Function == "main") {
+              End = I + 1;
+              break;
+            }
+          while (End > 1 && G.Stack[End - 1].File.empty())
+            --End;
+          G.Stack.resize(End);
+        }
+        ++G.Count;
+        if (!llvm::is_contained(G.Pids, Pid))
+          G.Pids.push_back(Pid);
+      }
+    }
+  }
+
+  for (auto &[K, G] : Groups) {
+    // The static finding whose acquisition site is on this stack, nearest
+    // the acquisition first.
+    if (Ctx.Findings)
+      for (const TraceFrame &F : G.Stack) {
+        if (F.File.empty() || G.Confirmed)
+          continue;
+        std::string File = normalPath(F.File);
+        for (StaticFinding &S : *Ctx.Findings)
+          if (!S.SiteFile.empty() && S.SiteLine == F.Line &&
+              S.SiteFile == File) {
+            S.Seen = true;
+            if (G.Confirmed)
+              continue;
+            G.Confirmed = true;
+            G.StaticCheck = S.Check;
+            G.StaticMessage = S.Message;
+            G.StaticFile = S.File;
+            G.StaticLine = S.Line;
+            G.StaticColumn = S.Column;
+          }
+      }
+    R.Groups.push_back(std::move(G));
+  }
+  // In source order of the acquisition site.
+  auto Site = [](const LiveGroup &G) {
+    for (const TraceFrame &F : G.Stack)
+      if (!F.File.empty())
+        return std::make_tuple(F.File, F.Line, F.Column);
+    return std::make_tuple(std::string("~"), 0u, 0u);
+  };
+  std::stable_sort(R.Groups.begin(), R.Groups.end(),
+                   [&](const LiveGroup &A, const LiveGroup &B) {
+                     return std::make_tuple(Site(A), A.Resource, A.Thread) <
+                            std::make_tuple(Site(B), B.Resource, B.Thread);
+                   });
+  return R;
+}
+
+void custody::printReportText(llvm::raw_ostream &OS, const TraceReport &R,
+                              const ReportContext &Ctx) {
+  if (R.Event == "signal") {
+    unsigned Live = 0;
+    for (const LiveGroup &G : R.Groups)
+      Live += G.Count;
+    OS << "custody: report at " << Ctx.SignalName << " (snapshot " << R.Snapshot
+       << " of process " << R.Pid << "): " << Live << " live\n";
+  }
+  for (const LiveGroup &G : R.Groups) {
+    // The warning at the first frame with a source location; frames before
+    // it (inside a library without debug information) become notes.
+    size_t At = 0;
+    while (At < G.Stack.size() && G.Stack[At].File.empty())
+      ++At;
+    if (At == G.Stack.size())
+      At = 0;
+    TraceFrame Unknown;
+    Unknown.Module = "?";
+    const TraceFrame &Site = G.Stack.empty() ? Unknown : G.Stack[At];
+    OS << locText(Site) << ": warning: " << message(G, R, Ctx) << " ["
+       << G.Check << "]\n";
+    for (size_t I = 0; I < At; ++I)
+      OS << locText(G.Stack[I]) << ": note: '"
+         << (I ? G.Stack[I - 1].Function : G.Function) << "' called here"
+         << (G.Stack[I].Function.empty() ? ""
+                                         : ", in '" + G.Stack[I].Function + "'")
+         << "\n";
+    for (size_t I = At + 1; I < G.Stack.size(); ++I) {
+      const std::string &Callee = G.Stack[I - 1].Function;
+      OS << locText(G.Stack[I]) << ": note: "
+         << (Callee.empty() ? std::string("called from here")
+                            : "'" + Callee + "' called here")
+         << "\n";
+    }
+    if (G.Confirmed)
+      OS << G.StaticFile << ":" << G.StaticLine << ":" << G.StaticColumn
+         << ": note: confirmed at run time: " << G.StaticMessage << " ["
+         << G.StaticCheck << "]\n";
+    else if (Ctx.Findings)
+      OS << locText(Site)
+         << ": note: no static finding acquires at this site: a contract or "
+            "analysis gap\n";
+  }
+}
+
+void custody::printReportsJson(llvm::raw_ostream &OS,
+                               const std::vector<TraceReport> &Reports,
+                               const std::vector<NotTraced> &Skipped,
+                               const std::vector<std::string> &Traced,
+                               const ReportContext &Ctx, int CommandStatus) {
+  llvm::json::Array Reps;
+  for (const TraceReport &R : Reports) {
+    llvm::json::Array Live;
+    for (const LiveGroup &G : R.Groups) {
+      llvm::json::Array Stack;
+      const TraceFrame *Site = nullptr;
+      for (const TraceFrame &F : G.Stack) {
+        llvm::json::Object FO{{"module", F.Module},
+                              {"offset", int64_t(F.Offset)}};
+        if (!F.Function.empty())
+          FO["function"] = F.Function;
+        if (!F.File.empty()) {
+          FO["file"] = F.File;
+          FO["line"] = int64_t(F.Line);
+          FO["column"] = int64_t(F.Column);
+          if (!Site)
+            Site = &F;
+        }
+        Stack.push_back(std::move(FO));
+      }
+      llvm::json::Object GO{
+          {"check", G.Check},         {"message", message(G, R, Ctx)},
+          {"resource", G.Resource},   {"description", G.Description},
+          {"function", G.Function},   {"count", int64_t(G.Count)},
+          {"stack", std::move(Stack)}};
+      if (Site)
+        GO["location"] = llvm::json::Object{{"file", Site->File},
+                                            {"line", int64_t(Site->Line)},
+                                            {"column", int64_t(Site->Column)}};
+      else
+        GO["location"] = nullptr;
+      llvm::json::Array Pids;
+      for (unsigned P : G.Pids)
+        Pids.push_back(int64_t(P));
+      GO["pids"] = std::move(Pids);
+      if (!G.Thread.empty())
+        GO["thread"] = G.Thread;
+      if (G.Confirmed)
+        GO["static_finding"] = llvm::json::Object{
+            {"check", G.StaticCheck},
+            {"message", G.StaticMessage},
+            {"location",
+             llvm::json::Object{{"file", G.StaticFile},
+                                {"line", int64_t(G.StaticLine)},
+                                {"column", int64_t(G.StaticColumn)}}}};
+      else
+        GO["static_finding"] = nullptr;
+      if (Ctx.Findings && !Ctx.Findings->empty())
+        GO["gap"] = !G.Confirmed;
+      Live.push_back(std::move(GO));
+    }
+    llvm::json::Object RO{{"event", R.Event}, {"live", std::move(Live)}};
+    if (R.Event == "signal") {
+      RO["pid"] = int64_t(R.Pid);
+      RO["snapshot"] = int64_t(R.Snapshot);
+      RO["signal"] = Ctx.SignalName;
+    }
+    Reps.push_back(std::move(RO));
+  }
+  llvm::json::Array Skip;
+  for (const NotTraced &N : Skipped)
+    Skip.push_back(llvm::json::Object{{"function", N.Function},
+                                      {"library", N.Library},
+                                      {"reason", N.Reason}});
+  llvm::json::Array TracedA;
+  for (const std::string &T : Traced)
+    TracedA.push_back(T);
+  llvm::json::Object Top{{"reports", std::move(Reps)},
+                         {"traced", std::move(TracedA)},
+                         {"not_traced", std::move(Skip)}};
+  if (CommandStatus >= 0)
+    Top["exit_status"] = int64_t(CommandStatus);
+  if (Ctx.Findings) {
+    llvm::json::Array NotSeen;
+    for (const StaticFinding &F : *Ctx.Findings)
+      if (!F.SiteFile.empty() && !F.Seen)
+        NotSeen.push_back(llvm::json::Object{
+            {"check", F.Check},
+            {"message", F.Message},
+            {"location", llvm::json::Object{{"file", F.File},
+                                            {"line", int64_t(F.Line)},
+                                            {"column", int64_t(F.Column)}}}});
+    Top["static_findings_not_seen"] = std::move(NotSeen);
+  }
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Top))) << "\n";
+}
