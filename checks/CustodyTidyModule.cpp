@@ -63,13 +63,16 @@ public:
             Options.getLocalOrGlobal("CustodyBuiltinContracts", "true")
                 .lower())),
         TimeBudget(Options.getLocalOrGlobal("CustodyFunctionTimeBudget", "")),
-        VisitsPerBlock(Options.getLocalOrGlobal("CustodyVisitsPerBlock", "")) {}
+        VisitsPerBlock(Options.getLocalOrGlobal("CustodyVisitsPerBlock", "")),
+        StatesPerFunction(
+            Options.getLocalOrGlobal("CustodyStatesPerFunction", "")) {}
 
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override {
     Options.store(Opts, "CustodyContracts", Contracts);
     Options.store(Opts, "CustodyBuiltinContracts", Builtins ? "true" : "false");
     Options.store(Opts, "CustodyFunctionTimeBudget", TimeBudget);
     Options.store(Opts, "CustodyVisitsPerBlock", VisitsPerBlock);
+    Options.store(Opts, "CustodyStatesPerFunction", StatesPerFunction);
   }
 
   void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
@@ -108,6 +111,10 @@ public:
       if (!VisitsPerBlock.empty() &&
           !StringRef(VisitsPerBlock).getAsInteger(10, Visits))
         Config.Limits.VisitsPerBlock = Visits;
+      unsigned States;
+      if (!StatesPerFunction.empty() &&
+          !StringRef(StatesPerFunction).getAsInteger(10, States))
+        Config.Limits.StatesPerFunction = States;
       if (macros().Macros)
         macros().Macros->apply(*Result.Context);
       // The next file gets a recorder of its own, even if its preprocessor
@@ -137,7 +144,7 @@ private:
   const FindingKind Kind;
   const std::string Contracts;
   const bool Builtins;
-  const std::string TimeBudget, VisitsPerBlock;
+  const std::string TimeBudget, VisitsPerBlock, StatesPerFunction;
 };
 
 class CustodyModule : public ClangTidyModule {

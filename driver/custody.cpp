@@ -101,6 +101,11 @@ static llvm::cl::opt<double> FunctionTimeBudget(
     llvm::cl::desc("Seconds the analysis of one function may take (0: no "
                    "limit); a function cut short gets a notice"),
     llvm::cl::init(20), llvm::cl::cat(Category));
+static llvm::cl::opt<unsigned> StatesPerFunction(
+    "states-per-function",
+    llvm::cl::desc("Path states kept per function, shared out over its "
+                   "blocks (4 to 24 each); past them states are joined"),
+    llvm::cl::init(8000), llvm::cl::cat(Category));
 static llvm::cl::opt<unsigned> VisitsPerBlock(
     "visits-per-block",
     llvm::cl::desc("Block visits per CFG block of a function before its "
@@ -871,6 +876,7 @@ std::optional<SessionConfig> custody::sessionConfigFromOptions() {
   Config.ProjectContract = !NoProjectContract;
   Config.Limits.FunctionSeconds = FunctionTimeBudget;
   Config.Limits.VisitsPerBlock = VisitsPerBlock;
+  Config.Limits.StatesPerFunction = StatesPerFunction;
   // Errors in the user's contracts are reported once, up front, before any
   // file is parsed (built-in contracts are otherwise only read when needed).
   if (!Config.ContractFiles.empty()) {
