@@ -11,6 +11,7 @@
 #include "Options.h"
 #include "Report.h"
 #include "TUSession.h"
+#include "TidyConfig.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -146,8 +147,8 @@ static llvm::cl::opt<std::string> SourceRoot(
 
 namespace {
 
-/// clang-tidy's check-glob convention: later entries win. Spec must outlive
-/// the filter (the globs point into it).
+/// clang-tidy's check-glob convention: later entries win. The globs point
+/// into the filter's copy of the spec: a filter is neither copied nor moved.
 class CheckFilter {
 public:
   struct Entry {
@@ -156,9 +157,9 @@ public:
     std::optional<llvm::GlobPattern> Glob; // None if it is not a valid glob.
   };
 
-  explicit CheckFilter(llvm::StringRef Spec) {
+  explicit CheckFilter(llvm::StringRef Text) : Spec(Text.str()) {
     llvm::SmallVector<llvm::StringRef, 8> Parts;
-    Spec.split(Parts, ',', -1, false);
+    llvm::StringRef(Spec).split(Parts, ',', -1, false);
     for (llvm::StringRef P : Parts) {
       P = P.trim();
       if (P.empty())
@@ -180,8 +181,12 @@ public:
     return On;
   }
   const std::vector<Entry> &entries() const { return Entries; }
+  const std::string &spec() const { return Spec; }
+  CheckFilter(const CheckFilter &) = delete;
+  CheckFilter &operator=(const CheckFilter &) = delete;
 
 private:
+  std::string Spec;
   std::vector<Entry> Entries;
 };
 
@@ -222,16 +227,17 @@ bool namesOurFamily(llvm::StringRef Glob) {
   return false;
 }
 
-/// A --checks value that would make the run check nothing, or names a check
-/// that does not exist: an error (false, after saying what to do), since a
-/// gate that checks nothing passes.
-bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
-                    bool AllowNone) {
+/// A --checks value (Label "--checks") or a .clang-tidy's Checks (Label
+/// "'FILE': Checks") that names a check that does not exist, or with
+/// RequireSome, enables none: an error (false, after saying what to do),
+/// since a gate that checks nothing passes.
+bool validateChecks(const CheckFilter &Filter, llvm::StringRef Label,
+                    bool RequireSome) {
   std::vector<llvm::StringRef> Names = allCheckNames();
   std::vector<llvm::StringRef> Unmatched; // Positive entries matching none.
   for (const CheckFilter::Entry &E : Filter.entries()) {
     if (!E.Glob) {
-      llvm::errs() << "custody: error: --checks: '" << E.Text
+      llvm::errs() << "custody: error: " << Label << ": '" << E.Text
                    << "' is not a valid glob\n";
       return false;
     }
@@ -242,18 +248,19 @@ bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
       Unmatched.push_back(E.Text);
     if (!namesOurFamily(E.Text))
       continue;
-    llvm::errs() << "custody: error: --checks: no check is named '" << E.Text
-                 << "'";
+    llvm::errs() << "custody: error: " << Label << ": no check is named '"
+                 << E.Text << "'";
     if (std::optional<std::string> Near = nearest(E.Text, Names))
       llvm::errs() << "; did you mean '" << *Near << "'?";
     llvm::errs() << " ('custody --list-checks' lists the checks)\n";
     return false;
   }
-  if (AllowNone ||
+  if (!RequireSome ||
       std::any_of(Names.begin(), Names.end(),
                   [&](llvm::StringRef N) { return Filter.enabled(N); }))
     return true;
-  llvm::errs() << "custody: error: --checks='" << Spec << "' enables no check";
+  llvm::errs() << "custody: error: " << Label << "='" << Filter.spec()
+               << "' enables no check";
   for (llvm::StringRef U : Unmatched)
     if (std::optional<std::string> Near = nearest(U, Names)) {
       llvm::errs() << ": '" << U << "' names none; did you mean '" << *Near
@@ -263,6 +270,133 @@ bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
   llvm::errs() << " ('custody --list-checks' lists the checks; "
                   "--allow-no-checks runs anyway)\n";
   return false;
+}
+
+/// Whether a Checks value speaks of custody's checks: one of its entries
+/// names one of their families. One that does not (`-*,bugprone-*`, a
+/// configuration for other tools) leaves custody's checks at their default.
+bool namesOurChecks(llvm::StringRef Spec) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Spec.split(Parts, ',', -1, false);
+  return llvm::any_of(Parts, [](llvm::StringRef P) {
+    P = P.trim();
+    P.consume_front("-");
+    return namesOurFamily(P.trim());
+  });
+}
+
+/// What one source file is checked with: the command line over the
+/// .clang-tidy files that apply to it.
+struct FileSettings {
+  SessionConfig Config;
+  std::unique_ptr<CheckFilter> Filter;
+  /// Where the check selection comes from, for messages: "--checks", a
+  /// .clang-tidy file, or empty for the default (all checks).
+  std::string ChecksFrom;
+  /// The .clang-tidy files read, for --verbose.
+  std::vector<std::string> TidyFiles;
+};
+
+/// The settings of every file checked, per directory and compile directory:
+/// options given on the command line win over a .clang-tidy's.
+class Configurations {
+public:
+  explicit Configurations(const SessionConfig &Base) : Base(Base) {}
+
+  /// The settings for the source file AbsFile, whose compile command runs in
+  /// WorkDir (relative CustodyContracts paths are resolved against it, as
+  /// the plugin does). Null, with Error set, when a .clang-tidy value is
+  /// wrong.
+  std::shared_ptr<const FileSettings> forFile(llvm::StringRef AbsFile,
+                                              llvm::StringRef WorkDir,
+                                              std::string &Error);
+  TidyConfigReader Reader;
+
+private:
+  const SessionConfig &Base;
+  std::mutex Mu;
+  std::map<std::pair<std::string, std::string>,
+           std::shared_ptr<const FileSettings>>
+      Cache;
+};
+
+std::shared_ptr<const FileSettings>
+Configurations::forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir,
+                        std::string &Error) {
+  const TidySettings &T = Reader.settingsFor(AbsFile);
+  std::lock_guard<std::mutex> Lock(Mu);
+  std::pair<std::string, std::string> Key{
+      llvm::formatv("{0}", static_cast<const void *>(&T)).str(),
+      WorkDir.str()};
+  auto It = Cache.find(Key);
+  if (It != Cache.end())
+    return It->second;
+  auto S = std::make_shared<FileSettings>();
+  S->Config = Base;
+  S->TidyFiles = T.Files;
+  std::string Nearest = T.Files.empty() ? "" : T.Files.back();
+  // The check selection: --checks, else the Checks of the .clang-tidy files
+  // over the default (all custody checks) when they name custody's checks,
+  // else the default.
+  std::string Spec = "*";
+  if (Checks.getNumOccurrences()) {
+    Spec = Checks;
+    S->ChecksFrom = "--checks";
+  } else if (namesOurChecks(T.Checks)) {
+    Spec = "*," + T.Checks;
+    for (size_t I = T.Files.size(); I-- > 0;)
+      if (!T.FileChecks[I].empty()) {
+        S->ChecksFrom = T.Files[I];
+        break;
+      }
+  }
+  S->Filter = std::make_unique<CheckFilter>(Spec);
+  // The contracts: --contracts, else CustodyContracts (';'-separated).
+  if (!ContractFiles.getNumOccurrences()) {
+    S->Config.ContractFiles.clear();
+    if (std::optional<std::string> V = T.option("CustodyContracts")) {
+      llvm::SmallVector<llvm::StringRef, 4> Files;
+      llvm::StringRef(*V).split(Files, ';', -1, false);
+      for (llvm::StringRef F : Files) {
+        llvm::SmallString<256> Abs(F.trim());
+        if (Abs.empty())
+          continue;
+        if (!llvm::sys::path::is_absolute(Abs))
+          llvm::sys::fs::make_absolute(WorkDir, Abs);
+        llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+        S->Config.ContractFiles.push_back(std::string(Abs));
+      }
+    }
+  }
+  if (!NoBuiltins.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyBuiltinContracts"))
+      S->Config.BuiltinContracts = !llvm::is_contained(
+          {"false", "0", "no", "off"}, llvm::StringRef(*V).trim().lower());
+  if (!FunctionTimeBudget.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyFunctionTimeBudget")) {
+      double Seconds;
+      if (llvm::StringRef(*V).trim().getAsDouble(Seconds) || Seconds < 0) {
+        Error = "custody: error: '" + Nearest +
+                "': CustodyFunctionTimeBudget must be a number of seconds "
+                "(0: no limit); got '" +
+                *V + "'";
+        return nullptr;
+      }
+      S->Config.Limits.FunctionSeconds = Seconds;
+    }
+  if (!VisitsPerBlock.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyVisitsPerBlock")) {
+      unsigned Visits;
+      if (llvm::StringRef(*V).trim().getAsInteger(10, Visits)) {
+        Error = "custody: error: '" + Nearest +
+                "': CustodyVisitsPerBlock must be a whole number; got '" + *V +
+                "'";
+        return nullptr;
+      }
+      S->Config.Limits.VisitsPerBlock = Visits;
+    }
+  Cache[Key] = S;
+  return S;
 }
 
 struct Results {
@@ -481,9 +615,10 @@ void checkAnnotationResources(ASTContext &Ctx, const SessionConfig &Config,
 
 class Consumer : public ASTConsumer {
 public:
-  Consumer(const SessionConfig &Config, const CheckFilter &Filter, Results &Out,
+  Consumer(std::shared_ptr<const FileSettings> Settings, Results &Out,
            std::shared_ptr<AttributeMacros> Macros)
-      : Config(Config), Filter(Filter), Out(Out), Macros(std::move(Macros)) {}
+      : Settings(std::move(Settings)), Config(this->Settings->Config),
+        Filter(*this->Settings->Filter), Out(Out), Macros(std::move(Macros)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     Macros->apply(Ctx);
@@ -493,6 +628,12 @@ public:
     llvm::raw_string_ostream Log(LogText);
     auto Start = std::chrono::steady_clock::now();
     AnalysisReport Report;
+    if (Verbose && !Settings->TidyFiles.empty()) {
+      Log << "custody: configuration:";
+      for (const std::string &F : Settings->TidyFiles)
+        Log << " " << F;
+      Log << "\n";
+    }
     bool Ok = analyzeWithContracts(Ctx, Config, Findings, Errors,
                                    Verbose ? &Log : nullptr, &Report);
     if (Verbose)
@@ -547,42 +688,59 @@ public:
   }
 
 private:
+  std::shared_ptr<const FileSettings> Settings;
   const SessionConfig &Config;
   const CheckFilter &Filter;
   Results &Out;
   std::shared_ptr<AttributeMacros> Macros;
 };
 
-/// A Consumer per file, with the preprocessor callbacks that read the
-/// CPython checker's attribute macros.
+/// A Consumer per file, with its settings (the command line over its
+/// .clang-tidy files) and the preprocessor callbacks that read the CPython
+/// checker's attribute macros.
 class CheckAction : public ASTFrontendAction {
 public:
-  CheckAction(const SessionConfig &Config, const CheckFilter &Filter,
-              Results &Out)
-      : Config(Config), Filter(Filter), Out(Out) {}
+  CheckAction(Configurations &Configs, Results &Out)
+      : Configs(Configs), Out(Out) {}
   std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
-                                                 llvm::StringRef) override {
+                                                 llvm::StringRef InFile) override {
+    // The compile command's directory, which relative names are relative to.
+    llvm::SmallString<256> WorkDir, File(InFile);
+    if (auto Cwd = CI.getVirtualFileSystem().getCurrentWorkingDirectory())
+      WorkDir = *Cwd;
+    else
+      llvm::sys::fs::current_path(WorkDir);
+    if (!llvm::sys::path::is_absolute(File))
+      llvm::sys::fs::make_absolute(WorkDir, File);
+    llvm::sys::path::remove_dots(File, /*remove_dot_dot=*/true);
+    std::string Error;
+    std::shared_ptr<const FileSettings> Settings =
+        Configs.forFile(File, WorkDir, Error);
+    if (!Settings) {
+      // Checked for every file before the analysis; not reached.
+      std::lock_guard<std::mutex> Lock(Out.Mu);
+      Out.ConfigErrors.push_back(Error);
+      return std::make_unique<ASTConsumer>();
+    }
     auto Macros = std::make_shared<AttributeMacros>();
     CI.getPreprocessor().addPPCallbacks(
         Macros->callbacks(CI.getSourceManager()));
-    return std::make_unique<Consumer>(Config, Filter, Out, std::move(Macros));
+    return std::make_unique<Consumer>(std::move(Settings), Out,
+                                      std::move(Macros));
   }
 
 private:
-  const SessionConfig &Config;
-  const CheckFilter &Filter;
+  Configurations &Configs;
   Results &Out;
 };
 
 struct CheckActionFactory : public FrontendActionFactory {
-  CheckActionFactory(const SessionConfig &Config, const CheckFilter &Filter,
-                     Results &Out)
-      : Config(Config), Filter(Filter), Out(Out) {}
+  CheckActionFactory(Configurations &Configs, Results &Out)
+      : Configs(Configs), Out(Out) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<CheckAction>(Config, Filter, Out);
+    return std::make_unique<CheckAction>(Configs, Out);
   }
-  const SessionConfig &Config;
-  const CheckFilter &Filter;
+  Configurations &Configs;
   Results &Out;
 };
 
@@ -840,6 +998,70 @@ bool reportUnreadableDatabase(llvm::StringRef BuildDir) {
   llvm::errs() << "custody: error: cannot read the compile database '" << File
                << "': " << llvm::StringRef(Err).trim() << "\n";
   return true;
+}
+
+/// The settings of every file, checked before the analysis: a .clang-tidy
+/// that does not parse, a value custody cannot use, a Checks entry that
+/// names no custody check, or no check enabled for any file is an error
+/// (false, after saying what to do).
+bool checkConfigurations(Configurations &Configs,
+                         const CompilationDatabase &DB,
+                         const std::vector<std::string> &Files) {
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  std::set<std::string> Checked; // .clang-tidy files whose Checks are valid.
+  std::shared_ptr<const FileSettings> First;
+  bool AnyEnabled = false;
+  for (const std::string &F : Files) {
+    std::vector<CompileCommand> Commands = DB.getCompileCommands(F);
+    llvm::SmallString<256> WorkDir(Commands.empty() ? llvm::StringRef(Cwd)
+                                                    : Commands[0].Directory);
+    llvm::sys::fs::make_absolute(Cwd, WorkDir);
+    llvm::sys::path::remove_dots(WorkDir, /*remove_dot_dot=*/true);
+    llvm::SmallString<256> Abs(F);
+    if (!llvm::sys::path::is_absolute(Abs))
+      llvm::sys::fs::make_absolute(WorkDir, Abs);
+    std::string Error;
+    std::shared_ptr<const FileSettings> S = Configs.forFile(Abs, WorkDir, Error);
+    std::vector<std::string> ReadErrors = Configs.Reader.errors();
+    if (!ReadErrors.empty()) {
+      for (const std::string &E : ReadErrors)
+        llvm::errs() << E << "\n";
+      llvm::errs() << "custody: error: a .clang-tidy file custody reads "
+                      "does not parse; correct it (clang-tidy reads it too)\n";
+      return false;
+    }
+    if (!S) {
+      llvm::errs() << Error << "\n";
+      return false;
+    }
+    if (!First)
+      First = S;
+    if (!Checks.getNumOccurrences()) {
+      const TidySettings &T = Configs.Reader.settingsFor(Abs);
+      for (size_t I = 0; I < T.Files.size(); ++I) {
+        if (T.FileChecks[I].empty() || !Checked.insert(T.Files[I]).second)
+          continue;
+        CheckFilter Own(T.FileChecks[I]);
+        if (!validateChecks(Own, "'" + T.Files[I] + "': Checks",
+                            /*RequireSome=*/false))
+          return false;
+      }
+    }
+    for (llvm::StringRef N : allCheckNames())
+      AnyEnabled |= S->Filter->enabled(N);
+  }
+  if (AnyEnabled || AllowNoChecks || !First ||
+      First->ChecksFrom == "--checks")
+    return true;
+  // Only .clang-tidy files can disable every check here (--checks was
+  // validated on its own).
+  llvm::errs() << "custody: error: the Checks of '" << First->ChecksFrom
+               << "' enable none of custody's checks for the files checked "
+                  "(custody's checks are on unless a .clang-tidy names them; "
+                  "'custody --list-checks' lists them; --checks overrides "
+                  "the file; --allow-no-checks runs anyway)\n";
+  return false;
 }
 
 } // namespace
@@ -1110,9 +1332,11 @@ int main(int argc, const char **argv) {
                  << "' (expected text, json or sarif)\n";
     return 2;
   }
-  CheckFilter Filter(Checks);
-  if (!validateChecks(Filter, Checks, AllowNoChecks))
-    return 2;
+  {
+    CheckFilter Filter(Checks);
+    if (!validateChecks(Filter, "--checks", !AllowNoChecks))
+      return 2;
+  }
   if (!llvm::StringRef(DocsURL).contains("://")) {
     llvm::errs() << "custody: error: --docs-url must be an absolute URL "
                     "(https://...); got '"
@@ -1168,9 +1392,12 @@ int main(int argc, const char **argv) {
   if (!Config)
     return 2;
   Results Out;
+  Configurations Configs(*Config);
+  if (!checkConfigurations(Configs, DB, Files))
+    return 2;
 
   auto Start = std::chrono::steady_clock::now();
-  CheckActionFactory Factory(*Config, Filter, Out);
+  CheckActionFactory Factory(Configs, Out);
   Out.Failed = parseFiles(DB, Files, Factory);
   double Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
