@@ -48,8 +48,8 @@ TidyConfigReader::configOf(const std::string &Dir) {
     return C;
   auto Buf = llvm::MemoryBuffer::getFile(Path);
   if (!Buf) {
-    Errors.push_back(("custody: error: cannot read '" + Path + "': " +
-                      Buf.getError().message())
+    Errors.push_back(("custody: error: cannot read '" + Path +
+                      "': " + Buf.getError().message())
                          .str());
     return C;
   }
@@ -85,7 +85,8 @@ TidyConfigReader::configOf(const std::string &Dir) {
         // A string of comma-separated globs, or a list of them.
         if (std::optional<std::string> S = scalarText(Value)) {
           C.Checks = *S;
-        } else if (auto *Seq = llvm::dyn_cast<llvm::yaml::SequenceNode>(Value)) {
+        } else if (auto *Seq =
+                       llvm::dyn_cast<llvm::yaml::SequenceNode>(Value)) {
           std::string All;
           for (llvm::yaml::Node &Item : *Seq)
             if (std::optional<std::string> S = scalarText(&Item))
@@ -107,10 +108,11 @@ TidyConfigReader::configOf(const std::string &Dir) {
             if (K && V)
               C.Options[*K] = *V;
             else if (K)
-              YS.printError(O.getValue(), "the value of '" + *K +
-                                              "' must be a string");
+              YS.printError(O.getValue(),
+                            "the value of '" + *K + "' must be a string");
           }
-        } else if (auto *Seq = llvm::dyn_cast<llvm::yaml::SequenceNode>(Value)) {
+        } else if (auto *Seq =
+                       llvm::dyn_cast<llvm::yaml::SequenceNode>(Value)) {
           for (llvm::yaml::Node &Item : *Seq) {
             auto *Entry = llvm::dyn_cast<llvm::yaml::MappingNode>(&Item);
             if (!Entry)

@@ -307,9 +307,8 @@ public:
   /// WorkDir (relative CustodyContracts paths are resolved against it, as
   /// the plugin does). Null, with Error set, when a .clang-tidy value is
   /// wrong.
-  std::shared_ptr<const FileSettings> forFile(llvm::StringRef AbsFile,
-                                              llvm::StringRef WorkDir,
-                                              std::string &Error);
+  std::shared_ptr<const FileSettings>
+  forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir, std::string &Error);
   TidyConfigReader Reader;
 
 private:
@@ -326,8 +325,7 @@ Configurations::forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir,
   const TidySettings &T = Reader.settingsFor(AbsFile);
   std::lock_guard<std::mutex> Lock(Mu);
   std::pair<std::string, std::string> Key{
-      llvm::formatv("{0}", static_cast<const void *>(&T)).str(),
-      WorkDir.str()};
+      llvm::formatv("{0}", static_cast<const void *>(&T)).str(), WorkDir.str()};
   auto It = Cache.find(Key);
   if (It != Cache.end())
     return It->second;
@@ -702,8 +700,8 @@ class CheckAction : public ASTFrontendAction {
 public:
   CheckAction(Configurations &Configs, Results &Out)
       : Configs(Configs), Out(Out) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
-                                                 llvm::StringRef InFile) override {
+  std::unique_ptr<ASTConsumer>
+  CreateASTConsumer(CompilerInstance &CI, llvm::StringRef InFile) override {
     // The compile command's directory, which relative names are relative to.
     llvm::SmallString<256> WorkDir, File(InFile);
     if (auto Cwd = CI.getVirtualFileSystem().getCurrentWorkingDirectory())
@@ -1004,8 +1002,7 @@ bool reportUnreadableDatabase(llvm::StringRef BuildDir) {
 /// that does not parse, a value custody cannot use, a Checks entry that
 /// names no custody check, or no check enabled for any file is an error
 /// (false, after saying what to do).
-bool checkConfigurations(Configurations &Configs,
-                         const CompilationDatabase &DB,
+bool checkConfigurations(Configurations &Configs, const CompilationDatabase &DB,
                          const std::vector<std::string> &Files) {
   llvm::SmallString<256> Cwd;
   llvm::sys::fs::current_path(Cwd);
@@ -1022,7 +1019,8 @@ bool checkConfigurations(Configurations &Configs,
     if (!llvm::sys::path::is_absolute(Abs))
       llvm::sys::fs::make_absolute(WorkDir, Abs);
     std::string Error;
-    std::shared_ptr<const FileSettings> S = Configs.forFile(Abs, WorkDir, Error);
+    std::shared_ptr<const FileSettings> S =
+        Configs.forFile(Abs, WorkDir, Error);
     std::vector<std::string> ReadErrors = Configs.Reader.errors();
     if (!ReadErrors.empty()) {
       for (const std::string &E : ReadErrors)
@@ -1051,8 +1049,7 @@ bool checkConfigurations(Configurations &Configs,
     for (llvm::StringRef N : allCheckNames())
       AnyEnabled |= S->Filter->enabled(N);
   }
-  if (AnyEnabled || AllowNoChecks || !First ||
-      First->ChecksFrom == "--checks")
+  if (AnyEnabled || AllowNoChecks || !First || First->ChecksFrom == "--checks")
     return true;
   // Only .clang-tidy files can disable every check here (--checks was
   // validated on its own).
