@@ -91,7 +91,8 @@ llvm::cl::opt<unsigned>
                   llvm::cl::init(0), llvm::cl::cat(Category));
 llvm::cl::opt<std::string>
     custody::Format("format",
-                    llvm::cl::desc("Output format: text, json or sarif"),
+                    llvm::cl::desc("Output format: text, json, sarif or "
+                                   "codequality (GitLab Code Quality)"),
                     llvm::cl::init("text"), llvm::cl::cat(Category));
 llvm::cl::opt<std::string>
     custody::OutputFile("output", llvm::cl::desc("Write findings to this file"),
@@ -133,6 +134,11 @@ static llvm::cl::opt<std::string>
     JsonOutput("json-output",
                llvm::cl::desc("Also write the findings as JSON to this file"),
                llvm::cl::cat(Category));
+static llvm::cl::opt<std::string> CodeQualityOutput(
+    "codequality-output",
+    llvm::cl::desc("Also write the findings as a GitLab Code Quality report "
+                   "to this file"),
+    llvm::cl::cat(Category));
 static llvm::cl::opt<std::string> DocsURL(
     "docs-url",
     llvm::cl::desc("Base URL of custody's docs/ folder, for the help "
@@ -1324,9 +1330,10 @@ int main(int argc, const char **argv) {
     llvm::errs() << llvm::toString(Parser.takeError());
     return 2;
   }
-  if (Format != "text" && Format != "json" && Format != "sarif") {
+  if (Format != "text" && Format != "json" && Format != "sarif" &&
+      Format != "codequality") {
     llvm::errs() << "custody: error: unknown --format '" << Format
-                 << "' (expected text, json or sarif)\n";
+                 << "' (expected text, json, sarif or codequality)\n";
     return 2;
   }
   {
@@ -1490,6 +1497,8 @@ int main(int argc, const char **argv) {
     Outputs.push_back({"json", JsonOutput, nullptr});
   if (!SarifOutput.empty())
     Outputs.push_back({"sarif", SarifOutput, nullptr});
+  if (!CodeQualityOutput.empty())
+    Outputs.push_back({"codequality", CodeQualityOutput, nullptr});
   for (Output &O : Outputs) {
     if (O.File.empty())
       continue;
@@ -1502,9 +1511,10 @@ int main(int argc, const char **argv) {
     }
   }
   SarifRun Run;
-  bool NeedSarif = llvm::any_of(
-      Outputs, [](const Output &O) { return O.Format == "sarif"; });
-  if (NeedSarif) {
+  bool NeedRun = llvm::any_of(Outputs, [](const Output &O) {
+    return O.Format == "sarif" || O.Format == "codequality";
+  });
+  if (NeedRun) {
     Run.DocsURL = llvm::StringRef(DocsURL).rtrim('/').str();
     Run.SourceRoot = SourceRoot;
     if (Run.SourceRoot.empty()) {
@@ -1524,6 +1534,8 @@ int main(int argc, const char **argv) {
     llvm::raw_ostream &OS = O.Stream ? *O.Stream : llvm::outs();
     if (O.Format == "sarif")
       writeSarif(OS, Out.Findings, Run);
+    else if (O.Format == "codequality")
+      writeCodeQuality(OS, Out.Findings, Run);
     else if (O.Format == "json")
       writeJSON(OS, Out.Findings, Out.Notices);
     else
