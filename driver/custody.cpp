@@ -49,20 +49,20 @@ using namespace clang::tooling;
 using namespace custody;
 
 llvm::cl::OptionCategory custody::Category("custody options");
+llvm::cl::OptionCategory custody::AuditCategory("custody audit options");
 
 static llvm::cl::opt<std::string>
     Checks("checks",
            llvm::cl::desc("Comma-separated globs of checks to run, '-' "
                           "prefix to remove (default: all custody checks)"),
            llvm::cl::init("*"), llvm::cl::cat(Category));
-llvm::cl::list<std::string>
-    custody::ContractFiles("contracts",
-                           llvm::cl::desc("A YAML contract file (repeatable)"),
-                           llvm::cl::cat(Category));
+llvm::cl::list<std::string> custody::ContractFiles(
+    "contracts", llvm::cl::desc("A YAML contract file (repeatable)"),
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 llvm::cl::opt<bool>
     custody::NoBuiltins("no-builtin-contracts",
                         llvm::cl::desc("Do not use the built-in contracts"),
-                        llvm::cl::cat(Category));
+                        llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 static llvm::cl::opt<std::string>
     Baseline("baseline",
              llvm::cl::desc("Report only findings not in this baseline file"),
@@ -85,18 +85,21 @@ static llvm::cl::opt<std::string>
 llvm::cl::opt<bool> custody::NoProjectContract(
     "no-project-contract",
     llvm::cl::desc("Do not look for .custody.yaml next to the source files"),
-    llvm::cl::cat(Category));
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 llvm::cl::opt<unsigned>
     custody::Jobs("j", llvm::cl::desc("Translation units analyzed in parallel"),
-                  llvm::cl::init(0), llvm::cl::cat(Category));
+                  llvm::cl::init(0), llvm::cl::cat(Category),
+                  llvm::cl::cat(AuditCategory));
 llvm::cl::opt<std::string>
     custody::Format("format",
                     llvm::cl::desc("Output format: text, json, sarif or "
-                                   "codequality (GitLab Code Quality)"),
-                    llvm::cl::init("text"), llvm::cl::cat(Category));
+                                   "codequality (GitLab Code Quality); "
+                                   "audit: text or json"),
+                    llvm::cl::init("text"), llvm::cl::cat(Category),
+                    llvm::cl::cat(AuditCategory));
 llvm::cl::opt<std::string>
     custody::OutputFile("output", llvm::cl::desc("Write findings to this file"),
-                        llvm::cl::cat(Category));
+                        llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 static llvm::cl::opt<double> FunctionTimeBudget(
     "function-time-budget",
     llvm::cl::desc("Seconds the analysis of one function may take (0: no "
@@ -114,13 +117,13 @@ llvm::cl::opt<bool> custody::Verbose(
     "verbose",
     llvm::cl::desc("Say which contracts apply and what the analysis "
                    "gave up on, and end with a summary of the run"),
-    llvm::cl::cat(Category));
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 llvm::cl::opt<bool> custody::Progress(
     "progress",
     llvm::cl::desc("A line per file on standard error as it is done "
                    "(default: when standard error is a terminal; "
                    "--progress=false turns it off)"),
-    llvm::cl::cat(Category));
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 static llvm::cl::opt<bool> AllowNoChecks(
     "allow-no-checks",
     llvm::cl::desc("Run even when --checks enables no check (nothing is "
@@ -412,6 +415,8 @@ struct Results {
   std::vector<Notice> Notices;
   /// Each analyzed function and its time, for --verbose.
   std::vector<std::pair<std::string, double>> Times;
+  /// NOLINT comments that name a custody check that does not exist.
+  std::set<std::string> NolintWarnings;
 
   /// Adds a notice; callers hold Mu when files are parsed in parallel.
   void notice(PrintedLoc Loc, std::string Message,
@@ -532,6 +537,53 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
 }
 
 std::string displayName(llvm::StringRef File);
+
+/// The NOLINT comments of a file that name, in one of custody's families, a
+/// check that does not exist: the finding they were meant for is still
+/// reported, and the warning says why (with the nearest name).
+void checkNolintNames(const SourceManager &SM, FileID FID,
+                      std::set<std::string> &Warnings) {
+  bool Invalid = false;
+  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
+  if (Invalid || !Buf.contains("NOLINT"))
+    return;
+  std::vector<llvm::StringRef> Names = allCheckNames();
+  for (size_t Pos = Buf.find("NOLINT"); Pos != llvm::StringRef::npos;
+       Pos = Buf.find("NOLINT", Pos + 1)) {
+    llvm::StringRef Rest = Buf.substr(Pos + 6);
+    for (llvm::StringRef Kind : {"NEXTLINE", "BEGIN", "END"})
+      if (Rest.consume_front(Kind))
+        break;
+    if (!Rest.consume_front("("))
+      continue;
+    size_t Close = Rest.find_first_of(")\n");
+    if (Close == llvm::StringRef::npos || Rest[Close] != ')')
+      continue;
+    llvm::SmallVector<llvm::StringRef, 4> Globs;
+    Rest.take_front(Close).split(Globs, ',', -1, false);
+    for (llvm::StringRef G : Globs) {
+      G = G.trim();
+      if (!namesOurFamily(G))
+        continue;
+      auto P = llvm::GlobPattern::create(G);
+      if (P &&
+          llvm::any_of(Names, [&](llvm::StringRef N) { return P->match(N); }))
+        continue;
+      if (!P)
+        llvm::consumeError(P.takeError());
+      PrintedLoc L =
+          printLoc(SM, SM.getComposedLoc(FID, unsigned(G.data() - Buf.data())));
+      std::string Msg;
+      llvm::raw_string_ostream OS(Msg);
+      OS << L.File << ":" << L.Line << ":" << L.Column
+         << ": warning: NOLINT names no check '" << G << "'";
+      if (std::optional<std::string> Near = nearest(G, Names))
+        OS << "; did you mean '" << *Near << "'?";
+      OS << " (it suppresses nothing of custody's)";
+      Warnings.insert(OS.str());
+    }
+  }
+}
 
 /// Every function declaration of a translation unit, without entering
 /// function bodies.
@@ -677,6 +729,7 @@ public:
           {printLoc(SM, SM.getLocForStartOfFile(SM.getMainFileID())).File +
                ": '" + T.first + "'",
            T.second});
+    checkNolintNames(SM, SM.getMainFileID(), Out.NolintWarnings);
     for (const Finding &F : Findings) {
       if (!Filter.enabled(checkName(F.Kind)) ||
           suppressed(SM, F.Loc, checkName(F.Kind), HasNolint))
@@ -1069,6 +1122,17 @@ bool checkConfigurations(Configurations &Configs, const CompilationDatabase &DB,
 
 } // namespace
 
+void custody::useCategory(llvm::cl::OptionCategory &C) {
+  for (auto &Entry : llvm::cl::getRegisteredOptions()) {
+    llvm::cl::Option *O = Entry.second;
+    if (!llvm::is_contained(O->Categories, &C))
+      continue;
+    llvm::erase_if(O->Categories, [&](llvm::cl::OptionCategory *Other) {
+      return Other != &C && (Other == &Category || Other == &AuditCategory);
+    });
+  }
+}
+
 bool custody::reportConfigErrors(const std::vector<std::string> &Errors) {
   // Every file that includes a broken contract reports it: once each.
   std::set<std::string> Unique(Errors.begin(), Errors.end());
@@ -1277,9 +1341,6 @@ int main(int argc, const char **argv) {
   llvm::CrashRecoveryContext::Enable();
   llvm::cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &OS) { OS << "custody " CUSTODY_VERSION "\n"; });
-  llvm::cl::extrahelp More(
-      "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
-      "error, 3 a file could not be parsed.\n");
 
   // `custody help [SUBCOMMAND...]` is `custody [SUBCOMMAND...] --help`.
   std::vector<const char *> HelpArgs;
@@ -1311,6 +1372,9 @@ int main(int argc, const char **argv) {
     }
   }
   llvm::cl::extrahelp Subcommands(SubcommandHelp);
+  llvm::cl::extrahelp More(
+      "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
+      "error, 3 a file could not be parsed.\n");
 
   for (int I = 1; I < argc; ++I)
     if (llvm::StringRef(argv[I]) == "--list-checks" ||
@@ -1323,6 +1387,7 @@ int main(int argc, const char **argv) {
 
   if (!checkBuildDir(argc, argv))
     return 2;
+  useCategory(Category);
   auto Parser =
       CommonOptionsParser::create(argc, argv, Category, llvm::cl::ZeroOrMore);
   if (!Parser) {
@@ -1542,6 +1607,8 @@ int main(int argc, const char **argv) {
       writeText(OS, Out.Findings);
     OS.flush();
   }
+  for (const std::string &W : Out.NolintWarnings)
+    llvm::errs() << W << "\n";
   for (const Notice &N : functionNotices(Out.Notices))
     printText(llvm::errs(), N.Loc, "note", N.Message);
   for (const std::string &F : Out.Failed)
