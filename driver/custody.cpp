@@ -24,6 +24,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -36,6 +37,7 @@
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/Support/Unicode.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <functional>
@@ -801,6 +803,61 @@ struct CheckActionFactory : public FrontendActionFactory {
   Results &Out;
 };
 
+/// A source line as Clang prints it under a diagnostic: tabs expanded to
+/// the next multiple of 8 columns, each character as wide as a terminal
+/// shows it (none for a combining mark, two for a wide CJK character), a
+/// character that does not print as <U+XXXX> and a byte that is not UTF-8 as
+/// <XX>. Sets CaretColumn to the 0-based display column of byte ByteColumn
+/// (1-based).
+std::string displayLine(llvm::StringRef Line, unsigned ByteColumn,
+                        unsigned &CaretColumn) {
+  std::string Out;
+  unsigned Width = 0;
+  CaretColumn = 0;
+  size_t I = 0;
+  while (I < Line.size()) {
+    if (I + 1 == ByteColumn)
+      CaretColumn = Width;
+    unsigned char C = Line[I];
+    if (C == '\t') {
+      unsigned To = (Width / 8 + 1) * 8;
+      Out.append(To - Width, ' ');
+      Width = To;
+      ++I;
+      continue;
+    }
+    unsigned Len = llvm::getNumBytesForUTF8(C);
+    const llvm::UTF8 *Begin =
+        reinterpret_cast<const llvm::UTF8 *>(Line.data() + I);
+    const llvm::UTF8 *Src = Begin;
+    llvm::UTF32 CP = 0;
+    if (I + Len > Line.size() ||
+        llvm::convertUTF8Sequence(&Src, Src + Len, &CP,
+                                  llvm::strictConversion) !=
+            llvm::conversionOK) {
+      std::string Hex = llvm::formatv("<{0:X-2}>", unsigned(C)).str();
+      Out += Hex;
+      Width += Hex.size();
+      ++I;
+      continue;
+    }
+    llvm::StringRef Char = Line.substr(I, Len);
+    int W = llvm::sys::unicode::columnWidthUTF8(Char);
+    if (W < 0) {
+      std::string Hex = llvm::formatv("<U+{0:X-4}>", unsigned(CP)).str();
+      Out += Hex;
+      Width += Hex.size();
+    } else {
+      Out += Char.str();
+      Width += unsigned(W);
+    }
+    I += Len;
+  }
+  if (ByteColumn > Line.size())
+    CaretColumn = Width + (ByteColumn - 1 - Line.size());
+  return Out;
+}
+
 void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
                llvm::StringRef Level, llvm::StringRef Message) {
   OS << L.File << ":" << L.Line << ":" << L.Column << ": " << Level << ": "
@@ -809,11 +866,10 @@ void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
     return;
   std::string Num = std::to_string(L.Line);
   std::string Gutter(std::max<size_t>(Num.size(), 5), ' ');
-  OS << Gutter.substr(Num.size()) << Num << " | " << L.SourceLine << "\n";
-  std::string Caret;
-  for (unsigned I = 0; I + 1 < L.Column && I < L.SourceLine.size(); ++I)
-    Caret += L.SourceLine[I] == '\t' ? '\t' : ' ';
-  OS << Gutter << " | " << Caret << "^\n";
+  unsigned CaretColumn = 0;
+  std::string Shown = displayLine(L.SourceLine, L.Column, CaretColumn);
+  OS << Gutter.substr(Num.size()) << Num << " | " << Shown << "\n";
+  OS << Gutter << " | " << std::string(CaretColumn, ' ') << "^\n";
 }
 
 llvm::json::Value locJSON(const PrintedLoc &L) {
