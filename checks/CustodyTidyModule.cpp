@@ -7,10 +7,12 @@
 // reports the findings of its own kind. The checks are generated from
 // Checks.def, the list the CLI uses too.
 //
-// Options (CheckOptions in .clang-tidy, global keys, shared by all checks):
-//   CustodyContracts         ';'-separated contract files       (default: "")
-//   CustodyBuiltinContracts  use the built-in contracts          (default:
-//   true)
+// Options (CheckOptions in .clang-tidy, global keys, shared by all checks;
+// the custody command reads them from the same files):
+//   CustodyContracts           ';'-separated contract files     (default: "")
+//   CustodyBuiltinContracts    use the built-in contracts     (default: true)
+//   CustodyFunctionTimeBudget  seconds per function, 0: none    (default: 20)
+//   CustodyVisitsPerBlock      block visits per CFG block       (default: 64)
 //
 //===----------------------------------------------------------------------===//
 
@@ -104,17 +106,38 @@ public:
       for (StringRef F : Files)
         Config.ContractFiles.push_back(F.trim().str());
       Config.BuiltinContracts = Builtins;
+      // A value that is not a number is said, as the custody command says
+      // it, and the default is kept.
       double Seconds;
-      if (!TimeBudget.empty() && !StringRef(TimeBudget).getAsDouble(Seconds))
-        Config.Limits.FunctionSeconds = Seconds;
+      if (!TimeBudget.empty()) {
+        if (!StringRef(TimeBudget).trim().getAsDouble(Seconds) && Seconds >= 0)
+          Config.Limits.FunctionSeconds = Seconds;
+        else
+          configurationDiag("custody: CustodyFunctionTimeBudget must be a "
+                            "number of seconds (0: no limit); got '%0'",
+                            DiagnosticIDs::Error)
+              << TimeBudget;
+      }
       unsigned Visits;
-      if (!VisitsPerBlock.empty() &&
-          !StringRef(VisitsPerBlock).getAsInteger(10, Visits))
-        Config.Limits.VisitsPerBlock = Visits;
+      if (!VisitsPerBlock.empty()) {
+        if (!StringRef(VisitsPerBlock).trim().getAsInteger(10, Visits))
+          Config.Limits.VisitsPerBlock = Visits;
+        else
+          configurationDiag("custody: CustodyVisitsPerBlock must be a whole "
+                            "number; got '%0'",
+                            DiagnosticIDs::Error)
+              << VisitsPerBlock;
+      }
       unsigned States;
-      if (!StatesPerFunction.empty() &&
-          !StringRef(StatesPerFunction).getAsInteger(10, States))
-        Config.Limits.StatesPerFunction = States;
+      if (!StatesPerFunction.empty()) {
+        if (!StringRef(StatesPerFunction).trim().getAsInteger(10, States))
+          Config.Limits.StatesPerFunction = States;
+        else
+          configurationDiag("custody: CustodyStatesPerFunction must be a "
+                            "whole number; got '%0'",
+                            DiagnosticIDs::Error)
+              << StatesPerFunction;
+      }
       if (macros().Macros)
         macros().Macros->apply(*Result.Context);
       // The next file gets a recorder of its own, even if its preprocessor

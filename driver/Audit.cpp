@@ -601,8 +601,13 @@ int custody::auditMain(int argc, const char **argv) {
   int ArgCount = int(Args.size());
   if (!checkBuildDir(ArgCount, Args.data()))
     return 2;
+  useCategory(AuditCategory);
+  llvm::cl::extrahelp ExitCodes(
+      "\nExit codes: 0 every function called is described, 1 some are "
+      "listed, 2 usage or configuration error, 3 a file could not be "
+      "parsed.\n");
   auto Parser = CommonOptionsParser::create(
-      ArgCount, Args.data(), Category, llvm::cl::ZeroOrMore,
+      ArgCount, Args.data(), AuditCategory, llvm::cl::ZeroOrMore,
       "custody audit: the external functions called in these files that "
       "return a pointer or a handle, or take a handle out-parameter, and that "
       "no contract describes.\n");

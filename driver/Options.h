@@ -17,7 +17,15 @@
 
 namespace custody {
 
+/// The check command's options (all of them) and, among them, those
+/// `custody audit` takes too: each command's --help lists its own.
 extern llvm::cl::OptionCategory Category;
+extern llvm::cl::OptionCategory AuditCategory;
+
+/// Before a command parses its options: the options of category C keep only
+/// that category of custody's two, so that its --help lists each once and
+/// hides the other command's.
+void useCategory(llvm::cl::OptionCategory &C);
 extern llvm::cl::list<std::string> ContractFiles;
 extern llvm::cl::opt<bool> NoBuiltins;
 extern llvm::cl::opt<bool> NoProjectContract;

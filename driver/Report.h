@@ -49,7 +49,7 @@ struct Notice {
   }
 };
 
-/// What a SARIF log says besides the findings.
+/// What a SARIF log (or a Code Quality report) says besides the findings.
 struct SarifRun {
   /// Where the check pages are, without a trailing slash: a rule's helpUri
   /// is DocsURL + "/checks/NAME.md".
@@ -74,6 +74,14 @@ struct SarifRun {
 /// toolExecutionNotifications.
 void writeSarif(llvm::raw_ostream &OS, const std::set<PrintedFinding> &Findings,
                 const SarifRun &Run);
+
+/// GitLab Code Quality (a JSON array of issues with description,
+/// check_name, fingerprint, severity and location.path/lines.begin): every
+/// finding, also those a baseline or a diff base left out, with paths
+/// relative to Run.SourceRoot and the fingerprints of SARIF.
+void writeCodeQuality(llvm::raw_ostream &OS,
+                      const std::set<PrintedFinding> &Findings,
+                      const SarifRun &Run);
 
 /// One fingerprint per finding, in order: the check, the file name, the
 /// message and the text of the finding's line, not its number, so that

@@ -123,7 +123,9 @@ public:
     return URI;
   }
 
-  llvm::json::Object artifact(const PrintedLoc &L) {
+  /// The file of L relative to the root (unencoded) and true when it is
+  /// under it; else its absolute real path and false.
+  const std::pair<std::string, bool> &resolve(const PrintedLoc &L) {
     llvm::StringRef Path = L.AbsFile.empty() ? L.File : L.AbsFile;
     auto [It, New] = Cache.try_emplace(Path);
     if (New) {
@@ -136,14 +138,19 @@ public:
       llvm::StringRef R = Real;
       if (hasRoot() && R.consume_front(Root) &&
           (llvm::StringRef(Root).ends_with("/") || R.consume_front("/")))
-        It->second = {percentEncode(R), true};
+        It->second = {R.str(), true};
       else
-        It->second = {fileURI(Real), false};
+        It->second = {std::string(Real), false};
     }
-    llvm::json::Object A{{"uri", It->second.first}};
-    if (It->second.second)
-      A["uriBaseId"] = "SRCROOT";
-    return A;
+    return It->second;
+  }
+
+  llvm::json::Object artifact(const PrintedLoc &L) {
+    const auto &[Path, Relative] = resolve(L);
+    if (!Relative)
+      return llvm::json::Object{{"uri", fileURI(Path)}};
+    return llvm::json::Object{{"uri", percentEncode(Path)},
+                              {"uriBaseId", "SRCROOT"}};
   }
 
   llvm::json::Object physical(const PrintedLoc &L) {
@@ -335,4 +342,28 @@ void custody::writeSarif(llvm::raw_ostream &OS,
       {"version", "2.1.0"},
       {"runs", llvm::json::Array{std::move(SarifRun)}}};
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Log))) << "\n";
+}
+
+void custody::writeCodeQuality(llvm::raw_ostream &OS,
+                               const std::set<PrintedFinding> &Findings,
+                               const SarifRun &Run) {
+  Locator Where(Run.SourceRoot);
+  // Every finding, as in SARIF: GitLab compares a merge request's report
+  // with its target branch's and calls what a report lacks resolved.
+  std::set<PrintedFinding> All = Findings;
+  All.insert(Run.Unchanged.begin(), Run.Unchanged.end());
+  std::vector<std::string> Prints = fingerprints(All);
+  llvm::json::Array Issues;
+  unsigned Index = 0;
+  for (const PrintedFinding &F : All)
+    Issues.push_back(llvm::json::Object{
+        {"description", F.Message},
+        {"check_name", F.Check},
+        {"fingerprint", Prints[Index++]},
+        {"severity", "major"},
+        {"location",
+         llvm::json::Object{
+             {"path", Where.resolve(F.Loc).first},
+             {"lines", llvm::json::Object{{"begin", F.Loc.Line}}}}}});
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Issues))) << "\n";
 }

@@ -169,6 +169,8 @@ public:
       : Ctx(Ctx), SM(Ctx.getSourceManager()), PP(PP), Req(Req) {}
 
   std::string run();
+  /// When run() proposed nothing: what it looked at and for, to say why.
+  std::string Empty;
 
 private:
   ASTContext &Ctx;
@@ -207,6 +209,7 @@ private:
   void findReleasers();
   std::optional<std::string> statusReason(const FunctionDecl *F);
   std::optional<Proposal> propose(const FunctionDecl *F);
+  std::string explainEmpty();
   std::string memoryFor(const std::vector<std::string> &W);
   std::string render(const std::vector<Proposal> &Ps);
   static std::string typeText(QualType T) {
@@ -896,11 +899,51 @@ std::string Suggester::run() {
   for (const FunctionDecl *F : Functions)
     if (auto P = propose(F))
       Ps.push_back(std::move(*P));
+  if (Ps.empty())
+    Empty = explainEmpty();
   return render(Ps);
+}
+
+std::string Suggester::explainEmpty() {
+  std::string S;
+  llvm::raw_string_ostream OS(S);
+  OS << "no entries proposed for '" << IncludeName << "': ";
+  std::string Files =
+      Flat ? "the header, the headers next to it whose name starts with '" +
+                 Stem + "' and those in '" + Stem + "/'"
+           : "the header and the headers it includes from '" + HeaderDir +
+                 "' and below";
+  if (Functions.empty()) {
+    OS << "no function is declared in the files read as the library's ("
+       << Files
+       << "; static functions and names starting with '_' are skipped). If "
+          "its functions are declared in another header, name that one, or "
+          "the main header that includes them";
+    return S;
+  }
+  OS << Functions.size() << " function" << (Functions.size() == 1 ? "" : "s")
+     << " read in " << Files << ", but none ";
+  if (Resources.empty() && MemoryReleaser.empty())
+    OS << "releases a handle. custody first looks for release functions: "
+          "a function returning void or a status whose first parameter is a "
+          "pointer to a library type (a struct, or a typedef of one) and "
+          "whose name ends in a release verb (free, destroy, close, cleanup, "
+          "release, unref, finalize, delete, dispose, deinit ...), or "
+          "PREFIX_free(void *); then for the functions that return such a "
+          "handle or store one through an out-parameter. A library whose "
+          "functions only take and return numbers, or strings the caller "
+          "keeps, needs no contract";
+  else
+    OS << "returns or stores a handle of the " << Resources.size() << " type"
+       << (Resources.size() == 1 ? "" : "s")
+       << " with a release function found, or returns a status code or a "
+          "borrowed value custody could recognize";
+  return S;
 }
 
 struct Result {
   std::string Yaml;
+  std::string Empty; // Why nothing was proposed, when nothing was.
   bool Done = false;
 };
 
@@ -913,6 +956,7 @@ public:
       return;
     Suggester S(Ctx, CI.getPreprocessor(), Req);
     Out.Yaml = S.run();
+    Out.Empty = S.Empty;
     Out.Done = true;
   }
 
@@ -947,10 +991,37 @@ private:
   Result &Out;
 };
 
+const char Usage[] = "usage: custody contracts suggest HEADER.h [-o OUT.yaml] "
+                     "[--library NAME] [-- COMPILER FLAGS]\n";
+
 int usage() {
-  llvm::errs() << "usage: custody contracts suggest HEADER.h [-o OUT.yaml] "
-                  "[--library NAME] [-- COMPILER FLAGS]\n";
+  llvm::errs() << Usage;
   return 2;
+}
+
+void help() {
+  llvm::outs()
+      << Usage
+      << "\n"
+         "Parses a C SDK's header and writes a draft contract for it: the "
+         "handle\n"
+         "types that have a release function, the functions that hand them "
+         "out,\n"
+         "status-code results, borrowed getters, reference counting. Each\n"
+         "proposal says why it was made; guesses are written commented "
+         "out.\n"
+         "\n"
+         "  -o OUT.yaml     write the contract to OUT.yaml instead of "
+         "standard output\n"
+         "  --library NAME  the contract's 'library:' (default: the "
+         "header's stem)\n"
+         "  -- FLAGS        compiler flags for the parse (-I..., -D..., -x "
+         "c++)\n"
+         "  --help          print this help\n"
+         "\n"
+         "Exit codes: 0 written, 2 usage error, a missing header, a header "
+         "that does\n"
+         "not parse, or an output file that cannot be written.\n";
 }
 
 } // namespace
@@ -974,7 +1045,7 @@ int custody::suggestMain(int argc, const char **argv) {
       Req.Library = A.str();
       Req.LibraryGiven = true;
     } else if (A == "-h" || A == "--help" || A == "-help") {
-      usage();
+      help();
       return 0;
     } else if (A.starts_with("-")) {
       llvm::errs() << "custody: error: unknown option '" << A
@@ -1040,6 +1111,11 @@ int custody::suggestMain(int argc, const char **argv) {
     return 2;
   }
 
+  // An empty draft says why, in the file and on standard error.
+  if (!Out.Empty.empty()) {
+    llvm::errs() << "custody: note: " << Out.Empty << "\n";
+    Out.Yaml += "\n# " + Out.Empty + "\n";
+  }
   if (Req.Output.empty() || Req.Output == "-") {
     llvm::outs() << Out.Yaml;
     return 0;

@@ -11,6 +11,7 @@
 #include "Options.h"
 #include "Report.h"
 #include "TUSession.h"
+#include "TidyConfig.h"
 #include "Trace.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
@@ -24,6 +25,7 @@
 #include "clang/Tooling/Tooling.h"
 #include "llvm/ADT/StringExtras.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/ConvertUTF.h"
 #include "llvm/Support/CrashRecoveryContext.h"
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/Format.h"
@@ -36,6 +38,7 @@
 #include "llvm/Support/Signals.h"
 #include "llvm/Support/ThreadPool.h"
 #include "llvm/Support/Threading.h"
+#include "llvm/Support/Unicode.h"
 #include "llvm/Support/raw_ostream.h"
 #include <chrono>
 #include <functional>
@@ -49,20 +52,20 @@ using namespace clang::tooling;
 using namespace custody;
 
 llvm::cl::OptionCategory custody::Category("custody options");
+llvm::cl::OptionCategory custody::AuditCategory("custody audit options");
 
 static llvm::cl::opt<std::string>
     Checks("checks",
            llvm::cl::desc("Comma-separated globs of checks to run, '-' "
                           "prefix to remove (default: all custody checks)"),
            llvm::cl::init("*"), llvm::cl::cat(Category));
-llvm::cl::list<std::string>
-    custody::ContractFiles("contracts",
-                           llvm::cl::desc("A YAML contract file (repeatable)"),
-                           llvm::cl::cat(Category));
+llvm::cl::list<std::string> custody::ContractFiles(
+    "contracts", llvm::cl::desc("A YAML contract file (repeatable)"),
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 llvm::cl::opt<bool>
     custody::NoBuiltins("no-builtin-contracts",
                         llvm::cl::desc("Do not use the built-in contracts"),
-                        llvm::cl::cat(Category));
+                        llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 static llvm::cl::opt<std::string>
     Baseline("baseline",
              llvm::cl::desc("Report only findings not in this baseline file"),
@@ -85,17 +88,21 @@ static llvm::cl::opt<std::string>
 llvm::cl::opt<bool> custody::NoProjectContract(
     "no-project-contract",
     llvm::cl::desc("Do not look for .custody.yaml next to the source files"),
-    llvm::cl::cat(Category));
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 llvm::cl::opt<unsigned>
     custody::Jobs("j", llvm::cl::desc("Translation units analyzed in parallel"),
-                  llvm::cl::init(0), llvm::cl::cat(Category));
+                  llvm::cl::init(0), llvm::cl::cat(Category),
+                  llvm::cl::cat(AuditCategory));
 llvm::cl::opt<std::string>
     custody::Format("format",
-                    llvm::cl::desc("Output format: text, json or sarif"),
-                    llvm::cl::init("text"), llvm::cl::cat(Category));
+                    llvm::cl::desc("Output format: text, json, sarif or "
+                                   "codequality (GitLab Code Quality); "
+                                   "audit: text or json"),
+                    llvm::cl::init("text"), llvm::cl::cat(Category),
+                    llvm::cl::cat(AuditCategory));
 llvm::cl::opt<std::string>
     custody::OutputFile("output", llvm::cl::desc("Write findings to this file"),
-                        llvm::cl::cat(Category));
+                        llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 static llvm::cl::opt<double> FunctionTimeBudget(
     "function-time-budget",
     llvm::cl::desc("Seconds the analysis of one function may take (0: no "
@@ -118,13 +125,13 @@ llvm::cl::opt<bool> custody::Verbose(
     "verbose",
     llvm::cl::desc("Say which contracts apply and what the analysis "
                    "gave up on, and end with a summary of the run"),
-    llvm::cl::cat(Category));
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 llvm::cl::opt<bool> custody::Progress(
     "progress",
     llvm::cl::desc("A line per file on standard error as it is done "
                    "(default: when standard error is a terminal; "
                    "--progress=false turns it off)"),
-    llvm::cl::cat(Category));
+    llvm::cl::cat(Category), llvm::cl::cat(AuditCategory));
 static llvm::cl::opt<bool> AllowNoChecks(
     "allow-no-checks",
     llvm::cl::desc("Run even when --checks enables no check (nothing is "
@@ -138,6 +145,11 @@ static llvm::cl::opt<std::string>
     JsonOutput("json-output",
                llvm::cl::desc("Also write the findings as JSON to this file"),
                llvm::cl::cat(Category));
+static llvm::cl::opt<std::string> CodeQualityOutput(
+    "codequality-output",
+    llvm::cl::desc("Also write the findings as a GitLab Code Quality report "
+                   "to this file"),
+    llvm::cl::cat(Category));
 static llvm::cl::opt<std::string> DocsURL(
     "docs-url",
     llvm::cl::desc("Base URL of custody's docs/ folder, for the help "
@@ -152,8 +164,8 @@ static llvm::cl::opt<std::string> SourceRoot(
 
 namespace {
 
-/// clang-tidy's check-glob convention: later entries win. Spec must outlive
-/// the filter (the globs point into it).
+/// clang-tidy's check-glob convention: later entries win. The globs point
+/// into the filter's copy of the spec: a filter is neither copied nor moved.
 class CheckFilter {
 public:
   struct Entry {
@@ -162,9 +174,9 @@ public:
     std::optional<llvm::GlobPattern> Glob; // None if it is not a valid glob.
   };
 
-  explicit CheckFilter(llvm::StringRef Spec) {
+  explicit CheckFilter(llvm::StringRef Text) : Spec(Text.str()) {
     llvm::SmallVector<llvm::StringRef, 8> Parts;
-    Spec.split(Parts, ',', -1, false);
+    llvm::StringRef(Spec).split(Parts, ',', -1, false);
     for (llvm::StringRef P : Parts) {
       P = P.trim();
       if (P.empty())
@@ -186,8 +198,12 @@ public:
     return On;
   }
   const std::vector<Entry> &entries() const { return Entries; }
+  const std::string &spec() const { return Spec; }
+  CheckFilter(const CheckFilter &) = delete;
+  CheckFilter &operator=(const CheckFilter &) = delete;
 
 private:
+  std::string Spec;
   std::vector<Entry> Entries;
 };
 
@@ -228,16 +244,17 @@ bool namesOurFamily(llvm::StringRef Glob) {
   return false;
 }
 
-/// A --checks value that would make the run check nothing, or names a check
-/// that does not exist: an error (false, after saying what to do), since a
-/// gate that checks nothing passes.
-bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
-                    bool AllowNone) {
+/// A --checks value (Label "--checks") or a .clang-tidy's Checks (Label
+/// "'FILE': Checks") that names a check that does not exist, or with
+/// RequireSome, enables none: an error (false, after saying what to do),
+/// since a gate that checks nothing passes.
+bool validateChecks(const CheckFilter &Filter, llvm::StringRef Label,
+                    bool RequireSome) {
   std::vector<llvm::StringRef> Names = allCheckNames();
   std::vector<llvm::StringRef> Unmatched; // Positive entries matching none.
   for (const CheckFilter::Entry &E : Filter.entries()) {
     if (!E.Glob) {
-      llvm::errs() << "custody: error: --checks: '" << E.Text
+      llvm::errs() << "custody: error: " << Label << ": '" << E.Text
                    << "' is not a valid glob\n";
       return false;
     }
@@ -248,18 +265,19 @@ bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
       Unmatched.push_back(E.Text);
     if (!namesOurFamily(E.Text))
       continue;
-    llvm::errs() << "custody: error: --checks: no check is named '" << E.Text
-                 << "'";
+    llvm::errs() << "custody: error: " << Label << ": no check is named '"
+                 << E.Text << "'";
     if (std::optional<std::string> Near = nearest(E.Text, Names))
       llvm::errs() << "; did you mean '" << *Near << "'?";
     llvm::errs() << " ('custody --list-checks' lists the checks)\n";
     return false;
   }
-  if (AllowNone ||
+  if (!RequireSome ||
       std::any_of(Names.begin(), Names.end(),
                   [&](llvm::StringRef N) { return Filter.enabled(N); }))
     return true;
-  llvm::errs() << "custody: error: --checks='" << Spec << "' enables no check";
+  llvm::errs() << "custody: error: " << Label << "='" << Filter.spec()
+               << "' enables no check";
   for (llvm::StringRef U : Unmatched)
     if (std::optional<std::string> Near = nearest(U, Names)) {
       llvm::errs() << ": '" << U << "' names none; did you mean '" << *Near
@@ -271,6 +289,142 @@ bool validateChecks(const CheckFilter &Filter, llvm::StringRef Spec,
   return false;
 }
 
+/// Whether a Checks value speaks of custody's checks: one of its entries
+/// names one of their families. One that does not (`-*,bugprone-*`, a
+/// configuration for other tools) leaves custody's checks at their default.
+bool namesOurChecks(llvm::StringRef Spec) {
+  llvm::SmallVector<llvm::StringRef, 8> Parts;
+  Spec.split(Parts, ',', -1, false);
+  return llvm::any_of(Parts, [](llvm::StringRef P) {
+    P = P.trim();
+    P.consume_front("-");
+    return namesOurFamily(P.trim());
+  });
+}
+
+/// What one source file is checked with: the command line over the
+/// .clang-tidy files that apply to it.
+struct FileSettings {
+  SessionConfig Config;
+  std::unique_ptr<CheckFilter> Filter;
+  /// Where the check selection comes from, for messages: "--checks", a
+  /// .clang-tidy file, or empty for the default (all checks).
+  std::string ChecksFrom;
+  /// The .clang-tidy files read, for --verbose.
+  std::vector<std::string> TidyFiles;
+};
+
+/// The settings of every file checked, per directory and compile directory:
+/// options given on the command line win over a .clang-tidy's.
+class Configurations {
+public:
+  explicit Configurations(const SessionConfig &Base) : Base(Base) {}
+
+  /// The settings for the source file AbsFile, whose compile command runs in
+  /// WorkDir (relative CustodyContracts paths are resolved against it, as
+  /// the plugin does). Null, with Error set, when a .clang-tidy value is
+  /// wrong.
+  std::shared_ptr<const FileSettings>
+  forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir, std::string &Error);
+  TidyConfigReader Reader;
+
+private:
+  const SessionConfig &Base;
+  std::mutex Mu;
+  std::map<std::pair<std::string, std::string>,
+           std::shared_ptr<const FileSettings>>
+      Cache;
+};
+
+std::shared_ptr<const FileSettings>
+Configurations::forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir,
+                        std::string &Error) {
+  const TidySettings &T = Reader.settingsFor(AbsFile);
+  std::lock_guard<std::mutex> Lock(Mu);
+  std::pair<std::string, std::string> Key{
+      llvm::formatv("{0}", static_cast<const void *>(&T)).str(), WorkDir.str()};
+  auto It = Cache.find(Key);
+  if (It != Cache.end())
+    return It->second;
+  auto S = std::make_shared<FileSettings>();
+  S->Config = Base;
+  S->TidyFiles = T.Files;
+  std::string Nearest = T.Files.empty() ? "" : T.Files.back();
+  // The check selection: --checks, else the Checks of the .clang-tidy files
+  // over the default (all custody checks) when they name custody's checks,
+  // else the default.
+  std::string Spec = "*";
+  if (Checks.getNumOccurrences()) {
+    Spec = Checks;
+    S->ChecksFrom = "--checks";
+  } else if (namesOurChecks(T.Checks)) {
+    Spec = "*," + T.Checks;
+    for (size_t I = T.Files.size(); I-- > 0;)
+      if (!T.FileChecks[I].empty()) {
+        S->ChecksFrom = T.Files[I];
+        break;
+      }
+  }
+  S->Filter = std::make_unique<CheckFilter>(Spec);
+  // The contracts: --contracts, else CustodyContracts (';'-separated).
+  if (!ContractFiles.getNumOccurrences()) {
+    S->Config.ContractFiles.clear();
+    if (std::optional<std::string> V = T.option("CustodyContracts")) {
+      llvm::SmallVector<llvm::StringRef, 4> Files;
+      llvm::StringRef(*V).split(Files, ';', -1, false);
+      for (llvm::StringRef F : Files) {
+        llvm::SmallString<256> Abs(F.trim());
+        if (Abs.empty())
+          continue;
+        if (!llvm::sys::path::is_absolute(Abs))
+          llvm::sys::fs::make_absolute(WorkDir, Abs);
+        llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+        S->Config.ContractFiles.push_back(std::string(Abs));
+      }
+    }
+  }
+  if (!NoBuiltins.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyBuiltinContracts"))
+      S->Config.BuiltinContracts = !llvm::is_contained(
+          {"false", "0", "no", "off"}, llvm::StringRef(*V).trim().lower());
+  if (!FunctionTimeBudget.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyFunctionTimeBudget")) {
+      double Seconds;
+      if (llvm::StringRef(*V).trim().getAsDouble(Seconds) || Seconds < 0) {
+        Error = "custody: error: '" + Nearest +
+                "': CustodyFunctionTimeBudget must be a number of seconds "
+                "(0: no limit); got '" +
+                *V + "'";
+        return nullptr;
+      }
+      S->Config.Limits.FunctionSeconds = Seconds;
+    }
+  if (!VisitsPerBlock.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyVisitsPerBlock")) {
+      unsigned Visits;
+      if (llvm::StringRef(*V).trim().getAsInteger(10, Visits)) {
+        Error = "custody: error: '" + Nearest +
+                "': CustodyVisitsPerBlock must be a whole number; got '" + *V +
+                "'";
+        return nullptr;
+      }
+      S->Config.Limits.VisitsPerBlock = Visits;
+    }
+  if (!StatesPerFunction.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyStatesPerFunction")) {
+      unsigned States;
+      if (llvm::StringRef(*V).trim().getAsInteger(10, States)) {
+        Error = "custody: error: '" + Nearest +
+                "': CustodyStatesPerFunction must be a whole number; got '" +
+                *V + "'";
+        return nullptr;
+      }
+      S->Config.Limits.StatesPerFunction = States;
+    }
+  Cache[Key] = S;
+  return S;
+}
+
 struct Results {
   std::mutex Mu;
   std::set<PrintedFinding> Findings; // Headers seen from several TUs once.
@@ -280,6 +434,8 @@ struct Results {
   std::vector<Notice> Notices;
   /// Each analyzed function and its time, for --verbose.
   std::vector<std::pair<std::string, double>> Times;
+  /// NOLINT comments that name a custody check that does not exist.
+  std::set<std::string> NolintWarnings;
 
   /// Adds a notice; callers hold Mu when files are parsed in parallel.
   void notice(PrintedLoc Loc, std::string Message,
@@ -401,6 +557,53 @@ bool suppressed(const SourceManager &SM, SourceLocation Loc,
 
 std::string displayName(llvm::StringRef File);
 
+/// The NOLINT comments of a file that name, in one of custody's families, a
+/// check that does not exist: the finding they were meant for is still
+/// reported, and the warning says why (with the nearest name).
+void checkNolintNames(const SourceManager &SM, FileID FID,
+                      std::set<std::string> &Warnings) {
+  bool Invalid = false;
+  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
+  if (Invalid || !Buf.contains("NOLINT"))
+    return;
+  std::vector<llvm::StringRef> Names = allCheckNames();
+  for (size_t Pos = Buf.find("NOLINT"); Pos != llvm::StringRef::npos;
+       Pos = Buf.find("NOLINT", Pos + 1)) {
+    llvm::StringRef Rest = Buf.substr(Pos + 6);
+    for (llvm::StringRef Kind : {"NEXTLINE", "BEGIN", "END"})
+      if (Rest.consume_front(Kind))
+        break;
+    if (!Rest.consume_front("("))
+      continue;
+    size_t Close = Rest.find_first_of(")\n");
+    if (Close == llvm::StringRef::npos || Rest[Close] != ')')
+      continue;
+    llvm::SmallVector<llvm::StringRef, 4> Globs;
+    Rest.take_front(Close).split(Globs, ',', -1, false);
+    for (llvm::StringRef G : Globs) {
+      G = G.trim();
+      if (!namesOurFamily(G))
+        continue;
+      auto P = llvm::GlobPattern::create(G);
+      if (P &&
+          llvm::any_of(Names, [&](llvm::StringRef N) { return P->match(N); }))
+        continue;
+      if (!P)
+        llvm::consumeError(P.takeError());
+      PrintedLoc L =
+          printLoc(SM, SM.getComposedLoc(FID, unsigned(G.data() - Buf.data())));
+      std::string Msg;
+      llvm::raw_string_ostream OS(Msg);
+      OS << L.File << ":" << L.Line << ":" << L.Column
+         << ": warning: NOLINT names no check '" << G << "'";
+      if (std::optional<std::string> Near = nearest(G, Names))
+        OS << "; did you mean '" << *Near << "'?";
+      OS << " (it suppresses nothing of custody's)";
+      Warnings.insert(OS.str());
+    }
+  }
+}
+
 /// Every function declaration of a translation unit, without entering
 /// function bodies.
 class FunctionDecls : public RecursiveASTVisitor<FunctionDecls> {
@@ -487,9 +690,10 @@ void checkAnnotationResources(ASTContext &Ctx, const SessionConfig &Config,
 
 class Consumer : public ASTConsumer {
 public:
-  Consumer(const SessionConfig &Config, const CheckFilter &Filter, Results &Out,
+  Consumer(std::shared_ptr<const FileSettings> Settings, Results &Out,
            std::shared_ptr<AttributeMacros> Macros)
-      : Config(Config), Filter(Filter), Out(Out), Macros(std::move(Macros)) {}
+      : Settings(std::move(Settings)), Config(this->Settings->Config),
+        Filter(*this->Settings->Filter), Out(Out), Macros(std::move(Macros)) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     Macros->apply(Ctx);
@@ -499,6 +703,12 @@ public:
     llvm::raw_string_ostream Log(LogText);
     auto Start = std::chrono::steady_clock::now();
     AnalysisReport Report;
+    if (Verbose && !Settings->TidyFiles.empty()) {
+      Log << "custody: configuration:";
+      for (const std::string &F : Settings->TidyFiles)
+        Log << " " << F;
+      Log << "\n";
+    }
     bool Ok = analyzeWithContracts(Ctx, Config, Findings, Errors,
                                    Verbose ? &Log : nullptr, &Report);
     if (Verbose)
@@ -538,6 +748,7 @@ public:
           {printLoc(SM, SM.getLocForStartOfFile(SM.getMainFileID())).File +
                ": '" + T.first + "'",
            T.second});
+    checkNolintNames(SM, SM.getMainFileID(), Out.NolintWarnings);
     for (const Finding &F : Findings) {
       if (!Filter.enabled(checkName(F.Kind)) ||
           suppressed(SM, F.Loc, checkName(F.Kind), HasNolint))
@@ -553,44 +764,116 @@ public:
   }
 
 private:
+  std::shared_ptr<const FileSettings> Settings;
   const SessionConfig &Config;
   const CheckFilter &Filter;
   Results &Out;
   std::shared_ptr<AttributeMacros> Macros;
 };
 
-/// A Consumer per file, with the preprocessor callbacks that read the
-/// CPython checker's attribute macros.
+/// A Consumer per file, with its settings (the command line over its
+/// .clang-tidy files) and the preprocessor callbacks that read the CPython
+/// checker's attribute macros.
 class CheckAction : public ASTFrontendAction {
 public:
-  CheckAction(const SessionConfig &Config, const CheckFilter &Filter,
-              Results &Out)
-      : Config(Config), Filter(Filter), Out(Out) {}
-  std::unique_ptr<ASTConsumer> CreateASTConsumer(CompilerInstance &CI,
-                                                 llvm::StringRef) override {
+  CheckAction(Configurations &Configs, Results &Out)
+      : Configs(Configs), Out(Out) {}
+  std::unique_ptr<ASTConsumer>
+  CreateASTConsumer(CompilerInstance &CI, llvm::StringRef InFile) override {
+    // The compile command's directory, which relative names are relative to.
+    llvm::SmallString<256> WorkDir, File(InFile);
+    if (auto Cwd = CI.getVirtualFileSystem().getCurrentWorkingDirectory())
+      WorkDir = *Cwd;
+    else
+      llvm::sys::fs::current_path(WorkDir);
+    if (!llvm::sys::path::is_absolute(File))
+      llvm::sys::fs::make_absolute(WorkDir, File);
+    llvm::sys::path::remove_dots(File, /*remove_dot_dot=*/true);
+    std::string Error;
+    std::shared_ptr<const FileSettings> Settings =
+        Configs.forFile(File, WorkDir, Error);
+    if (!Settings) {
+      // Checked for every file before the analysis; not reached.
+      std::lock_guard<std::mutex> Lock(Out.Mu);
+      Out.ConfigErrors.push_back(Error);
+      return std::make_unique<ASTConsumer>();
+    }
     auto Macros = std::make_shared<AttributeMacros>();
     CI.getPreprocessor().addPPCallbacks(
         Macros->callbacks(CI.getSourceManager()));
-    return std::make_unique<Consumer>(Config, Filter, Out, std::move(Macros));
+    return std::make_unique<Consumer>(std::move(Settings), Out,
+                                      std::move(Macros));
   }
 
 private:
-  const SessionConfig &Config;
-  const CheckFilter &Filter;
+  Configurations &Configs;
   Results &Out;
 };
 
 struct CheckActionFactory : public FrontendActionFactory {
-  CheckActionFactory(const SessionConfig &Config, const CheckFilter &Filter,
-                     Results &Out)
-      : Config(Config), Filter(Filter), Out(Out) {}
+  CheckActionFactory(Configurations &Configs, Results &Out)
+      : Configs(Configs), Out(Out) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<CheckAction>(Config, Filter, Out);
+    return std::make_unique<CheckAction>(Configs, Out);
   }
-  const SessionConfig &Config;
-  const CheckFilter &Filter;
+  Configurations &Configs;
   Results &Out;
 };
+
+/// A source line as Clang prints it under a diagnostic: tabs expanded to
+/// the next multiple of 8 columns, each character as wide as a terminal
+/// shows it (none for a combining mark, two for a wide CJK character), a
+/// character that does not print as <U+XXXX> and a byte that is not UTF-8 as
+/// <XX>. Sets CaretColumn to the 0-based display column of byte ByteColumn
+/// (1-based).
+std::string displayLine(llvm::StringRef Line, unsigned ByteColumn,
+                        unsigned &CaretColumn) {
+  std::string Out;
+  unsigned Width = 0;
+  CaretColumn = 0;
+  size_t I = 0;
+  while (I < Line.size()) {
+    if (I + 1 == ByteColumn)
+      CaretColumn = Width;
+    unsigned char C = Line[I];
+    if (C == '\t') {
+      unsigned To = (Width / 8 + 1) * 8;
+      Out.append(To - Width, ' ');
+      Width = To;
+      ++I;
+      continue;
+    }
+    unsigned Len = llvm::getNumBytesForUTF8(C);
+    const llvm::UTF8 *Begin =
+        reinterpret_cast<const llvm::UTF8 *>(Line.data() + I);
+    const llvm::UTF8 *Src = Begin;
+    llvm::UTF32 CP = 0;
+    if (I + Len > Line.size() ||
+        llvm::convertUTF8Sequence(&Src, Src + Len, &CP,
+                                  llvm::strictConversion) !=
+            llvm::conversionOK) {
+      std::string Hex = llvm::formatv("<{0:X-2}>", unsigned(C)).str();
+      Out += Hex;
+      Width += Hex.size();
+      ++I;
+      continue;
+    }
+    llvm::StringRef Char = Line.substr(I, Len);
+    int W = llvm::sys::unicode::columnWidthUTF8(Char);
+    if (W < 0) {
+      std::string Hex = llvm::formatv("<U+{0:X-4}>", unsigned(CP)).str();
+      Out += Hex;
+      Width += Hex.size();
+    } else {
+      Out += Char.str();
+      Width += unsigned(W);
+    }
+    I += Len;
+  }
+  if (ByteColumn > Line.size())
+    CaretColumn = Width + (ByteColumn - 1 - Line.size());
+  return Out;
+}
 
 void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
                llvm::StringRef Level, llvm::StringRef Message) {
@@ -600,11 +883,10 @@ void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
     return;
   std::string Num = std::to_string(L.Line);
   std::string Gutter(std::max<size_t>(Num.size(), 5), ' ');
-  OS << Gutter.substr(Num.size()) << Num << " | " << L.SourceLine << "\n";
-  std::string Caret;
-  for (unsigned I = 0; I + 1 < L.Column && I < L.SourceLine.size(); ++I)
-    Caret += L.SourceLine[I] == '\t' ? '\t' : ' ';
-  OS << Gutter << " | " << Caret << "^\n";
+  unsigned CaretColumn = 0;
+  std::string Shown = displayLine(L.SourceLine, L.Column, CaretColumn);
+  OS << Gutter.substr(Num.size()) << Num << " | " << Shown << "\n";
+  OS << Gutter << " | " << std::string(CaretColumn, ' ') << "^\n";
 }
 
 llvm::json::Value locJSON(const PrintedLoc &L) {
@@ -853,7 +1135,81 @@ bool reportUnreadableDatabase(llvm::StringRef BuildDir) {
   return true;
 }
 
+/// The settings of every file, checked before the analysis: a .clang-tidy
+/// that does not parse, a value custody cannot use, a Checks entry that
+/// names no custody check, or no check enabled for any file is an error
+/// (false, after saying what to do).
+bool checkConfigurations(Configurations &Configs, const CompilationDatabase &DB,
+                         const std::vector<std::string> &Files) {
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  std::set<std::string> Checked; // .clang-tidy files whose Checks are valid.
+  std::shared_ptr<const FileSettings> First;
+  bool AnyEnabled = false;
+  for (const std::string &F : Files) {
+    std::vector<CompileCommand> Commands = DB.getCompileCommands(F);
+    llvm::SmallString<256> WorkDir(Commands.empty() ? llvm::StringRef(Cwd)
+                                                    : Commands[0].Directory);
+    llvm::sys::fs::make_absolute(Cwd, WorkDir);
+    llvm::sys::path::remove_dots(WorkDir, /*remove_dot_dot=*/true);
+    llvm::SmallString<256> Abs(F);
+    if (!llvm::sys::path::is_absolute(Abs))
+      llvm::sys::fs::make_absolute(WorkDir, Abs);
+    std::string Error;
+    std::shared_ptr<const FileSettings> S =
+        Configs.forFile(Abs, WorkDir, Error);
+    std::vector<std::string> ReadErrors = Configs.Reader.errors();
+    if (!ReadErrors.empty()) {
+      for (const std::string &E : ReadErrors)
+        llvm::errs() << E << "\n";
+      llvm::errs() << "custody: error: a .clang-tidy file custody reads "
+                      "does not parse; correct it (clang-tidy reads it too)\n";
+      return false;
+    }
+    if (!S) {
+      llvm::errs() << Error << "\n";
+      return false;
+    }
+    if (!First)
+      First = S;
+    if (!Checks.getNumOccurrences()) {
+      const TidySettings &T = Configs.Reader.settingsFor(Abs);
+      for (size_t I = 0; I < T.Files.size(); ++I) {
+        if (T.FileChecks[I].empty() || !Checked.insert(T.Files[I]).second)
+          continue;
+        CheckFilter Own(T.FileChecks[I]);
+        if (!validateChecks(Own, "'" + T.Files[I] + "': Checks",
+                            /*RequireSome=*/false))
+          return false;
+      }
+    }
+    for (llvm::StringRef N : allCheckNames())
+      AnyEnabled |= S->Filter->enabled(N);
+  }
+  if (AnyEnabled || AllowNoChecks || !First || First->ChecksFrom == "--checks")
+    return true;
+  // Only .clang-tidy files can disable every check here (--checks was
+  // validated on its own).
+  llvm::errs() << "custody: error: the Checks of '" << First->ChecksFrom
+               << "' enable none of custody's checks for the files checked "
+                  "(custody's checks are on unless a .clang-tidy names them; "
+                  "'custody --list-checks' lists them; --checks overrides "
+                  "the file; --allow-no-checks runs anyway)\n";
+  return false;
+}
+
 } // namespace
+
+void custody::useCategory(llvm::cl::OptionCategory &C) {
+  for (auto &Entry : llvm::cl::getRegisteredOptions()) {
+    llvm::cl::Option *O = Entry.second;
+    if (!llvm::is_contained(O->Categories, &C))
+      continue;
+    llvm::erase_if(O->Categories, [&](llvm::cl::OptionCategory *Other) {
+      return Other != &C && (Other == &Category || Other == &AuditCategory);
+    });
+  }
+}
 
 bool custody::reportConfigErrors(const std::vector<std::string> &Errors) {
   // Every file that includes a broken contract reports it: once each.
@@ -1066,9 +1422,6 @@ int main(int argc, const char **argv) {
   llvm::CrashRecoveryContext::Enable();
   llvm::cl::AddExtraVersionPrinter(
       [](llvm::raw_ostream &OS) { OS << "custody " CUSTODY_VERSION "\n"; });
-  llvm::cl::extrahelp More(
-      "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
-      "error, 3 a file could not be parsed.\n");
 
   // `custody help [SUBCOMMAND...]` is `custody [SUBCOMMAND...] --help`.
   std::vector<const char *> HelpArgs;
@@ -1102,6 +1455,9 @@ int main(int argc, const char **argv) {
     }
   }
   llvm::cl::extrahelp Subcommands(SubcommandHelp);
+  llvm::cl::extrahelp More(
+      "\nExit codes: 0 no findings, 1 findings, 2 usage or configuration "
+      "error, 3 a file could not be parsed.\n");
 
   for (int I = 1; I < argc; ++I)
     if (llvm::StringRef(argv[I]) == "--list-checks" ||
@@ -1114,6 +1470,7 @@ int main(int argc, const char **argv) {
 
   if (!checkBuildDir(argc, argv))
     return 2;
+  useCategory(Category);
   auto Parser =
       CommonOptionsParser::create(argc, argv, Category, llvm::cl::ZeroOrMore);
   if (!Parser) {
@@ -1121,14 +1478,17 @@ int main(int argc, const char **argv) {
     llvm::errs() << llvm::toString(Parser.takeError());
     return 2;
   }
-  if (Format != "text" && Format != "json" && Format != "sarif") {
+  if (Format != "text" && Format != "json" && Format != "sarif" &&
+      Format != "codequality") {
     llvm::errs() << "custody: error: unknown --format '" << Format
-                 << "' (expected text, json or sarif)\n";
+                 << "' (expected text, json, sarif or codequality)\n";
     return 2;
   }
-  CheckFilter Filter(Checks);
-  if (!validateChecks(Filter, Checks, AllowNoChecks))
-    return 2;
+  {
+    CheckFilter Filter(Checks);
+    if (!validateChecks(Filter, "--checks", !AllowNoChecks))
+      return 2;
+  }
   if (!llvm::StringRef(DocsURL).contains("://")) {
     llvm::errs() << "custody: error: --docs-url must be an absolute URL "
                     "(https://...); got '"
@@ -1184,9 +1544,12 @@ int main(int argc, const char **argv) {
   if (!Config)
     return 2;
   Results Out;
+  Configurations Configs(*Config);
+  if (!checkConfigurations(Configs, DB, Files))
+    return 2;
 
   auto Start = std::chrono::steady_clock::now();
-  CheckActionFactory Factory(*Config, Filter, Out);
+  CheckActionFactory Factory(Configs, Out);
   Out.Failed = parseFiles(DB, Files, Factory);
   double Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
@@ -1282,6 +1645,8 @@ int main(int argc, const char **argv) {
     Outputs.push_back({"json", JsonOutput, nullptr});
   if (!SarifOutput.empty())
     Outputs.push_back({"sarif", SarifOutput, nullptr});
+  if (!CodeQualityOutput.empty())
+    Outputs.push_back({"codequality", CodeQualityOutput, nullptr});
   for (Output &O : Outputs) {
     if (O.File.empty())
       continue;
@@ -1294,9 +1659,10 @@ int main(int argc, const char **argv) {
     }
   }
   SarifRun Run;
-  bool NeedSarif = llvm::any_of(
-      Outputs, [](const Output &O) { return O.Format == "sarif"; });
-  if (NeedSarif) {
+  bool NeedRun = llvm::any_of(Outputs, [](const Output &O) {
+    return O.Format == "sarif" || O.Format == "codequality";
+  });
+  if (NeedRun) {
     Run.DocsURL = llvm::StringRef(DocsURL).rtrim('/').str();
     Run.SourceRoot = SourceRoot;
     if (Run.SourceRoot.empty()) {
@@ -1316,12 +1682,16 @@ int main(int argc, const char **argv) {
     llvm::raw_ostream &OS = O.Stream ? *O.Stream : llvm::outs();
     if (O.Format == "sarif")
       writeSarif(OS, Out.Findings, Run);
+    else if (O.Format == "codequality")
+      writeCodeQuality(OS, Out.Findings, Run);
     else if (O.Format == "json")
       writeJSON(OS, Out.Findings, Out.Notices);
     else
       writeText(OS, Out.Findings);
     OS.flush();
   }
+  for (const std::string &W : Out.NolintWarnings)
+    llvm::errs() << W << "\n";
   for (const Notice &N : functionNotices(Out.Notices))
     printText(llvm::errs(), N.Loc, "note", N.Message);
   for (const std::string &F : Out.Failed)

@@ -9,6 +9,8 @@
 #   CUSTODY_DIFF_BASE a git revision: fail only on findings on changed lines
 #   CUSTODY_SHARD    I/N: check only this shard of the compile database
 #   CUSTODY_JOBS     parallel jobs (default: the number of processors)
+#   CUSTODY_CODEQUALITY a file: also write every finding there as a GitLab
+#                    Code Quality report
 #
 # Runs the analysis once: the findings that fail the gate (all of them, or
 # the new ones with a baseline or a diff base) as text in the job log, and
@@ -25,4 +27,5 @@ set -- -p "$build" -j "$jobs" --sarif-output "$sarif"
 [ -n "${CUSTODY_BASELINE:-}" ] && set -- "$@" --baseline "$CUSTODY_BASELINE"
 [ -n "${CUSTODY_DIFF_BASE:-}" ] && set -- "$@" --diff-base "$CUSTODY_DIFF_BASE"
 [ -n "${CUSTODY_SHARD:-}" ] && set -- "$@" --shard "$CUSTODY_SHARD"
+[ -n "${CUSTODY_CODEQUALITY:-}" ] && set -- "$@" --codequality-output "$CUSTODY_CODEQUALITY"
 exec "$custody" "$@"
