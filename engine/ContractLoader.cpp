@@ -26,7 +26,27 @@
 using namespace custody;
 
 std::string ContractLoc::str() const {
+  // A whole file (one that cannot be read) has no line to name.
+  if (!Line)
+    return File;
   return File + ":" + std::to_string(Line) + ":" + std::to_string(Column);
+}
+
+/// The candidate nearest to Word, if it is near enough to be a typo:
+/// " (did you mean 'X'?)", else empty.
+template <typename Range>
+static std::string didYouMean(llvm::StringRef Word, const Range &Candidates) {
+  std::string Best;
+  unsigned BestDist = std::max<size_t>(2, Word.size() / 3) + 1;
+  for (const auto &C : Candidates) {
+    llvm::StringRef Cand(C);
+    unsigned D = Word.edit_distance(Cand, true, BestDist);
+    if (D < BestDist && Cand != Word) {
+      BestDist = D;
+      Best = Cand.str();
+    }
+  }
+  return Best.empty() ? "" : "; did you mean '" + Best + "'?";
 }
 
 std::string ContractError::str() const {
@@ -49,6 +69,14 @@ private:
   ContractSet &Set;
   std::vector<ContractError> &Errors;
   std::set<std::string> Loaded;
+
+  /// The resources defined so far, for did-you-mean.
+  std::vector<std::string> resourceNames() const {
+    std::vector<std::string> Names;
+    for (const auto &R : Set.Resources)
+      Names.push_back(R.first().str());
+    return Names;
+  }
   bool Failed = false;
   std::string CurFile;
 
@@ -104,8 +132,10 @@ private:
         std::string List;
         for (const char *A : Allowed)
           List += std::string(List.empty() ? "" : ", ") + A;
+        std::vector<llvm::StringRef> Names(Allowed.begin(), Allowed.end());
         error(It->first, "unknown key '" + Key + "' in " + What +
-                             " (expected one of: " + List + ")");
+                             " (expected one of: " + List + ")" +
+                             didYouMean(Key, Names));
         continue;
       }
       F(Key, It->second, It->first);
@@ -820,11 +850,18 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
 void Loader::loadFile(const std::string &Path,
                       const ContractLoc *IncludedFrom) {
   llvm::SmallString<256> Real;
-  if (llvm::sys::fs::real_path(Path, Real)) {
+  if (std::error_code EC = llvm::sys::fs::real_path(Path, Real)) {
     if (IncludedFrom)
-      error(*IncludedFrom, "cannot open included contract file '" + Path + "'");
+      error(*IncludedFrom, "cannot open included contract file '" + Path +
+                               "': " + EC.message());
     else
-      error(ContractLoc{Path, 0, 0}, "cannot open contract file");
+      error(ContractLoc{Path, 0, 0},
+            "cannot open contract file: " + EC.message());
+    return;
+  }
+  if (llvm::sys::fs::is_directory(Real)) {
+    error(ContractLoc{Path, 0, 0},
+          "cannot open contract file: it is a directory");
     return;
   }
   if (!Loaded.insert(std::string(Real)).second)
@@ -891,12 +928,14 @@ void Loader::finish() {
     for (const std::string &F : RE.second.Frees)
       if (!Set.Resources.count(F))
         error(RE.second.Loc, "resource '" + RE.second.Name + "' frees '" + F +
-                                 "', which no contract defines");
+                                 "', which no contract defines" +
+                                 didYouMean(F, resourceNames()));
   for (const DefaultReturn &D : Set.DefaultReturns)
     if (!Set.Resources.count(D.Effect.Resource))
       error(D.Loc, "'default_returns' for type '" + D.Type +
                        "' names resource '" + D.Effect.Resource +
-                       "', which no contract defines");
+                       "', which no contract defines" +
+                       didYouMean(D.Effect.Resource, resourceNames()));
   for (auto &FE : Set.Functions) {
     FunctionContract &FC = FE.second;
     if (FC.Lock && llvm::none_of(Set.Libraries, [&](const LibraryContract &L) {
@@ -908,7 +947,8 @@ void Loader::finish() {
     auto Check = [&](const std::string &Res) {
       if (!Res.empty() && !Set.Resources.count(Res))
         error(FC.Loc, "function '" + FC.Name + "' names resource '" + Res +
-                          "', which no contract defines");
+                          "', which no contract defines" +
+                          didYouMean(Res, resourceNames()));
     };
     if (FC.Returns)
       Check(FC.Returns->Resource);
