@@ -118,26 +118,22 @@ public:
                             DiagnosticIDs::Error)
               << TimeBudget;
       }
-      unsigned Visits;
-      if (!VisitsPerBlock.empty()) {
-        if (!StringRef(VisitsPerBlock).trim().getAsInteger(10, Visits))
-          Config.Limits.VisitsPerBlock = Visits;
+      auto WholeNumber = [&](const std::string &Text, const char *Name,
+                             unsigned &Into) {
+        unsigned N;
+        if (Text.empty())
+          return;
+        if (!StringRef(Text).trim().getAsInteger(10, N))
+          Into = N;
         else
-          configurationDiag("custody: CustodyVisitsPerBlock must be a whole "
-                            "number; got '%0'",
+          configurationDiag("custody: %0 must be a whole number; got '%1'",
                             DiagnosticIDs::Error)
-              << VisitsPerBlock;
-      }
-      unsigned States;
-      if (!StatesPerFunction.empty()) {
-        if (!StringRef(StatesPerFunction).trim().getAsInteger(10, States))
-          Config.Limits.StatesPerFunction = States;
-        else
-          configurationDiag("custody: CustodyStatesPerFunction must be a "
-                            "whole number; got '%0'",
-                            DiagnosticIDs::Error)
-              << StatesPerFunction;
-      }
+              << Name << Text;
+      };
+      WholeNumber(VisitsPerBlock, "CustodyVisitsPerBlock",
+                  Config.Limits.VisitsPerBlock);
+      WholeNumber(StatesPerFunction, "CustodyStatesPerFunction",
+                  Config.Limits.StatesPerFunction);
       if (macros().Macros)
         macros().Macros->apply(*Result.Context);
       // The next file gets a recorder of its own, even if its preprocessor

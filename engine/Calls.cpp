@@ -31,10 +31,7 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
   const FunctionContract *FC = C.FC;
   llvm::ArrayRef<const Expr *> Args = C.Args;
   llvm::StringRef Fn = C.Fn;
-  auto Applies = [&](When W) {
-    return W == When::Always || !Succeeded ||
-           (W == When::OnSuccess) == *Succeeded;
-  };
+  auto Applies = [&](When W) { return appliesOn(W, Succeeded); };
   const Expr *SA = strip(A);
   const auto *AddrOf = dyn_cast<UnaryOperator>(SA);
   bool IsAddr = AddrOf && AddrOf->getOpcode() == UO_AddrOf;
@@ -203,10 +200,7 @@ void FunctionAnalysis::callResult(const CallSite &C,
   const FunctionContract *FC = C.FC;
   llvm::ArrayRef<const Expr *> Args = C.Args;
   llvm::StringRef Fn = C.Fn;
-  auto Applies = [&](When W) {
-    return W == When::Always || !Succeeded ||
-           (W == When::OnSuccess) == *Succeeded;
-  };
+  auto Applies = [&](When W) { return appliesOn(W, Succeeded); };
   // The returned value.
   if (FC && FC->Returns &&
       Applies(FC->Returns->NullOnFailure ? When::OnSuccess : When::Always)) {

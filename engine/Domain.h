@@ -51,6 +51,13 @@ struct CallSite {
   }
 };
 
+/// Whether an effect that holds on outcome W applies on this one
+/// (Succeeded: none when the call has no success condition).
+inline bool appliesOn(When W, std::optional<bool> Succeeded) {
+  return W == When::Always || !Succeeded ||
+         (W == When::OnSuccess) == *Succeeded;
+}
+
 class Domain {
 public:
   explicit Domain(FunctionAnalysis &FA) : FA(FA) {}

@@ -74,12 +74,8 @@ void RegionDomain::afterCall(const CallSite &C, std::optional<bool> Succeeded,
     S.Regions.Reserved = FA.tu().Contracts.resource(FC->Reserves);
   if (FC->Closes)
     close(C, *FC->Closes, S);
-  if (FC->Opens) {
-    When W = FC->Opens->On;
-    bool Applies =
-        W == When::Always || !Succeeded || (W == When::OnSuccess) == *Succeeded;
-    open(C, *FC->Opens, Applies, S);
-  }
+  if (FC->Opens)
+    open(C, *FC->Opens, appliesOn(FC->Opens->On, Succeeded), S);
 }
 
 void RegionDomain::open(const CallSite &C, const RegionEffect &RE, bool Opened,
