@@ -12,10 +12,23 @@
 #include "TUSession.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/Tooling.h"
+#include "llvm/ADT/SmallString.h"
 #include "llvm/Support/CommandLine.h"
+#include "llvm/Support/Path.h"
 #include <optional>
 
 namespace custody {
+
+/// Makes Path absolute against Base when it is relative (LLVM 22 dropped
+/// the two-argument llvm::sys::fs::make_absolute).
+inline void makeAbsoluteTo(llvm::StringRef Base,
+                           llvm::SmallVectorImpl<char> &Path) {
+  if (llvm::sys::path::is_absolute(Path))
+    return;
+  llvm::SmallString<256> Out(Base);
+  llvm::sys::path::append(Out, llvm::StringRef(Path.data(), Path.size()));
+  Path.assign(Out.begin(), Out.end());
+}
 
 /// The check command's options (all of them) and, among them, those
 /// `custody audit` takes too: each command's --help lists its own.

@@ -377,7 +377,7 @@ Configurations::forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir,
         if (Abs.empty())
           continue;
         if (!llvm::sys::path::is_absolute(Abs))
-          llvm::sys::fs::make_absolute(WorkDir, Abs);
+          makeAbsoluteTo(WorkDir, Abs);
         llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
         S->Config.ContractFiles.push_back(std::string(Abs));
       }
@@ -787,7 +787,7 @@ public:
     else
       llvm::sys::fs::current_path(WorkDir);
     if (!llvm::sys::path::is_absolute(File))
-      llvm::sys::fs::make_absolute(WorkDir, File);
+      makeAbsoluteTo(WorkDir, File);
     llvm::sys::path::remove_dots(File, /*remove_dot_dot=*/true);
     std::string Error;
     std::shared_ptr<const FileSettings> Settings =
@@ -1150,11 +1150,11 @@ bool checkConfigurations(Configurations &Configs, const CompilationDatabase &DB,
     std::vector<CompileCommand> Commands = DB.getCompileCommands(F);
     llvm::SmallString<256> WorkDir(Commands.empty() ? llvm::StringRef(Cwd)
                                                     : Commands[0].Directory);
-    llvm::sys::fs::make_absolute(Cwd, WorkDir);
+    makeAbsoluteTo(Cwd, WorkDir);
     llvm::sys::path::remove_dots(WorkDir, /*remove_dot_dot=*/true);
     llvm::SmallString<256> Abs(F);
     if (!llvm::sys::path::is_absolute(Abs))
-      llvm::sys::fs::make_absolute(WorkDir, Abs);
+      makeAbsoluteTo(WorkDir, Abs);
     std::string Error;
     std::shared_ptr<const FileSettings> S =
         Configs.forFile(Abs, WorkDir, Error);
@@ -1532,7 +1532,7 @@ int main(int argc, const char **argv) {
     std::vector<CompileCommand> Commands = DB.getCompileCommands(Files[0]);
     llvm::SmallString<256> First(Files[0]);
     if (!llvm::sys::path::is_absolute(First) && !Commands.empty())
-      llvm::sys::fs::make_absolute(Commands[0].Directory, First);
+      makeAbsoluteTo(Commands[0].Directory, First);
     llvm::sys::fs::make_absolute(First);
     llvm::sys::path::remove_dots(First, /*remove_dot_dot=*/true);
     Diff = DiffFilter::open(llvm::sys::path::parent_path(First), DiffBase);

@@ -40,7 +40,13 @@ public:
   const_iterator end() const { return M.end(); }
   bool empty() const { return M.isEmpty(); }
 
-  void set(const K &Key, const V &Val) { M = Fac->F.add(M, Key, Val); }
+  void set(const K &Key, const V &Val) {
+    // A value equal by identity may still differ in what it tells (a name
+    // for messages); newer LLVMs keep the old node for an equal value.
+    if (const V *Old = M.lookup(Key); Old && *Old == Val)
+      M = Fac->F.remove(M, Key);
+    M = Fac->F.add(M, Key, Val);
+  }
   void erase(const K &Key) {
     if (M.contains(Key))
       M = Fac->F.remove(M, Key);
