@@ -127,7 +127,9 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
         if (V.Refs < Value::MaxRefs)
           ++V.Refs;
       } else if (V.St == VState::Borrowed || V.St == VState::Param) {
-        // The caller now owns a reference of its own.
+        // This code now owns a reference of its own; giving it back leaves
+        // the value what it was.
+        V.Under = V.St;
         V.St = VState::Owned;
         V.WasBorrowed = false;
         V.Refs = 1;

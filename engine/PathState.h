@@ -133,6 +133,10 @@ struct Value {
   uint8_t Refs = 1;
   /// Acquired as a borrowed value (its state may have moved on since).
   bool WasBorrowed = false;
+  /// A reference taken (retains) on a value this code did not own (a
+  /// parameter, a borrowed value): what it is again once the references
+  /// taken are all given back. Owned otherwise.
+  VState Under = VState::Owned;
   /// A region held by no variable (a monitor, a local frame, an attached
   /// thread): closed by a call naming its resource, not by passing it.
   bool Region = false;
@@ -154,7 +158,7 @@ struct Value {
   bool operator==(const Value &O) const {
     return St == O.St && Res == O.Res &&
            ReleaseFn.data() == O.ReleaseFn.data() && Refs == O.Refs &&
-           Source == O.Source;
+           Source == O.Source && Under == O.Under;
   }
   void Profile(llvm::FoldingSetNodeID &ID) const {
     ID.AddInteger(unsigned(St));
@@ -162,6 +166,7 @@ struct Value {
     ID.AddPointer(ReleaseFn.data());
     ID.AddInteger(Refs);
     ID.AddPointer(Source);
+    ID.AddInteger(unsigned(Under));
   }
 };
 

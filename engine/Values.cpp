@@ -442,6 +442,14 @@ void FunctionAnalysis::releaseValue(PathState &St, ValueKey K, Value &V,
         --V.Refs;
       return;
     }
+    if (V.St == VState::Owned && V.Under != VState::Owned) {
+      // The reference taken on a parameter or borrowed value is given
+      // back (or handed to a call that steals it): the value is the
+      // caller's (or the lender's) again.
+      V.St = V.Under;
+      V.Under = VState::Owned;
+      return;
+    }
     if (!Consume && V.Res && !AE.Resource.empty() &&
         AE.Resource != V.Res->Name) {
       const Resource *Wanted = TU.Contracts.resource(AE.Resource);

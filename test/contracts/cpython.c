@@ -670,3 +670,41 @@ PyObject *checkNoLeakParseTupleStore(HolderObject *self, PyObject *args) {
   Py_XSETREF(self->callback, cb);
   Py_RETURN_NONE;
 }
+
+// A reference taken on a parameter and given back leaves the caller's: the
+// parameter is still usable afterwards, and after a call stole the
+// reference taken.
+PyObject *checkNoUseAfterDecrefParamIncref(PyObject *self, PyObject *p) {
+  Py_INCREF(p);
+  PyObject *r = PyObject_Str(p);
+  Py_DECREF(p);
+  if (!r)
+    return NULL;
+  PyObject *t = PyTuple_Pack(2, p, r);
+  Py_DECREF(r);
+  return t;
+}
+
+PyObject *checkNoUseAfterStealParamIncref(PyObject *self, PyObject *p) {
+  PyObject *t = PyTuple_New(1);
+  if (!t)
+    return NULL;
+  Py_INCREF(p);
+  PyTuple_SET_ITEM(t, 0, p);
+  if (PyObject_Length(p) < 0) {
+    Py_DECREF(t);
+    return NULL;
+  }
+  return t;
+}
+
+// The reference taken and never given back is still a leak.
+int checkLeakParamIncref(PyObject *p) {
+  Py_INCREF(p);
+  if (PyObject_Length(p) < 0)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'p' (Python reference from 'Py_INCREF') is not released on this path [cpython-missing-decref]
+  // CHECK: :[[@LINE-4]]:3: note: Python reference acquired here from 'Py_INCREF'; the contract says 'Py_DECREF', 'Py_XDECREF' or 'Py_DecRef' releases it
+  Py_DECREF(p);
+  return 0;
+}
