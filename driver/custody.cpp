@@ -18,6 +18,7 @@
 #include "clang/Basic/SourceManager.h"
 #include "clang/Frontend/CompilerInstance.h"
 #include "clang/Frontend/FrontendAction.h"
+#include "clang/Lex/Lexer.h"
 #include "clang/Lex/Preprocessor.h"
 #include "clang/Tooling/CommonOptionsParser.h"
 #include "clang/Tooling/CompilationDatabase.h"
@@ -155,6 +156,9 @@ static llvm::cl::opt<std::string> DocsURL(
     llvm::cl::desc("Base URL of custody's docs/ folder, for the help "
                    "links of SARIF rules (default: " CUSTODY_DOCS_URL ")"),
     llvm::cl::init(CUSTODY_DOCS_URL), llvm::cl::cat(Category));
+/// --color=auto|always|never. Read from the command line before LLVM's
+/// parser sees it: LLVM registers a --color option of its own (true/false).
+static std::string Color = "auto";
 static llvm::cl::opt<std::string> SourceRoot(
     "source-root",
     llvm::cl::desc("The directory SARIF file URIs are relative to (default: "
@@ -425,6 +429,17 @@ Configurations::forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir,
   return S;
 }
 
+/// A diagnostic about a NOLINT comment, on standard error.
+struct NolintMessage {
+  std::string Where; // file:line:column
+  std::string Level; // "warning" or "error"
+  std::string Message;
+  bool operator<(const NolintMessage &O) const {
+    return std::tie(Where, Level, Message) <
+           std::tie(O.Where, O.Level, O.Message);
+  }
+};
+
 struct Results {
   std::mutex Mu;
   std::set<PrintedFinding> Findings; // Headers seen from several TUs once.
@@ -434,8 +449,9 @@ struct Results {
   std::vector<Notice> Notices;
   /// Each analyzed function and its time, for --verbose.
   std::vector<std::pair<std::string, double>> Times;
-  /// NOLINT comments that name a custody check that does not exist.
-  std::set<std::string> NolintWarnings;
+  /// What is wrong with NOLINT comments: a check name that does not exist
+  /// (a warning), an unmatched NOLINTBEGIN or NOLINTEND (an error).
+  std::set<NolintMessage> NolintMessages;
 
   /// Adds a notice; callers hold Mu when files are parsed in parallel.
   void notice(PrintedLoc Loc, std::string Message,
@@ -475,113 +491,179 @@ PrintedLoc printLoc(const SourceManager &SM, SourceLocation L) {
   return P;
 }
 
-/// Whether a NOLINT comment names Check: "NOLINT" alone, or a list of globs
-/// in parentheses ("NOLINT(contract-*, bugprone-foo)").
-bool nolintCovers(llvm::StringRef Text, llvm::StringRef Marker,
-                  llvm::StringRef Check) {
-  size_t Pos = Text.find(Marker);
-  while (Pos != llvm::StringRef::npos) {
-    llvm::StringRef Rest = Text.substr(Pos + Marker.size());
-    if (!Rest.starts_with("(")) {
-      // "NOLINT" must not be the start of "NOLINTNEXTLINE" here.
-      if (Rest.empty() || !isalpha(Rest[0]))
+std::string displayName(llvm::StringRef File);
+
+/// A clang-tidy suppression comment. Only comments hold one: "NOLINT" in a
+/// string literal, or inside a longer word, is not a directive.
+struct NolintDirective {
+  enum KindT { SameLine, NextLine, Begin, End } Kind;
+  unsigned Offset = 0; // Of "NOLINT" in the file.
+  unsigned Line = 0;
+  /// No list in parentheses: every check.
+  bool All = true;
+  /// The list without blanks; a NOLINTEND closes the NOLINTBEGIN with the
+  /// same list, as in clang-tidy.
+  std::string List;
+  /// Each glob of the list and its offset in the file.
+  std::vector<std::pair<llvm::StringRef, unsigned>> Globs;
+
+  bool covers(llvm::StringRef Check) const {
+    if (All)
+      return true;
+    for (const auto &G : Globs) {
+      auto P = llvm::GlobPattern::create(G.first);
+      if (!P) {
+        llvm::consumeError(P.takeError());
+        continue;
+      }
+      if (P->match(Check))
         return true;
-    } else {
-      llvm::StringRef List = Rest.drop_front().split(')').first;
-      llvm::SmallVector<llvm::StringRef, 4> Globs;
-      List.split(Globs, ',', -1, false);
-      for (llvm::StringRef G : Globs)
-        if (auto P = llvm::GlobPattern::create(G.trim()))
-          if (P->match(Check))
-            return true;
     }
-    Pos = Text.find(Marker, Pos + 1);
+    return false;
   }
-  return false;
+};
+
+/// The NOLINT comments of one file, with the NOLINTBEGIN/NOLINTEND pairs and
+/// those that have no partner.
+struct NolintFile {
+  std::vector<NolintDirective> Directives;
+  std::vector<std::pair<size_t, size_t>> Blocks; // Begin, End indices.
+  std::vector<size_t> Unmatched;
+};
+
+bool isIdentChar(char C) { return llvm::isAlnum(C) || C == '_'; }
+
+/// Reads the directives of the comment Text, which starts at Offset.
+void parseNolintComment(const SourceManager &SM, FileID FID,
+                        llvm::StringRef Text, unsigned Offset,
+                        std::vector<NolintDirective> &Out) {
+  for (size_t Pos = Text.find("NOLINT"); Pos != llvm::StringRef::npos;
+       Pos = Text.find("NOLINT", Pos + 1)) {
+    if (Pos > 0 && isIdentChar(Text[Pos - 1]))
+      continue;
+    NolintDirective D;
+    llvm::StringRef Rest = Text.substr(Pos + 6);
+    if (Rest.consume_front("NEXTLINE"))
+      D.Kind = NolintDirective::NextLine;
+    else if (Rest.consume_front("BEGIN"))
+      D.Kind = NolintDirective::Begin;
+    else if (Rest.consume_front("END"))
+      D.Kind = NolintDirective::End;
+    else
+      D.Kind = NolintDirective::SameLine;
+    if (!Rest.empty() && isIdentChar(Rest[0]))
+      continue;
+    D.Offset = Offset + unsigned(Pos);
+    D.Line = SM.getLineNumber(FID, D.Offset);
+    if (Rest.consume_front("(")) {
+      size_t Close = Rest.find_first_of(")\n");
+      if (Close != llvm::StringRef::npos && Rest[Close] == ')') {
+        D.All = false;
+        llvm::SmallVector<llvm::StringRef, 4> Globs;
+        Rest.take_front(Close).split(Globs, ',', -1, false);
+        for (llvm::StringRef G : Globs) {
+          G = G.trim();
+          if (G.empty())
+            continue;
+          D.Globs.push_back({G, Offset + unsigned(G.data() - Text.data())});
+        }
+        for (char C : Rest.take_front(Close))
+          if (!llvm::isSpace(C))
+            D.List += C;
+      }
+    }
+    Out.push_back(std::move(D));
+  }
+}
+
+/// The NOLINT directives of a file: its comments, found with Clang's raw
+/// lexer, and the NOLINTBEGIN/NOLINTEND pairs among them, matched as
+/// clang-tidy matches them (an end closes the innermost open begin with the
+/// same list).
+NolintFile scanNolint(const SourceManager &SM, FileID FID,
+                      const LangOptions &LangOpts) {
+  NolintFile NF;
+  bool Invalid = false;
+  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
+  if (Invalid || !Buf.contains("NOLINT"))
+    return NF;
+  Lexer L(SM.getLocForStartOfFile(FID), LangOpts, Buf.begin(), Buf.begin(),
+          Buf.end());
+  L.SetCommentRetentionState(true);
+  Token T;
+  do {
+    L.LexFromRawLexer(T);
+    if (!T.is(tok::comment))
+      continue;
+    unsigned Offset = SM.getFileOffset(T.getLocation());
+    parseNolintComment(SM, FID, Buf.substr(Offset, T.getLength()), Offset,
+                       NF.Directives);
+  } while (T.isNot(tok::eof));
+  std::vector<size_t> Open;
+  for (size_t I = 0; I < NF.Directives.size(); ++I) {
+    const NolintDirective &D = NF.Directives[I];
+    if (D.Kind == NolintDirective::Begin) {
+      Open.push_back(I);
+    } else if (D.Kind == NolintDirective::End) {
+      if (!Open.empty() && NF.Directives[Open.back()].List == D.List) {
+        NF.Blocks.push_back({Open.back(), I});
+        Open.pop_back();
+      } else {
+        NF.Unmatched.push_back(I);
+      }
+    }
+  }
+  NF.Unmatched.insert(NF.Unmatched.end(), Open.begin(), Open.end());
+  llvm::sort(NF.Unmatched, [&](size_t A, size_t B) {
+    return NF.Directives[A].Offset < NF.Directives[B].Offset;
+  });
+  return NF;
 }
 
 /// clang-tidy's suppression comments, so that the CLI drops what the plugin
 /// drops: NOLINT on the line, NOLINTNEXTLINE on the line before, and
 /// NOLINTBEGIN/NOLINTEND around it.
-bool suppressed(const SourceManager &SM, SourceLocation Loc,
-                llvm::StringRef Check,
-                llvm::DenseMap<FileID, bool> &HasNolint) {
-  Loc = SM.getExpansionLoc(Loc);
-  FileID FID = SM.getFileID(Loc);
-  bool Invalid = false;
-  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
-  if (Invalid)
-    return false;
-  auto [HI, New] = HasNolint.try_emplace(FID, false);
-  if (New)
-    HI->second = Buf.contains("NOLINT");
-  if (!HI->second)
-    return false;
-  unsigned Offset = SM.getFileOffset(Loc);
-  size_t LineStart = Buf.rfind('\n', Offset);
-  LineStart = LineStart == llvm::StringRef::npos ? 0 : LineStart + 1;
-  size_t LineEnd = Buf.find('\n', Offset);
-  llvm::StringRef Line = Buf.slice(LineStart, LineEnd);
-  if (nolintCovers(Line, "NOLINT", Check))
-    return true;
-  if (LineStart > 0) {
-    size_t PrevStart = Buf.rfind('\n', LineStart - 1);
-    PrevStart = PrevStart == llvm::StringRef::npos ? 0 : PrevStart + 1;
-    if (nolintCovers(Buf.slice(PrevStart, LineStart), "NOLINTNEXTLINE", Check))
+bool suppressed(const NolintFile &NF, unsigned Offset, unsigned Line,
+                llvm::StringRef Check) {
+  for (const NolintDirective &D : NF.Directives)
+    if (((D.Kind == NolintDirective::SameLine && D.Line == Line) ||
+         (D.Kind == NolintDirective::NextLine && D.Line + 1 == Line)) &&
+        D.covers(Check))
       return true;
-  }
-  // Innermost unmatched NOLINTBEGIN before the location.
-  llvm::StringRef Before = Buf.take_front(LineStart);
-  int Depth = 0;
-  for (size_t P = Before.size(); P != llvm::StringRef::npos && P > 0;) {
-    size_t B = Before.take_front(P).rfind("NOLINTBEGIN");
-    size_t E = Before.take_front(P).rfind("NOLINTEND");
-    if (B == llvm::StringRef::npos && E == llvm::StringRef::npos)
-      break;
-    if (E != llvm::StringRef::npos && (B == llvm::StringRef::npos || E > B)) {
-      ++Depth;
-      P = E;
-      continue;
-    }
-    if (Depth > 0) {
-      --Depth;
-    } else {
-      size_t EOL = Before.find('\n', B);
-      if (nolintCovers(Before.slice(B, EOL), "NOLINTBEGIN", Check))
-        return true;
-    }
-    P = B;
-  }
+  for (const auto &[B, E] : NF.Blocks)
+    if (NF.Directives[B].Offset < Offset && Offset < NF.Directives[E].Offset &&
+        NF.Directives[B].covers(Check))
+      return true;
   return false;
 }
 
-std::string displayName(llvm::StringRef File);
-
-/// The NOLINT comments of a file that name, in one of custody's families, a
-/// check that does not exist: the finding they were meant for is still
-/// reported, and the warning says why (with the nearest name).
-void checkNolintNames(const SourceManager &SM, FileID FID,
-                      std::set<std::string> &Warnings) {
-  bool Invalid = false;
-  llvm::StringRef Buf = SM.getBufferData(FID, &Invalid);
-  if (Invalid || !Buf.contains("NOLINT"))
+/// What is wrong with the NOLINT comments of a file: an unmatched
+/// NOLINTBEGIN or NOLINTEND (an error, with clang-tidy's words), and a list
+/// that names, in one of custody's families, a check that does not exist
+/// (the finding it was meant for is still reported, and the warning says
+/// why, with the nearest name).
+void checkNolint(const SourceManager &SM, FileID FID, const NolintFile &NF,
+                 bool CheckNames, std::set<NolintMessage> &Messages) {
+  auto Where = [&](unsigned Offset) {
+    PrintedLoc L = printLoc(SM, SM.getComposedLoc(FID, Offset));
+    return L.File + ":" + std::to_string(L.Line) + ":" +
+           std::to_string(L.Column);
+  };
+  for (size_t I : NF.Unmatched) {
+    const NolintDirective &D = NF.Directives[I];
+    Messages.insert(
+        {Where(D.Offset), "error",
+         D.Kind == NolintDirective::Begin
+             ? "unmatched 'NOLINTBEGIN' comment without a subsequent "
+               "'NOLINTEND' comment [clang-tidy-nolint]"
+             : "unmatched 'NOLINTEND' comment without a previous "
+               "'NOLINTBEGIN' comment [clang-tidy-nolint]"});
+  }
+  if (!CheckNames)
     return;
   std::vector<llvm::StringRef> Names = allCheckNames();
-  for (size_t Pos = Buf.find("NOLINT"); Pos != llvm::StringRef::npos;
-       Pos = Buf.find("NOLINT", Pos + 1)) {
-    llvm::StringRef Rest = Buf.substr(Pos + 6);
-    for (llvm::StringRef Kind : {"NEXTLINE", "BEGIN", "END"})
-      if (Rest.consume_front(Kind))
-        break;
-    if (!Rest.consume_front("("))
-      continue;
-    size_t Close = Rest.find_first_of(")\n");
-    if (Close == llvm::StringRef::npos || Rest[Close] != ')')
-      continue;
-    llvm::SmallVector<llvm::StringRef, 4> Globs;
-    Rest.take_front(Close).split(Globs, ',', -1, false);
-    for (llvm::StringRef G : Globs) {
-      G = G.trim();
+  for (const NolintDirective &D : NF.Directives)
+    for (const auto &[G, Offset] : D.Globs) {
       if (!namesOurFamily(G))
         continue;
       auto P = llvm::GlobPattern::create(G);
@@ -590,18 +672,12 @@ void checkNolintNames(const SourceManager &SM, FileID FID,
         continue;
       if (!P)
         llvm::consumeError(P.takeError());
-      PrintedLoc L =
-          printLoc(SM, SM.getComposedLoc(FID, unsigned(G.data() - Buf.data())));
-      std::string Msg;
-      llvm::raw_string_ostream OS(Msg);
-      OS << L.File << ":" << L.Line << ":" << L.Column
-         << ": warning: NOLINT names no check '" << G << "'";
+      std::string Msg = "NOLINT names no check '" + G.str() + "'";
       if (std::optional<std::string> Near = nearest(G, Names))
-        OS << "; did you mean '" << *Near << "'?";
-      OS << " (it suppresses nothing of custody's)";
-      Warnings.insert(OS.str());
+        Msg += "; did you mean '" + *Near + "'?";
+      Msg += " (it suppresses nothing of custody's)";
+      Messages.insert({Where(Offset), "warning", Msg});
     }
-  }
 }
 
 /// Every function declaration of a translation unit, without entering
@@ -721,7 +797,6 @@ public:
     if (Ok)
       checkAnnotationResources(Ctx, Config, AnnotationErrors);
     const SourceManager &SM = Ctx.getSourceManager();
-    llvm::DenseMap<FileID, bool> HasNolint;
     std::lock_guard<std::mutex> Lock(Out.Mu);
     if (Verbose) {
       // Each line names the file it is about: with -j, the lines of several
@@ -748,10 +823,26 @@ public:
           {printLoc(SM, SM.getLocForStartOfFile(SM.getMainFileID())).File +
                ": '" + T.first + "'",
            T.second});
-    checkNolintNames(SM, SM.getMainFileID(), Out.NolintWarnings);
+    std::map<FileID, NolintFile> Nolint;
+    auto NolintOf = [&](FileID FID) -> const NolintFile & {
+      auto [It, New] = Nolint.try_emplace(FID);
+      if (New) {
+        It->second = scanNolint(SM, FID, Ctx.getLangOpts());
+        checkNolint(SM, FID, It->second, FID == SM.getMainFileID(),
+                    Out.NolintMessages);
+      }
+      return It->second;
+    };
+    NolintOf(SM.getMainFileID());
     for (const Finding &F : Findings) {
-      if (!Filter.enabled(checkName(F.Kind)) ||
-          suppressed(SM, F.Loc, checkName(F.Kind), HasNolint))
+      if (!Filter.enabled(checkName(F.Kind)))
+        continue;
+      SourceLocation Loc = SM.getExpansionLoc(F.Loc);
+      FileID FID = SM.getFileID(Loc);
+      unsigned Offset = SM.getFileOffset(Loc);
+      if (FID.isValid() &&
+          suppressed(NolintOf(FID), Offset, SM.getLineNumber(FID, Offset),
+                     checkName(F.Kind)))
         continue;
       PrintedFinding P;
       P.Loc = printLoc(SM, F.Loc);
@@ -875,10 +966,34 @@ std::string displayLine(llvm::StringRef Line, unsigned ByteColumn,
   return Out;
 }
 
+/// The first line of a diagnostic in Clang's colours, when OS has colours
+/// enabled: the location in bold, the level in its colour (warning magenta,
+/// error red, note cyan, all bold), a warning's or an error's message in
+/// bold.
+void printHeading(llvm::raw_ostream &OS, llvm::StringRef Where,
+                  llvm::StringRef Level, llvm::StringRef Message) {
+  OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+  OS << Where << ": ";
+  OS.resetColor();
+  OS.changeColor(Level == "warning" ? llvm::raw_ostream::MAGENTA
+                 : Level == "error" ? llvm::raw_ostream::RED
+                                    : llvm::raw_ostream::CYAN,
+                 true);
+  OS << Level << ": ";
+  OS.resetColor();
+  if (Level != "note")
+    OS.changeColor(llvm::raw_ostream::SAVEDCOLOR, true);
+  OS << Message;
+  OS.resetColor();
+  OS << "\n";
+}
+
 void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
                llvm::StringRef Level, llvm::StringRef Message) {
-  OS << L.File << ":" << L.Line << ":" << L.Column << ": " << Level << ": "
-     << Message << "\n";
+  printHeading(OS,
+               L.File + ":" + std::to_string(L.Line) + ":" +
+                   std::to_string(L.Column),
+               Level, Message);
   if (L.Line == 0)
     return;
   std::string Num = std::to_string(L.Line);
@@ -886,7 +1001,11 @@ void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
   unsigned CaretColumn = 0;
   std::string Shown = displayLine(L.SourceLine, L.Column, CaretColumn);
   OS << Gutter.substr(Num.size()) << Num << " | " << Shown << "\n";
-  OS << Gutter << " | " << std::string(CaretColumn, ' ') << "^\n";
+  OS << Gutter << " | ";
+  OS.changeColor(llvm::raw_ostream::GREEN, true);
+  OS << std::string(CaretColumn, ' ') << "^";
+  OS.resetColor();
+  OS << "\n";
 }
 
 llvm::json::Value locJSON(const PrintedLoc &L) {
@@ -1468,6 +1587,25 @@ int main(int argc, const char **argv) {
       return 0;
     }
 
+  // --color=WHEN (or --color alone: always), before the compiler flags.
+  std::vector<const char *> Args(argv, argv + argc);
+  for (size_t I = 1; I < Args.size(); ++I) {
+    llvm::StringRef A(Args[I]);
+    if (A == "--")
+      break;
+    if (!A.consume_front("--") && !A.consume_front("-"))
+      continue;
+    if (A == "color")
+      Color = "always";
+    else if (A.consume_front("color="))
+      Color = A.str();
+    else
+      continue;
+    Args.erase(Args.begin() + I--);
+  }
+  argc = int(Args.size());
+  argv = Args.data();
+
   if (!checkBuildDir(argc, argv))
     return 2;
   useCategory(Category);
@@ -1476,6 +1614,11 @@ int main(int argc, const char **argv) {
   if (!Parser) {
     // The message already names the tool.
     llvm::errs() << llvm::toString(Parser.takeError());
+    return 2;
+  }
+  if (Color != "auto" && Color != "always" && Color != "never") {
+    llvm::errs() << "custody: error: unknown --color '" << Color
+                 << "' (expected auto, always or never)\n";
     return 2;
   }
   if (Format != "text" && Format != "json" && Format != "sarif" &&
@@ -1678,7 +1821,17 @@ int main(int argc, const char **argv) {
     Run.Notices = Out.Notices;
     Run.Successful = Out.Failed.empty();
   }
+  // --color=auto: colours on a terminal only; a file gets them with
+  // --color=always.
+  llvm::outs().enable_colors(
+      Color == "always" ||
+      (Color == "auto" && llvm::sys::Process::StandardOutIsDisplayed()));
+  llvm::errs().enable_colors(
+      Color == "always" ||
+      (Color == "auto" && llvm::sys::Process::StandardErrIsDisplayed()));
   for (Output &O : Outputs) {
+    if (O.Stream)
+      O.Stream->enable_colors(Color == "always");
     llvm::raw_ostream &OS = O.Stream ? *O.Stream : llvm::outs();
     if (O.Format == "sarif")
       writeSarif(OS, Out.Findings, Run);
@@ -1690,8 +1843,8 @@ int main(int argc, const char **argv) {
       writeText(OS, Out.Findings);
     OS.flush();
   }
-  for (const std::string &W : Out.NolintWarnings)
-    llvm::errs() << W << "\n";
+  for (const NolintMessage &M : Out.NolintMessages)
+    printHeading(llvm::errs(), M.Where, M.Level, M.Message);
   for (const Notice &N : functionNotices(Out.Notices))
     printText(llvm::errs(), N.Loc, "note", N.Message);
   for (const std::string &F : Out.Failed)
@@ -1734,5 +1887,8 @@ int main(int argc, const char **argv) {
   }
   if (!Out.Failed.empty())
     return 3;
-  return Out.Findings.empty() ? 0 : 1;
+  bool NolintError =
+      llvm::any_of(Out.NolintMessages,
+                   [](const NolintMessage &M) { return M.Level == "error"; });
+  return Out.Findings.empty() && !NolintError ? 0 : 1;
 }
