@@ -219,8 +219,16 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
       }
     }
   Subject Subj = subjectOf(St, SubjectExpr);
-  if (!Subj)
+  if (!Subj) {
+    // A global or field found null holds nothing on this path.
+    if (!St.Places.empty() && Fact::of(C).isZero())
+      if (std::optional<ValueKey> B = valueOf(St, SubjectExpr)) {
+        const Value *V = St.value(*B);
+        if (V && V->St == VState::Owned)
+          St.updateValue(*B, [](Value &X) { X.St = VState::Escaped; });
+      }
     return true;
+  }
   std::optional<ValueKey> Bound = valueOf(St, SubjectExpr);
   const Fact *Known = factOf(St, SubjectExpr);
   // A local scalar tested against a constant is remembered even when
@@ -240,11 +248,14 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
     St.Facts.Members[*Subj.Member] = F;
   else
     St.Facts.Exprs[Subj.E] = F;
-  // A tracked pointer known to be null on this path holds nothing.
+  // A tracked pointer known to be null on this path holds nothing, and
+  // has no fields.
   if (Bound && F.isZero()) {
     const Value *V = St.value(*Bound);
-    if (V && (V->St == VState::Owned || V->St == VState::Borrowed))
+    if (V && (V->St == VState::Owned || V->St == VState::Borrowed ||
+              (V->FieldEntry && V->St != VState::Released)))
       St.updateValue(*Bound, [](Value &X) { X.St = VState::Escaped; });
+    forgetPlacesRootedAt(St, *Bound);
   }
   return true;
 }

@@ -7,6 +7,7 @@
 
 #include "FormatStrings.h"
 #include "FunctionAnalysis.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
@@ -387,6 +388,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       argumentEffect(Site, I, PI, AE, Succeeded, S, Ch);
     }
 
+    invalidatePlaces(S, Args, FC, Call);
     for (const VarDecl *VD : Ch.Unbinds)
       bindVar(S, VD, std::nullopt, std::nullopt, nullptr);
     for (const VarDecl *VD : Ch.Forgets)
@@ -475,8 +477,13 @@ void FunctionAnalysis::checkStoreOver(PathState &St, const Expr *L,
                Old.AcqFn.str() + "' stored there before, never released",
            {{Old.At, "the " + Desc + " is stored here"}});
   }
-  if (New && !New->Res->FreedOnReturn)
+  if (New && !New->Res->FreedOnReturn) {
     St.StoredOwned[D] = Here;
+    if (const auto *G = dyn_cast<VarDecl>(D); G && !Destroy && !New->LockToken)
+      TU.OwningGlobals.insert(
+          {G->getCanonicalDecl(),
+           {New->Res, TU.intern(FD->getNameAsString()), New->AcqFn, Here.At}});
+  }
 }
 
 /// Forgets values nothing refers to any more and that cannot be reported.
@@ -491,6 +498,8 @@ void FunctionAnalysis::gc(PathState &St) {
         (V->Region && V->St != VState::Released))
       continue;
     St.eraseValue(K);
+    // Nothing reaches the object any more, nor its fields.
+    forgetPlacesRootedAt(St, K);
   }
 }
 
@@ -556,10 +565,266 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
           else
             St.OutStores.erase(P);
         }
-  // Stored somewhere this analysis does not follow: a field, a global, an
-  // array element, through a pointer. Whoever owns that place owns it now.
-  if (K && RHS)
-    escape(St, RHS);
+  // A field this analysis can name holds what is stored there.
+  std::optional<PlaceKey> P;
+  if (isa<MemberExpr, DeclRefExpr>(L))
+    P = placeOf(St, L);
+  if (P && !P->Path->empty()) {
+    storePlace(St, *P, L, RHS, At);
+  } else {
+    // A global (followed as a place only by a destroy function's walk), an
+    // array element, a store through a pointer: whoever owns that place
+    // owns it now.
+    if (P)
+      if (const ValueKey *Old = St.Places.lookup(*P)) {
+        ValueKey OK = *Old;
+        St.unbindPlace(*P);
+        dropPlaceValue(St, OK, L, At);
+      }
+    if (K && RHS)
+      escape(St, RHS);
+  }
   if (const auto *ME = dyn_cast<MemberExpr>(L))
     checkUse(St, ME->getBase(), At);
+}
+
+void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
+                                  const Expr *L, const Expr *RHS,
+                                  const Stmt *At) {
+  std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  std::optional<ValueKey> Old;
+  if (const ValueKey *O = St.Places.lookup(P))
+    Old = *O;
+  // The same field through another root may be this one: what it was
+  // known to hold is no longer followed.
+  llvm::SmallVector<PlaceKey, 4> Aliases;
+  for (const auto &[Q, QK] : St.Places)
+    if (!(Q.Root == P.Root) && !Q.Path->empty() &&
+        Q.Path->back() == P.Path->back())
+      Aliases.push_back(Q);
+  for (const PlaceKey &Q : Aliases)
+    forgetPlace(St, Q);
+  const Value *NV = K ? St.value(*K) : nullptr;
+  bool Follow = NV && NV->St == VState::Owned && !NV->Region;
+  if (Follow) {
+    if (!Old && NV->Res && !NV->Res->FreedOnReturn)
+      checkSetterOverwrite(St, P, L, *NV, At);
+    St.bindPlace(P, *K);
+    St.MaybeGarbage.push_back(*K);
+    // The field owns such values: its object's destroy function must
+    // release them.
+    if (NV->Res && !NV->Res->FreedOnReturn && !Destroy && !NV->LockToken)
+      TU.OwningFields.insert(
+          {P.Path->back(),
+           {NV->Res, TU.intern(FD->getNameAsString()), NV->AcqFn, locOf(At)}});
+  } else {
+    St.unbindPlace(P);
+    if (K && RHS)
+      escape(St, RHS);
+  }
+  if (Old && (!K || *Old != *K))
+    dropPlaceValue(St, *Old, L, At);
+}
+
+void FunctionAnalysis::dropPlaceValue(PathState &St, ValueKey Old,
+                                      const Expr *L, const Stmt *At) {
+  if (St.holders(Old))
+    return;
+  const Value *V = St.value(Old);
+  if (!V || V->St != VState::Owned)
+    return;
+  if (V->FieldEntry) {
+    std::string Desc = V->Res ? V->Res->Description : "owned value";
+    std::string Name = sourceText(L);
+    report(FindingKind::FieldLeak, V->Res, locOf(At), At,
+           "'" + (Name.empty() ? V->Name.str() : Name) +
+               "' is overwritten while it holds the " + Desc + " that '" +
+               V->AcqFn.str() + "' stored there, never released",
+           {{V->AcqLoc, "the field owns the " + Desc + " stored here"}});
+    St.updateValue(Old, [](Value &X) { X.St = VState::Escaped; });
+    return;
+  }
+  std::string Name = sourceText(L);
+  dropValueRef(St, Old, At, Lost::Overwritten,
+               Name.empty() ? llvm::StringRef() : TU.intern(Name));
+}
+
+void FunctionAnalysis::forgetPlace(PathState &St, const PlaceKey &P) {
+  const ValueKey *K = St.Places.lookup(P);
+  if (!K)
+    return;
+  ValueKey Key = *K;
+  St.unbindPlace(P);
+  const Value *V = St.value(Key);
+  if (V && V->St == VState::Owned && !St.holders(Key))
+    St.updateValue(Key, [](Value &X) { X.St = VState::Escaped; });
+}
+
+void FunctionAnalysis::forgetPlacesRootedAt(PathState &St, ValueKey Root) {
+  if (St.Places.empty())
+    return;
+  llvm::SmallVector<PlaceKey, 4> Gone;
+  for (const auto &[P, K] : St.Places)
+    if (P.Root == Root)
+      Gone.push_back(P);
+  for (const PlaceKey &P : Gone) {
+    // What the forgotten fields held may root places of their own.
+    const ValueKey *K = St.Places.lookup(P);
+    ValueKey Held = *K;
+    forgetPlace(St, P);
+    if (!(Held == Root))
+      forgetPlacesRootedAt(St, Held);
+  }
+}
+
+void FunctionAnalysis::rootFreed(PathState &St, ValueKey Root,
+                                 const Expr *Call, llvm::StringRef Fn,
+                                 const Resource *Freed) {
+  if (St.Places.empty())
+    return;
+  // Releasing the last reference of a counted object runs its destructor,
+  // which is where its fields are released.
+  if (!TU.isRefCounted(Freed)) {
+    std::vector<std::pair<PlaceKey, ValueKey>> Held;
+    for (const auto &[P, K] : St.Places)
+      if (P.Root == Root && !P.Path->empty())
+        Held.push_back({P, K});
+    for (auto &[P, K] : Held) {
+      const Value *V = St.value(K);
+      if (!V || V->St != VState::Owned || V->Refs >= Value::MaxRefs ||
+          St.holders(K) > 1)
+        continue;
+      std::string Desc = V->Res ? V->Res->Description : "owned value";
+      std::string Field;
+      for (const FieldDecl *F : *P.Path)
+        Field += (Field.empty() ? "" : ".") + F->getNameAsString();
+      std::string Owner =
+          Destroy && V->FieldEntry ? V->Name.str() : "'" + Field + "'";
+      if (V->FieldEntry) {
+        report(FindingKind::FieldLeak, V->Res, locOf(Call), Call,
+               "'" + V->Name.str() + "' still holds the " + Desc + " that '" +
+                   V->AcqFn.str() + "' stored there when '" + Fn.str() +
+                   "' frees the object; '" + FD->getNameAsString() +
+                   "' (" + Destroy->Why + ") must release it",
+               {{V->AcqLoc, "the field owns the " + Desc + " stored here"}});
+      } else {
+        std::vector<Note> Notes = pathNotes(St, *V, 3);
+        report(FindingKind::ResourceLeak, V->Res, locOf(Call), K.first,
+               "'" + Fn.str() + "' frees the object whose field '" + Field +
+                   "' holds the " + Desc + " from '" + V->AcqFn.str() +
+                   "', which is never released",
+               Notes);
+      }
+      St.updateValue(K, [](Value &X) { X.St = VState::Escaped; });
+    }
+  }
+  forgetPlacesRootedAt(St, Root);
+}
+
+void FunctionAnalysis::invalidatePlaces(PathState &St,
+                                        llvm::ArrayRef<const Expr *> Args,
+                                        const FunctionContract *FC,
+                                        const Expr *Call) {
+  if (St.Places.empty())
+    return;
+  // A library's contract says all its function does; code of this program
+  // (summarized or not) may change any field it reaches.
+  bool Library = FC && !FC->IsSummary;
+  // Freeing through a type's slot: 'Py_TYPE(self)->tp_free(self)'.
+  bool SlotFree = false;
+  if (const auto *CE = dyn_cast<CallExpr>(Call))
+    if (const auto *ME = dyn_cast<MemberExpr>(strip(CE->getCallee())))
+      SlotFree = ME->getMemberDecl()->getName() == "tp_free";
+  for (const Expr *A : Args) {
+    const Expr *SA = strip(A);
+    if (const auto *UO = dyn_cast<UnaryOperator>(SA))
+      if (UO->getOpcode() == UO_AddrOf)
+        if (std::optional<PlaceKey> P = placeOf(St, UO->getSubExpr()))
+          if (!Library || !P->Path->empty())
+            forgetPlace(St, *P); // Written through: '&self->x'.
+    std::optional<ValueKey> Root = rootOf(St, A);
+    if (!Root)
+      continue;
+    if (SlotFree) {
+      rootFreed(St, *Root, Call, "tp_free", nullptr);
+      continue;
+    }
+    if (!Library)
+      forgetPlacesRootedAt(St, *Root);
+  }
+}
+
+void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
+                                            const PlaceKey &P, const Expr *L,
+                                            const Value &New,
+                                            const Stmt *At) {
+  if (Destroy || P.Path->size() != 1)
+    return;
+  // The object is the caller's (a parameter, or reached from one), not one
+  // this function made: an earlier call may have filled the field.
+  if (P.Root.second == PlaceKey::ThisRoot) {
+    if (isa<CXXConstructorDecl>(FD))
+      return;
+  } else if (P.Root.second == PlaceKey::DeclRoot) {
+    const auto *VD = static_cast<const Decl *>(P.Root.first);
+    if (!isa<ParmVarDecl>(VD))
+      return;
+  } else {
+    const Value *R = St.value(P.Root);
+    if (!R || R->St != VState::Param)
+      return;
+  }
+  // Setters: functions named for setting or installing something, which
+  // the program calls again and again on one object. Functions that fill a
+  // new object (init, new, create...) start from an empty one.
+  std::string Name = llvm::StringRef(FD->getNameAsString()).lower();
+  if (Name.find("set") == std::string::npos &&
+      Name.find("install") == std::string::npos &&
+      Name.find("replace") == std::string::npos)
+    return;
+  for (const char *Word : {"init", "new", "creat", "alloc", "make", "setup",
+                           "build", "open", "ctor", "construct", "clone",
+                           "copy", "dup", "load", "start", "ensure", "lazy"})
+    if (Name.find(Word) != std::string::npos)
+      return;
+  // Only a field the program releases somewhere holds what it owns.
+  if (!TU.releasedFields().count(P.Path->back()))
+    return;
+  // A setter that looks at the field (tests it, releases it) knows.
+  if (!ReadFieldsCollected) {
+    ReadFieldsCollected = true;
+    struct Reads : RecursiveASTVisitor<Reads> {
+      llvm::DenseSet<const FieldDecl *> &Out;
+      explicit Reads(llvm::DenseSet<const FieldDecl *> &O) : Out(O) {}
+      bool VisitImplicitCastExpr(ImplicitCastExpr *IC) {
+        if (IC->getCastKind() == CK_LValueToRValue)
+          if (const auto *ME = dyn_cast<MemberExpr>(strip(IC->getSubExpr())))
+            if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+              Out.insert(F);
+        return true;
+      }
+      bool VisitUnaryOperator(UnaryOperator *UO) {
+        if (UO->getOpcode() == UO_AddrOf)
+          if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
+            if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
+              Out.insert(F);
+        return true;
+      }
+    };
+    Reads R(const_cast<FunctionAnalysis *>(this)->ReadFields);
+    R.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
+  }
+  if (ReadFields.count(P.Path->back()))
+    return;
+  std::string Desc = New.Res->Description;
+  std::string Text = sourceText(L);
+  if (Text.empty())
+    Text = P.Path->back()->getNameAsString();
+  report(FindingKind::FieldLeak, New.Res, locOf(At), At,
+         "'" + Text + "' is overwritten with the " + Desc + " from '" +
+             New.AcqFn.str() + "' without releasing the one an earlier call "
+             "to '" + FD->getNameAsString() +
+             "' may have stored there; release it first (or test that the "
+             "field is empty)",
+         {{New.AcqLoc, "the " + Desc + " stored is acquired here"}});
 }

@@ -260,10 +260,17 @@ void FunctionAnalysis::atExit(PathState &St) {
                Name + "' are invalid",
            {{Loc, "'" + FD->getNameAsString() + "' returns here"}});
   }
+  if (Destroy)
+    return destroyExit(St, Loc);
+  // What fields hold is their objects' to release.
+  llvm::DenseSet<ValueKey> InPlaces;
+  for (const auto &[P, K] : St.Places)
+    InPlaces.insert(K);
   std::vector<std::pair<ValueKey, const Value *>> Leaked;
   for (const auto &KO : St.Owned) {
     const Value *V = St.value(KO.first);
-    if (V->Refs < Value::MaxRefs && leaksAtExit(St, *V))
+    if (V->Refs < Value::MaxRefs && leaksAtExit(St, *V) &&
+        !InPlaces.count(KO.first))
       Leaked.push_back({KO.first, V});
   }
   std::sort(Leaked.begin(), Leaked.end(), [](const auto &A, const auto &B) {
@@ -298,6 +305,32 @@ void FunctionAnalysis::atExit(PathState &St) {
       PS.Res = R;
     } else
       PS.Escaped = true;
+  }
+}
+
+void FunctionAnalysis::destroyExit(PathState &St, SourceLocation Loc) {
+  // Only a path that releases some of what the object owns is one that
+  // destroys it: the others return early (a null object, a count still
+  // above zero, an environment not found).
+  if (!St.CleanedUp)
+    return;
+  std::vector<std::pair<ValueKey, const Value *>> Left;
+  for (const auto &[P, K] : St.Places) {
+    const Value *V = St.value(K);
+    if (V && V->FieldEntry && V->St == VState::Owned && St.holders(K) <= 1)
+      Left.push_back({K, V});
+  }
+  llvm::sort(Left, [](const auto &A, const auto &B) {
+    return A.second->Name < B.second->Name;
+  });
+  for (auto &[K, V] : Left) {
+    std::string Desc = V->Res ? V->Res->Description : "owned value";
+    report(FindingKind::FieldLeak, V->Res, Loc, K.first,
+           "'" + V->Name.str() + "' still holds the " + Desc + " that '" +
+               V->AcqFn.str() + "' stored there when '" +
+               FD->getNameAsString() + "' (" + Destroy->Why +
+               ") returns, never released",
+           {{V->AcqLoc, "the " + Desc + " is stored here"}});
   }
 }
 
@@ -410,6 +443,34 @@ PathState FunctionAnalysis::entryState() {
     ValueKey K{P, 0};
     Init.setValue(K, V);
     Init.bind(P, K);
+  }
+  if (Destroy) {
+    // What the owning fields (globals) hold at entry: values some other
+    // function stored there, which this one must release.
+    auto Entry = [&](const void *Site, PlaceKey P, const TUAnalysis::OwningStore &O,
+                     std::string Name) {
+      Value V;
+      V.St = VState::Owned;
+      V.Res = O.Res;
+      V.AcqFn = O.Fn;
+      V.AcqLoc = O.At;
+      V.Name = TU.intern(Name);
+      V.FieldEntry = true;
+      ValueKey K = newValue(Init, Site, V);
+      Init.bindPlace(P, K);
+    };
+    ValueKey Root{FD->getCanonicalDecl(), PlaceKey::ThisRoot};
+    std::string Base = "this->";
+    if (Destroy->Kind != DestroyPlan::Destructor && FD->getNumParams()) {
+      Root = {FD->getParamDecl(0), 0};
+      Base = FD->getParamDecl(0)->getName().str() + "->";
+    }
+    for (const FieldDecl *F : Destroy->Fields)
+      Entry(F, PlaceKey{Root, TU.path({F})}, TU.OwningFields[F],
+            Base + F->getNameAsString());
+    for (const VarDecl *G : Destroy->Globals)
+      Entry(G, PlaceKey{{G, PlaceKey::DeclRoot}, TU.path({})},
+            TU.OwningGlobals[G], G->getNameAsString());
   }
 
   return Init;

@@ -87,10 +87,23 @@ struct FunctionResult {
 
 class TUAnalysis;
 
+/// A destroy function and what it must release: the owning fields of the
+/// object it is given (its first parameter, or 'this'), or the owning
+/// globals of a library's unload function (HeapOwnership.cpp).
+struct DestroyPlan {
+  enum KindTy { Dealloc, Named, Destructor, Unload } Kind = Named;
+  /// What makes it a destroy function, for messages ("the tp_dealloc of
+  /// 'FooType'").
+  std::string Why;
+  std::vector<const FieldDecl *> Fields;
+  std::vector<const VarDecl *> Globals;
+};
+
 class FunctionAnalysis {
 public:
-  FunctionAnalysis(TUAnalysis &TU, const FunctionDecl *FD, unsigned Depth)
-      : TU(TU), FD(FD), Depth(Depth) {}
+  FunctionAnalysis(TUAnalysis &TU, const FunctionDecl *FD, unsigned Depth,
+                   const DestroyPlan *Destroy = nullptr)
+      : TU(TU), FD(FD), Depth(Depth), Destroy(Destroy) {}
   FunctionResult run();
 
   // What the walk offers the protocol domains (Domain.h).
@@ -118,10 +131,17 @@ public:
   const FunctionContract *tableContract(const CallExpr *CE,
                                         const Expr *&Obj) const;
 
+  /// The place E names ('p->f', 's.f.g', 'this->m', a global), if this
+  /// analysis can name it.
+  std::optional<PlaceKey> placeOf(const PathState &St, const Expr *E) const;
+
 private:
   TUAnalysis &TU;
   const FunctionDecl *FD;
   unsigned Depth;
+  /// Set when walking a destroy function for what its owning fields hold at
+  /// entry: only those findings are reported.
+  const DestroyPlan *Destroy;
   std::map<std::tuple<FindingKind, unsigned, const void *>, Finding> Found;
   std::set<std::pair<unsigned, std::string>> LeakPlaces;
   /// Calls written as statements of their own: their result is dropped.
@@ -214,6 +234,36 @@ private:
                       const Stmt *At);
   void handleAssign(const Expr *LHS, const Expr *RHS, const Stmt *At,
                     PathState &St);
+  /// 'L = RHS' into a field place P.
+  void storePlace(PathState &St, const PlaceKey &P, const Expr *L,
+                  const Expr *RHS, const Stmt *At);
+  /// A place no longer holds Old (overwritten or cleared at At).
+  void dropPlaceValue(PathState &St, ValueKey Old, const Expr *L,
+                      const Stmt *At);
+  /// Stops following the places rooted at Root: what they hold may be
+  /// changed by code this analysis does not see.
+  void forgetPlacesRootedAt(PathState &St, ValueKey Root);
+  void forgetPlace(PathState &St, const PlaceKey &P);
+  /// The object at Root is freed by Fn at Call: the owned values its fields
+  /// still hold are lost with it.
+  void rootFreed(PathState &St, ValueKey Root, const Expr *Call,
+                 llvm::StringRef Fn, const Resource *Freed);
+  /// The root a call argument gives a callee (the value or declaration
+  /// whose fields it reaches), if any.
+  std::optional<ValueKey> rootOf(const PathState &St, const Expr *A) const;
+  /// The places a call's arguments reach, forgotten unless a library's
+  /// contract says what the call does.
+  void invalidatePlaces(PathState &St, llvm::ArrayRef<const Expr *> Args,
+                        const FunctionContract *FC, const Expr *Call);
+  /// A setter stores an owned value into a field of its caller's object
+  /// without looking at what the field held.
+  void checkSetterOverwrite(const PathState &St, const PlaceKey &P,
+                            const Expr *L, const Value &New, const Stmt *At);
+  /// The text of E in the source, for messages ("s->listener").
+  std::string sourceText(const Expr *E) const;
+  /// Fields this function reads (not only writes).
+  llvm::DenseSet<const FieldDecl *> ReadFields;
+  bool ReadFieldsCollected = false;
   void assignVar(const VarDecl *VD, const Expr *RHS, const Stmt *At,
                  PathState &St);
   void bindVar(PathState &St, const VarDecl *VD, std::optional<ValueKey> V,
@@ -244,6 +294,8 @@ private:
   /// written there if there is one.
   std::string nameAt(const PathState &St, ValueKey K, const Expr *E) const;
   void atExit(PathState &St);
+  /// A destroy function's exit: the owning fields it did not release.
+  void destroyExit(PathState &St, SourceLocation Loc);
   void gc(PathState &St);
 
   bool assume(PathState &St, const Expr *Cond, bool Truth, const Stmt *Term);
@@ -288,6 +340,12 @@ private:
   RegionDomain *Regions = nullptr;
 };
 
+/// The destroy functions among Functions (defined in the main file), each
+/// with what it must release (HeapOwnership.cpp). Call once every function
+/// was walked: the walks find the owning fields.
+std::vector<std::pair<const FunctionDecl *, DestroyPlan>>
+destroyFunctions(TUAnalysis &TU, llvm::ArrayRef<const FunctionDecl *> Functions);
+
 /// A function that must hand its caller an owned resource, and why.
 struct ReturnObligation {
   const Resource *Res = nullptr;
@@ -296,6 +354,31 @@ struct ReturnObligation {
 
 class TUAnalysis {
 public:
+  /// Where an owning field or global got its owned value (the first store
+  /// seen): what destroy functions must release.
+  struct OwningStore {
+    const Resource *Res = nullptr;
+    llvm::StringRef Fn;    // The function that stored it.
+    llvm::StringRef AcqFn; // What made the value.
+    SourceLocation At;
+  };
+  std::map<const FieldDecl *, OwningStore> OwningFields;
+  std::map<const VarDecl *, OwningStore> OwningGlobals;
+  /// Interned field paths: a pointer names one.
+  const FieldPath *path(FieldPath P) {
+    return &*Paths.insert(std::move(P)).first;
+  }
+  /// Whether values of R carry a reference count (some function retains
+  /// them): releasing the last reference runs the object's own destructor,
+  /// which releases its fields.
+  bool isRefCounted(const Resource *R);
+  /// The functions defined in the main file (set before any is walked).
+  std::vector<const FunctionDecl *> MainFunctions;
+  /// Fields some function of the main file releases ('Py_CLEAR(self->cb)',
+  /// 'DeleteGlobalRef(env, s->listener)'): what they hold is owned, and
+  /// storing over it without a release loses it.
+  const llvm::DenseSet<const FieldDecl *> &releasedFields();
+
   /// Functions whose returned value must be owned (callbacks returning
   /// PyObject *, functions whose contract says they return an owned value).
   llvm::DenseMap<const FunctionDecl *, ReturnObligation> MustReturnOwned;
@@ -425,6 +508,9 @@ public:
   }
 
 private:
+  std::set<FieldPath> Paths;
+  std::optional<std::set<std::string>> RefCounted;
+  std::optional<llvm::DenseSet<const FieldDecl *>> ReleasedFields;
   std::map<const FunctionDecl *, FunctionResult> Results;
   llvm::DenseSet<const FunctionDecl *> InProgress;
   llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;

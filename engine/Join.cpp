@@ -83,6 +83,17 @@ PathState custody::joinStates(const PathState &A, const PathState &B) {
         X.Refs = Value::MaxRefs;
       });
   };
+  // Places likewise: a field the two fill differently is no longer known,
+  // nor is what it held.
+  if (A.Places != B.Places)
+    for (const auto &[P, K] : A.Places) {
+      const ValueKey *Other = B.Places.lookup(P);
+      if (!Other || *Other != K) {
+        J.unbindPlace(P);
+        Unfollow(K);
+      }
+    }
+  J.CleanedUp = A.CleanedUp && B.CleanedUp;
   if (A.Vals != B.Vals || FactsDiffer) {
     for (const auto &[K, V] : A.Vals) {
       const Value *Other = B.value(K);

@@ -382,6 +382,7 @@ std::vector<Finding> custody::analyzeTranslationUnit(
           "its contract says it returns an owned value"};
   }
   findEntries(TU, C);
+  TU.MainFunctions = C.Functions;
   std::vector<Finding> All;
   const SourceManager &SM = Ctx.getSourceManager();
   for (const FunctionDecl *FD : C.Functions) {
@@ -391,6 +392,11 @@ std::vector<Finding> custody::analyzeTranslationUnit(
       Report->Notices.push_back(*R.Notice);
     if (Report)
       Report->Times.push_back({FD->getQualifiedNameAsString(), R.Seconds});
+  }
+  // Destroy functions walked again, with what their object's fields hold.
+  for (auto &[FD, Plan] : destroyFunctions(TU, C.Functions)) {
+    FunctionResult R = FunctionAnalysis(TU, FD, 0, &Plan).run();
+    All.insert(All.end(), R.Findings.begin(), R.Findings.end());
   }
   if (Report) {
     llvm::stable_sort(Report->Notices, [&](const Note &A, const Note &B) {

@@ -116,6 +116,42 @@ template <> struct llvm::ImutProfileInfo<custody::ValueKey> {
 
 namespace custody {
 
+/// A field path from a place's root ('p->f.g' is [f, g]); interned per
+/// translation unit, so a pointer names it.
+using FieldPath = std::vector<const clang::FieldDecl *>;
+
+/// A place in memory that holds a value: a field path from a root. The root
+/// is the tracked value of the base pointer ('p->f' with p's value, so a
+/// copy of p reaches the same place), or a declaration marked DeclRoot (a
+/// global, a struct variable, a pointer variable that holds nothing tracked)
+/// or ThisRoot (the function, for 'this').
+struct PlaceKey {
+  ValueKey Root;
+  const FieldPath *Path = nullptr;
+  static constexpr unsigned DeclRoot = ~0u - 1;
+  static constexpr unsigned ThisRoot = ~0u - 2;
+  bool operator==(const PlaceKey &O) const {
+    return Root == O.Root && Path == O.Path;
+  }
+  bool operator<(const PlaceKey &O) const {
+    return Root != O.Root ? Root < O.Root
+                          : std::less<const FieldPath *>()(Path, O.Path);
+  }
+};
+} // namespace custody
+
+template <> struct llvm::ImutProfileInfo<custody::PlaceKey> {
+  using value_type = const custody::PlaceKey;
+  using value_type_ref = const custody::PlaceKey &;
+  static void Profile(FoldingSetNodeID &ID, value_type_ref X) {
+    ID.AddPointer(X.Root.first);
+    ID.AddInteger(X.Root.second);
+    ID.AddPointer(X.Path);
+  }
+};
+
+namespace custody {
+
 struct Value {
   VState St = VState::Owned;
   const Resource *Res = nullptr;
@@ -151,6 +187,12 @@ struct Value {
   /// A token of an interpreter lock: 1 the lock was taken (PyGILState_Ensure),
   /// 2 it was given up (PyEval_SaveThread).
   uint8_t LockToken = 0;
+  /// What a destroy function finds in an owning field at its entry (the
+  /// value some other function stored there).
+  bool FieldEntry = false;
+  /// Points into the storage of SourceVal ('interior' in a contract):
+  /// released with it.
+  bool Interior = false;
   static constexpr uint8_t MaxRefs = 4;
 
   /// Identity: what decides the rest of the path. Names, places and note
@@ -223,6 +265,7 @@ using BindMap = PMap<const clang::VarDecl *, ValueKey>;
 using ValueMap = PMap<ValueKey, Value>;
 using FactMap = PMap<const clang::VarDecl *, Fact>;
 using CountMap = PMap<ValueKey, unsigned>;
+using PlaceMap = PMap<PlaceKey, ValueKey>;
 
 /// What one path knows of scalars: path facts. The walk assumes them at
 /// branches (Branches.cpp, Facts.cpp) and prunes what they make infeasible.
@@ -264,12 +307,13 @@ struct StateFactories {
   ValueMap::Factory Vals;
   FactMap::Factory Facts;
   CountMap::Factory Counts;
+  PlaceMap::Factory Places;
 };
 
 struct PathState {
   explicit PathState(StateFactories &F)
       : Bind(F.Bind), Vals(F.Vals), Facts(F.Facts), Holders(F.Counts),
-        Special(F.Counts), Owned(F.Counts) {}
+        Special(F.Counts), Owned(F.Counts), Places(F.Places) {}
 
   /// Which tracked value each variable holds. Written only through bind()
   /// and unbind(), which keep Holders.
@@ -282,6 +326,12 @@ struct PathState {
   CountMap Special;
   /// The values still owned (derived from Vals): what an exit looks at.
   CountMap Owned;
+  /// What fields and globals hold ('p->f = v'), followed like variables.
+  /// Written only through bindPlace() and unbindPlace(), which keep Holders.
+  PlaceMap Places;
+  /// A destroy function's path released a value an owning field held at
+  /// its entry: it is a path that cleans up.
+  bool CleanedUp = false;
 
   /// Values are written only through these, which keep Owned.
   void setValue(ValueKey K, const Value &V) {
@@ -318,6 +368,29 @@ struct PathState {
       return;
     ValueKey Key = *K;
     Bind.erase(VD);
+    MaybeGarbage.push_back(Key);
+    const unsigned *N = Holders.lookup(Key);
+    if (N && *N > 1)
+      Holders.set(Key, *N - 1);
+    else
+      Holders.erase(Key);
+  }
+  void bindPlace(const PlaceKey &P, ValueKey K) {
+    if (const ValueKey *Old = Places.lookup(P)) {
+      if (*Old == K)
+        return;
+      unbindPlace(P);
+    }
+    Places.set(P, K);
+    const unsigned *N = Holders.lookup(K);
+    Holders.set(K, N ? *N + 1 : 1);
+  }
+  void unbindPlace(const PlaceKey &P) {
+    const ValueKey *K = Places.lookup(P);
+    if (!K)
+      return;
+    ValueKey Key = *K;
+    Places.erase(P);
     MaybeGarbage.push_back(Key);
     const unsigned *N = Holders.lookup(Key);
     if (N && *N > 1)
@@ -384,6 +457,7 @@ struct PathState {
   bool sameAs(const PathState &O) const {
     return Pending == O.Pending && Regions == O.Regions && Lock == O.Lock &&
            Bind == O.Bind && Vals == O.Vals && Facts == O.Facts &&
+           Places == O.Places && CleanedUp == O.CleanedUp &&
            ExprVals == O.ExprVals && OutStores == O.OutStores &&
            RetainedGlobals == O.RetainedGlobals &&
            StoredOwned == O.StoredOwned &&

@@ -49,6 +49,10 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
       return *K;
     return std::nullopt;
   }
+  if (!St.Places.empty() && isa<MemberExpr, DeclRefExpr>(E))
+    if (std::optional<PlaceKey> P = placeOf(St, E))
+      if (const ValueKey *K = St.Places.lookup(*P))
+        return *K;
   if (const auto *BO = dyn_cast<BinaryOperator>(E))
     if (BO->getOpcode() == BO_Assign || BO->getOpcode() == BO_Comma)
       return valueOf(St, BO->getOpcode() == BO_Assign ? BO->getLHS()
@@ -65,6 +69,77 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
   if (It != St.ExprVals.end())
     return It->second;
   return std::nullopt;
+}
+
+std::optional<PlaceKey> FunctionAnalysis::placeOf(const PathState &St,
+                                                  const Expr *E) const {
+  E = strip(E);
+  FieldPath Fields;
+  while (const auto *ME = dyn_cast<MemberExpr>(E)) {
+    const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
+    if (!F)
+      return std::nullopt;
+    Fields.insert(Fields.begin(), F);
+    const Expr *Base = strip(ME->getBase());
+    if (!ME->isArrow()) {
+      E = Base;
+      continue;
+    }
+    if (isa<CXXThisExpr>(Base))
+      return PlaceKey{{FD->getCanonicalDecl(), PlaceKey::ThisRoot},
+                      TU.path(std::move(Fields))};
+    if (std::optional<ValueKey> K = valueOf(St, Base))
+      return PlaceKey{*K, TU.path(std::move(Fields))};
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Base))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        if (!VD->getType()->isReferenceType())
+          return PlaceKey{{VD->getCanonicalDecl(), PlaceKey::DeclRoot},
+                          TU.path(std::move(Fields))};
+    return std::nullopt;
+  }
+  // The end of a '.' chain, or a global itself.
+  const auto *DRE = dyn_cast<DeclRefExpr>(E);
+  const auto *VD = DRE ? dyn_cast<VarDecl>(DRE->getDecl()) : nullptr;
+  if (!VD || VD->getType()->isReferenceType() ||
+      (Fields.empty() && !VD->hasGlobalStorage()))
+    return std::nullopt;
+  if (!Fields.empty() && VD->getType()->isPointerType())
+    return std::nullopt;
+  return PlaceKey{{VD->getCanonicalDecl(), PlaceKey::DeclRoot},
+                  TU.path(std::move(Fields))};
+}
+
+std::optional<ValueKey> FunctionAnalysis::rootOf(const PathState &St,
+                                                 const Expr *A) const {
+  const Expr *E = strip(A);
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    if (UO->getOpcode() == UO_AddrOf) {
+      // '&s' of a struct variable: its fields; '&p->f': the place itself.
+      E = strip(UO->getSubExpr());
+      if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+        if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+          return ValueKey{VD->getCanonicalDecl(), PlaceKey::DeclRoot};
+      return std::nullopt;
+    }
+  if (isa<CXXThisExpr>(E))
+    return ValueKey{FD->getCanonicalDecl(), PlaceKey::ThisRoot};
+  if (std::optional<ValueKey> K = valueOf(St, E))
+    return K;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      return ValueKey{VD->getCanonicalDecl(), PlaceKey::DeclRoot};
+  return std::nullopt;
+}
+
+std::string FunctionAnalysis::sourceText(const Expr *E) const {
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  CharSourceRange R = CharSourceRange::getTokenRange(
+      SM.getExpansionRange(E->getSourceRange()).getAsRange());
+  std::string Text =
+      Lexer::getSourceText(R, SM, TU.Ctx.getLangOpts()).str();
+  if (Text.size() > 60 || Text.find('\n') != std::string::npos)
+    Text.clear();
+  return Text;
 }
 
 std::string FunctionAnalysis::varName(const PathState &St, ValueKey K) const {
@@ -119,6 +194,10 @@ void FunctionAnalysis::report(FindingKind K, const Resource *R,
 void FunctionAnalysis::report(FindingKind K, llvm::StringRef Family,
                               SourceLocation Loc, const void *Site,
                               std::string Msg, std::vector<Note> Notes) {
+  // A destroy function's second walk reports only what its owning fields
+  // held; the first walk reported the rest.
+  if (Destroy && K != FindingKind::FieldLeak)
+    return;
   // One finding per acquisition site and kind for leaks; per place otherwise.
   unsigned Raw = K == FindingKind::ResourceLeak ? 0 : Loc.getRawEncoding();
   K = specialize(K, Family);
@@ -243,6 +322,8 @@ void FunctionAnalysis::dropValueRef(PathState &St, ValueKey K, const Stmt *At,
   St.eraseValue(K);
   for (auto EI = St.ExprVals.begin(); EI != St.ExprVals.end();)
     EI = EI->second == K ? St.ExprVals.erase(EI) : std::next(EI);
+  // Nothing reaches the object any more, nor its fields.
+  forgetPlacesRootedAt(St, K);
 }
 
 SourceLocation FunctionAnalysis::scopeExitLoc(const Stmt *Trigger) const {
@@ -259,6 +340,9 @@ void FunctionAnalysis::bindVar(PathState &St, const VarDecl *VD,
                                const Stmt *At) {
   std::optional<ValueKey> Old;
   St.Facts.forgetMembers(VD);
+  // Fields reached through what VD held before are not reached any more.
+  if (!St.Places.empty())
+    forgetPlacesRootedAt(St, {VD->getCanonicalDecl(), PlaceKey::DeclRoot});
   if (const ValueKey *B = St.Bind.lookup(VD))
     Old = *B;
   if (V) {
@@ -417,8 +501,20 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
   if (!Held)
     return;
   Value V = *Held;
+  VState Was = V.St;
   releaseValue(St, K, V, Call, Arg, Fn, AE, Consume);
   St.setValue(K, V);
+  if (V.FieldEntry && V.St != Was)
+    St.CleanedUp = true;
+  if (V.St == Was || St.Places.empty())
+    return;
+  // The object is gone: what its fields hold goes with it (a leak, unless
+  // its own destructor releases them), and what pointed into it is invalid.
+  if (V.St == VState::Released)
+    rootFreed(St, K, Call, Fn,
+              V.Res ? V.Res : TU.Contracts.resource(AE.Resource));
+  else
+    forgetPlacesRootedAt(St, K);
 }
 
 void FunctionAnalysis::releaseValue(PathState &St, ValueKey K, Value &V,

@@ -124,6 +124,11 @@ JNIEXPORT void JNICALL JNI_OnUnload(JavaVM *vm, void *reserved) {
     (*env)->DeleteGlobalRef(env, g_demo_class);
   g_demo_class = NULL;
 }
+// The unload function deletes one global reference but not the others that
+// native methods stored in globals.
+// CHECK: :[[@LINE-3]]:1: warning: 'g_demo_listener' still holds the JNI global reference that 'Java_Demo_checkGlobalOverwritten' stored there when 'JNI_OnUnload' (the library's unload function) returns, never released [jni-global-ref-field-leak]
+// CHECK: :[[@LINE-4]]:1: warning: 'g_listener' still holds the JNI global reference that 'Java_Demo_globalRefLeak06LookupFails' stored there when 'JNI_OnUnload' (the library's unload function) returns, never released [jni-global-ref-field-leak]
+// CHECK: :[[@LINE-5]]:1: warning: 'g_saved' still holds the JNI global reference that 'Java_Demo_globalRefLeak05FromHelper' stored there when 'JNI_OnUnload' (the library's unload function) returns, never released [jni-global-ref-field-leak]
 
 // Stored into a struct field, deleted by a close function.
 struct listener {

@@ -1,0 +1,300 @@
+//===- HeapOwnership.cpp - Owning fields and the functions that destroy ---===//
+//
+// A value stored into a field is owned by the field's object, and the
+// object's destroy function must release it. The walk of every function
+// records which fields (and globals) receive owned values; this file finds
+// the destroy functions of the translation unit (tp_dealloc slots, C++
+// destructors, functions named like 'foo_free' that take the object, JNI's
+// unload function), and says what each must release. A second walk of each
+// (FunctionAnalysis with a DestroyPlan) binds those fields to the values they
+// hold at entry and reports the ones left unreleased.
+//
+//===----------------------------------------------------------------------===//
+
+#include "FunctionAnalysis.h"
+#include "clang/AST/RecursiveASTVisitor.h"
+#include "clang/Basic/SourceManager.h"
+#include <functional>
+#include <set>
+
+using namespace clang;
+using namespace custody;
+using namespace custody::impl;
+
+bool TUAnalysis::isRefCounted(const Resource *R) {
+  if (!R)
+    return false;
+  if (!RefCounted) {
+    RefCounted.emplace();
+    for (const auto &F : Contracts.Functions)
+      for (const auto &[I, AE] : F.getValue().Args)
+        if (AE.Kind == ArgEffect::Retains)
+          RefCounted->insert(AE.Resource);
+  }
+  return RefCounted->count(R->Name);
+}
+
+const llvm::DenseSet<const FieldDecl *> &TUAnalysis::releasedFields() {
+  if (ReleasedFields)
+    return *ReleasedFields;
+  ReleasedFields.emplace();
+  struct Scan : RecursiveASTVisitor<Scan> {
+    TUAnalysis &TU;
+    llvm::DenseSet<const FieldDecl *> &Out;
+    /// Locals loaded from a field ('tmp = self->cb', Py_CLEAR's temporary).
+    llvm::DenseMap<const VarDecl *, const FieldDecl *> Loaded;
+    Scan(TUAnalysis &TU, llvm::DenseSet<const FieldDecl *> &Out)
+        : TU(TU), Out(Out) {}
+    static const FieldDecl *fieldOf(const Expr *E) {
+      if (const auto *ME = dyn_cast_or_null<MemberExpr>(strip(E)))
+        return dyn_cast<FieldDecl>(ME->getMemberDecl());
+      return nullptr;
+    }
+    bool VisitVarDecl(VarDecl *VD) {
+      if (const FieldDecl *F = fieldOf(VD->getInit()))
+        Loaded[VD] = F;
+      return true;
+    }
+    bool VisitBinaryOperator(BinaryOperator *BO) {
+      if (BO->getOpcode() == BO_Assign)
+        if (const VarDecl *VD = localVar(BO->getLHS()))
+          if (const FieldDecl *F = fieldOf(BO->getRHS()))
+            Loaded[VD] = F;
+      return true;
+    }
+    bool VisitCallExpr(CallExpr *CE) {
+      const FunctionContract *FC = nullptr;
+      unsigned Shift = 0;
+      if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+        if (const auto *MD = dyn_cast<CXXMethodDecl>(Callee)) {
+          // env->DeleteGlobalRef(ref): the contract counts env as 0.
+          FC = TU.Contracts.lookupMember(MD->getParent()->getName(),
+                                         MD->getName());
+          Shift = 1;
+        } else if (Callee->getIdentifier()) {
+          FC = TU.Contracts.lookup(Callee->getName());
+        }
+      } else if (const auto *ME = dyn_cast<MemberExpr>(strip(CE->getCallee()))) {
+        // (*env)->DeleteGlobalRef(env, ref)
+        if (const auto *RD =
+                dyn_cast<RecordDecl>(ME->getMemberDecl()->getDeclContext()))
+          if (RD->getIdentifier() && ME->getMemberDecl()->getIdentifier())
+            FC = TU.Contracts.lookupMember(RD->getName(),
+                                           ME->getMemberDecl()->getName());
+      }
+      if (!FC)
+        return true;
+      for (const auto &[I, AE] : FC->Args) {
+        if (AE.Kind != ArgEffect::Releases && AE.Kind != ArgEffect::Consumes)
+          continue;
+        if (I < Shift || I - Shift >= CE->getNumArgs())
+          continue;
+        const Expr *A = CE->getArg(I - Shift);
+        if (const FieldDecl *F = fieldOf(A))
+          Out.insert(F);
+        else if (const VarDecl *VD = localVar(A))
+          if (const FieldDecl *F = Loaded.lookup(VD))
+            Out.insert(F);
+      }
+      return true;
+    }
+  };
+  for (const FunctionDecl *FD : MainFunctions) {
+    Scan S(*this, *ReleasedFields);
+    S.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
+  }
+  return *ReleasedFields;
+}
+
+namespace {
+
+/// The slot number of tp_dealloc in PyType_Slot tables (part of CPython's
+/// stable ABI, so fixed).
+constexpr int64_t PyTpDeallocSlot = 52;
+
+const FunctionDecl *functionRef(const Expr *E) {
+  if (!E)
+    return nullptr;
+  const Expr *S = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(S))
+    if (UO->getOpcode() == UO_AddrOf)
+      S = UO->getSubExpr()->IgnoreParenCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+    return dyn_cast<FunctionDecl>(DRE->getDecl());
+  return nullptr;
+}
+
+/// The tp_dealloc functions of the type objects defined in the TU, with the
+/// name of their type object.
+class DeallocFinder : public RecursiveASTVisitor<DeallocFinder> {
+public:
+  explicit DeallocFinder(ASTContext &Ctx) : Ctx(Ctx) {}
+  std::vector<std::pair<const FunctionDecl *, std::string>> Found;
+
+  bool VisitVarDecl(VarDecl *VD) {
+    if (const auto *IL = dyn_cast_or_null<InitListExpr>(VD->getInit()))
+      fromInit(IL, VD->getName().str());
+    return true;
+  }
+  bool VisitInitListExpr(InitListExpr *IL) {
+    // '{Py_tp_dealloc, f}' in a PyType_Slot array.
+    const auto *RT = IL->getType()->getAs<RecordType>();
+    if (!RT || !RT->getDecl()->getIdentifier() ||
+        RT->getDecl()->getName() != "PyType_Slot" || IL->getNumInits() != 2)
+      return true;
+    Expr::EvalResult R;
+    if (IL->getInit(0)->EvaluateAsInt(R, Ctx) &&
+        R.Val.getInt().getExtValue() == PyTpDeallocSlot)
+      if (const FunctionDecl *Fn = functionRef(IL->getInit(1)))
+        Found.push_back({Fn, "its type's Py_tp_dealloc slot"});
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    // 'FooType.tp_dealloc = foo_dealloc;'
+    if (BO->getOpcode() != BO_Assign)
+      return true;
+    if (const auto *ME = dyn_cast<MemberExpr>(BO->getLHS()->IgnoreParens()))
+      if (ME->getMemberDecl()->getName() == "tp_dealloc")
+        if (const FunctionDecl *Fn = functionRef(BO->getRHS()))
+          Found.push_back({Fn, "the tp_dealloc of its type"});
+    return true;
+  }
+
+private:
+  void fromInit(const InitListExpr *IL, std::string Var) {
+    const InitListExpr *Sem = IL->isSemanticForm() ? IL : IL->getSemanticForm();
+    const auto *RT = Sem ? Sem->getType()->getAs<RecordType>() : nullptr;
+    if (!RT)
+      return;
+    unsigned I = 0;
+    for (const FieldDecl *F : RT->getDecl()->fields()) {
+      if (I >= Sem->getNumInits())
+        break;
+      const Expr *Init = Sem->getInit(I++);
+      if (F->getName() == "tp_dealloc")
+        if (const FunctionDecl *Fn = functionRef(Init))
+          Found.push_back({Fn, "the tp_dealloc of '" + Var + "'"});
+    }
+  }
+  ASTContext &Ctx;
+};
+
+/// The records a function's first parameter is seen as: its own pointee,
+/// and what the body casts it to ('FooObject *self = (FooObject *)op').
+std::set<const TagDecl *> objectRecords(const FunctionDecl *FD) {
+  std::set<const TagDecl *> Out;
+  if (!FD->getNumParams())
+    return Out;
+  const ParmVarDecl *P = FD->getParamDecl(0);
+  auto Add = [&](QualType T) {
+    if (!T->isPointerType())
+      return;
+    if (const auto *RT = T->getPointeeType()->getAs<RecordType>())
+      Out.insert(RT->getDecl()->getCanonicalDecl());
+  };
+  Add(P->getType());
+  struct Casts : RecursiveASTVisitor<Casts> {
+    const ParmVarDecl *P;
+    std::function<void(QualType)> Add;
+    bool VisitCastExpr(CastExpr *CE) {
+      if (const auto *DRE =
+              dyn_cast<DeclRefExpr>(CE->getSubExpr()->IgnoreParenImpCasts()))
+        if (DRE->getDecl() == P)
+          Add(CE->getType());
+      return true;
+    }
+  } C;
+  C.P = P;
+  C.Add = Add;
+  C.TraverseStmt(FD->getBody());
+  return Out;
+}
+
+bool namedLikeDestroy(const FunctionDecl *FD) {
+  if (!FD->getIdentifier())
+    return false;
+  std::string N = FD->getName().lower();
+  for (const char *Suffix :
+       {"free", "destroy", "release", "close", "cleanup", "dispose",
+        "dealloc", "delete", "finalize", "fini"})
+    if (llvm::StringRef(N).ends_with(Suffix))
+      return true;
+  return false;
+}
+
+} // namespace
+
+std::vector<std::pair<const FunctionDecl *, DestroyPlan>>
+impl::destroyFunctions(TUAnalysis &TU,
+                       llvm::ArrayRef<const FunctionDecl *> Functions) {
+  std::vector<std::pair<const FunctionDecl *, DestroyPlan>> Out;
+  if (TU.OwningFields.empty() && TU.OwningGlobals.empty())
+    return Out;
+  llvm::DenseSet<const FunctionDecl *> Defined;
+  for (const FunctionDecl *FD : Functions)
+    Defined.insert(FD->getCanonicalDecl());
+  llvm::DenseSet<const FunctionDecl *> Planned;
+  auto FieldsOf = [&](const std::set<const TagDecl *> &Records) {
+    std::vector<const FieldDecl *> Fields;
+    for (const auto &[F, Store] : TU.OwningFields)
+      if (Records.count(F->getParent()->getCanonicalDecl()))
+        Fields.push_back(F);
+    return Fields;
+  };
+  auto Add = [&](const FunctionDecl *FD, DestroyPlan Plan) {
+    if (Plan.Fields.empty() && Plan.Globals.empty())
+      return;
+    if (!Planned.insert(FD->getCanonicalDecl()).second)
+      return;
+    Out.push_back({FD, std::move(Plan)});
+  };
+  auto DefinitionOf = [&](const FunctionDecl *Fn) -> const FunctionDecl * {
+    const FunctionDecl *Def = nullptr;
+    if (!Fn || !Fn->hasBody(Def) || !Def ||
+        !Defined.count(Def->getCanonicalDecl()))
+      return nullptr;
+    return Def;
+  };
+
+  DeallocFinder DF(TU.Ctx);
+  DF.TraverseDecl(TU.Ctx.getTranslationUnitDecl());
+  for (const auto &[Fn, Why] : DF.Found)
+    if (const FunctionDecl *Def = DefinitionOf(Fn)) {
+      DestroyPlan P;
+      P.Kind = DestroyPlan::Dealloc;
+      P.Why = Why;
+      P.Fields = FieldsOf(objectRecords(Def));
+      Add(Def, std::move(P));
+    }
+  for (const FunctionDecl *FD : Functions) {
+    if (const auto *DD = dyn_cast<CXXDestructorDecl>(FD)) {
+      DestroyPlan P;
+      P.Kind = DestroyPlan::Destructor;
+      P.Why = "the destructor of '" + DD->getParent()->getNameAsString() + "'";
+      P.Fields = FieldsOf({DD->getParent()->getCanonicalDecl()});
+      Add(FD, std::move(P));
+      continue;
+    }
+    if (FD->getIdentifier() && FD->getName().starts_with("JNI_OnUnload")) {
+      DestroyPlan P;
+      P.Kind = DestroyPlan::Unload;
+      P.Why = "the library's unload function";
+      for (const auto &[G, Store] : TU.OwningGlobals)
+        P.Globals.push_back(G);
+      Add(FD, std::move(P));
+      continue;
+    }
+    if (isa<CXXMethodDecl>(FD) || !namedLikeDestroy(FD) ||
+        !FD->getNumParams() ||
+        !FD->getParamDecl(0)->getType()->isPointerType())
+      continue;
+    DestroyPlan P;
+    P.Kind = DestroyPlan::Named;
+    P.Fields = FieldsOf(objectRecords(FD));
+    if (!P.Fields.empty())
+      P.Why = "the destroy function of '" +
+              P.Fields.front()->getParent()->getNameAsString() + "'";
+    Add(FD, std::move(P));
+  }
+  return Out;
+}
