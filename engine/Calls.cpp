@@ -605,10 +605,10 @@ void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
   for (const PlaceKey &Q : Aliases)
     forgetPlace(St, Q);
   const Value *NV = K ? St.value(*K) : nullptr;
+  if (!Old && !Destroy)
+    checkSetterOverwrite(St, P, L, NV, RHS, At);
   bool Follow = NV && NV->St == VState::Owned && !NV->Region;
   if (Follow) {
-    if (!Old && NV->Res && !NV->Res->FreedOnReturn)
-      checkSetterOverwrite(St, P, L, *NV, At);
     St.bindPlace(P, *K);
     St.MaybeGarbage.push_back(*K);
     // The field owns such values: its object's destroy function must
@@ -754,77 +754,104 @@ void FunctionAnalysis::invalidatePlaces(PathState &St,
   }
 }
 
-void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
-                                            const PlaceKey &P, const Expr *L,
-                                            const Value &New,
-                                            const Stmt *At) {
-  if (Destroy || P.Path->size() != 1)
-    return;
-  // The object is the caller's (a parameter, or reached from one), not one
-  // this function made: an earlier call may have filled the field.
-  if (P.Root.second == PlaceKey::ThisRoot) {
-    if (isa<CXXConstructorDecl>(FD))
-      return;
-  } else if (P.Root.second == PlaceKey::DeclRoot) {
-    const auto *VD = static_cast<const Decl *>(P.Root.first);
-    if (!isa<ParmVarDecl>(VD))
-      return;
-  } else {
-    const Value *R = St.value(P.Root);
-    if (!R || R->St != VState::Param)
-      return;
-  }
-  // Setters: functions named for setting or installing something, which
-  // the program calls again and again on one object. Functions that fill a
-  // new object (init, new, create...) start from an empty one.
+bool FunctionAnalysis::isSetter() {
+  if (Setter)
+    return *Setter;
+  Setter = false;
+  if (Destroy || isa<CXXConstructorDecl>(FD))
+    return false;
   std::string Name = llvm::StringRef(FD->getNameAsString()).lower();
   if (Name.find("set") == std::string::npos &&
       Name.find("install") == std::string::npos &&
       Name.find("replace") == std::string::npos)
-    return;
+    return false;
+  // Functions that fill a new object (init, new, create...) start from an
+  // empty one.
   for (const char *Word : {"init", "new", "creat", "alloc", "make", "setup",
                            "build", "open", "ctor", "construct", "clone",
-                           "copy", "dup", "load", "start", "ensure", "lazy"})
+                           "copy", "dup", "load", "start", "ensure", "lazy",
+                           "reset"})
     if (Name.find(Word) != std::string::npos)
-      return;
-  // Only a field the program releases somewhere holds what it owns.
-  if (!TU.releasedFields().count(P.Path->back()))
+      return false;
+  Setter = true;
+  return true;
+}
+
+/// Whether the object at P's root is the caller's (a parameter, or reached
+/// from one), not one this function made: an earlier call may have filled
+/// its fields.
+static bool callersObject(const PathState &St, const PlaceKey &P) {
+  if (P.Root.second == PlaceKey::ThisRoot)
+    return true;
+  if (P.Root.second == PlaceKey::DeclRoot)
+    return isa<ParmVarDecl>(static_cast<const Decl *>(P.Root.first));
+  const Value *R = St.value(P.Root);
+  return R && R->St == VState::Param;
+}
+
+void FunctionAnalysis::readPlace(PathState &St, const Expr *E) {
+  const auto *ME = dyn_cast<MemberExpr>(strip(E));
+  if (!ME || !ME->getType()->isPointerType())
     return;
-  // A setter that looks at the field (tests it, releases it) knows.
-  if (!ReadFieldsCollected) {
-    ReadFieldsCollected = true;
-    struct Reads : RecursiveASTVisitor<Reads> {
-      llvm::DenseSet<const FieldDecl *> &Out;
-      explicit Reads(llvm::DenseSet<const FieldDecl *> &O) : Out(O) {}
-      bool VisitImplicitCastExpr(ImplicitCastExpr *IC) {
-        if (IC->getCastKind() == CK_LValueToRValue)
-          if (const auto *ME = dyn_cast<MemberExpr>(strip(IC->getSubExpr())))
-            if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-              Out.insert(F);
-        return true;
-      }
-      bool VisitUnaryOperator(UnaryOperator *UO) {
-        if (UO->getOpcode() == UO_AddrOf)
-          if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
-            if (const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl()))
-              Out.insert(F);
-        return true;
-      }
-    };
-    Reads R(const_cast<FunctionAnalysis *>(this)->ReadFields);
-    R.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
-  }
-  if (ReadFields.count(P.Path->back()))
+  const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());
+  if (!F || !TU.releasedFields().count(F))
     return;
-  std::string Desc = New.Res->Description;
+  std::optional<PlaceKey> P = placeOf(St, ME);
+  if (!P || P->Path->size() != 1 || St.Places.count(*P) ||
+      !callersObject(St, *P))
+    return;
+  // What the field holds on entry: not this function's to release, but
+  // followed, so that a release or a test of it is seen.
+  Value V;
+  V.St = VState::Escaped;
+  V.Name = TU.intern(sourceText(ME));
+  V.AcqFn = TU.intern(FD->getNameAsString());
+  V.AcqLoc = locOf(ME);
+  auto It = TU.OwningFields.find(F);
+  if (It != TU.OwningFields.end())
+    V.Res = It->second.Res;
+  St.bindPlace(*P, newValue(St, ME, V));
+}
+
+void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
+                                            const PlaceKey &P, const Expr *L,
+                                            const Value *New, const Expr *RHS,
+                                            const Stmt *At) {
+  if (P.Path->size() != 1 || !isSetter() || !callersObject(St, P))
+    return;
+  // Only a field the program releases somewhere holds what it owns; a
+  // setter that read it on this path (tested it, released it) knows.
+  const FieldDecl *F = P.Path->back();
+  if (!TU.releasedFields().count(F))
+    return;
+  const Resource *R = New && New->St == VState::Owned ? New->Res : nullptr;
+  auto It = TU.OwningFields.find(F);
+  if (It != TU.OwningFields.end() && (!R || R == It->second.Res))
+    R = It->second.Res;
+  if (!R || R->FreedOnReturn)
+    return;
   std::string Text = sourceText(L);
   if (Text.empty())
-    Text = P.Path->back()->getNameAsString();
-  report(FindingKind::FieldLeak, New.Res, locOf(At), At,
-         "'" + Text + "' is overwritten with the " + Desc + " from '" +
-             New.AcqFn.str() + "' without releasing the one an earlier call "
-             "to '" + FD->getNameAsString() +
-             "' may have stored there; release it first (or test that the "
-             "field is empty)",
-         {{New.AcqLoc, "the " + Desc + " stored is acquired here"}});
+    Text = F->getNameAsString();
+  std::string Desc = R->Description;
+  std::vector<Note> Notes;
+  std::string What;
+  if (New && New->St == VState::Owned) {
+    What = "is overwritten with the " + Desc + " from '" + New->AcqFn.str() +
+           "'";
+    Notes.push_back({New->AcqLoc, "the " + Desc + " stored is acquired here"});
+  } else {
+    What = "is overwritten";
+    if (RHS && constant(RHS) == 0)
+      What = "is cleared";
+  }
+  if (It != TU.OwningFields.end())
+    Notes.push_back({It->second.At, "the field owns the " + Desc + " that '" +
+                                        It->second.Fn.str() +
+                                        "' stores here"});
+  report(FindingKind::FieldLeak, R, locOf(At), At,
+         "'" + Text + "' " + What + " without releasing the " + Desc +
+             " an earlier call may have stored there; release it first (or "
+             "test that the field is empty)",
+         Notes);
 }

@@ -191,11 +191,15 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   const Stmt *S = CS->getStmt();
   // Reading a global or a field takes what an earlier store put there.
   if (const auto *IC = dyn_cast<ImplicitCastExpr>(S)) {
-    if (IC->getCastKind() == CK_LValueToRValue)
+    if (IC->getCastKind() == CK_LValueToRValue) {
       if (const Decl *D = declOf(IC->getSubExpr()))
         for (PathState &St : SS)
           if (!St.StoredOwned.empty())
             St.touch(D);
+      if (isa<MemberExpr>(IC->getSubExpr()->IgnoreParens()) && isSetter())
+        for (PathState &St : SS)
+          readPlace(St, IC->getSubExpr());
+    }
     return;
   }
   if (!isa<CallExpr, CXXConstructExpr, BinaryOperator, DeclStmt, UnaryOperator,
@@ -461,9 +465,11 @@ PathState FunctionAnalysis::entryState() {
     };
     ValueKey Root{FD->getCanonicalDecl(), PlaceKey::ThisRoot};
     std::string Base = "this->";
-    if (Destroy->Kind != DestroyPlan::Destructor && FD->getNumParams()) {
-      Root = {FD->getParamDecl(0), 0};
-      Base = FD->getParamDecl(0)->getName().str() + "->";
+    if (Destroy->Kind != DestroyPlan::Destructor &&
+        Destroy->Param < FD->getNumParams()) {
+      const ParmVarDecl *P = FD->getParamDecl(Destroy->Param);
+      Root = {P, 0};
+      Base = P->getName().str() + "->";
     }
     for (const FieldDecl *F : Destroy->Fields)
       Entry(F, PlaceKey{Root, TU.path({F})}, TU.OwningFields[F],

@@ -95,6 +95,8 @@ struct DestroyPlan {
   /// What makes it a destroy function, for messages ("the tp_dealloc of
   /// 'FooType'").
   std::string Why;
+  /// The parameter that is the object (Fields are rooted at it).
+  unsigned Param = 0;
   std::vector<const FieldDecl *> Fields;
   std::vector<const VarDecl *> Globals;
 };
@@ -258,12 +260,19 @@ private:
   /// A setter stores an owned value into a field of its caller's object
   /// without looking at what the field held.
   void checkSetterOverwrite(const PathState &St, const PlaceKey &P,
-                            const Expr *L, const Value &New, const Stmt *At);
+                            const Expr *L, const Value *New, const Expr *RHS,
+                            const Stmt *At);
+  /// Whether this function is a setter: named for setting, installing or
+  /// replacing something, which the program does again and again on one
+  /// object (computed once).
+  bool isSetter();
+  std::optional<bool> Setter;
+  /// A setter reads field place P: what it holds on entry is followed from
+  /// here, so a release or a test of it is seen.
+  void readPlace(PathState &St, const Expr *E);
   /// The text of E in the source, for messages ("s->listener").
   std::string sourceText(const Expr *E) const;
-  /// Fields this function reads (not only writes).
-  llvm::DenseSet<const FieldDecl *> ReadFields;
-  bool ReadFieldsCollected = false;
+
   void assignVar(const VarDecl *VD, const Expr *RHS, const Stmt *At,
                  PathState &St);
   void bindVar(PathState &St, const VarDecl *VD, std::optional<ValueKey> V,

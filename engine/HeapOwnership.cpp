@@ -181,11 +181,12 @@ private:
 
 /// The records a function's first parameter is seen as: its own pointee,
 /// and what the body casts it to ('FooObject *self = (FooObject *)op').
-std::set<const TagDecl *> objectRecords(const FunctionDecl *FD) {
+std::set<const TagDecl *> objectRecords(const FunctionDecl *FD,
+                                        unsigned Param = 0) {
   std::set<const TagDecl *> Out;
-  if (!FD->getNumParams())
+  if (Param >= FD->getNumParams())
     return Out;
-  const ParmVarDecl *P = FD->getParamDecl(0);
+  const ParmVarDecl *P = FD->getParamDecl(Param);
   auto Add = [&](QualType T) {
     if (!T->isPointerType())
       return;
@@ -198,7 +199,7 @@ std::set<const TagDecl *> objectRecords(const FunctionDecl *FD) {
     std::function<void(QualType)> Add;
     bool VisitCastExpr(CastExpr *CE) {
       if (const auto *DRE =
-              dyn_cast<DeclRefExpr>(CE->getSubExpr()->IgnoreParenImpCasts()))
+              dyn_cast<DeclRefExpr>(CE->getSubExpr()->IgnoreParenCasts()))
         if (DRE->getDecl() == P)
           Add(CE->getType());
       return true;
@@ -284,13 +285,16 @@ impl::destroyFunctions(TUAnalysis &TU,
       Add(FD, std::move(P));
       continue;
     }
-    if (isa<CXXMethodDecl>(FD) || !namedLikeDestroy(FD) ||
-        !FD->getNumParams() ||
-        !FD->getParamDecl(0)->getType()->isPointerType())
+    if (isa<CXXMethodDecl>(FD) || !namedLikeDestroy(FD))
       continue;
+    // The object is the first parameter whose struct has owning fields
+    // (a JNI native's handle comes after the environment).
     DestroyPlan P;
     P.Kind = DestroyPlan::Named;
-    P.Fields = FieldsOf(objectRecords(FD));
+    for (unsigned I = 0; I < FD->getNumParams() && P.Fields.empty(); ++I) {
+      P.Param = I;
+      P.Fields = FieldsOf(objectRecords(FD, I));
+    }
     if (!P.Fields.empty())
       P.Why = "the destroy function of '" +
               P.Fields.front()->getParent()->getNameAsString() + "'";
