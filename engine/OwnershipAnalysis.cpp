@@ -12,6 +12,7 @@
 
 #include "ContractLoader.h"
 #include "FunctionAnalysis.h"
+#include "PyApiChecks.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
@@ -392,6 +393,7 @@ std::vector<Finding> custody::analyzeTranslationUnit(
     if (Report)
       Report->Times.push_back({FD->getQualifiedNameAsString(), R.Seconds});
   }
+  checkPythonApiCalls(Ctx, All);
   if (Report) {
     llvm::stable_sort(Report->Notices, [&](const Note &A, const Note &B) {
       return SM.isBeforeInTranslationUnit(A.Loc, B.Loc);
