@@ -129,16 +129,16 @@ bool fitsSlot(Slot S, QualType T) {
   return true;
 }
 
-const FunctionDecl *functionRef(const Expr *E) {
+/// The function named under casts and '&', as written.
+const DeclRefExpr *functionRef(const Expr *E) {
   if (!E)
     return nullptr;
   const Expr *S = E->IgnoreParenCasts();
   if (const auto *UO = dyn_cast<UnaryOperator>(S))
     if (UO->getOpcode() == UO_AddrOf)
       S = UO->getSubExpr()->IgnoreParenCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-    return dyn_cast<FunctionDecl>(DRE->getDecl());
-  return nullptr;
+  const auto *DRE = dyn_cast<DeclRefExpr>(S);
+  return DRE && isa<FunctionDecl>(DRE->getDecl()) ? DRE : nullptr;
 }
 
 bool isMethodDef(QualType T) {
@@ -179,12 +179,13 @@ public:
       else if (F->getName() == "ml_flags")
         Flags = E;
     }
-    const FunctionDecl *Fn = functionRef(Meth);
+    const DeclRefExpr *Ref = functionRef(Meth);
     Expr::EvalResult R;
-    if (!Fn || !Flags || Flags->isValueDependent() ||
+    if (!Ref || !Flags || Flags->isValueDependent() ||
         !Flags->EvaluateAsInt(R, Ctx))
       return true;
-    check(Fn, unsigned(R.Val.getInt().getZExtValue()), Meth, Name);
+    check(cast<FunctionDecl>(Ref->getDecl()),
+          unsigned(R.Val.getInt().getZExtValue()), Ref, Name);
     return true;
   }
 
@@ -203,14 +204,14 @@ private:
     Out.push_back(std::move(F));
   }
 
-  void check(const FunctionDecl *Fn, unsigned Flags, const Expr *Meth,
+  void check(const FunctionDecl *Fn, unsigned Flags, const DeclRefExpr *Ref,
              const Expr *NameExpr) {
     std::string Name = "'" + Fn->getNameAsString() + "'";
     if (const auto *S = dyn_cast_or_null<StringLiteral>(
             NameExpr ? NameExpr->IgnoreParenCasts() : nullptr))
       if (S->getCharByteWidth() == 1)
         Name = "'" + S->getString().str() + "'";
-    SourceLocation L = Meth->getBeginLoc();
+    SourceLocation L = Ref->getLocation();
     std::string Written = flagNames(Flags);
     if ((Flags & Class) && (Flags & Static)) {
       report(L,
