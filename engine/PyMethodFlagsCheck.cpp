@@ -112,6 +112,13 @@ const char *slotText(Slot S) {
   return "";
 }
 
+/// " ('kwargs')" for a named parameter.
+std::string paramName(const ParmVarDecl *P) {
+  if (!P->getIdentifier())
+    return "";
+  return " ('" + P->getName().str() + "')";
+}
+
 /// Whether a parameter of type T can receive S. Unknown types pass.
 bool fitsSlot(Slot S, QualType T) {
   if (T.isNull() || T->isDependentType())
@@ -249,7 +256,9 @@ private:
     if (Params > Passed) {
       std::string Msg = Fun + " takes " + std::to_string(Params) +
                         " parameters, but " + Pass + ": the " +
-                        ordinal(Passed) + " parameter holds garbage";
+                        ordinal(Passed) + " parameter" +
+                        paramName(Def->getParamDecl(Passed)) +
+                        " holds garbage";
       if (Calling == Varargs && Params == 3)
         Msg += "; keyword arguments need METH_VARARGS | METH_KEYWORDS";
       else if (Calling == Fastcall && Params == 4)

@@ -38,7 +38,7 @@ static PyObject *counter_get(Counter *self, PyObject *Py_UNUSED(ignored)) {
 
 static PyMethodDef module_methods[] = {
     {"kwargs_dropped", (PyCFunction)with_kwargs, METH_VARARGS, NULL},
-    // CHECK: :[[@LINE-1]]:37: warning: 'with_kwargs' takes 3 parameters, but its flags METH_VARARGS pass 2 (self, args): the third parameter holds garbage; keyword arguments need METH_VARARGS | METH_KEYWORDS [cpython-method-flags]
+    // CHECK: :[[@LINE-1]]:37: warning: 'with_kwargs' takes 3 parameters, but its flags METH_VARARGS pass 2 (self, args): the third parameter ('kw') holds garbage; keyword arguments need METH_VARARGS | METH_KEYWORDS [cpython-method-flags]
     // CHECK: :9:18: note: 'with_kwargs' is declared here
     {"kwargs_ignored", (PyCFunction)plain, METH_VARARGS | METH_KEYWORDS, NULL},
     // CHECK: :[[@LINE-1]]:37: warning: 'plain' takes 2 parameters, but its flags METH_VARARGS | METH_KEYWORDS pass 3 (self, args, kwargs): keyword arguments are ignored instead of rejected [cpython-method-flags]
@@ -57,7 +57,7 @@ static PyMethodDef module_methods[] = {
     // CHECK: :[[@LINE-1]]:43: warning: parameter 2 of 'with_kwargs' is a 'PyObject *', but METH_FASTCALL passes the argument array ('PyObject *const *') there [cpython-method-flags]
     // CHECK: :9:18: note: 'with_kwargs' is declared here
     {"kwnames_dropped", _PyCFunction_CAST(fast_kw), METH_FASTCALL, NULL},
-    // CHECK: :[[@LINE-1]]:43: warning: 'fast_kw' takes 4 parameters, but its flags METH_FASTCALL pass 3 (self, args, nargs): the fourth parameter holds garbage; keyword names need METH_FASTCALL | METH_KEYWORDS [cpython-method-flags]
+    // CHECK: :[[@LINE-1]]:43: warning: 'fast_kw' takes 4 parameters, but its flags METH_FASTCALL pass 3 (self, args, nargs): the fourth parameter ('kwnames') holds garbage; keyword names need METH_FASTCALL | METH_KEYWORDS [cpython-method-flags]
     // CHECK: :16:18: note: 'fast_kw' is declared here
     {"o_self_only", (PyCFunction)self_only, METH_O, NULL},
     // CHECK: :[[@LINE-1]]:34: warning: 'self_only' takes 1 parameter, but its flags METH_O pass 2 (self, arg): what it is passed last is ignored [cpython-method-flags]
@@ -69,7 +69,7 @@ static PyMethodDef module_methods[] = {
     // CHECK: :[[@LINE-1]]:26: warning: method 'class_and_static' has both METH_CLASS and METH_STATIC (METH_VARARGS | METH_CLASS | METH_STATIC); creating it raises ValueError [cpython-method-flags]
     // CHECK: :12:18: note: 'plain' is declared here
     METHOD("through_macro", with_kwargs, METH_O),
-    // CHECK: :[[@LINE-1]]:29: warning: 'with_kwargs' takes 3 parameters, but its flags METH_O pass 2 (self, arg): the third parameter holds garbage [cpython-method-flags]
+    // CHECK: :[[@LINE-1]]:29: warning: 'with_kwargs' takes 3 parameters, but its flags METH_O pass 2 (self, arg): the third parameter ('kw') holds garbage [cpython-method-flags]
     // CHECK: :9:18: note: 'with_kwargs' is declared here
     {NULL, NULL, 0, NULL}};
 
