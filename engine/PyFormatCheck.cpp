@@ -592,8 +592,8 @@ bool fits(const Expect &E, QualType T, const Expr *Arg, ASTContext &Ctx) {
   bool Ptr = C->isPointerType() || C->isBlockPointerType() ||
              C->isObjCObjectPointerType() || C->isNullPtrType();
   QualType Pointee = C->isPointerType() ? C->getPointeeType() : QualType();
-  bool Integer = C->isIntegralOrUnscopedEnumerationType() ||
-                 C->isScopedEnumeralType();
+  bool Integer =
+      C->isIntegralOrUnscopedEnumerationType() || C->isScopedEnumeralType();
   switch (E.N) {
   case Need::Int:
     if (Integer)
@@ -727,8 +727,7 @@ public:
   bool VisitCallExpr(CallExpr *CE) {
     const FunctionDecl *FD = CE->getDirectCallee();
     if (!FD || !FD->getIdentifier() || !FD->isVariadic() ||
-        CE->isValueDependent() || CE->isTypeDependent() ||
-        CE->containsErrors())
+        CE->isValueDependent() || CE->isTypeDependent() || CE->containsErrors())
       return true;
     llvm::StringRef Name = FD->getName();
     bool Clean = false;
@@ -749,8 +748,10 @@ private:
   std::vector<Finding> &Out;
 
   void report(SourceLocation L, std::string Msg) {
-    Out.push_back(Finding{FindingKind::CPythonFormatMismatch, SM.getFileLoc(L),
-                          std::move(Msg), {}});
+    Out.push_back(Finding{FindingKind::CPythonFormatMismatch,
+                          SM.getFileLoc(L),
+                          std::move(Msg),
+                          {}});
   }
 
   LengthMode lengthMode(const FunctionDecl *FD, Style S, bool Clean) {
@@ -800,16 +801,16 @@ private:
     if (Given != Wanted) {
       Counts = "; the format " + shortFormat(Format) + " takes " +
                plural(Wanted, "argument", "arguments") + " after it, but " +
-               std::to_string(Given) + (Given == 1 ? " is" : " are") +
-               " given";
+               std::to_string(Given) + (Given == 1 ? " is" : " are") + " given";
     }
 
     unsigned ArgIndex = First;
     for (const Unit &U : P->Units) {
       for (const Expect &E : U.Args) {
-        std::string Head = (F.S == Style::Printf ? "conversion " : "format unit ") +
-                           quoted(U.Text) + " (argument " +
-                           std::to_string(ArgIndex + 1) + " of " + Callee + ")";
+        std::string Head =
+            (F.S == Style::Printf ? "conversion " : "format unit ") +
+            quoted(U.Text) + " (argument " + std::to_string(ArgIndex + 1) +
+            " of " + Callee + ")";
         if (ArgIndex >= CE->getNumArgs()) {
           report(CE->getRParenLoc(), Head + " has no argument" + Counts);
           return;
@@ -819,8 +820,8 @@ private:
           return;
         QualType T = Arg->getType();
         bool PointsTo = false;
-        bool Ok = E.Out ? fitsOut(E, T, Arg, Ctx, PointsTo)
-                        : fits(E, T, Arg, Ctx);
+        bool Ok =
+            E.Out ? fitsOut(E, T, Arg, Ctx, PointsTo) : fits(E, T, Arg, Ctx);
         if (Ok)
           continue;
         std::string Text = exprText(Arg, Ctx);
@@ -893,8 +894,9 @@ private:
     }
     if (Names.size() != P.Params) {
       report(L, "keyword list " + List + " has " +
-                    plural(Names.size(), "name", "names") + ", but the format " +
-                    shortFormat(Format) + " of " + Callee + " has " +
+                    plural(Names.size(), "name", "names") +
+                    ", but the format " + shortFormat(Format) + " of " +
+                    Callee + " has " +
                     plural(P.Params, "argument", "arguments") +
                     "; every call fails with SystemError");
       return;

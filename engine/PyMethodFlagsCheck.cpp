@@ -11,7 +11,8 @@
 //   METH_FASTCALL                            f(self, args, nargs)
 //   METH_FASTCALL | METH_KEYWORDS            f(self, args, nargs, kwnames)
 //   METH_METHOD | METH_FASTCALL | METH_KEYWORDS
-//                                   f(self, defining_class, args, nargs, kwnames)
+//                                   f(self, defining_class, args, nargs,
+//                                   kwnames)
 //
 // METH_CLASS, METH_STATIC and METH_COEXIST do not change the call. Any other
 // combination makes CPython raise SystemError when it creates the method.
@@ -75,10 +76,10 @@ const Convention Conventions[] = {
 
 std::string flagNames(unsigned Flags) {
   static const std::pair<unsigned, const char *> Names[] = {
-      {Varargs, "METH_VARARGS"}, {Keywords, "METH_KEYWORDS"},
-      {Noargs, "METH_NOARGS"},   {MethO, "METH_O"},
-      {Class, "METH_CLASS"},     {Static, "METH_STATIC"},
-      {Coexist, "METH_COEXIST"}, {Fastcall, "METH_FASTCALL"},
+      {Varargs, "METH_VARARGS"},     {Keywords, "METH_KEYWORDS"},
+      {Noargs, "METH_NOARGS"},       {MethO, "METH_O"},
+      {Class, "METH_CLASS"},         {Static, "METH_STATIC"},
+      {Coexist, "METH_COEXIST"},     {Fastcall, "METH_FASTCALL"},
       {Stackless, "METH_STACKLESS"}, {Method, "METH_METHOD"}};
   std::string Out;
   for (const auto &[Bit, Name] : Names)
@@ -95,8 +96,8 @@ std::string flagNames(unsigned Flags) {
 }
 
 const char *ordinal(unsigned I) {
-  static const char *Names[] = {"first", "second", "third", "fourth", "fifth",
-                                "sixth", "seventh", "eighth"};
+  static const char *Names[] = {"first", "second", "third",   "fourth",
+                                "fifth", "sixth",  "seventh", "eighth"};
   return I < 8 ? Names[I] : "next";
 }
 
@@ -203,11 +204,11 @@ private:
   llvm::DenseSet<const InitListExpr *> Seen;
 
   void report(SourceLocation L, std::string Msg, const FunctionDecl *Fn) {
-    Finding F{FindingKind::CPythonMethodFlags, SM.getFileLoc(L),
-              std::move(Msg), {}};
-    F.Notes.push_back(
-        {SM.getFileLoc(Fn->getLocation()),
-         "'" + Fn->getNameAsString() + "' is declared here"});
+    Finding F{
+        FindingKind::CPythonMethodFlags, SM.getFileLoc(L), std::move(Msg), {}};
+    const FunctionDecl *Def = Fn->getDefinition() ? Fn->getDefinition() : Fn;
+    F.Notes.push_back({SM.getFileLoc(Def->getLocation()),
+                       "'" + Fn->getNameAsString() + "' is declared here"});
     Out.push_back(std::move(F));
   }
 
@@ -257,8 +258,7 @@ private:
       std::string Msg = Fun + " takes " + std::to_string(Params) +
                         " parameters, but " + Pass + ": the " +
                         ordinal(Passed) + " parameter" +
-                        paramName(Def->getParamDecl(Passed)) +
-                        " holds garbage";
+                        paramName(Def->getParamDecl(Passed)) + " holds garbage";
       if (Calling == Varargs && Params == 3)
         Msg += "; keyword arguments need METH_VARARGS | METH_KEYWORDS";
       else if (Calling == Fastcall && Params == 4)
