@@ -12,6 +12,7 @@
 
 #include "ContractLoader.h"
 #include "FunctionAnalysis.h"
+#include "PyApiChecks.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
@@ -398,6 +399,7 @@ std::vector<Finding> custody::analyzeTranslationUnit(
     FunctionResult R = FunctionAnalysis(TU, FD, 0, &Plan).run();
     All.insert(All.end(), R.Findings.begin(), R.Findings.end());
   }
+  checkPythonApiCalls(Ctx, All);
   if (Report) {
     llvm::stable_sort(Report->Notices, [&](const Note &A, const Note &B) {
       return SM.isBeforeInTranslationUnit(A.Loc, B.Loc);
