@@ -133,6 +133,8 @@ std::string whenText(const TraceReport &R, const ReportContext &Ctx) {
   if (R.Event == "signal")
     return "at " + Ctx.SignalName + " (snapshot " + std::to_string(R.Snapshot) +
            " of process " + std::to_string(R.Pid) + ")";
+  if (R.Event == "vm-death")
+    return "at VM death";
   return "at exit";
 }
 
@@ -274,10 +276,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           for (const Segment &S : Segments)
             if (Addr >= S.Start && Addr < S.End)
               Seg = &S;
+          // Code in no object is generated code (a JVM's compiled Java or
+          // its native-call stubs, which differ between the interpreter and
+          // compiled callers): the native stack ends there.
           if (!Seg)
-            Raw.push_back({"", Addr});
-          else
-            Raw.push_back({Seg->Path, Addr - Seg->Bias});
+            break;
+          Raw.push_back({Seg->Path, Addr - Seg->Bias});
         }
         // The tracer's own frames come first.
         size_t First = 0;
@@ -299,13 +303,6 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           G.Releasers = releasersOf(Ctx, Kind);
           G.Thread = std::get<3>(K);
           for (const auto &[Mod, Off] : Raw) {
-            if (Mod.empty()) {
-              TraceFrame TF;
-              TF.Offset = Off;
-              TF.Module = "?";
-              G.Stack.push_back(TF);
-              continue;
-            }
             for (TraceFrame &TF : symbolizer().frames(Mod, Off))
               G.Stack.push_back(TF);
           }

@@ -6,7 +6,8 @@
  * acquisition, and writes the table to $CUSTODY_TRACE_DIR:
  *
  *   - exit-PID.raw when the process exits (a destructor of this library,
- *     which runs after the program's atexit handlers);
+ *     which runs after the program's atexit handlers), or when
+ *     custody_rt_final_report() says so (the JNI agent, at VM death);
  *   - signal-PID-N.raw each time the process receives the signal numbered
  *     $CUSTODY_TRACE_SIGNAL (0: none). The handler only posts a semaphore; a
  *     thread of this library writes the snapshot.
@@ -455,7 +456,16 @@ __attribute__((constructor)) static void custody_init(void) {
   custody_busy = 0;
 }
 
+void custody_rt_final_report(const char *event) {
+  int busy = custody_busy;
+  custody_busy = 1;
+  custody_dump(event, 0);
+  custody_busy = busy;
+}
+
+#ifndef CUSTODY_RT_NO_EXIT_REPORT
 __attribute__((destructor)) static void custody_fini(void) {
   custody_busy = 1;
   custody_dump("exit", 0);
 }
+#endif

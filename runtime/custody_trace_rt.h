@@ -39,4 +39,9 @@ void custody_rt_retain(const char *kind, uintptr_t key, const char *fn);
 void custody_rt_ensure(const char *kind, uintptr_t state, const char *fn);
 void custody_rt_ensure_release(const char *kind, uintptr_t state);
 
+/* Writes the table now as the final report, event `event` (what the JNI
+   agent does at VM death). A runtime built with CUSTODY_RT_NO_EXIT_REPORT
+   writes no report of its own at exit. */
+void custody_rt_final_report(const char *event);
+
 #endif
