@@ -218,9 +218,11 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
   TraceReport R;
   R.Event = "exit";
   std::string Preload = normalPath(Ctx.PreloadPath);
-  // Group key: check, resource, function, thread, stack of (module, offset).
-  using Key = std::tuple<std::string, std::string, std::string, std::string,
-                         std::vector<std::pair<std::string, uint64_t>>>;
+  // Group key: check, resource, function, thread, stack of (module, offset),
+  // Java frames.
+  using Key =
+      std::tuple<std::string, std::string, std::string, std::string,
+                 std::vector<std::pair<std::string, uint64_t>>, std::string>;
   std::map<Key, LiveGroup> Groups;
 
   for (const std::string &Path : Paths) {
@@ -259,10 +261,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
         S.Path = normalPath(ModPath);
         Segments.push_back(S);
       } else if (Word == "live") {
-        llvm::SmallVector<llvm::StringRef, 7> F;
+        llvm::SmallVector<llvm::StringRef, 8> F;
         Rest.split(F, '\t');
-        if (F.size() != 7)
+        if (F.size() != 7 && F.size() != 8)
           continue;
+        // The JNI agent's Java frames, after the native ones.
+        llvm::StringRef Java = F.size() == 8 ? F[7] : "";
         std::string Kind = F[0].str(), Fn = F[1].str();
         std::string Thread = "'" + F[4].str() + "' (" + F[3].str() + ")";
         llvm::SmallVector<llvm::StringRef, 48> Addrs;
@@ -289,8 +293,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           ++First;
         Raw.erase(Raw.begin(), Raw.begin() + First);
         bool PerThread = perThread(Ctx, Fn);
-        Key K{PerThread ? "runtime-gil-unbalanced" : "runtime-leak", Kind, Fn,
-              PerThread ? Thread : "", Raw};
+        Key K{PerThread ? "runtime-gil-unbalanced" : "runtime-leak",
+              Kind,
+              Fn,
+              PerThread ? Thread : "",
+              Raw,
+              Java.str()};
         LiveGroup &G = Groups[K];
         if (!G.Count) {
           G.Check = std::get<0>(K);
@@ -317,6 +325,21 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           while (End > 1 && G.Stack[End - 1].File.empty())
             --End;
           G.Stack.resize(End);
+          // "pkg.Class.method;pkg/Class.java;line", innermost first.
+          llvm::SmallVector<llvm::StringRef, 16> JavaFrames;
+          Java.split(JavaFrames, '|', -1, false);
+          for (llvm::StringRef J : JavaFrames) {
+            llvm::SmallVector<llvm::StringRef, 3> P;
+            J.split(P, ';');
+            if (P.size() != 3)
+              continue;
+            TraceFrame TF;
+            TF.Module = "java";
+            TF.Function = P[0].str();
+            if (!P[1].empty() && !P[2].getAsInteger(10, TF.Line) && TF.Line)
+              TF.File = P[1].str();
+            G.Stack.push_back(TF);
+          }
         }
         ++G.Count;
         if (!llvm::is_contained(G.Pids, Pid))

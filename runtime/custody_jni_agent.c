@@ -19,7 +19,8 @@
  * (the resource names of contracts/jni.yaml). Each acquisition is recorded
  * in the table of custody_trace_rt.c, compiled into this library, keyed by
  * the returned reference or pointer, with its native stack (the wrapper's
- * own frames are dropped by custody); a Release with JNI_COMMIT keeps it.
+ * own frames are dropped by custody) and its Java frames (JVMTI
+ * GetStackTrace, with line numbers); a Release with JNI_COMMIT keeps it.
  * Pointers can repeat (a critical pin of the same array twice, the shared
  * address of empty arrays), so pins are counted per pointer. A monitor is an
  * entry per MonitorEnter on its thread; MonitorExit gives back the innermost
@@ -69,6 +70,8 @@ static const char kind_double[] = "jni-double-array-elements";
 
 /* The VM's own functions, from the table as it was at VMInit. */
 static struct JNINativeInterface_ real;
+static jvmtiEnv *jvmti_env;
+static int have_lines, have_sources; /* the JVMTI capabilities we got */
 
 /* --- Who calls: the program, or the JDK -------------------------------- */
 
@@ -115,12 +118,171 @@ static int from_program(void *caller) {
 
 #define CALLER __builtin_return_address(0)
 
+/* --- The Java frames of an acquisition ------------------------------------ */
+
+#define CUSTODY_JAVA_FRAMES 16
+#define CUSTODY_JAVA_BUCKETS 1024
+
+/* Strings that live as long as the process: one per Java frame (method,
+   bytecode index) and one per whole Java stack, each made once. */
+struct custody_interned {
+  const void *method;
+  long long location;
+  const char *text;
+  struct custody_interned *next;
+};
+static struct custody_interned *interned[CUSTODY_JAVA_BUCKETS];
+static pthread_mutex_t interned_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static unsigned interned_hash(const void *method, long long location,
+                              const char *text) {
+  unsigned long long h =
+      (uintptr_t)method * 0x9e3779b97f4a7c15ull ^ (unsigned long long)location;
+  if (text)
+    for (const char *c = text; *c; ++c)
+      h = (h ^ (unsigned char)*c) * 0x100000001b3ull;
+  h ^= h >> 31;
+  return (unsigned)(h % CUSTODY_JAVA_BUCKETS);
+}
+
+/* The interned copy of (method, location) -> text, or of the string text
+   (method null); null when there is none yet and text is null. */
+static const char *intern(const void *method, long long location,
+                          const char *text) {
+  unsigned b = interned_hash(method, location, method ? NULL : text);
+  pthread_mutex_lock(&interned_lock);
+  for (struct custody_interned *e = interned[b]; e; e = e->next)
+    if (e->method == method && e->location == location &&
+        (method || strcmp(e->text, text) == 0)) {
+      pthread_mutex_unlock(&interned_lock);
+      return e->text;
+    }
+  const char *out = NULL;
+  struct custody_interned *e = text ? malloc(sizeof *e) : NULL;
+  char *copy = e ? strdup(text) : NULL;
+  if (copy) {
+    e->method = method;
+    e->location = location;
+    e->text = out = copy;
+    e->next = interned[b];
+    interned[b] = e;
+  } else {
+    free(e);
+  }
+  pthread_mutex_unlock(&interned_lock);
+  return out;
+}
+
+static void dealloc(void *p) {
+  if (p)
+    (*jvmti_env)->Deallocate(jvmti_env, (unsigned char *)p);
+}
+
+/* "pkg.Class.method;pkg/File.java;line" for a frame. */
+static const char *java_frame(JNIEnv *env, jmethodID method,
+                              jlocation location) {
+  const char *known = intern(method, location, NULL);
+  if (known)
+    return known;
+  jclass cls = NULL;
+  char *sig = NULL, *name = NULL, *source = NULL;
+  if ((*jvmti_env)->GetMethodDeclaringClass(jvmti_env, method, &cls) !=
+          JVMTI_ERROR_NONE ||
+      (*jvmti_env)->GetClassSignature(jvmti_env, cls, &sig, NULL) !=
+          JVMTI_ERROR_NONE ||
+      (*jvmti_env)->GetMethodName(jvmti_env, method, &name, NULL, NULL) !=
+          JVMTI_ERROR_NONE) {
+    if (cls)
+      real.DeleteLocalRef(env, cls);
+    dealloc(sig);
+    return NULL;
+  }
+  /* "Lpkg/Class;" -> "pkg.Class"; the source file in the package's
+     folder. */
+  char cname[512], file[512];
+  const char *c = sig[0] == 'L' ? sig + 1 : sig;
+  size_t n = 0, pkg = 0;
+  for (; c[n] && c[n] != ';' && n + 1 < sizeof cname; ++n) {
+    cname[n] = c[n] == '/' ? '.' : c[n];
+    if (c[n] == '/')
+      pkg = n + 1;
+  }
+  cname[n] = 0;
+  file[0] = 0;
+  if (have_sources &&
+      (*jvmti_env)->GetSourceFileName(jvmti_env, cls, &source) ==
+          JVMTI_ERROR_NONE &&
+      source)
+    snprintf(file, sizeof file, "%.*s%s", (int)pkg, c, source);
+  int line = 0;
+  jint count = 0;
+  jvmtiLineNumberEntry *table = NULL;
+  if (have_lines && location >= 0 &&
+      (*jvmti_env)->GetLineNumberTable(jvmti_env, method, &count, &table) ==
+          JVMTI_ERROR_NONE) {
+    jlocation best = -1;
+    for (jint i = 0; i < count; ++i)
+      if (table[i].start_location <= location &&
+          table[i].start_location > best) {
+        best = table[i].start_location;
+        line = table[i].line_number;
+      }
+    dealloc(table);
+  }
+  char text[1200];
+  snprintf(text, sizeof text, "%s.%s;%s;%d", cname, name, file, line);
+  dealloc(sig);
+  dealloc(name);
+  dealloc(source);
+  real.DeleteLocalRef(env, cls);
+  return intern(method, location, text);
+}
+
+/* The Java frames of the calling thread, innermost first, without the
+   native method itself (its C frames are in the native stack); null when
+   there are none. */
+static const char *java_stack(JNIEnv *env) {
+  if (!jvmti_env)
+    return NULL;
+  jvmtiFrameInfo frames[CUSTODY_JAVA_FRAMES];
+  jint count = 0;
+  if ((*jvmti_env)
+          ->GetStackTrace(jvmti_env, NULL, 0, CUSTODY_JAVA_FRAMES, frames,
+                          &count) != JVMTI_ERROR_NONE)
+    return NULL;
+  char text[4096];
+  size_t len = 0;
+  text[0] = 0;
+  for (jint i = 0; i < count; ++i) {
+    if (frames[i].location < 0)
+      continue; /* a native method */
+    const char *f = java_frame(env, frames[i].method, frames[i].location);
+    if (!f)
+      continue;
+    size_t n = strlen(f);
+    if (len + n + 2 >= sizeof text)
+      break;
+    if (len)
+      text[len++] = '|';
+    memcpy(text + len, f, n + 1);
+    len += n;
+  }
+  return len ? intern(NULL, 0, text) : NULL;
+}
+
 /* --- References -------------------------------------------------------- */
 
+/* The Java stack of a call from the program, computed before the call (no
+   JVMTI call inside a critical region); `program` is nonzero for one. */
+#define CUSTODY_CALLER_STACK(env)                                              \
+  int program = from_program(CALLER);                                          \
+  const char *jstack = program ? java_stack(env) : NULL
+
 static jobject JNICALL wrap_NewGlobalRef(JNIEnv *env, jobject obj) {
+  CUSTODY_CALLER_STACK(env);
   jobject r = real.NewGlobalRef(env, obj);
-  if (r && from_program(CALLER))
-    custody_rt_acquire(kind_global, (uintptr_t)r, "NewGlobalRef");
+  if (r && program)
+    custody_rt_acquire_in(kind_global, (uintptr_t)r, "NewGlobalRef", jstack);
   return r;
 }
 
@@ -133,9 +295,10 @@ static void JNICALL wrap_DeleteGlobalRef(JNIEnv *env, jobject ref) {
 }
 
 static jweak JNICALL wrap_NewWeakGlobalRef(JNIEnv *env, jobject obj) {
+  CUSTODY_CALLER_STACK(env);
   jweak r = real.NewWeakGlobalRef(env, obj);
-  if (r && from_program(CALLER))
-    custody_rt_acquire(kind_weak, (uintptr_t)r, "NewWeakGlobalRef");
+  if (r && program)
+    custody_rt_acquire_in(kind_weak, (uintptr_t)r, "NewWeakGlobalRef", jstack);
   return r;
 }
 
@@ -149,8 +312,8 @@ static void JNICALL wrap_DeleteWeakGlobalRef(JNIEnv *env, jweak ref) {
 
 #define CUSTODY_PIN(r, kind, fn)                                               \
   do {                                                                         \
-    if ((r) && from_program(CALLER))                                           \
-      custody_rt_retain(kind, (uintptr_t)(r), fn);                             \
+    if ((r) && program)                                                        \
+      custody_rt_retain_in(kind, (uintptr_t)(r), fn, jstack);                  \
   } while (0)
 
 /* JNI_COMMIT copies back and keeps the elements. */
@@ -163,6 +326,7 @@ static void JNICALL wrap_DeleteWeakGlobalRef(JNIEnv *env, jweak ref) {
 #define CUSTODY_ARRAY(Type, type)                                              \
   static j##type *JNICALL wrap_Get##Type##ArrayElements(                       \
       JNIEnv *env, j##type##Array array, jboolean *isCopy) {                   \
+    CUSTODY_CALLER_STACK(env);                                                 \
     j##type *r = real.Get##Type##ArrayElements(env, array, isCopy);            \
     CUSTODY_PIN(r, kind_##type, "Get" #Type "ArrayElements");                  \
     return r;                                                                  \
@@ -184,6 +348,7 @@ CUSTODY_ARRAY(Double, double)
 
 static const jchar *JNICALL wrap_GetStringChars(JNIEnv *env, jstring s,
                                                 jboolean *isCopy) {
+  CUSTODY_CALLER_STACK(env);
   const jchar *r = real.GetStringChars(env, s, isCopy);
   CUSTODY_PIN(r, kind_string_chars, "GetStringChars");
   return r;
@@ -197,6 +362,7 @@ static void JNICALL wrap_ReleaseStringChars(JNIEnv *env, jstring s,
 
 static const char *JNICALL wrap_GetStringUTFChars(JNIEnv *env, jstring s,
                                                   jboolean *isCopy) {
+  CUSTODY_CALLER_STACK(env);
   const char *r = real.GetStringUTFChars(env, s, isCopy);
   CUSTODY_PIN(r, kind_utf_chars, "GetStringUTFChars");
   return r;
@@ -210,6 +376,7 @@ static void JNICALL wrap_ReleaseStringUTFChars(JNIEnv *env, jstring s,
 
 static void *JNICALL wrap_GetPrimitiveArrayCritical(JNIEnv *env, jarray array,
                                                     jboolean *isCopy) {
+  CUSTODY_CALLER_STACK(env);
   void *r = real.GetPrimitiveArrayCritical(env, array, isCopy);
   CUSTODY_PIN(r, kind_array_critical, "GetPrimitiveArrayCritical");
   return r;
@@ -225,6 +392,7 @@ static void JNICALL wrap_ReleasePrimitiveArrayCritical(JNIEnv *env,
 
 static const jchar *JNICALL wrap_GetStringCritical(JNIEnv *env, jstring s,
                                                    jboolean *isCopy) {
+  CUSTODY_CALLER_STACK(env);
   const jchar *r = real.GetStringCritical(env, s, isCopy);
   CUSTODY_PIN(r, kind_string_critical, "GetStringCritical");
   return r;
@@ -248,8 +416,9 @@ struct custody_monitor {
 static __thread struct custody_monitor *monitors;
 
 static jint JNICALL wrap_MonitorEnter(JNIEnv *env, jobject obj) {
+  CUSTODY_CALLER_STACK(env);
   jint r = real.MonitorEnter(env, obj);
-  if (r != JNI_OK || !obj || !from_program(CALLER))
+  if (r != JNI_OK || !obj || !program)
     return r;
   struct custody_monitor *m = calloc(1, sizeof *m);
   if (!m)
@@ -258,7 +427,7 @@ static jint JNICALL wrap_MonitorEnter(JNIEnv *env, jobject obj) {
   m->object = real.NewWeakGlobalRef(env, obj);
   m->next = monitors;
   monitors = m;
-  custody_rt_acquire(kind_monitor, (uintptr_t)m, "MonitorEnter");
+  custody_rt_acquire_in(kind_monitor, (uintptr_t)m, "MonitorEnter", jstack);
   return r;
 }
 
@@ -363,6 +532,19 @@ JNIEXPORT jint JNICALL Agent_OnLoad(JavaVM *vm, char *options, void *reserved) {
       !jvmti) {
     report("%s", "no JVMTI environment: nothing is traced");
     return JNI_OK; /* the program still runs */
+  }
+  jvmti_env = jvmti;
+  /* Line numbers and source files of the Java frames, when the VM can. */
+  jvmtiCapabilities potential, wanted;
+  memset(&wanted, 0, sizeof wanted);
+  if ((*jvmti)->GetPotentialCapabilities(jvmti, &potential) ==
+      JVMTI_ERROR_NONE) {
+    wanted.can_get_line_numbers = potential.can_get_line_numbers;
+    wanted.can_get_source_file_name = potential.can_get_source_file_name;
+    if ((*jvmti)->AddCapabilities(jvmti, &wanted) == JVMTI_ERROR_NONE) {
+      have_lines = wanted.can_get_line_numbers;
+      have_sources = wanted.can_get_source_file_name;
+    }
   }
   jvmtiEventCallbacks callbacks;
   memset(&callbacks, 0, sizeof callbacks);
