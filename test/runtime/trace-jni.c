@@ -13,14 +13,44 @@
 // RUN: %expect-exit 1 %custody trace --findings %t/findings.json -- %{java} %{java_flags} -Djava.library.path=%t -cp %t JniLeaks > %t/out.txt 2> %t/err.txt
 // RUN: FileCheck %s --implicit-check-not=warning: < %t/out.txt
 // RUN: FileCheck %s --check-prefix=ERR < %t/err.txt
+// ERR: custody: tracing 30 JNI functions with a JVMTI agent (JAVA_TOOL_OPTIONS)
+// ERR: custody: 4 resources live at VM death, from 2 acquisition stacks; 2 confirm a static finding, 0 are contract or analysis gaps
+//
+// The same in JSON, with --jni spelled out and the JVM's own options kept:
+// RUN: env JAVA_TOOL_OPTIONS=-Dcustody.test=1 %expect-exit 1 %custody trace --jni --findings %t/findings.json --format json --output %t/out.json -- %{java} %{java_flags} -Djava.library.path=%t -cp %t JniLeaks 2> %t/json-err.txt
+// RUN: FileCheck %s --check-prefix=JSON < %t/out.json
+// RUN: FileCheck %s --check-prefix=JSON-ERR < %t/json-err.txt
+// JSON-ERR: Picked up JAVA_TOOL_OPTIONS: -Dcustody.test=1 -agentpath:{{.*}}libcustody-jni-agent.so
 
 #include <jni.h>
 
 JNIEXPORT void JNICALL Java_JniLeaks_keep(JNIEnv *env, jclass cls, jobject o) {
   (void)cls;
+  // CHECK: trace-jni.c:[[@LINE+3]]:18: warning: 3 'jni-global-ref' (JNI global reference from 'NewGlobalRef') still live at VM death [runtime-leak]
+  // CHECK-NEXT: JniLeaks.java:15:1: note: 'Java_JniLeaks_keep' called here
+  // CHECK-NEXT: trace-jni.c:[[@LINE+3]]:1: note: confirmed at run time: 'kept' (JNI global reference from 'NewGlobalRef') is not released on this path [jni-global-ref-leak]
   jobject kept = (*env)->NewGlobalRef(env, o);
   (void)kept; /* BUG: never deleted */
 }
+// JSON: "event": "vm-death",
+// JSON-NEXT: "live": [
+// JSON-NEXT: {
+// JSON-NEXT: "check": "runtime-leak",
+// JSON-NEXT: "count": 3,
+// JSON-NEXT: "description": "JNI global reference",
+// JSON-NEXT: "function": "NewGlobalRef",
+// JSON-NEXT: "gap": false,
+// JSON-NEXT: "location": {
+// JSON-NEXT: "column": 18,
+// JSON-NEXT: "file": "{{.*}}trace-jni.c",
+// JSON-NEXT: "line": [[@LINE-14]]
+// JSON: "function": "Java_JniLeaks_keep",
+// JSON: "file": "JniLeaks.java",
+// JSON-NEXT: "function": "JniLeaks.main",
+// JSON-NEXT: "line": 15,
+// JSON-NEXT: "module": "java",
+// JSON: "static_finding": {
+// JSON-NEXT: "check": "jni-global-ref-leak",
 
 JNIEXPORT void JNICALL Java_JniLeaks_keepAndDrop(JNIEnv *env, jclass cls,
                                                  jobject o) {
@@ -36,11 +66,22 @@ JNIEXPORT void JNICALL Java_JniLeaks_keepAndDrop(JNIEnv *env, jclass cls,
 JNIEXPORT jint JNICALL Java_JniLeaks_sum(JNIEnv *env, jclass cls, jintArray a,
                                          jboolean early) {
   (void)cls;
+  // CHECK: trace-jni.c:[[@LINE+7]]:17: warning: 1 'jni-int-array-elements' (JNI int array elements from 'GetIntArrayElements') still live at VM death [runtime-leak]
+  // CHECK-NEXT: JniLeaks.java:18:1: note: 'Java_JniLeaks_sum' called here
+  // CHECK-NEXT: trace-jni.c:[[@LINE+9]]:5: note: confirmed at run time: 'elems' (JNI int array elements from 'GetIntArrayElements') is not released on this path [jni-elements-leak]
+  // JSON: "count": 1,
+  // JSON-NEXT: "description": "JNI int array elements",
+  // JSON-NEXT: "function": "GetIntArrayElements",
+  // JSON: "line": [[@LINE+1]]
   jint *elems = (*env)->GetIntArrayElements(env, a, NULL);
   if (!elems)
     return -1;
   if (early)
     return elems[0]; /* BUG: the elements stay pinned */
+  // JSON: "function": "JniLeaks.main",
+  // JSON-NEXT: "line": 18,
+  // JSON: "static_finding": {
+  // JSON-NEXT: "check": "jni-elements-leak",
   jint n = (*env)->GetArrayLength(env, a), total = 0;
   for (jint i = 0; i < n; ++i)
     total += elems[i];
@@ -87,3 +128,7 @@ JNIEXPORT void JNICALL Java_JniLeaks_locked(JNIEnv *env, jclass cls,
   (*env)->MonitorExit(env, o);
   (*env)->MonitorExit(env, o);
 }
+
+// JSON: "static_findings_not_seen": [],
+// JSON: "traced": [
+// JSON-NEXT: "NewGlobalRef",
