@@ -1011,7 +1011,8 @@ int custody::traceMain(int argc, const char **argv) {
       TracedNames.push_back(Fn);
     if (Req.List) {
       for (const char *Fn : JniWrapped) {
-        const FunctionContract *FC = All->lookup(Fn);
+        const FunctionContract *FC =
+            All->lookupMember("JNINativeInterface_", Fn);
         Traced T;
         T.FC = FC;
         llvm::outs() << "traced: " << Fn << " (jni): "
