@@ -89,36 +89,8 @@ struct TraceRequest {
 
 /// The JNI functions the agent wraps (runtime/custody_jni_agent.c).
 const char *const JniWrapped[] = {
-    "NewGlobalRef",
-    "DeleteGlobalRef",
-    "NewWeakGlobalRef",
-    "DeleteWeakGlobalRef",
-    "GetBooleanArrayElements",
-    "ReleaseBooleanArrayElements",
-    "GetByteArrayElements",
-    "ReleaseByteArrayElements",
-    "GetCharArrayElements",
-    "ReleaseCharArrayElements",
-    "GetShortArrayElements",
-    "ReleaseShortArrayElements",
-    "GetIntArrayElements",
-    "ReleaseIntArrayElements",
-    "GetLongArrayElements",
-    "ReleaseLongArrayElements",
-    "GetFloatArrayElements",
-    "ReleaseFloatArrayElements",
-    "GetDoubleArrayElements",
-    "ReleaseDoubleArrayElements",
-    "GetStringChars",
-    "ReleaseStringChars",
-    "GetStringUTFChars",
-    "ReleaseStringUTFChars",
-    "GetPrimitiveArrayCritical",
-    "ReleasePrimitiveArrayCritical",
-    "GetStringCritical",
-    "ReleaseStringCritical",
-    "MonitorEnter",
-    "MonitorExit",
+#define CUSTODY_JNI_WRAP(Name) #Name,
+#include "custody_jni_functions.def"
 };
 
 /// The JVMTI agent built with this custody: ../lib from the binary, in the
@@ -825,7 +797,7 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
   for (; I < argc; ++I)
     Req.Command.push_back(argv[I]);
   // A JVM: its native code's JNI calls, not the libraries it preloads.
-  if (!Req.Command.empty() && Req.Headers.empty() &&
+  if (!Req.Command.empty() && Req.Headers.empty() && Req.CFlags.empty() &&
       llvm::sys::path::filename(Req.Command[0]) == "java")
     Req.Jni = true;
   if (Req.Jni && (!Req.Headers.empty() || !Req.CFlags.empty())) {

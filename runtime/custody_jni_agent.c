@@ -484,32 +484,8 @@ static void JNICALL on_vm_init(jvmtiEnv *jvmti, JNIEnv *env, jthread thread) {
     return;
   }
   real = *table;
-  table->NewGlobalRef = wrap_NewGlobalRef;
-  table->DeleteGlobalRef = wrap_DeleteGlobalRef;
-  table->NewWeakGlobalRef = wrap_NewWeakGlobalRef;
-  table->DeleteWeakGlobalRef = wrap_DeleteWeakGlobalRef;
-#define CUSTODY_WRAP_ARRAY(Type)                                               \
-  table->Get##Type##ArrayElements = wrap_Get##Type##ArrayElements;             \
-  table->Release##Type##ArrayElements = wrap_Release##Type##ArrayElements
-  CUSTODY_WRAP_ARRAY(Boolean);
-  CUSTODY_WRAP_ARRAY(Byte);
-  CUSTODY_WRAP_ARRAY(Char);
-  CUSTODY_WRAP_ARRAY(Short);
-  CUSTODY_WRAP_ARRAY(Int);
-  CUSTODY_WRAP_ARRAY(Long);
-  CUSTODY_WRAP_ARRAY(Float);
-  CUSTODY_WRAP_ARRAY(Double);
-#undef CUSTODY_WRAP_ARRAY
-  table->GetStringChars = wrap_GetStringChars;
-  table->ReleaseStringChars = wrap_ReleaseStringChars;
-  table->GetStringUTFChars = wrap_GetStringUTFChars;
-  table->ReleaseStringUTFChars = wrap_ReleaseStringUTFChars;
-  table->GetPrimitiveArrayCritical = wrap_GetPrimitiveArrayCritical;
-  table->ReleasePrimitiveArrayCritical = wrap_ReleasePrimitiveArrayCritical;
-  table->GetStringCritical = wrap_GetStringCritical;
-  table->ReleaseStringCritical = wrap_ReleaseStringCritical;
-  table->MonitorEnter = wrap_MonitorEnter;
-  table->MonitorExit = wrap_MonitorExit;
+#define CUSTODY_JNI_WRAP(Name) table->Name = wrap_##Name;
+#include "custody_jni_functions.def"
   jvmtiError err = (*jvmti)->SetJNIFunctionTable(jvmti, table);
   (*jvmti)->Deallocate(jvmti, (unsigned char *)table);
   if (err != JVMTI_ERROR_NONE) {
