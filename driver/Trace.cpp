@@ -995,6 +995,11 @@ int custody::traceMain(int argc, const char **argv) {
     }
     llvm::errs() << "custody: tracing " << TracedNames.size()
                  << " JNI functions with a JVMTI agent (JAVA_TOOL_OPTIONS)\n";
+    // HotSpot suspends threads with SIGUSR2 and shuts down on SIGHUP.
+    if (Req.SignalNumber == SIGUSR2 || Req.SignalNumber == SIGHUP)
+      llvm::errs() << "custody: warning: the JVM handles " << Req.Signal
+                   << " itself: no reports on it (use USR1 or a free signal "
+                      "number)\n";
   } else {
     // The declarations, from a C file in the current directory (so that the
     // nearest .custody.yaml applies) that includes the headers.

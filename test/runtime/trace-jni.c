@@ -17,10 +17,27 @@
 // ERR: custody: 4 resources live at VM death, from 2 acquisition stacks; 2 confirm a static finding, 0 are contract or analysis gaps
 //
 // The same in JSON, with --jni spelled out and the JVM's own options kept:
-// RUN: env JAVA_TOOL_OPTIONS=-Dcustody.test=1 %expect-exit 1 %custody trace --jni --findings %t/findings.json --format json --output %t/out.json -- %{java} %{java_flags} -Djava.library.path=%t -cp %t JniLeaks 2> %t/json-err.txt
+// RUN: env JAVA_TOOL_OPTIONS=-Dcustody.test=1 %expect-exit 1 %custody trace --jni --findings %t/findings.json --format json --output %t/out.json -- %{java} %{java_flags} -Djava.library.path=%t -cp %t JniLeaks signal 2> %t/json-err.txt
 // RUN: FileCheck %s --check-prefix=JSON < %t/out.json
+// RUN: FileCheck %s --check-prefix=SIGNAL < %t/out.json
 // RUN: FileCheck %s --check-prefix=JSON-ERR < %t/json-err.txt
 // JSON-ERR: Picked up JAVA_TOOL_OPTIONS: -Dcustody.test=1 -agentpath:{{.*}}libcustody-jni-agent.so
+//
+// The program sends itself SIGUSR1 once it is done: the snapshot has the
+// same two groups, before the report at VM death.
+// SIGNAL: "reports": [
+// SIGNAL-NEXT: {
+// SIGNAL-NEXT: "event": "signal",
+// SIGNAL-NEXT: "live": [
+// SIGNAL: "count": 3,
+// SIGNAL: "function": "NewGlobalRef",
+// SIGNAL: "count": 1,
+// SIGNAL: "function": "GetIntArrayElements",
+// SIGNAL: "signal": "SIGUSR1",
+// SIGNAL-NEXT: "snapshot": 1
+// SIGNAL-NEXT: },
+// SIGNAL-NEXT: {
+// SIGNAL-NEXT: "event": "vm-death",
 
 #include <jni.h>
 

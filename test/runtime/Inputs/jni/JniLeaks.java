@@ -18,6 +18,23 @@ public class JniLeaks {
     int total = sum(a, false) + sum(a, true) + length("four") +
                 (int)criticalSum(a);
     locked(new Object());
+    if (args.length > 0 && args[0].equals("signal"))
+      snapshot();
     System.out.println("total " + total);
+  }
+
+  // A long-running service's report: SIGUSR1 to this process, then wait (up
+  // to 10 s) until the tracer has written the snapshot.
+  static void snapshot() {
+    try {
+      long pid = ProcessHandle.current().pid();
+      new ProcessBuilder("kill", "-USR1", Long.toString(pid)).start().waitFor();
+      java.io.File done = new java.io.File(System.getenv("CUSTODY_TRACE_DIR"),
+                                           "signal-" + pid + "-1.raw");
+      for (int i = 0; i < 1000 && !done.exists(); ++i)
+        Thread.sleep(10);
+    } catch (Exception e) {
+      throw new RuntimeException(e);
+    }
   }
 }
