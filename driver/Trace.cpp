@@ -18,6 +18,11 @@
 //     live resources at exit and on a signal, and TraceReport.cpp reports
 //     them.
 //
+// `custody trace --jni -- java ...` (implied when COMMAND is `java`) skips
+// steps 2-4: the JVMTI agent built with custody (runtime/custody_jni_agent.c,
+// lib/libcustody-jni-agent.so) goes into JAVA_TOOL_OPTIONS instead, wraps the
+// JNI function table and writes the same dumps at VM death.
+//
 //===----------------------------------------------------------------------===//
 
 #include "Trace.h"
@@ -78,8 +83,26 @@ struct TraceRequest {
   std::string Compiler;
   bool List = false;
   bool Verbose = false;
+  bool Jni = false;
   std::vector<std::string> Command;
 };
+
+/// The JNI functions the agent wraps (runtime/custody_jni_agent.c).
+const char *const JniWrapped[] = {
+#define CUSTODY_JNI_WRAP(Name) #Name,
+#include "custody_jni_functions.def"
+};
+
+/// The JVMTI agent built with this custody: ../lib from the binary, in the
+/// build tree and once installed.
+std::string jniAgentPath() {
+  std::string Exe = llvm::sys::fs::getMainExecutable(
+      nullptr, reinterpret_cast<void *>(&jniAgentPath));
+  llvm::SmallString<256> P(
+      llvm::sys::path::parent_path(llvm::sys::path::parent_path(Exe)));
+  llvm::sys::path::append(P, "lib", "libcustody-jni-agent.so");
+  return std::string(P);
+}
 
 /// What a value of a C type is to the tracer.
 enum class ValueKind { Pointer, Integer, Other };
@@ -647,7 +670,9 @@ int usage() {
       << "usage: custody trace [--contracts FILE]... [--header HEADER]... "
          "[--cflag FLAG]... [--findings custody.json] [--format text|json] "
          "[--output FILE] [--signal USR1|USR2|none] [--keep DIR] [--list] "
-         "-- COMMAND ARGS...\n";
+         "-- COMMAND ARGS...\n"
+         "       custody trace --jni [--findings custody.json] [--format "
+         "text|json] [--output FILE] [--signal ...] -- java ARGS...\n";
   return 2;
 }
 
@@ -656,6 +681,7 @@ void help() {
       << R"(custody trace: the contracts in force, watching a running process
 
 usage: custody trace [OPTIONS] -- COMMAND ARGS...
+       custody trace --jni [OPTIONS] -- java ARGS...
        custody trace --list [OPTIONS]
 
 Interposes the contracted functions of the libraries in force (read from
@@ -663,6 +689,12 @@ their headers with Clang), runs COMMAND with them preloaded, and reports the
 resources still live at exit, grouped by acquisition stack, as warnings of
 check 'runtime-leak' (and 'runtime-gil-unbalanced' for PyGILState_Ensure
 not given back on a thread). docs/runtime.md describes it.
+
+With --jni (implied when COMMAND is 'java' and no --header is given), a
+JVMTI agent goes into JAVA_TOOL_OPTIONS instead: it wraps the JNI function
+table and reports at VM death the global and weak global references, array
+and string elements, critical regions and monitors that native code
+acquired and did not give back.
 
 Options:
   --contracts FILE     a contract file, as for the check (repeatable)
@@ -677,6 +709,8 @@ Options:
   --signal NAME        the signal that makes a report while the process runs
                        (default USR1; 'none' for none)
   --keep DIR           keep the generated sources and library in DIR
+  --jni                trace JNI calls in a JVM (-agentpath: through
+                       JAVA_TOOL_OPTIONS) instead of preloading interposers
   --list               list the functions traced and those that are not, and
                        exit without running anything
   --verbose            also say what is not traced, and the build
@@ -747,6 +781,8 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
       Req.List = true;
     } else if (A == "--verbose") {
       Req.Verbose = true;
+    } else if (A == "--jni") {
+      Req.Jni = true;
     } else if (A == "-h" || A == "--help" || A == "-help") {
       help();
       Exit = 0;
@@ -760,6 +796,16 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
   }
   for (; I < argc; ++I)
     Req.Command.push_back(argv[I]);
+  // A JVM: its native code's JNI calls, not the libraries it preloads.
+  if (!Req.Command.empty() && Req.Headers.empty() && Req.CFlags.empty() &&
+      llvm::sys::path::filename(Req.Command[0]) == "java")
+    Req.Jni = true;
+  if (Req.Jni && (!Req.Headers.empty() || !Req.CFlags.empty())) {
+    llvm::errs() << "custody: error: --jni traces the JNI function table; "
+                    "--header and --cflag are for the preload tracer\n";
+    Exit = 2;
+    return false;
+  }
   if (Req.Format != "text" && Req.Format != "json") {
     llvm::errs() << "custody: error: unknown --format '" << Req.Format
                  << "' (expected text or json)\n";
@@ -927,61 +973,90 @@ int custody::traceMain(int argc, const char **argv) {
     return 2;
   }
 
-  // The declarations, from a C file in the current directory (so that the
-  // nearest .custody.yaml applies) that includes the headers.
-  std::string Includes = includeText(*All, Req);
-  llvm::SmallString<256> Cwd;
-  llvm::sys::fs::current_path(Cwd);
-  llvm::SmallString<256> Main(Cwd);
-  llvm::sys::path::append(Main, "custody-trace-headers.c");
-  FixedCompilationDatabase DB(Cwd, headerFlags(Req));
-  ClangTool Tool(DB, {std::string(Main)});
-  Tool.mapVirtualFile(Main, Includes);
-  adjustArguments(Tool);
+  // The contracts name the JNI resources and describe them.
+  const ContractSet *SetPtr = All.get();
   Declarations Decls;
-  CollectFactory Factory(Req, Decls);
-  bool Parsed = runSafely(Tool, Factory);
-  if (!Decls.Errors.empty()) {
-    for (const ContractError &E : Decls.Errors)
-      llvm::errs() << E.str() << "\n";
-    return 2;
-  }
-  if (!Parsed || !Decls.Done) {
-    llvm::errs() << "custody: error: the headers could not be parsed\n";
-    return 2;
-  }
-  const ContractSet &Set = *Decls.Contracts;
-
+  std::string Includes;
   std::vector<std::string> TracedNames;
-  std::set<std::string> Libraries;
-  for (const Traced &T : Decls.Functions) {
-    TracedNames.push_back(T.Name);
-    Libraries.insert(T.Library);
+  if (Req.Jni) {
+    for (const char *Fn : JniWrapped)
+      TracedNames.push_back(Fn);
+    if (Req.List) {
+      for (const char *Fn : JniWrapped) {
+        const FunctionContract *FC =
+            All->lookupMember("JNINativeInterface_", Fn);
+        Traced T;
+        T.FC = FC;
+        llvm::outs() << "traced: " << Fn << " (jni): "
+                     << (FC ? summary(T, *All) : std::string("wrapped"))
+                     << "\n";
+      }
+      return 0;
+    }
+    llvm::errs() << "custody: tracing " << TracedNames.size()
+                 << " JNI functions with a JVMTI agent (JAVA_TOOL_OPTIONS)\n";
+    // HotSpot suspends threads with SIGUSR2 and shuts down on SIGHUP.
+    if (Req.SignalNumber == SIGUSR2 || Req.SignalNumber == SIGHUP)
+      llvm::errs() << "custody: warning: the JVM handles " << Req.Signal
+                   << " itself: no reports on it (use USR1 or a free signal "
+                      "number)\n";
+  } else {
+    // The declarations, from a C file in the current directory (so that the
+    // nearest .custody.yaml applies) that includes the headers.
+    Includes = includeText(*All, Req);
+    llvm::SmallString<256> Cwd;
+    llvm::sys::fs::current_path(Cwd);
+    llvm::SmallString<256> Main(Cwd);
+    llvm::sys::path::append(Main, "custody-trace-headers.c");
+    FixedCompilationDatabase DB(Cwd, headerFlags(Req));
+    ClangTool Tool(DB, {std::string(Main)});
+    Tool.mapVirtualFile(Main, Includes);
+    adjustArguments(Tool);
+    CollectFactory Factory(Req, Decls);
+    bool Parsed = runSafely(Tool, Factory);
+    if (!Decls.Errors.empty()) {
+      for (const ContractError &E : Decls.Errors)
+        llvm::errs() << E.str() << "\n";
+      return 2;
+    }
+    if (!Parsed || !Decls.Done) {
+      llvm::errs() << "custody: error: the headers could not be parsed\n";
+      return 2;
+    }
+    SetPtr = Decls.Contracts.get();
+    const ContractSet &Set = *SetPtr;
+    std::set<std::string> Libraries;
+    for (const Traced &T : Decls.Functions) {
+      TracedNames.push_back(T.Name);
+      Libraries.insert(T.Library);
+    }
+    if (Req.List) {
+      for (const Traced &T : Decls.Functions)
+        llvm::outs() << "traced: " << T.Name << " (" << T.Library
+                     << "): " << summary(T, Set) << "\n";
+      for (const NotTraced &N : Decls.Skipped)
+        llvm::outs() << "not traced: " << N.Function << " (" << N.Library
+                     << "): " << N.Reason << "\n";
+      return 0;
+    }
+    if (Decls.Functions.empty()) {
+      llvm::errs() << "custody: error: no contracted function is declared by "
+                      "the headers (give the library's header with --header)\n";
+      return 2;
+    }
+    llvm::errs() << "custody: tracing " << Decls.Functions.size()
+                 << " functions of " << llvm::join(Libraries, ", ");
+    if (!Decls.Skipped.empty())
+      llvm::errs() << "; " << Decls.Skipped.size()
+                   << " not traced (--list says which and why)";
+    llvm::errs() << "\n";
+    if (Req.Verbose)
+      for (const NotTraced &N : Decls.Skipped)
+        llvm::errs() << "custody: not traced: " << N.Function << " ("
+                     << N.Library << "): " << N.Reason << "\n";
   }
-  if (Req.List) {
-    for (const Traced &T : Decls.Functions)
-      llvm::outs() << "traced: " << T.Name << " (" << T.Library
-                   << "): " << summary(T, Set) << "\n";
-    for (const NotTraced &N : Decls.Skipped)
-      llvm::outs() << "not traced: " << N.Function << " (" << N.Library
-                   << "): " << N.Reason << "\n";
-    return 0;
-  }
-  if (Decls.Functions.empty()) {
-    llvm::errs() << "custody: error: no contracted function is declared by "
-                    "the headers (give the library's header with --header)\n";
-    return 2;
-  }
-  llvm::errs() << "custody: tracing " << Decls.Functions.size()
-               << " functions of " << llvm::join(Libraries, ", ");
-  if (!Decls.Skipped.empty())
-    llvm::errs() << "; " << Decls.Skipped.size()
-                 << " not traced (--list says which and why)";
-  llvm::errs() << "\n";
-  if (Req.Verbose)
-    for (const NotTraced &N : Decls.Skipped)
-      llvm::errs() << "custody: not traced: " << N.Function << " (" << N.Library
-                   << "): " << N.Reason << "\n";
+
+  const ContractSet &Set = *SetPtr;
 
   // The static findings to match.
   std::vector<StaticFinding> Findings;
@@ -1015,11 +1090,21 @@ int custody::traceMain(int argc, const char **argv) {
     if (Req.KeepDir.empty())
       llvm::sys::fs::remove_directories(WorkDir);
   });
-  std::set<std::string> Kinds;
-  std::string Generated = generate(Decls.Functions, Set, Includes, Kinds);
+  // The preload library, or the JNI agent.
   std::string Library;
-  if (!build(WorkDir, Generated, Req, Library))
-    return 2;
+  if (Req.Jni) {
+    Library = jniAgentPath();
+    if (!llvm::sys::fs::exists(Library)) {
+      llvm::errs() << "custody: error: no JNI agent at '" << Library
+                   << "' (custody was built without a JDK's jvmti.h)\n";
+      return 2;
+    }
+  } else {
+    std::set<std::string> Kinds;
+    std::string Generated = generate(Decls.Functions, Set, Includes, Kinds);
+    if (!build(WorkDir, Generated, Req, Library))
+      return 2;
+  }
   std::string OutDir = WorkDir + "/out";
   llvm::sys::fs::remove_directories(OutDir);
   llvm::sys::fs::create_directories(OutDir);
@@ -1041,13 +1126,24 @@ int custody::traceMain(int argc, const char **argv) {
   if (const char *Old = getenv("LD_PRELOAD"))
     if (*Old)
       Preload += std::string(":") + Old;
+  // The JVM reads JAVA_TOOL_OPTIONS (after the options of its command
+  // line): the agent is added to what is there.
+  std::string JavaOptions = "-agentpath:" + Library;
+  if (Library.find_first_of(" \t'\"") != std::string::npos)
+    JavaOptions = "\"-agentpath:" + Library + "\"";
+  if (const char *Old = getenv("JAVA_TOOL_OPTIONS"))
+    if (*Old)
+      JavaOptions = std::string(Old) + " " + JavaOptions;
   pid_t Child = fork();
   if (Child < 0) {
     llvm::errs() << "custody: error: fork: " << strerror(errno) << "\n";
     return 2;
   }
   if (Child == 0) {
-    setenv("LD_PRELOAD", Preload.c_str(), 1);
+    if (Req.Jni)
+      setenv("JAVA_TOOL_OPTIONS", JavaOptions.c_str(), 1);
+    else
+      setenv("LD_PRELOAD", Preload.c_str(), 1);
     setenv("CUSTODY_TRACE_DIR", OutDir.c_str(), 1);
     setenv("CUSTODY_TRACE_SIGNAL", std::to_string(Req.SignalNumber).c_str(), 1);
     std::vector<char *> CArgs;
@@ -1129,13 +1225,16 @@ int custody::traceMain(int argc, const char **argv) {
     return llvm::sys::path::filename(P) ==
            "exit-" + std::to_string(Child) + ".raw";
   });
+  // The agent reports at VM death, the preload library at exit.
+  std::string AtEnd = Req.Jni ? "at VM death" : "at exit";
   if (!ChildReported)
-    llvm::errs() << "custody: note: '" << Req.Command[0]
-                 << "' ended without running its exit handlers ("
+    llvm::errs() << "custody: note: '" << Req.Command[0] << "' ended without "
+                 << (Req.Jni ? "a VM death event" : "running its exit handlers")
+                 << " ("
                  << (WIFSIGNALED(Status)
                          ? "killed by " + signalName(WTERMSIG(Status))
                          : std::string("_exit, exec or a crash"))
-                 << "): no report at exit"
+                 << "): no report " << AtEnd
                  << (Req.SignalNumber
                          ? "; send " + Req.Signal + " for one while it runs"
                          : std::string())
@@ -1158,11 +1257,11 @@ int custody::traceMain(int argc, const char **argv) {
   Out.os().flush();
 
   // The summary, on standard error.
-  unsigned Groups = Reports.empty() || Reports.back().Event != "exit"
+  unsigned Groups = Reports.empty() || Reports.back().Event == "signal"
                         ? 0
                         : Reports.back().Groups.size();
   llvm::errs() << "custody: " << Live << " resource" << (Live == 1 ? "" : "s")
-               << " live at exit";
+               << " live " << AtEnd;
   if (Live)
     llvm::errs() << ", from " << Groups << " acquisition stack"
                  << (Groups == 1 ? "" : "s");

@@ -133,6 +133,8 @@ std::string whenText(const TraceReport &R, const ReportContext &Ctx) {
   if (R.Event == "signal")
     return "at " + Ctx.SignalName + " (snapshot " + std::to_string(R.Snapshot) +
            " of process " + std::to_string(R.Pid) + ")";
+  if (R.Event == "vm-death")
+    return "at VM death";
   return "at exit";
 }
 
@@ -216,9 +218,11 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
   TraceReport R;
   R.Event = "exit";
   std::string Preload = normalPath(Ctx.PreloadPath);
-  // Group key: check, resource, function, thread, stack of (module, offset).
-  using Key = std::tuple<std::string, std::string, std::string, std::string,
-                         std::vector<std::pair<std::string, uint64_t>>>;
+  // Group key: check, resource, function, thread, stack of (module, offset),
+  // Java frames.
+  using Key =
+      std::tuple<std::string, std::string, std::string, std::string,
+                 std::vector<std::pair<std::string, uint64_t>>, std::string>;
   std::map<Key, LiveGroup> Groups;
 
   for (const std::string &Path : Paths) {
@@ -257,10 +261,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
         S.Path = normalPath(ModPath);
         Segments.push_back(S);
       } else if (Word == "live") {
-        llvm::SmallVector<llvm::StringRef, 7> F;
+        llvm::SmallVector<llvm::StringRef, 8> F;
         Rest.split(F, '\t');
-        if (F.size() != 7)
+        if (F.size() != 7 && F.size() != 8)
           continue;
+        // The JNI agent's Java frames, after the native ones.
+        llvm::StringRef Java = F.size() == 8 ? F[7] : "";
         std::string Kind = F[0].str(), Fn = F[1].str();
         std::string Thread = "'" + F[4].str() + "' (" + F[3].str() + ")";
         llvm::SmallVector<llvm::StringRef, 48> Addrs;
@@ -274,10 +280,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           for (const Segment &S : Segments)
             if (Addr >= S.Start && Addr < S.End)
               Seg = &S;
+          // Code in no object is generated code (a JVM's compiled Java or
+          // its native-call stubs, which differ between the interpreter and
+          // compiled callers): the native stack ends there.
           if (!Seg)
-            Raw.push_back({"", Addr});
-          else
-            Raw.push_back({Seg->Path, Addr - Seg->Bias});
+            break;
+          Raw.push_back({Seg->Path, Addr - Seg->Bias});
         }
         // The tracer's own frames come first.
         size_t First = 0;
@@ -285,8 +293,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           ++First;
         Raw.erase(Raw.begin(), Raw.begin() + First);
         bool PerThread = perThread(Ctx, Fn);
-        Key K{PerThread ? "runtime-gil-unbalanced" : "runtime-leak", Kind, Fn,
-              PerThread ? Thread : "", Raw};
+        Key K{PerThread ? "runtime-gil-unbalanced" : "runtime-leak",
+              Kind,
+              Fn,
+              PerThread ? Thread : "",
+              Raw,
+              Java.str()};
         LiveGroup &G = Groups[K];
         if (!G.Count) {
           G.Check = std::get<0>(K);
@@ -299,13 +311,6 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           G.Releasers = releasersOf(Ctx, Kind);
           G.Thread = std::get<3>(K);
           for (const auto &[Mod, Off] : Raw) {
-            if (Mod.empty()) {
-              TraceFrame TF;
-              TF.Offset = Off;
-              TF.Module = "?";
-              G.Stack.push_back(TF);
-              continue;
-            }
             for (TraceFrame &TF : symbolizer().frames(Mod, Off))
               G.Stack.push_back(TF);
           }
@@ -320,6 +325,21 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           while (End > 1 && G.Stack[End - 1].File.empty())
             --End;
           G.Stack.resize(End);
+          // "pkg.Class.method;pkg/Class.java;line", innermost first.
+          llvm::SmallVector<llvm::StringRef, 16> JavaFrames;
+          Java.split(JavaFrames, '|', -1, false);
+          for (llvm::StringRef J : JavaFrames) {
+            llvm::SmallVector<llvm::StringRef, 3> P;
+            J.split(P, ';');
+            if (P.size() != 3)
+              continue;
+            TraceFrame TF;
+            TF.Module = "java";
+            TF.Function = P[0].str();
+            if (!P[1].empty() && !P[2].getAsInteger(10, TF.Line) && TF.Line)
+              TF.File = P[1].str();
+            G.Stack.push_back(TF);
+          }
         }
         ++G.Count;
         if (!llvm::is_contained(G.Pids, Pid))

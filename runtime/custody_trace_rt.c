@@ -6,20 +6,26 @@
  * acquisition, and writes the table to $CUSTODY_TRACE_DIR:
  *
  *   - exit-PID.raw when the process exits (a destructor of this library,
- *     which runs after the program's atexit handlers);
+ *     which runs after the program's atexit handlers), or when
+ *     custody_rt_final_report() says so (the JNI agent, at VM death);
  *   - signal-PID-N.raw each time the process receives the signal numbered
  *     $CUSTODY_TRACE_SIGNAL (0: none). The handler only posts a semaphore; a
  *     thread of this library writes the snapshot.
  *
  * custody reads these files, symbolizes the stacks and reports. The format
  * is line-based text: a header, the loaded objects and their segments, then
- * one line per live resource. Nothing here allocates inside a signal handler
- * or calls a traced function while recording (a thread-local flag makes the
- * interposers forward straight to the real functions then).
+ * one line per live resource: kind, acquiring function, sequence number,
+ * thread id and name, references, the native stack (return addresses) and,
+ * from the JNI agent, the Java frames ("Class.method;File.java;line", '|'
+ * between frames, innermost first). Nothing here allocates inside a signal
+ *handler or calls a traced function while recording (a thread-local flag makes
+ *the interposers forward straight to the real functions then).
  *
  *===----------------------------------------------------------------------===*/
 
+#ifndef _GNU_SOURCE
 #define _GNU_SOURCE
+#endif
 #include "custody_trace_rt.h"
 
 #include <dlfcn.h>
@@ -50,6 +56,7 @@ struct custody_rec {
   int nframes;
   pid_t tid;
   char tname[16];
+  const char *managed; /* the caller's managed (Java) frames, or null */
   void *frames[CUSTODY_MAX_FRAMES];
   struct custody_rec *next;
 };
@@ -169,10 +176,16 @@ static struct custody_rec *custody_find(const char *kind, uintptr_t key) {
 }
 
 void custody_rt_acquire(const char *kind, uintptr_t key, const char *fn) {
+  custody_rt_acquire_in(kind, key, fn, NULL);
+}
+
+void custody_rt_acquire_in(const char *kind, uintptr_t key, const char *fn,
+                           const char *managed) {
   custody_start_helper();
   struct custody_rec *r = custody_new_rec(kind, key, fn);
   if (!r)
     return;
+  r->managed = managed;
   pthread_mutex_lock(&custody_lock);
   /* The same key again: the old one was released where we could not see
      it (by the library itself); the new acquisition replaces it. */
@@ -195,6 +208,11 @@ void custody_rt_release(const char *kind, uintptr_t key) {
 }
 
 void custody_rt_retain(const char *kind, uintptr_t key, const char *fn) {
+  custody_rt_retain_in(kind, key, fn, NULL);
+}
+
+void custody_rt_retain_in(const char *kind, uintptr_t key, const char *fn,
+                          const char *managed) {
   pthread_mutex_lock(&custody_lock);
   struct custody_rec *r = custody_find(kind, key);
   if (r) {
@@ -203,7 +221,7 @@ void custody_rt_retain(const char *kind, uintptr_t key, const char *fn) {
     return;
   }
   pthread_mutex_unlock(&custody_lock);
-  custody_rt_acquire(kind, key, fn);
+  custody_rt_acquire_in(kind, key, fn, managed);
 }
 
 void custody_rt_ensure(const char *kind, uintptr_t state, const char *fn) {
@@ -358,6 +376,10 @@ static void custody_dump(const char *event, unsigned snapshot) {
       for (int i = 0; i < r->nframes; ++i)
         custody_putf(&out, i ? " %llx" : "%llx",
                      (unsigned long long)(uintptr_t)r->frames[i]);
+      if (r->managed) {
+        custody_put(&out, "\t");
+        custody_put_field(&out, r->managed);
+      }
       custody_put(&out, "\n");
     }
   custody_put(&out, "end\n");
@@ -455,7 +477,16 @@ __attribute__((constructor)) static void custody_init(void) {
   custody_busy = 0;
 }
 
+void custody_rt_final_report(const char *event) {
+  int busy = custody_busy;
+  custody_busy = 1;
+  custody_dump(event, 0);
+  custody_busy = busy;
+}
+
+#ifndef CUSTODY_RT_NO_EXIT_REPORT
 __attribute__((destructor)) static void custody_fini(void) {
   custody_busy = 1;
   custody_dump("exit", 0);
 }
+#endif

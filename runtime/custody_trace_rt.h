@@ -30,6 +30,13 @@ int custody_rt_outside(void *caller, void *real);
 /* A resource of kind `kind` with this key (pointer or handle) is now owned by
    the caller; `fn` names the acquiring function. */
 void custody_rt_acquire(const char *kind, uintptr_t key, const char *fn);
+/* The same, with the caller's managed frames (the JNI agent's Java stack:
+   "Class.method;File.java;line" joined by '|', innermost first); the string
+   must live as long as the process. */
+void custody_rt_acquire_in(const char *kind, uintptr_t key, const char *fn,
+                           const char *managed);
+void custody_rt_retain_in(const char *kind, uintptr_t key, const char *fn,
+                          const char *managed);
 /* Released (or handed over); a null kind releases it whatever its kind. */
 void custody_rt_release(const char *kind, uintptr_t key);
 /* One more reference owned by the caller. */
@@ -38,5 +45,10 @@ void custody_rt_retain(const char *kind, uintptr_t key, const char *fn);
    ensure returned, given back to the release. */
 void custody_rt_ensure(const char *kind, uintptr_t state, const char *fn);
 void custody_rt_ensure_release(const char *kind, uintptr_t state);
+
+/* Writes the table now as the final report, event `event` (what the JNI
+   agent does at VM death). A runtime built with CUSTODY_RT_NO_EXIT_REPORT
+   writes no report of its own at exit. */
+void custody_rt_final_report(const char *event);
 
 #endif
