@@ -808,8 +808,8 @@ void FunctionAnalysis::readPlace(PathState &St, const Expr *E) {
   V.AcqFn = TU.intern(FD->getNameAsString());
   V.AcqLoc = locOf(ME);
   auto It = TU.OwningFields.find(F);
-  if (It != TU.OwningFields.end())
-    V.Res = It->second.Res;
+  V.Res = It != TU.OwningFields.end() ? It->second.Res
+                                      : TU.releasedFields().lookup(F);
   St.bindPlace(*P, newValue(St, ME, V));
 }
 
@@ -822,12 +822,15 @@ void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
   // Only a field the program releases somewhere holds what it owns; a
   // setter that read it on this path (tested it, released it) knows.
   const FieldDecl *F = P.Path->back();
-  if (!TU.releasedFields().count(F))
+  auto Released = TU.releasedFields().find(F);
+  if (Released == TU.releasedFields().end())
     return;
   const Resource *R = New && New->St == VState::Owned ? New->Res : nullptr;
   auto It = TU.OwningFields.find(F);
   if (It != TU.OwningFields.end() && (!R || R == It->second.Res))
     R = It->second.Res;
+  if (!R)
+    R = Released->second;
   if (!R || R->FreedOnReturn)
     return;
   std::string Text = sourceText(L);

@@ -430,6 +430,34 @@ Note FunctionAnalysis::stoppedNotice(
 
 /// The state at the function's entry: each parameter holds a value of its
 /// own; the lock is what the function's callers say.
+/// A local of the body that holds parameter P seen as a pointer to
+/// Record ('Foo *self = (Foo *)op'), if P is not one itself.
+static const VarDecl *objectVariable(const ParmVarDecl *P,
+                                     const RecordDecl *Record) {
+  auto PointsTo = [&](QualType T) {
+    if (!T->isPointerType())
+      return false;
+    const auto *RT = T->getPointeeType()->getAs<RecordType>();
+    return RT && RT->getDecl()->getCanonicalDecl() ==
+                     Record->getCanonicalDecl();
+  };
+  if (PointsTo(P->getType()))
+    return P;
+  const auto *FD = dyn_cast<FunctionDecl>(P->getDeclContext());
+  if (!FD || !FD->getBody())
+    return nullptr;
+  for (const Stmt *S : FD->getBody()->children())
+    if (const auto *DS = dyn_cast<DeclStmt>(S))
+      for (const Decl *D : DS->decls())
+        if (const auto *VD = dyn_cast<VarDecl>(D))
+          if (VD->getInit() && PointsTo(VD->getType()))
+            if (const auto *DRE = dyn_cast<DeclRefExpr>(
+                    VD->getInit()->IgnoreParenCasts()))
+              if (DRE->getDecl() == P)
+                return VD;
+  return nullptr;
+}
+
 PathState FunctionAnalysis::entryState() {
   PathState Init(Factories);
   auto LE = TU.LockEntries.find(FD->getCanonicalDecl());
@@ -471,9 +499,18 @@ PathState FunctionAnalysis::entryState() {
       Root = {P, 0};
       Base = P->getName().str() + "->";
     }
-    for (const FieldDecl *F : Destroy->Fields)
+    for (const FieldDecl *F : Destroy->Fields) {
+      // Named as the code names the object: 'self->x' where the body
+      // casts its 'PyObject *op' to 'Foo *self'.
+      std::string Obj = Base;
+      if (Root.second == 0)
+        if (const VarDecl *Named = objectVariable(
+                cast<ParmVarDecl>(static_cast<const Decl *>(Root.first)),
+                F->getParent()))
+          Obj = Named->getName().str() + "->";
       Entry(F, PlaceKey{Root, TU.path({F})}, TU.OwningFields[F],
-            Base + F->getNameAsString());
+            Obj + F->getNameAsString());
+    }
     for (const VarDecl *G : Destroy->Globals)
       Entry(G, PlaceKey{{G, PlaceKey::DeclRoot}, TU.path({})},
             TU.OwningGlobals[G], G->getNameAsString());

@@ -386,7 +386,8 @@ public:
   /// Fields some function of the main file releases ('Py_CLEAR(self->cb)',
   /// 'DeleteGlobalRef(env, s->listener)'): what they hold is owned, and
   /// storing over it without a release loses it.
-  const llvm::DenseSet<const FieldDecl *> &releasedFields();
+  /// With the resource the releaser releases (null: any).
+  const llvm::DenseMap<const FieldDecl *, const Resource *> &releasedFields();
 
   /// Functions whose returned value must be owned (callbacks returning
   /// PyObject *, functions whose contract says they return an owned value).
@@ -519,7 +520,8 @@ public:
 private:
   std::set<FieldPath> Paths;
   std::optional<std::set<std::string>> RefCounted;
-  std::optional<llvm::DenseSet<const FieldDecl *>> ReleasedFields;
+  std::optional<llvm::DenseMap<const FieldDecl *, const Resource *>>
+      ReleasedFields;
   std::map<const FunctionDecl *, FunctionResult> Results;
   llvm::DenseSet<const FunctionDecl *> InProgress;
   llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;

@@ -34,16 +34,18 @@ bool TUAnalysis::isRefCounted(const Resource *R) {
   return RefCounted->count(R->Name);
 }
 
-const llvm::DenseSet<const FieldDecl *> &TUAnalysis::releasedFields() {
+const llvm::DenseMap<const FieldDecl *, const Resource *> &
+TUAnalysis::releasedFields() {
   if (ReleasedFields)
     return *ReleasedFields;
   ReleasedFields.emplace();
   struct Scan : RecursiveASTVisitor<Scan> {
     TUAnalysis &TU;
-    llvm::DenseSet<const FieldDecl *> &Out;
+    llvm::DenseMap<const FieldDecl *, const Resource *> &Out;
     /// Locals loaded from a field ('tmp = self->cb', Py_CLEAR's temporary).
     llvm::DenseMap<const VarDecl *, const FieldDecl *> Loaded;
-    Scan(TUAnalysis &TU, llvm::DenseSet<const FieldDecl *> &Out)
+    Scan(TUAnalysis &TU,
+         llvm::DenseMap<const FieldDecl *, const Resource *> &Out)
         : TU(TU), Out(Out) {}
     static const FieldDecl *fieldOf(const Expr *E) {
       if (const auto *ME = dyn_cast_or_null<MemberExpr>(strip(E)))
@@ -90,11 +92,12 @@ const llvm::DenseSet<const FieldDecl *> &TUAnalysis::releasedFields() {
         if (I < Shift || I - Shift >= CE->getNumArgs())
           continue;
         const Expr *A = CE->getArg(I - Shift);
-        if (const FieldDecl *F = fieldOf(A))
-          Out.insert(F);
-        else if (const VarDecl *VD = localVar(A))
-          if (const FieldDecl *F = Loaded.lookup(VD))
-            Out.insert(F);
+        const FieldDecl *F = fieldOf(A);
+        if (!F)
+          if (const VarDecl *VD = localVar(A))
+            F = Loaded.lookup(VD);
+        if (F)
+          Out.insert({F, TU.Contracts.resource(AE.Resource)});
       }
       return true;
     }
@@ -124,6 +127,15 @@ const FunctionDecl *functionRef(const Expr *E) {
   return nullptr;
 }
 
+/// A struct's name, or the typedef's that names an untagged one.
+std::string recordName(const TagDecl *D) {
+  if (D->getIdentifier())
+    return D->getName().str();
+  if (const TypedefNameDecl *TD = D->getTypedefNameForAnonDecl())
+    return TD->getName().str();
+  return "";
+}
+
 /// The tp_dealloc functions of the type objects defined in the TU, with the
 /// name of their type object.
 class DeallocFinder : public RecursiveASTVisitor<DeallocFinder> {
@@ -139,8 +151,8 @@ public:
   bool VisitInitListExpr(InitListExpr *IL) {
     // '{Py_tp_dealloc, f}' in a PyType_Slot array.
     const auto *RT = IL->getType()->getAs<RecordType>();
-    if (!RT || !RT->getDecl()->getIdentifier() ||
-        RT->getDecl()->getName() != "PyType_Slot" || IL->getNumInits() != 2)
+    if (!RT || recordName(RT->getDecl()) != "PyType_Slot" ||
+        IL->getNumInits() != 2)
       return true;
     Expr::EvalResult R;
     if (IL->getInit(0)->EvaluateAsInt(R, Ctx) &&
@@ -271,7 +283,7 @@ impl::destroyFunctions(TUAnalysis &TU,
     if (const auto *DD = dyn_cast<CXXDestructorDecl>(FD)) {
       DestroyPlan P;
       P.Kind = DestroyPlan::Destructor;
-      P.Why = "the destructor of '" + DD->getParent()->getNameAsString() + "'";
+      P.Why = "the destructor of '" + recordName(DD->getParent()) + "'";
       P.Fields = FieldsOf({DD->getParent()->getCanonicalDecl()});
       Add(FD, std::move(P));
       continue;
@@ -297,7 +309,7 @@ impl::destroyFunctions(TUAnalysis &TU,
     }
     if (!P.Fields.empty())
       P.Why = "the destroy function of '" +
-              P.Fields.front()->getParent()->getNameAsString() + "'";
+              recordName(P.Fields.front()->getParent()) + "'";
     Add(FD, std::move(P));
   }
   return Out;
