@@ -7,6 +7,7 @@
 #include "FunctionAnalysis.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/Builtins.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
 
@@ -100,6 +101,13 @@ static Condition::OpKind mirror(Condition::OpKind Op) {
 bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
                               const Stmt *Term) {
   Cond = strip(Cond);
+  // 'likely(x)' and 'unlikely(x)': __builtin_expect(x, c) is x.
+  if (const auto *CE = dyn_cast<CallExpr>(Cond))
+    if (unsigned ID = CE->getBuiltinCallee();
+        (ID == Builtin::BI__builtin_expect ||
+         ID == Builtin::BI__builtin_expect_with_probability) &&
+        CE->getNumArgs() >= 1)
+      return assume(St, CE->getArg(0), Truth, Term);
   if (const auto *UO = dyn_cast<UnaryOperator>(Cond))
     if (UO->getOpcode() == UO_LNot)
       return assume(St, UO->getSubExpr(), !Truth, Term);

@@ -68,6 +68,9 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
       (AE->Kind == ArgEffect::Releases || AE->Kind == ArgEffect::Consumes)) {
     if (!Applies(AE->On))
       return;
+    // A destroy function's path that releases something cleans up.
+    if (Destroy)
+      S.CleanedUp = true;
     if (!localVar(A))
       S.touch(declOf(A)); // DeleteGlobalRef(env, g_listener)
     if (K) {
@@ -338,6 +341,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                   unsigned ParamOffset, PathState &St,
                                   States &Out, const FunctionContract *Forced) {
   const FunctionContract *FC = Forced ? Forced : TU.contractFor(Callee, Depth);
+  LibraryCall = FC && !FC->IsSummary;
   forgetFieldsOf(Args, St);
   llvm::StringRef Fn = callName(Call, Callee, Forced);
   CallSite Site{Call, Callee, FC, Args, Fn};
@@ -621,6 +625,14 @@ void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
     St.unbindPlace(P);
     if (K && RHS)
       escape(St, RHS);
+    // A setter's path knows what it put there ('self->x = NULL' after a
+    // release): a later store over it loses nothing.
+    if (isSetter() && P.Path->size() == 1) {
+      Value Known;
+      Known.St = VState::Escaped;
+      Known.AcqFn = TU.intern(FD->getNameAsString());
+      St.bindPlace(P, newValue(St, At, Known));
+    }
   }
   if (Old && (!K || *Old != *K))
     dropPlaceValue(St, *Old, L, At);
@@ -655,8 +667,10 @@ void FunctionAnalysis::forgetPlace(PathState &St, const PlaceKey &P) {
     return;
   ValueKey Key = *K;
   St.unbindPlace(P);
+  // Whoever may change the field may also take what it holds, whatever
+  // variables still hold it too.
   const Value *V = St.value(Key);
-  if (V && V->St == VState::Owned && !St.holders(Key))
+  if (V && V->St == VState::Owned)
     St.updateValue(Key, [](Value &X) { X.St = VState::Escaped; });
 }
 
@@ -701,7 +715,7 @@ void FunctionAnalysis::rootFreed(PathState &St, ValueKey Root,
       std::string Owner =
           Destroy && V->FieldEntry ? V->Name.str() : "'" + Field + "'";
       if (V->FieldEntry) {
-        report(FindingKind::FieldLeak, V->Res, locOf(Call), Call,
+        report(FindingKind::FieldLeak, V->Res, locOf(Call), K.first,
                "'" + V->Name.str() + "' still holds the " + Desc + " that '" +
                    V->AcqFn.str() + "' stored there when '" + Fn.str() +
                    "' frees the object; '" + FD->getNameAsString() +

@@ -316,7 +316,8 @@ void FunctionAnalysis::destroyExit(PathState &St, SourceLocation Loc) {
   // Only a path that releases some of what the object owns is one that
   // destroys it: the others return early (a null object, a count still
   // above zero, an environment not found).
-  if (!St.CleanedUp)
+  if (!St.CleanedUp && Destroy->Kind != DestroyPlan::Dealloc &&
+      Destroy->Kind != DestroyPlan::Destructor)
     return;
   std::vector<std::pair<ValueKey, const Value *>> Left;
   for (const auto &[P, K] : St.Places) {

@@ -242,6 +242,9 @@ private:
   /// A place no longer holds Old (overwritten or cleared at At).
   void dropPlaceValue(PathState &St, ValueKey Old, const Expr *L,
                       const Stmt *At);
+  /// The call being handled is described by a library's contract (not a
+  /// summary of this program's code, which may release fields itself).
+  bool LibraryCall = false;
   /// Stops following the places rooted at Root: what they hold may be
   /// changed by code this analysis does not see.
   void forgetPlacesRootedAt(PathState &St, ValueKey Root);

@@ -34,77 +34,91 @@ bool TUAnalysis::isRefCounted(const Resource *R) {
   return RefCounted->count(R->Name);
 }
 
+namespace {
+
+/// What one function releases through a contract's releaser: fields
+/// ('Py_CLEAR(self->cb)', 'DeleteGlobalRef(env, s->listener)', also through a
+/// local loaded from the field) and globals, each with the resource the
+/// releaser names.
+struct ReleaseScan : RecursiveASTVisitor<ReleaseScan> {
+  TUAnalysis &TU;
+  llvm::DenseMap<const FieldDecl *, const Resource *> Fields;
+  llvm::DenseMap<const VarDecl *, const Resource *> Globals;
+  /// Locals loaded from a field ('tmp = self->cb', Py_CLEAR's temporary).
+  llvm::DenseMap<const VarDecl *, const FieldDecl *> Loaded;
+  explicit ReleaseScan(TUAnalysis &TU) : TU(TU) {}
+
+  static const FieldDecl *fieldOf(const Expr *E) {
+    if (const auto *ME = dyn_cast_or_null<MemberExpr>(strip(E)))
+      return dyn_cast<FieldDecl>(ME->getMemberDecl());
+    return nullptr;
+  }
+  bool VisitVarDecl(VarDecl *VD) {
+    if (const FieldDecl *F = fieldOf(VD->getInit()))
+      Loaded[VD] = F;
+    return true;
+  }
+  bool VisitBinaryOperator(BinaryOperator *BO) {
+    if (BO->getOpcode() == BO_Assign)
+      if (const VarDecl *VD = localVar(BO->getLHS()))
+        if (const FieldDecl *F = fieldOf(BO->getRHS()))
+          Loaded[VD] = F;
+    return true;
+  }
+  bool VisitCallExpr(CallExpr *CE) {
+    const FunctionContract *FC = nullptr;
+    unsigned Shift = 0;
+    if (const FunctionDecl *Callee = CE->getDirectCallee()) {
+      if (const auto *MD = dyn_cast<CXXMethodDecl>(Callee)) {
+        // env->DeleteGlobalRef(ref): the contract counts env as 0.
+        if (MD->getParent()->getIdentifier() && MD->getIdentifier())
+          FC = TU.Contracts.lookupMember(MD->getParent()->getName(),
+                                         MD->getName());
+        Shift = 1;
+      } else if (Callee->getIdentifier()) {
+        FC = TU.Contracts.lookup(Callee->getName());
+      }
+    } else if (const auto *ME = dyn_cast<MemberExpr>(strip(CE->getCallee()))) {
+      // (*env)->DeleteGlobalRef(env, ref)
+      if (const auto *RD =
+              dyn_cast<RecordDecl>(ME->getMemberDecl()->getDeclContext()))
+        if (RD->getIdentifier() && ME->getMemberDecl()->getIdentifier())
+          FC = TU.Contracts.lookupMember(RD->getName(),
+                                         ME->getMemberDecl()->getName());
+    }
+    if (!FC)
+      return true;
+    for (const auto &[I, AE] : FC->Args) {
+      if (AE.Kind != ArgEffect::Releases && AE.Kind != ArgEffect::Consumes)
+        continue;
+      if (I < Shift || I - Shift >= CE->getNumArgs())
+        continue;
+      const Expr *A = CE->getArg(I - Shift);
+      const Resource *R = TU.Contracts.resource(AE.Resource);
+      const FieldDecl *F = fieldOf(A);
+      const VarDecl *VD = localVar(A);
+      if (!F && VD)
+        F = Loaded.lookup(VD);
+      if (F)
+        Fields.insert({F, R});
+      else if (const VarDecl *G = globalOf(A); G && !VD)
+        Globals.insert({G->getCanonicalDecl(), R});
+    }
+    return true;
+  }
+};
+
+} // namespace
+
 const llvm::DenseMap<const FieldDecl *, const Resource *> &
 TUAnalysis::releasedFields() {
   if (ReleasedFields)
     return *ReleasedFields;
   ReleasedFields.emplace();
-  struct Scan : RecursiveASTVisitor<Scan> {
-    TUAnalysis &TU;
-    llvm::DenseMap<const FieldDecl *, const Resource *> &Out;
-    /// Locals loaded from a field ('tmp = self->cb', Py_CLEAR's temporary).
-    llvm::DenseMap<const VarDecl *, const FieldDecl *> Loaded;
-    Scan(TUAnalysis &TU,
-         llvm::DenseMap<const FieldDecl *, const Resource *> &Out)
-        : TU(TU), Out(Out) {}
-    static const FieldDecl *fieldOf(const Expr *E) {
-      if (const auto *ME = dyn_cast_or_null<MemberExpr>(strip(E)))
-        return dyn_cast<FieldDecl>(ME->getMemberDecl());
-      return nullptr;
-    }
-    bool VisitVarDecl(VarDecl *VD) {
-      if (const FieldDecl *F = fieldOf(VD->getInit()))
-        Loaded[VD] = F;
-      return true;
-    }
-    bool VisitBinaryOperator(BinaryOperator *BO) {
-      if (BO->getOpcode() == BO_Assign)
-        if (const VarDecl *VD = localVar(BO->getLHS()))
-          if (const FieldDecl *F = fieldOf(BO->getRHS()))
-            Loaded[VD] = F;
-      return true;
-    }
-    bool VisitCallExpr(CallExpr *CE) {
-      const FunctionContract *FC = nullptr;
-      unsigned Shift = 0;
-      if (const FunctionDecl *Callee = CE->getDirectCallee()) {
-        if (const auto *MD = dyn_cast<CXXMethodDecl>(Callee)) {
-          // env->DeleteGlobalRef(ref): the contract counts env as 0.
-          FC = TU.Contracts.lookupMember(MD->getParent()->getName(),
-                                         MD->getName());
-          Shift = 1;
-        } else if (Callee->getIdentifier()) {
-          FC = TU.Contracts.lookup(Callee->getName());
-        }
-      } else if (const auto *ME = dyn_cast<MemberExpr>(strip(CE->getCallee()))) {
-        // (*env)->DeleteGlobalRef(env, ref)
-        if (const auto *RD =
-                dyn_cast<RecordDecl>(ME->getMemberDecl()->getDeclContext()))
-          if (RD->getIdentifier() && ME->getMemberDecl()->getIdentifier())
-            FC = TU.Contracts.lookupMember(RD->getName(),
-                                           ME->getMemberDecl()->getName());
-      }
-      if (!FC)
-        return true;
-      for (const auto &[I, AE] : FC->Args) {
-        if (AE.Kind != ArgEffect::Releases && AE.Kind != ArgEffect::Consumes)
-          continue;
-        if (I < Shift || I - Shift >= CE->getNumArgs())
-          continue;
-        const Expr *A = CE->getArg(I - Shift);
-        const FieldDecl *F = fieldOf(A);
-        if (!F)
-          if (const VarDecl *VD = localVar(A))
-            F = Loaded.lookup(VD);
-        if (F)
-          Out.insert({F, TU.Contracts.resource(AE.Resource)});
-      }
-      return true;
-    }
-  };
   for (const FunctionDecl *FD : MainFunctions) {
-    Scan S(*this, *ReleasedFields);
+    ReleaseScan S(*this);
     S.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
+    ReleasedFields->insert(S.Fields.begin(), S.Fields.end());
   }
   return *ReleasedFields;
 }
@@ -255,6 +269,14 @@ impl::destroyFunctions(TUAnalysis &TU,
     return Fields;
   };
   auto Add = [&](const FunctionDecl *FD, DestroyPlan Plan) {
+    // What the function releases on some path is not what it forgot: only
+    // the fields (globals) it never releases are followed.
+    ReleaseScan S(TU);
+    S.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
+    llvm::erase_if(Plan.Fields,
+                   [&](const FieldDecl *F) { return S.Fields.count(F); });
+    llvm::erase_if(Plan.Globals,
+                   [&](const VarDecl *G) { return S.Globals.count(G); });
     if (Plan.Fields.empty() && Plan.Globals.empty())
       return;
     if (!Planned.insert(FD->getCanonicalDecl()).second)

@@ -504,13 +504,11 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
   VState Was = V.St;
   releaseValue(St, K, V, Call, Arg, Fn, AE, Consume);
   St.setValue(K, V);
-  if (V.FieldEntry && V.St != Was)
-    St.CleanedUp = true;
   if (V.St == Was || St.Places.empty())
     return;
   // The object is gone: what its fields hold goes with it (a leak, unless
   // its own destructor releases them), and what pointed into it is invalid.
-  if (V.St == VState::Released)
+  if (V.St == VState::Released && LibraryCall)
     rootFreed(St, K, Call, Fn,
               V.Res ? V.Res : TU.Contracts.resource(AE.Resource));
   else
