@@ -207,6 +207,13 @@ void FunctionAnalysis::callResult(const CallSite &C,
   llvm::ArrayRef<const Expr *> Args = C.Args;
   llvm::StringRef Fn = C.Fn;
   auto Applies = [&](When W) { return appliesOn(W, Succeeded); };
+  // A pointer into an argument's storage, with no resource of its own.
+  if (FC && !FC->Returns && FC->Interior >= 0 &&
+      unsigned(FC->Interior) < Args.size() && !Discarded.count(Call) &&
+      Applies(When::Always))
+    if (std::optional<ValueKey> K =
+            interiorValue(S, Call, Args[FC->Interior], Fn, locOf(Call)))
+      S.ExprVals[Call] = *K;
   // The returned value.
   if (FC && FC->Returns &&
       Applies(FC->Returns->NullOnFailure ? When::OnSuccess : When::Always)) {
@@ -223,6 +230,13 @@ void FunctionAnalysis::callResult(const CallSite &C,
       V.Source = declOf(Args[FC->Returns->SourceArg]);
       V.SourceVal = valueOf(S, Args[FC->Returns->SourceArg]);
     }
+    if (FC->Interior >= 0 && unsigned(FC->Interior) < Args.size())
+      if (std::optional<ValueKey> O = valueOf(S, Args[FC->Interior])) {
+        V.Interior = true;
+        V.SourceVal = O;
+        if (const Value *OV = S.value(*O))
+          V.OwnerName = OV->Name;
+      }
     for (auto &D : Domains)
       D->onResult(C, V);
     if (!Discarded.count(Call)) {
@@ -241,6 +255,72 @@ void FunctionAnalysis::callResult(const CallSite &C,
              {});
     }
   }
+}
+
+std::optional<ValueKey>
+FunctionAnalysis::interiorValue(PathState &St, const void *Site,
+                                const Expr *OwnerArg, llvm::StringRef Fn,
+                                SourceLocation Loc) {
+  std::optional<ValueKey> O = valueOf(St, OwnerArg);
+  if (!O)
+    return std::nullopt;
+  const Value *OV = St.value(*O);
+  if (!OV || OV->St == VState::Released || OV->St == VState::Moved)
+    return std::nullopt;
+  Value V;
+  V.St = VState::Borrowed;
+  V.WasBorrowed = true;
+  V.AcqFn = Fn;
+  V.AcqLoc = Loc;
+  V.Interior = true;
+  V.SourceVal = O;
+  V.OwnerName = OV->Name;
+  V.AcqSeq = St.NextSeq++;
+  return newValue(St, Site, V);
+}
+
+std::optional<ValueKey> FunctionAnalysis::interiorMacro(PathState &St,
+                                                        const Expr *E) {
+  E = E->IgnoreParens();
+  SourceLocation L = E->getBeginLoc();
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  if (!L.isMacroID() || SM.isMacroArgExpansion(L))
+    return std::nullopt;
+  llvm::StringRef Macro =
+      Lexer::getImmediateMacroName(L, SM, TU.Ctx.getLangOpts());
+  const FunctionContract *FC = TU.Contracts.lookup(Macro);
+  if (!FC || FC->Interior != 0)
+    return std::nullopt;
+  // The macro's argument: the tracked variable written in it.
+  struct Find : RecursiveASTVisitor<Find> {
+    const SourceManager &SM;
+    const VarDecl *Found = nullptr;
+    explicit Find(const SourceManager &SM) : SM(SM) {}
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      if (!Found && SM.isMacroArgExpansion(DRE->getBeginLoc()))
+        Found = localVar(DRE);
+      return !Found;
+    }
+  } F(SM);
+  F.TraverseStmt(const_cast<Expr *>(E));
+  if (!F.Found)
+    return std::nullopt;
+  const ValueKey *O = St.Bind.lookup(F.Found);
+  if (!O)
+    return std::nullopt;
+  const Value *OV = St.value(*O);
+  if (!OV || OV->St == VState::Released || OV->St == VState::Moved)
+    return std::nullopt;
+  Value V;
+  V.St = VState::Borrowed;
+  V.WasBorrowed = true;
+  V.AcqFn = TU.intern(Macro);
+  V.AcqLoc = SM.getExpansionLoc(L);
+  V.Interior = true;
+  V.SourceVal = *O;
+  V.OwnerName = OV->Name;
+  V.AcqSeq = St.NextSeq++;
+  return newValue(St, E, V);
 }
 
 /// What one outcome of a call tells of its result: facts, the note of a
@@ -512,6 +592,8 @@ void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
   for (auto &D : Domains)
     D->onStore(RHS, VD, St);
   std::optional<ValueKey> K = RHS ? valueOf(St, RHS) : std::nullopt;
+  if (RHS && !K && VD->getType()->isPointerType())
+    K = interiorMacro(St, RHS);
   if (RHS && !K && isa<ConditionalOperator>(strip(RHS)))
     escape(St, RHS); // An arm this analysis cannot pick: stop following it.
   if (RHS && !K)

@@ -195,6 +195,9 @@ struct FunctionContract {
   /// May be called inside a critical region of its library.
   bool CriticalSafe = false;
   std::optional<LockEffect> Lock;
+  /// The result points into the storage of this argument (PyBytes_AsString,
+  /// GetDirectBufferAddress): it is valid as long as that value is.
+  int Interior = -1;
   /// Its success leaves room for more values of this resource, so a loop
   /// after it does not pile them up (EnsureLocalCapacity).
   std::string Reserves;
@@ -212,7 +215,7 @@ struct FunctionContract {
            Throws == O.Throws && ExceptionSafe == O.ExceptionSafe &&
            ChecksException == O.ChecksException && MustCheck == O.MustCheck &&
            CriticalSafe == O.CriticalSafe && Lock == O.Lock &&
-           Reserves == O.Reserves;
+           Reserves == O.Reserves && Interior == O.Interior;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

@@ -382,8 +382,19 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
       N, What,
       {"returns", "args", "varargs", "format", "success", "failure", "opens",
        "closes", "throws", "exception_safe", "checks_exception", "must_check",
-       "critical_safe", "lock", "reserves"},
+       "critical_safe", "lock", "reserves", "interior"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+        if (Key == "interior") {
+          std::string S;
+          if (!scalar(V, "'interior'", S))
+            return;
+          unsigned I;
+          if (llvm::StringRef(S).getAsInteger(10, I))
+            error(V, "'interior' must be an argument index; got '" + S + "'");
+          else
+            FC.Interior = int(I);
+          return;
+        }
         if (Key == "opens" || Key == "closes") {
           bool Opening = Key == "opens";
           if (auto RE = parseRegion(V, "'" + Key + "' of " + What, Opening))

@@ -296,6 +296,17 @@ private:
   /// this analysis cannot name (pointer arithmetic, written by a callee).
   void forget(PathState &St, const VarDecl *VD);
   void escape(PathState &St, const Expr *E);
+  /// Owner is released (or handed over): what points into it is invalid.
+  void invalidateInterior(PathState &St, ValueKey Owner, const Value &O,
+                          const Expr *Call, llvm::StringRef Fn);
+  /// The value of a pointer into Owner's storage that Fn returned at Site.
+  std::optional<ValueKey> interiorValue(PathState &St, const void *Site,
+                                        const Expr *OwnerArg,
+                                        llvm::StringRef Fn,
+                                        SourceLocation Loc);
+  /// 'PyBytes_AS_STRING(b)', a macro with an 'interior' contract that
+  /// expands to no call: the value E points into, if so.
+  std::optional<ValueKey> interiorMacro(PathState &St, const Expr *E);
   void release(PathState &St, ValueKey K, const Expr *Call, const Expr *Arg,
                llvm::StringRef Fn, const ArgEffect &AE, bool Consume);
   /// release() on a copy of K's value, which the caller stores back.

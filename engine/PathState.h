@@ -193,6 +193,9 @@ struct Value {
   /// Points into the storage of SourceVal ('interior' in a contract):
   /// released with it.
   bool Interior = false;
+  /// An interior pointer's owner, by name, once the owner is gone.
+  llvm::StringRef OwnerName;
+  const Resource *OwnerRes = nullptr;
   static constexpr uint8_t MaxRefs = 4;
 
   /// Identity: what decides the rest of the path. Names, places and note

@@ -165,7 +165,7 @@ ValueKey FunctionAnalysis::newValue(PathState &St, const void *Site, Value V) {
   while (St.Vals.count({Site, Gen}))
     ++Gen;
   ValueKey K{Site, Gen};
-  if (V.Region || (V.Res && V.Res->Critical))
+  if (V.Region || V.Interior || (V.Res && V.Res->Critical))
     St.Special.set(K, 1);
   St.setValue(K, V);
   St.MaybeGarbage.push_back(K);
@@ -247,6 +247,11 @@ std::vector<Note> FunctionAnalysis::pathNotes(const PathState &St,
             " already open here";
     else if (V.Region && V.St != VState::NotAcquired)
       Msg = describe(V) + " opened here by '" + V.AcqFn.str() + "'";
+    else if (V.Interior && !V.Res)
+      Msg = "'" + V.AcqFn.str() + "' returns here a pointer into " +
+            (V.OwnerName.empty() ? std::string("its argument's storage")
+                                 : "'" + V.OwnerName.str() + "'") +
+            ", valid while that is";
     else if (V.St == VState::Borrowed || V.WasBorrowed)
       Msg = describe(V) + " borrowed here from '" + V.AcqFn.str() +
             "'; the contract does not make the caller its owner";
@@ -462,9 +467,17 @@ void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
   if (V.St != VState::Released && V.St != VState::Moved)
     return;
   std::string Msg = nameAt(St, *K, E) + " is used after " + howGone(V, false);
+  if (V.Interior)
+    Msg = nameAt(St, *K, E) + " (from '" + V.AcqFn.str() +
+          "') points into " +
+          (V.OwnerName.empty() ? std::string("an object")
+                               : "'" + V.OwnerName.str() + "'") +
+          " and is used after that was released by '" + V.ReleaseFn.str() +
+          "'";
   std::vector<Note> Notes = pathNotes(St, V, 0);
   Notes.push_back(goneNote(V, false));
-  report(FindingKind::UseAfterRelease, V.Res, locOf(At), K->first, Msg, Notes);
+  report(FindingKind::UseAfterRelease, V.Interior ? V.OwnerRes : V.Res,
+         locOf(At), K->first, Msg, Notes);
 }
 
 void FunctionAnalysis::escape(PathState &St, const Expr *E) {
@@ -494,6 +507,27 @@ std::string FunctionAnalysis::nameAt(const PathState &St, ValueKey K,
   return varName(St, K);
 }
 
+void FunctionAnalysis::invalidateInterior(PathState &St, ValueKey Owner,
+                                          const Value &O, const Expr *Call,
+                                          llvm::StringRef Fn) {
+  llvm::SmallVector<ValueKey, 2> Gone;
+  for (const auto &KS : St.Special) {
+    const Value *V = St.value(KS.first);
+    if (V && V->Interior && V->SourceVal && *V->SourceVal == Owner &&
+        V->St != VState::Released)
+      Gone.push_back(KS.first);
+  }
+  for (ValueKey K : Gone)
+    St.updateValue(K, [&](Value &X) {
+      X.St = VState::Released;
+      X.ReleaseFn = Fn;
+      X.ReleaseLoc = locOf(Call);
+      if (X.OwnerName.empty())
+        X.OwnerName = O.Name;
+      X.OwnerRes = O.Res;
+    });
+}
+
 void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
                                const Expr *Arg, llvm::StringRef Fn,
                                const ArgEffect &AE, bool Consume) {
@@ -504,7 +538,11 @@ void FunctionAnalysis::release(PathState &St, ValueKey K, const Expr *Call,
   VState Was = V.St;
   releaseValue(St, K, V, Call, Arg, Fn, AE, Consume);
   St.setValue(K, V);
-  if (V.St == Was || St.Places.empty())
+  if (V.St == Was)
+    return;
+  if (V.St == VState::Released || V.St == VState::Moved)
+    invalidateInterior(St, K, V, Call, Fn);
+  if (St.Places.empty())
     return;
   // The object is gone: what its fields hold goes with it (a leak, unless
   // its own destructor releases them), and what pointed into it is invalid.

@@ -263,7 +263,7 @@ def validate_entry(name, e, where):
         raise Error("%s: the entry of '%s' must be a mapping" % (where, name))
     for k in e:
         if k not in ("returns", "args", "varargs", "format", "success",
-                     "failure"):
+                     "failure", "interior"):
             raise Error("%s: unknown key '%s' in '%s'" % (where, k, name))
 
     def resource(r):
@@ -304,6 +304,9 @@ def validate_entry(name, e, where):
         if key in e and not SUCCESS.match(e[key]):
             raise Error("%s: bad %s condition '%s' in '%s'"
                         % (where, key, e[key], name))
+    if "interior" in e and not re.match(r"^[0-9]+$", e["interior"]):
+        raise Error("%s: 'interior' of '%s' must be an argument index"
+                    % (where, name))
     if "failure" in e and "success" not in e:
         raise Error("%s: '%s' has a failure condition but no success one"
                     % (where, name))
@@ -427,6 +430,8 @@ def canonical(e):
         out["success"] = e["success"]
     if "failure" in e:
         out["failure"] = e["failure"]
+    if "interior" in e:
+        out["interior"] = e["interior"]
 
     def eff(a):
         kind = [k for k in a if k in EFFECTS][0]
