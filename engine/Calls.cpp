@@ -720,6 +720,20 @@ void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
     dropPlaceValue(St, *Old, L, At);
 }
 
+std::string impl::heldText(const Value &V) {
+  std::string Desc = V.Res ? V.Res->Description : "owned value";
+  if (V.AcqFn.empty())
+    return "the " + Desc + " a contract says the field owns";
+  return "the " + Desc + " that '" + V.AcqFn.str() + "' stored there";
+}
+
+Note impl::heldNote(const Value &V) {
+  std::string Desc = V.Res ? V.Res->Description : "owned value";
+  if (V.AcqFn.empty())
+    return {V.AcqLoc, "a contract says this field owns the " + Desc};
+  return {V.AcqLoc, "the field owns the " + Desc + " stored here"};
+}
+
 void FunctionAnalysis::dropPlaceValue(PathState &St, ValueKey Old,
                                       const Expr *L, const Stmt *At) {
   if (St.holders(Old))
@@ -732,9 +746,9 @@ void FunctionAnalysis::dropPlaceValue(PathState &St, ValueKey Old,
     std::string Name = sourceText(L);
     report(FindingKind::FieldLeak, V->Res, locOf(At), At,
            "'" + (Name.empty() ? V->Name.str() : Name) +
-               "' is overwritten while it holds the " + Desc + " that '" +
-               V->AcqFn.str() + "' stored there, never released",
-           {{V->AcqLoc, "the field owns the " + Desc + " stored here"}});
+               "' is overwritten while it holds " + heldText(*V) +
+               ", never released",
+           {heldNote(*V)});
     St.updateValue(Old, [](Value &X) { X.St = VState::Escaped; });
     return;
   }
@@ -798,11 +812,11 @@ void FunctionAnalysis::rootFreed(PathState &St, ValueKey Root,
           Destroy && V->FieldEntry ? V->Name.str() : "'" + Field + "'";
       if (V->FieldEntry) {
         report(FindingKind::FieldLeak, V->Res, locOf(Call), K.first,
-               "'" + V->Name.str() + "' still holds the " + Desc + " that '" +
-                   V->AcqFn.str() + "' stored there when '" + Fn.str() +
-                   "' frees the object; '" + FD->getNameAsString() +
-                   "' (" + Destroy->Why + ") must release it",
-               {{V->AcqLoc, "the field owns the " + Desc + " stored here"}});
+               "'" + V->Name.str() + "' still holds " + heldText(*V) +
+                   " when '" + Fn.str() + "' frees the object; '" +
+                   FD->getNameAsString() + "' (" + Destroy->Why +
+                   ") must release it",
+               {heldNote(*V)});
       } else {
         std::vector<Note> Notes = pathNotes(St, *V, 3);
         report(FindingKind::ResourceLeak, V->Res, locOf(Call), K.first,
@@ -945,9 +959,11 @@ void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
       What = "is cleared";
   }
   if (It != TU.OwningFields.end())
-    Notes.push_back({It->second.At, "the field owns the " + Desc + " that '" +
-                                        It->second.Fn.str() +
-                                        "' stores here"});
+    Notes.push_back(
+        {It->second.At, It->second.Fn.empty()
+                            ? "a contract says this field owns the " + Desc
+                            : "the field owns the " + Desc + " that '" +
+                                  It->second.Fn.str() + "' stores here"});
   report(FindingKind::FieldLeak, R, locOf(At), At,
          "'" + Text + "' " + What + " without releasing the " + Desc +
              " an earlier call may have stored there; release it first (or "

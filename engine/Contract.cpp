@@ -91,6 +91,8 @@ ContractSet::activeFor(const std::vector<std::string> &IncludedFiles) const {
   for (const auto &F : Functions)
     if (Active.count(F.second.Library))
       Out->Functions.try_emplace(F.first(), F.second);
+  // A user's own structs: their fields are declared whatever is included.
+  Out->Fields = Fields;
   for (const LibraryContract &L : Out->Libraries)
     Out->DefaultReturnsOff |= L.NoDefaultReturns;
   if (!Out->DefaultReturnsOff)

@@ -258,9 +258,19 @@ struct DefaultReturn {
   ContractLoc Loc;
 };
 
+/// A struct field that owns values of a resource ('fields:'): its object's
+/// destroy function must release what it holds.
+struct OwningFieldDecl {
+  std::string Record; // The struct's tag or typedef name.
+  std::string Field;
+  std::string Resource;
+  ContractLoc Loc;
+};
+
 class ContractSet {
 public:
   std::vector<LibraryContract> Libraries;
+  std::vector<OwningFieldDecl> Fields;
   std::vector<DefaultReturn> DefaultReturns;
   /// A contract in force said 'default_returns: none'.
   bool DefaultReturnsOff = false;

@@ -701,7 +701,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
       Root, "a contract file",
       {"version", "library", "headers", "include", "resources", "functions",
        "non_owning", "non_owning_prefixes", "checks", "default_returns",
-       "members_of", "entry_points", "lock"},
+       "members_of", "entry_points", "lock", "fields"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "version") {
           std::string S;
@@ -791,6 +791,27 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
           if (stringList(V, "'include'", Files))
             for (auto &F : Files)
               Includes.push_back({F, loc(V)});
+        } else if (Key == "fields") {
+          // fields: {STRUCT: {FIELD: RESOURCE}}
+          if (!expectMap(V, "'fields'"))
+            return;
+          for (auto It = V.begin(); It != V.end(); ++It) {
+            std::string Record;
+            if (!scalar(It->first, "struct name", Record) ||
+                !expectMap(It->second, "the fields of '" + Record + "'"))
+              continue;
+            for (auto FI = It->second.begin(); FI != It->second.end(); ++FI) {
+              OwningFieldDecl D;
+              D.Record = Record;
+              if (!scalar(FI->first, "field name", D.Field) ||
+                  !scalar(FI->second,
+                          "the resource of field '" + D.Field + "'",
+                          D.Resource))
+                continue;
+              D.Loc = loc(FI->second);
+              Set.Fields.push_back(std::move(D));
+            }
+          }
         } else if (Key == "non_owning") {
           std::vector<std::string> Names;
           if (stringList(V, "'non_owning'", Names))
@@ -941,6 +962,12 @@ void Loader::finish() {
         error(RE.second.Loc, "resource '" + RE.second.Name + "' frees '" + F +
                                  "', which no contract defines" +
                                  didYouMean(F, resourceNames()));
+  for (const OwningFieldDecl &F : Set.Fields)
+    if (!Set.Resources.count(F.Resource))
+      error(F.Loc, "field '" + F.Field + "' of '" + F.Record +
+                       "' names resource '" + F.Resource +
+                       "', which no contract defines" +
+                       didYouMean(F.Resource, resourceNames()));
   for (const DefaultReturn &D : Set.DefaultReturns)
     if (!Set.Resources.count(D.Effect.Resource))
       error(D.Loc, "'default_returns' for type '" + D.Type +

@@ -331,11 +331,10 @@ void FunctionAnalysis::destroyExit(PathState &St, SourceLocation Loc) {
   for (auto &[K, V] : Left) {
     std::string Desc = V->Res ? V->Res->Description : "owned value";
     report(FindingKind::FieldLeak, V->Res, Loc, K.first,
-           "'" + V->Name.str() + "' still holds the " + Desc + " that '" +
-               V->AcqFn.str() + "' stored there when '" +
-               FD->getNameAsString() + "' (" + Destroy->Why +
+           "'" + V->Name.str() + "' still holds " + heldText(*V) +
+               " when '" + FD->getNameAsString() + "' (" + Destroy->Why +
                ") returns, never released",
-           {{V->AcqLoc, "the " + Desc + " is stored here"}});
+           {heldNote(*V)});
   }
 }
 

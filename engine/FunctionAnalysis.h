@@ -363,6 +363,15 @@ private:
   RegionDomain *Regions = nullptr;
 };
 
+/// What an owning field holds at a destroy function's entry, in words ("the
+/// JNI global reference that 'open' stored there"), and the note that says
+/// where it comes from.
+std::string heldText(const Value &V);
+Note heldNote(const Value &V);
+/// Adds the fields the contracts declare ('fields:') to the owning fields
+/// of the TU (HeapOwnership.cpp).
+void declareFields(TUAnalysis &TU);
+
 /// The destroy functions among Functions (defined in the main file), each
 /// with what it must release (HeapOwnership.cpp). Call once every function
 /// was walked: the walks find the owning fields.
@@ -536,6 +545,10 @@ private:
   std::optional<std::set<std::string>> RefCounted;
   std::optional<llvm::DenseMap<const FieldDecl *, const Resource *>>
       ReleasedFields;
+
+public:
+  /// Fields the contracts declare owning ('fields:').
+  llvm::DenseMap<const FieldDecl *, const Resource *> DeclaredFields;
   std::map<const FunctionDecl *, FunctionResult> Results;
   llvm::DenseSet<const FunctionDecl *> InProgress;
   llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;

@@ -115,6 +115,8 @@ TUAnalysis::releasedFields() {
   if (ReleasedFields)
     return *ReleasedFields;
   ReleasedFields.emplace();
+  // A field the contract says owns its values holds what must be released.
+  ReleasedFields->insert(DeclaredFields.begin(), DeclaredFields.end());
   for (const FunctionDecl *FD : MainFunctions) {
     ReleaseScan S(*this);
     S.TraverseStmt(const_cast<Stmt *>(FD->getBody()));
@@ -250,6 +252,34 @@ bool namedLikeDestroy(const FunctionDecl *FD) {
 }
 
 } // namespace
+
+void impl::declareFields(TUAnalysis &TU) {
+  if (TU.Contracts.Fields.empty())
+    return;
+  struct Records : RecursiveASTVisitor<Records> {
+    TUAnalysis &TU;
+    explicit Records(TUAnalysis &TU) : TU(TU) {}
+    bool VisitRecordDecl(RecordDecl *RD) {
+      if (!RD->isThisDeclarationADefinition())
+        return true;
+      std::string Name = recordName(RD);
+      for (const OwningFieldDecl &D : TU.Contracts.Fields) {
+        if (D.Record != Name)
+          continue;
+        const Resource *R = TU.Contracts.resource(D.Resource);
+        for (const FieldDecl *F : RD->fields())
+          if (R && F->getName() == D.Field) {
+            TU.DeclaredFields[F] = R;
+            TU.OwningFields[F] = {R, "", "",
+                                  TU.Ctx.getSourceManager().getExpansionLoc(
+                                      F->getLocation())};
+          }
+      }
+      return true;
+    }
+  } V(TU);
+  V.TraverseDecl(TU.Ctx.getTranslationUnitDecl());
+}
 
 std::vector<std::pair<const FunctionDecl *, DestroyPlan>>
 impl::destroyFunctions(TUAnalysis &TU,

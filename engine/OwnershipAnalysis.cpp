@@ -384,6 +384,7 @@ std::vector<Finding> custody::analyzeTranslationUnit(
   }
   findEntries(TU, C);
   TU.MainFunctions = C.Functions;
+  declareFields(TU);
   std::vector<Finding> All;
   const SourceManager &SM = Ctx.getSourceManager();
   for (const FunctionDecl *FD : C.Functions) {
