@@ -129,7 +129,7 @@ static void Table_dealloc(PyObject *op) {
   PyObject_Free(op);
 }
 // CHECK: :[[@LINE-1]]:1: warning: 'self->index' still holds the Python reference that 'Table_init' stored there when 'Table_dealloc' (its type's Py_tp_dealloc slot) returns, never released [cpython-field-leak]
-// CHECK: :[[@LINE-12]]:3: note: the Python reference is stored here
+// CHECK: :[[@LINE-12]]:3: note: the field owns the Python reference stored here
 
 static PyType_Slot Table_slots[] = {
     {Py_tp_dealloc, Table_dealloc},
