@@ -780,6 +780,8 @@ void FunctionAnalysis::forgetPlacesRootedAt(PathState &St, ValueKey Root) {
   for (const PlaceKey &P : Gone) {
     // What the forgotten fields held may root places of their own.
     const ValueKey *K = St.Places.lookup(P);
+    if (!K)
+      continue; // Forgotten already, through a cycle of fields.
     ValueKey Held = *K;
     forgetPlace(St, P);
     if (!(Held == Root))
