@@ -7,8 +7,8 @@
 
 #include "FormatStrings.h"
 #include "FunctionAnalysis.h"
-#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
@@ -257,10 +257,11 @@ void FunctionAnalysis::callResult(const CallSite &C,
   }
 }
 
-std::optional<ValueKey>
-FunctionAnalysis::interiorValue(PathState &St, const void *Site,
-                                const Expr *OwnerArg, llvm::StringRef Fn,
-                                SourceLocation Loc) {
+std::optional<ValueKey> FunctionAnalysis::interiorValue(PathState &St,
+                                                        const void *Site,
+                                                        const Expr *OwnerArg,
+                                                        llvm::StringRef Fn,
+                                                        SourceLocation Loc) {
   std::optional<ValueKey> O = valueOf(St, OwnerArg);
   if (!O)
     return std::nullopt;
@@ -789,9 +790,8 @@ void FunctionAnalysis::forgetPlacesRootedAt(PathState &St, ValueKey Root) {
   }
 }
 
-void FunctionAnalysis::rootFreed(PathState &St, ValueKey Root,
-                                 const Expr *Call, llvm::StringRef Fn,
-                                 const Resource *Freed) {
+void FunctionAnalysis::rootFreed(PathState &St, ValueKey Root, const Expr *Call,
+                                 llvm::StringRef Fn, const Resource *Freed) {
   if (St.Places.empty())
     return;
   // Releasing the last reference of a counted object runs its destructor,
@@ -879,10 +879,10 @@ bool FunctionAnalysis::isSetter() {
     return false;
   // Functions that fill a new object (init, new, create...) start from an
   // empty one.
-  for (const char *Word : {"init", "new", "creat", "alloc", "make", "setup",
-                           "build", "open", "ctor", "construct", "clone",
-                           "copy", "dup", "load", "start", "ensure", "lazy",
-                           "reset"})
+  for (const char *Word :
+       {"init", "new", "creat", "alloc", "make", "setup", "build", "open",
+        "ctor", "construct", "clone", "copy", "dup", "load", "start", "ensure",
+        "lazy", "reset"})
     if (Name.find(Word) != std::string::npos)
       return false;
   Setter = true;
@@ -952,8 +952,8 @@ void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
   std::vector<Note> Notes;
   std::string What;
   if (New && New->St == VState::Owned) {
-    What = "is overwritten with the " + Desc + " from '" + New->AcqFn.str() +
-           "'";
+    What =
+        "is overwritten with the " + Desc + " from '" + New->AcqFn.str() + "'";
     Notes.push_back({New->AcqLoc, "the " + Desc + " stored is acquired here"});
   } else {
     What = "is overwritten";

@@ -804,8 +804,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
               OwningFieldDecl D;
               D.Record = Record;
               if (!scalar(FI->first, "field name", D.Field) ||
-                  !scalar(FI->second,
-                          "the resource of field '" + D.Field + "'",
+                  !scalar(FI->second, "the resource of field '" + D.Field + "'",
                           D.Resource))
                 continue;
               D.Loc = loc(FI->second);

@@ -331,8 +331,8 @@ void FunctionAnalysis::destroyExit(PathState &St, SourceLocation Loc) {
   for (auto &[K, V] : Left) {
     std::string Desc = V->Res ? V->Res->Description : "owned value";
     report(FindingKind::FieldLeak, V->Res, Loc, K.first,
-           "'" + V->Name.str() + "' still holds " + heldText(*V) +
-               " when '" + FD->getNameAsString() + "' (" + Destroy->Why +
+           "'" + V->Name.str() + "' still holds " + heldText(*V) + " when '" +
+               FD->getNameAsString() + "' (" + Destroy->Why +
                ") returns, never released",
            {heldNote(*V)});
   }
@@ -438,8 +438,8 @@ static const VarDecl *objectVariable(const ParmVarDecl *P,
     if (!T->isPointerType())
       return false;
     const auto *RT = T->getPointeeType()->getAs<RecordType>();
-    return RT && RT->getDecl()->getCanonicalDecl() ==
-                     Record->getCanonicalDecl();
+    return RT &&
+           RT->getDecl()->getCanonicalDecl() == Record->getCanonicalDecl();
   };
   if (PointsTo(P->getType()))
     return P;
@@ -451,8 +451,8 @@ static const VarDecl *objectVariable(const ParmVarDecl *P,
       for (const Decl *D : DS->decls())
         if (const auto *VD = dyn_cast<VarDecl>(D))
           if (VD->getInit() && PointsTo(VD->getType()))
-            if (const auto *DRE = dyn_cast<DeclRefExpr>(
-                    VD->getInit()->IgnoreParenCasts()))
+            if (const auto *DRE =
+                    dyn_cast<DeclRefExpr>(VD->getInit()->IgnoreParenCasts()))
               if (DRE->getDecl() == P)
                 return VD;
   return nullptr;
@@ -479,8 +479,8 @@ PathState FunctionAnalysis::entryState() {
   if (Destroy) {
     // What the owning fields (globals) hold at entry: values some other
     // function stored there, which this one must release.
-    auto Entry = [&](const void *Site, PlaceKey P, const TUAnalysis::OwningStore &O,
-                     std::string Name) {
+    auto Entry = [&](const void *Site, PlaceKey P,
+                     const TUAnalysis::OwningStore &O, std::string Name) {
       Value V;
       V.St = VState::Owned;
       V.Res = O.Res;

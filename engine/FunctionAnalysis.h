@@ -302,8 +302,7 @@ private:
   /// The value of a pointer into Owner's storage that Fn returned at Site.
   std::optional<ValueKey> interiorValue(PathState &St, const void *Site,
                                         const Expr *OwnerArg,
-                                        llvm::StringRef Fn,
-                                        SourceLocation Loc);
+                                        llvm::StringRef Fn, SourceLocation Loc);
   /// 'PyBytes_AS_STRING(b)', a macro with an 'interior' contract that
   /// expands to no call: the value E points into, if so.
   std::optional<ValueKey> interiorMacro(PathState &St, const Expr *E);
@@ -376,7 +375,8 @@ void declareFields(TUAnalysis &TU);
 /// with what it must release (HeapOwnership.cpp). Call once every function
 /// was walked: the walks find the owning fields.
 std::vector<std::pair<const FunctionDecl *, DestroyPlan>>
-destroyFunctions(TUAnalysis &TU, llvm::ArrayRef<const FunctionDecl *> Functions);
+destroyFunctions(TUAnalysis &TU,
+                 llvm::ArrayRef<const FunctionDecl *> Functions);
 
 /// A function that must hand its caller an owned resource, and why.
 struct ReturnObligation {

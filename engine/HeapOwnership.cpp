@@ -244,8 +244,8 @@ bool namedLikeDestroy(const FunctionDecl *FD) {
     return false;
   std::string N = FD->getName().lower();
   for (const char *Suffix :
-       {"free", "destroy", "release", "close", "cleanup", "dispose",
-        "dealloc", "delete", "finalize", "fini"})
+       {"free", "destroy", "release", "close", "cleanup", "dispose", "dealloc",
+        "delete", "finalize", "fini"})
     if (llvm::StringRef(N).ends_with(Suffix))
       return true;
   return false;
@@ -270,9 +270,9 @@ void impl::declareFields(TUAnalysis &TU) {
         for (const FieldDecl *F : RD->fields())
           if (R && F->getName() == D.Field) {
             TU.DeclaredFields[F] = R;
-            TU.OwningFields[F] = {R, "", "",
-                                  TU.Ctx.getSourceManager().getExpansionLoc(
-                                      F->getLocation())};
+            TU.OwningFields[F] = {
+                R, "", "",
+                TU.Ctx.getSourceManager().getExpansionLoc(F->getLocation())};
           }
       }
       return true;

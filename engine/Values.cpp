@@ -135,8 +135,7 @@ std::string FunctionAnalysis::sourceText(const Expr *E) const {
   const SourceManager &SM = TU.Ctx.getSourceManager();
   CharSourceRange R = CharSourceRange::getTokenRange(
       SM.getExpansionRange(E->getSourceRange()).getAsRange());
-  std::string Text =
-      Lexer::getSourceText(R, SM, TU.Ctx.getLangOpts()).str();
+  std::string Text = Lexer::getSourceText(R, SM, TU.Ctx.getLangOpts()).str();
   if (Text.size() > 60 || Text.find('\n') != std::string::npos)
     Text.clear();
   return Text;
@@ -468,12 +467,10 @@ void FunctionAnalysis::checkUse(PathState &St, const Expr *E, const Stmt *At) {
     return;
   std::string Msg = nameAt(St, *K, E) + " is used after " + howGone(V, false);
   if (V.Interior)
-    Msg = nameAt(St, *K, E) + " (from '" + V.AcqFn.str() +
-          "') points into " +
+    Msg = nameAt(St, *K, E) + " (from '" + V.AcqFn.str() + "') points into " +
           (V.OwnerName.empty() ? std::string("an object")
                                : "'" + V.OwnerName.str() + "'") +
-          " and is used after that was released by '" + V.ReleaseFn.str() +
-          "'";
+          " and is used after that was released by '" + V.ReleaseFn.str() + "'";
   std::vector<Note> Notes = pathNotes(St, V, 0);
   Notes.push_back(goneNote(V, false));
   report(FindingKind::UseAfterRelease, V.Interior ? V.OwnerRes : V.Res,
