@@ -257,12 +257,17 @@ void FunctionAnalysis::callResult(const CallSite &C,
   }
 }
 
-std::optional<ValueKey> FunctionAnalysis::interiorValue(PathState &St,
-                                                        const void *Site,
-                                                        const Expr *OwnerArg,
-                                                        llvm::StringRef Fn,
-                                                        SourceLocation Loc) {
-  std::optional<ValueKey> O = valueOf(St, OwnerArg);
+std::optional<ValueKey>
+FunctionAnalysis::interiorValue(PathState &St, const void *Site,
+                                const Expr *OwnerArg, llvm::StringRef Fn,
+                                SourceLocation Loc, const VarDecl *OwnerVar) {
+  std::optional<ValueKey> O;
+  if (OwnerVar) {
+    if (const ValueKey *B = St.Bind.lookup(OwnerVar))
+      O = *B;
+  } else {
+    O = valueOf(St, OwnerArg);
+  }
   if (!O)
     return std::nullopt;
   const Value *OV = St.value(*O);
@@ -306,22 +311,9 @@ std::optional<ValueKey> FunctionAnalysis::interiorMacro(PathState &St,
   F.TraverseStmt(const_cast<Expr *>(E));
   if (!F.Found)
     return std::nullopt;
-  const ValueKey *O = St.Bind.lookup(F.Found);
-  if (!O)
-    return std::nullopt;
-  const Value *OV = St.value(*O);
-  if (!OV || OV->St == VState::Released || OV->St == VState::Moved)
-    return std::nullopt;
-  Value V;
-  V.St = VState::Borrowed;
-  V.WasBorrowed = true;
-  V.AcqFn = TU.intern(Macro);
-  V.AcqLoc = SM.getExpansionLoc(L);
-  V.Interior = true;
-  V.SourceVal = *O;
-  V.OwnerName = OV->Name;
-  V.AcqSeq = St.NextSeq++;
-  return newValue(St, E, V);
+  // The macro's argument is what the variable holds.
+  return interiorValue(St, E, nullptr, TU.intern(Macro), SM.getExpansionLoc(L),
+                       F.Found);
 }
 
 /// What one outcome of a call tells of its result: facts, the note of a

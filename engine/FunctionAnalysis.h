@@ -41,6 +41,8 @@ using namespace clang;
 
 /// E without parentheses, casts and C++ temporaries around it.
 const Expr *strip(const Expr *E);
+/// The function E names or takes the address of, through casts.
+const FunctionDecl *functionRef(const Expr *E);
 /// The local, non-static variable an expression names, if any.
 const VarDecl *localVar(const Expr *E);
 /// The words for a value's resource in messages.
@@ -300,9 +302,11 @@ private:
   void invalidateInterior(PathState &St, ValueKey Owner, const Value &O,
                           const Expr *Call, llvm::StringRef Fn);
   /// The value of a pointer into Owner's storage that Fn returned at Site.
+  /// (OwnerVar, when set, names the owner instead of OwnerArg.)
   std::optional<ValueKey> interiorValue(PathState &St, const void *Site,
                                         const Expr *OwnerArg,
-                                        llvm::StringRef Fn, SourceLocation Loc);
+                                        llvm::StringRef Fn, SourceLocation Loc,
+                                        const VarDecl *OwnerVar = nullptr);
   /// 'PyBytes_AS_STRING(b)', a macro with an 'interior' contract that
   /// expands to no call: the value E points into, if so.
   std::optional<ValueKey> interiorMacro(PathState &St, const Expr *E);

@@ -131,18 +131,6 @@ namespace {
 /// stable ABI, so fixed).
 constexpr int64_t PyTpDeallocSlot = 52;
 
-const FunctionDecl *functionRef(const Expr *E) {
-  if (!E)
-    return nullptr;
-  const Expr *S = E->IgnoreParenCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(S))
-    if (UO->getOpcode() == UO_AddrOf)
-      S = UO->getSubExpr()->IgnoreParenCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-    return dyn_cast<FunctionDecl>(DRE->getDecl());
-  return nullptr;
-}
-
 /// A struct's name, or the typedef's that names an untagged one.
 std::string recordName(const TagDecl *D) {
   if (D->getIdentifier())

@@ -63,6 +63,18 @@ const Expr *impl::strip(const Expr *E) {
   return E;
 }
 
+const FunctionDecl *impl::functionRef(const Expr *E) {
+  if (!E)
+    return nullptr;
+  const Expr *S = E->IgnoreParenCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(S))
+    if (UO->getOpcode() == UO_AddrOf)
+      S = UO->getSubExpr()->IgnoreParenCasts();
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
+    return dyn_cast<FunctionDecl>(DRE->getDecl());
+  return nullptr;
+}
+
 const VarDecl *impl::localVar(const Expr *E) {
   const auto *DRE = dyn_cast_or_null<DeclRefExpr>(strip(E));
   if (!DRE)
@@ -179,17 +191,6 @@ public:
   };
   std::vector<Handed> HandedOver;
 
-  static const FunctionDecl *functionRef(const Expr *E) {
-    if (!E)
-      return nullptr;
-    const Expr *S = E->IgnoreParenCasts();
-    if (const auto *UO = dyn_cast<UnaryOperator>(S))
-      if (UO->getOpcode() == UO_AddrOf)
-        S = UO->getSubExpr()->IgnoreParenCasts();
-    if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-      return dyn_cast<FunctionDecl>(DRE->getDecl());
-    return nullptr;
-  }
   void handedAs(const FunctionDecl *Fn, QualType T) {
     // 'cb_fn *f' names the function type's typedef under the pointer.
     if (T->isPointerType() && !T->getAs<TypedefType>())

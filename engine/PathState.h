@@ -362,8 +362,7 @@ struct PathState {
       unbind(VD);
     }
     Bind.set(VD, K);
-    const unsigned *N = Holders.lookup(K);
-    Holders.set(K, N ? *N + 1 : 1);
+    addHolder(K);
   }
   void unbind(const clang::VarDecl *VD) {
     const ValueKey *K = Bind.lookup(VD);
@@ -371,12 +370,7 @@ struct PathState {
       return;
     ValueKey Key = *K;
     Bind.erase(VD);
-    MaybeGarbage.push_back(Key);
-    const unsigned *N = Holders.lookup(Key);
-    if (N && *N > 1)
-      Holders.set(Key, *N - 1);
-    else
-      Holders.erase(Key);
+    dropHolder(Key);
   }
   void bindPlace(const PlaceKey &P, ValueKey K) {
     if (const ValueKey *Old = Places.lookup(P)) {
@@ -385,8 +379,7 @@ struct PathState {
       unbindPlace(P);
     }
     Places.set(P, K);
-    const unsigned *N = Holders.lookup(K);
-    Holders.set(K, N ? *N + 1 : 1);
+    addHolder(K);
   }
   void unbindPlace(const PlaceKey &P) {
     const ValueKey *K = Places.lookup(P);
@@ -394,12 +387,19 @@ struct PathState {
       return;
     ValueKey Key = *K;
     Places.erase(P);
-    MaybeGarbage.push_back(Key);
-    const unsigned *N = Holders.lookup(Key);
+    dropHolder(Key);
+  }
+  void addHolder(ValueKey K) {
+    const unsigned *N = Holders.lookup(K);
+    Holders.set(K, N ? *N + 1 : 1);
+  }
+  void dropHolder(ValueKey K) {
+    MaybeGarbage.push_back(K);
+    const unsigned *N = Holders.lookup(K);
     if (N && *N > 1)
-      Holders.set(Key, *N - 1);
+      Holders.set(K, *N - 1);
     else
-      Holders.erase(Key);
+      Holders.erase(K);
   }
   unsigned holders(ValueKey K) const {
     const unsigned *N = Holders.lookup(K);
