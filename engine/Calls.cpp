@@ -316,6 +316,36 @@ std::optional<ValueKey> FunctionAnalysis::interiorMacro(PathState &St,
                        F.Found);
 }
 
+void FunctionAnalysis::applyFieldStores(const CallSite &C,
+                                        std::optional<bool> Succeeded,
+                                        PathState &S) {
+  if (!C.FC || C.FC->FieldStores.empty())
+    return;
+  for (const FieldStoreEffect &FS : C.FC->FieldStores) {
+    if (!appliesOn(FS.On, Succeeded) || FS.Arg >= C.Args.size())
+      continue;
+    std::optional<ValueKey> Root = rootOf(S, C.Args[FS.Arg]);
+    if (!Root)
+      continue;
+    PlaceKey P{*Root, TU.path({static_cast<const FieldDecl *>(FS.Field)})};
+    Value V;
+    V.Res = TU.Contracts.resource(FS.Resource);
+    V.AcqFn = C.Fn;
+    V.AcqLoc = locOf(C.Call);
+    V.AcqStmt = C.Call;
+    V.AcqSeq = S.NextSeq++;
+    V.Name =
+        TU.intern(sourceText(C.Args[FS.Arg]) + "->" +
+                  static_cast<const FieldDecl *>(FS.Field)->getName().str());
+    std::optional<ValueKey> Old;
+    if (const ValueKey *O = S.Places.lookup(P))
+      Old = *O;
+    S.bindPlace(P, newValue(S, C.Call, V));
+    if (Old)
+      dropPlaceValue(S, *Old, C.Args[FS.Arg], C.Call);
+  }
+}
+
 /// What one outcome of a call tells of its result: facts, the note of a
 /// failure, an ignored result that can fail. False: the outcome is not
 /// followed further.
@@ -475,6 +505,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
     for (auto &D : Domains)
       D->afterCall(Site, Succeeded, S);
 
+    applyFieldStores(Site, Succeeded, S);
     callResult(Site, Succeeded, S);
     if (!callOutcome(Site, Succeeded, Success, S))
       continue;

@@ -161,6 +161,19 @@ struct FormatSpec {
   }
 };
 
+/// A summary's store of an owned value into a field of an argument (an init
+/// helper filling 's->ref'): the caller's object owns it after the call.
+struct FieldStoreEffect {
+  unsigned Arg = 0;
+  const void *Field = nullptr; // The clang::FieldDecl.
+  std::string Resource;
+  When On = When::Always;
+  bool operator==(const FieldStoreEffect &O) const {
+    return Arg == O.Arg && Field == O.Field && Resource == O.Resource &&
+           On == O.On;
+  }
+};
+
 struct FunctionContract {
   std::string Name;
   std::string Library;
@@ -198,6 +211,8 @@ struct FunctionContract {
   /// The result points into the storage of this argument (PyBytes_AsString,
   /// GetDirectBufferAddress): it is valid as long as that value is.
   int Interior = -1;
+  /// Summaries only: owned values stored into fields of arguments.
+  std::vector<FieldStoreEffect> FieldStores;
   /// Its success leaves room for more values of this resource, so a loop
   /// after it does not pile them up (EnsureLocalCapacity).
   std::string Reserves;
@@ -215,7 +230,8 @@ struct FunctionContract {
            Throws == O.Throws && ExceptionSafe == O.ExceptionSafe &&
            ChecksException == O.ChecksException && MustCheck == O.MustCheck &&
            CriticalSafe == O.CriticalSafe && Lock == O.Lock &&
-           Reserves == O.Reserves && Interior == O.Interior;
+           Reserves == O.Reserves && Interior == O.Interior &&
+           FieldStores == O.FieldStores;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

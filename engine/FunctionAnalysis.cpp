@@ -237,7 +237,20 @@ void FunctionAnalysis::atExit(PathState &St) {
   SawExit = true;
   for (auto &D : Domains)
     D->atExit(St);
-  Exits.push_back({St.OutStores, St.ReturnedConstant});
+  Exits.push_back({St.OutStores, St.ReturnedConstant, {}});
+  if (!Destroy)
+    for (const auto &[P, K] : St.Places) {
+      if (P.Root.second != 0 || P.Path->size() != 1)
+        continue;
+      const auto *PD =
+          dyn_cast<ParmVarDecl>(static_cast<const Decl *>(P.Root.first));
+      const Value *V = St.value(K);
+      if (PD && V && V->St == VState::Owned && V->Res && !V->Region &&
+          !V->Res->FreedOnReturn && V->Refs < Value::MaxRefs)
+        Exits.back()
+            .FieldStores[{PD->getFunctionScopeIndex(), P.Path->front()}] =
+            V->Res;
+    }
   SourceManager &SM = TU.Ctx.getSourceManager();
   SourceLocation Loc = St.ExitStmt
                            ? locOf(St.ExitStmt)
@@ -796,6 +809,49 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
       continue;
     S->Success = Condition{Condition::EQ, *StoredRet};
     S->Args[I] = {ArgEffect::Acquires, R->Name, When::OnSuccess};
+    Useful = true;
+  }
+  // Fields of parameters: an init helper that fills 's->ref' on every exit,
+  // or on the exits that return one constant (its success) and on no other.
+  std::set<std::pair<unsigned, const FieldDecl *>> Stored;
+  for (const ExitSeen &E : Exits)
+    for (const auto &[Key, R] : E.FieldStores)
+      Stored.insert(Key);
+  for (const auto &Key : Stored) {
+    const Resource *R = nullptr;
+    bool Same = true, All = true;
+    std::optional<int64_t> Ret;
+    bool OneRet = true;
+    for (const ExitSeen &E : Exits) {
+      auto It = E.FieldStores.find(Key);
+      if (It == E.FieldStores.end()) {
+        All = false;
+        continue;
+      }
+      Same &= !R || R == It->second;
+      R = It->second;
+      if (!E.Returned || (Ret && *Ret != *E.Returned))
+        OneRet = false;
+      Ret = E.Returned;
+    }
+    if (!Same || !R)
+      continue;
+    if (All) {
+      S->FieldStores.push_back({Key.first, Key.second, R->Name, When::Always});
+      Useful = true;
+      continue;
+    }
+    if (!OneRet || !Ret || S->Returns)
+      continue;
+    bool Separated = true;
+    for (const ExitSeen &E : Exits)
+      if (!E.FieldStores.count(Key) && (!E.Returned || E.Returned == Ret))
+        Separated = false;
+    Condition C{Condition::EQ, *Ret};
+    if (!Separated || (S->Success && !(*S->Success == C)))
+      continue;
+    S->Success = C;
+    S->FieldStores.push_back({Key.first, Key.second, R->Name, When::OnSuccess});
     Useful = true;
   }
   // Arguments a summary says nothing about stay unknown (they escape).

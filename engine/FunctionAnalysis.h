@@ -175,7 +175,13 @@ private:
   struct ExitSeen {
     FlatMap<const ParmVarDecl *, const Resource *> OutStores;
     std::optional<int64_t> Returned;
+    /// Owned values left in fields of parameters ('s->ref = ...').
+    std::map<std::pair<unsigned, const FieldDecl *>, const Resource *>
+        FieldStores;
   };
+  /// A summary's stores into fields of the arguments, on this outcome.
+  void applyFieldStores(const CallSite &C, std::optional<bool> Succeeded,
+                        PathState &S);
   std::vector<ExitSeen> Exits;
   /// The nodes of this function's path states; declared before anything
   /// that holds a state.
