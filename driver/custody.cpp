@@ -736,6 +736,32 @@ void checkAnnotationResources(ASTContext &Ctx, const SessionConfig &Config,
     for (const ParmVarDecl *P : FD->parameters())
       Scan(P, FD, true);
   }).TraverseDecl(Ctx.getTranslationUnitDecl());
+  // CUSTODY_OWNS(R) on a field or a global.
+  struct Owners : RecursiveASTVisitor<Owners> {
+    std::function<void(const DeclaratorDecl *)> Visit;
+    bool TraverseStmt(Stmt *) { return true; }
+    bool VisitFieldDecl(FieldDecl *F) {
+      Visit(F);
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *V) {
+      if (V->hasGlobalStorage())
+        Visit(V);
+      return true;
+    }
+  } O;
+  O.Visit = [&](const DeclaratorDecl *D) {
+    for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
+      llvm::StringRef Text = A->getAnnotation();
+      if (!Text.consume_front("custody: owns "))
+        continue;
+      SourceLocation Loc = SM.getExpansionLoc(A->getLocation());
+      if (Loc.isInvalid() || SM.isInSystemHeader(Loc))
+        continue;
+      Uses.push_back({Loc, D->getNameAsString(), Text.trim().str()});
+    }
+  };
+  O.TraverseDecl(Ctx.getTranslationUnitDecl());
   if (Uses.empty())
     return;
   std::vector<ContractError> ContractErrors;

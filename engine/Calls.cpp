@@ -747,14 +747,14 @@ void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
 std::string impl::heldText(const Value &V) {
   std::string Desc = V.Res ? V.Res->Description : "owned value";
   if (V.AcqFn.empty())
-    return "the " + Desc + " a contract says the field owns";
+    return "the " + Desc + " the field is declared to own";
   return "the " + Desc + " that '" + V.AcqFn.str() + "' stored there";
 }
 
 Note impl::heldNote(const Value &V) {
   std::string Desc = V.Res ? V.Res->Description : "owned value";
   if (V.AcqFn.empty())
-    return {V.AcqLoc, "a contract says this field owns the " + Desc};
+    return {V.AcqLoc, "this field is declared to own the " + Desc};
   return {V.AcqLoc, "the field owns the " + Desc + " stored here"};
 }
 
@@ -986,7 +986,7 @@ void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
   if (It != TU.OwningFields.end())
     Notes.push_back(
         {It->second.At, It->second.Fn.empty()
-                            ? "a contract says this field owns the " + Desc
+                            ? "this field is declared to own the " + Desc
                             : "the field owns the " + Desc + " that '" +
                                   It->second.Fn.str() + "' stores here"});
   report(FindingKind::FieldLeak, R, locOf(At), At,

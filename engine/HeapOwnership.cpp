@@ -241,12 +241,38 @@ bool namedLikeDestroy(const FunctionDecl *FD) {
 
 } // namespace
 
+/// The resource a CUSTODY_OWNS(R) annotation on D names, if any.
+static const Resource *ownsAnnotation(TUAnalysis &TU, const Decl *D) {
+  for (const auto *A : D->specific_attrs<AnnotateAttr>()) {
+    llvm::StringRef Text = A->getAnnotation();
+    if (Text.consume_front("custody: owns "))
+      return TU.Contracts.resource(Text.trim());
+  }
+  return nullptr;
+}
+
 void impl::declareFields(TUAnalysis &TU) {
-  if (TU.Contracts.Fields.empty())
-    return;
   struct Records : RecursiveASTVisitor<Records> {
     TUAnalysis &TU;
     explicit Records(TUAnalysis &TU) : TU(TU) {}
+    bool TraverseStmt(Stmt *) { return true; }
+    bool VisitFieldDecl(FieldDecl *F) {
+      if (const Resource *R = ownsAnnotation(TU, F)) {
+        TU.DeclaredFields[F] = R;
+        TU.OwningFields[F] = {
+            R, "", "",
+            TU.Ctx.getSourceManager().getExpansionLoc(F->getLocation())};
+      }
+      return true;
+    }
+    bool VisitVarDecl(VarDecl *V) {
+      if (V->hasGlobalStorage())
+        if (const Resource *R = ownsAnnotation(TU, V))
+          TU.OwningGlobals[V->getCanonicalDecl()] = {
+              R, "", "",
+              TU.Ctx.getSourceManager().getExpansionLoc(V->getLocation())};
+      return true;
+    }
     bool VisitRecordDecl(RecordDecl *RD) {
       if (!RD->isThisDeclarationADefinition())
         return true;

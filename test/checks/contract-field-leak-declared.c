@@ -17,14 +17,14 @@ struct reader {
 void reader_free(struct reader *r) {
   fp_ctx_destroy(r->ctx);
   free(r);
-  // CHECK: :[[@LINE-1]]:3: warning: 'r->enrolled' still holds the fingerprint template a contract says the field owns when 'free' frees the object; 'reader_free' (the destroy function of 'reader') must release it [contract-field-leak]
-  // CHECK: :[[@LINE-8]]:16: note: a contract says this field owns the fingerprint template
+  // CHECK: :[[@LINE-1]]:3: warning: 'r->enrolled' still holds the fingerprint template the field is declared to own when 'free' frees the object; 'reader_free' (the destroy function of 'reader') must release it [contract-field-leak]
+  // CHECK: :[[@LINE-8]]:16: note: this field is declared to own the fingerprint template
 }
 
 void reader_set_enrolled(struct reader *r, fp_template *t) {
   r->enrolled = t;
   // CHECK: :[[@LINE-1]]:3: warning: 'r->enrolled' is overwritten without releasing the fingerprint template an earlier call may have stored there; release it first (or test that the field is empty) [contract-field-leak]
-  // CHECK: :[[@LINE-14]]:16: note: a contract says this field owns the fingerprint template
+  // CHECK: :[[@LINE-14]]:16: note: this field is declared to own the fingerprint template
 }
 
 /* Correct: both released; the setter releases the old one first. */

@@ -37,6 +37,14 @@
 #define CUSTODY_KEEPS(resource) CUSTODY_ANNOTATE("keeps " #resource)
 #define CUSTODY_BORROWS CUSTODY_ANNOTATE("borrows any")
 
+/* On a struct's field or a global: it owns values of the resource, which the
+ * struct's destroy function (or the library's unload function) must release
+ * and a setter must release before storing another.
+ *
+ *   struct session { jobject listener CUSTODY_OWNS(jni-global-ref); };
+ */
+#define CUSTODY_OWNS(resource) CUSTODY_ANNOTATE("owns " #resource)
+
 /* On a function or a function pointer typedef: it runs without CPython's
  * GIL (an audio or SDK callback, a thread's start routine). Python C-API
  * calls in it are reported until it takes the GIL.
