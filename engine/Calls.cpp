@@ -677,9 +677,12 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
         }
   // A field this analysis can name holds what is stored there.
   std::optional<PlaceKey> P;
-  if (isa<MemberExpr, DeclRefExpr>(L))
+  if (isa<MemberExpr, DeclRefExpr, ArraySubscriptExpr>(L))
     P = placeOf(St, L);
-  if (P && !P->Path->empty()) {
+  // A slot this analysis cannot name: any slot of that array may change.
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(L); AS && !P)
+    forgetSlotsOf(St, AS->getBase());
+  if (P && (!P->Path->empty() || P->Slot >= 0)) {
     storePlace(St, *P, L, RHS, At);
   } else {
     // A global (followed as a place only by a destroy function's walk), an
@@ -709,8 +712,8 @@ void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
   // known to hold is no longer followed.
   llvm::SmallVector<PlaceKey, 4> Aliases;
   for (const auto &[Q, QK] : St.Places)
-    if (!(Q.Root == P.Root) && !Q.Path->empty() &&
-        Q.Path->back() == P.Path->back())
+    if (!(Q.Root == P.Root) && !Q.Path->empty() && !P.Path->empty() &&
+        Q.Path->back() == P.Path->back() && Q.Slot == P.Slot)
       Aliases.push_back(Q);
   for (const PlaceKey &Q : Aliases)
     forgetPlace(St, Q);
@@ -719,11 +722,18 @@ void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
     checkSetterOverwrite(St, P, L, NV, RHS, At);
   bool Follow = NV && NV->St == VState::Owned && !NV->Region;
   if (Follow) {
+    // Named as written when no variable names it ('arr[0]').
+    if (NV->Name.empty())
+      if (std::string Text = sourceText(L); !Text.empty()) {
+        St.updateValue(*K, [&](Value &X) { X.Name = TU.intern(Text); });
+        NV = St.value(*K);
+      }
     St.bindPlace(P, *K);
     St.MaybeGarbage.push_back(*K);
     // The field owns such values: its object's destroy function must
     // release them.
-    if (NV->Res && !NV->Res->FreedOnReturn && !Destroy && !NV->LockToken)
+    if (NV->Res && !NV->Res->FreedOnReturn && !Destroy && !NV->LockToken &&
+        P.isField())
       TU.OwningFields.insert(
           {P.Path->back(),
            {NV->Res, TU.intern(FD->getNameAsString()), NV->AcqFn, locOf(At)}});
@@ -733,7 +743,7 @@ void FunctionAnalysis::storePlace(PathState &St, const PlaceKey &P,
       escape(St, RHS);
     // A setter's path knows what it put there ('self->x = NULL' after a
     // release): a later store over it loses nothing.
-    if (isSetter() && P.Path->size() == 1) {
+    if (isSetter() && P.Path->size() == 1 && P.isField()) {
       Value Known;
       Known.St = VState::Escaped;
       Known.AcqFn = TU.intern(FD->getNameAsString());
@@ -794,6 +804,24 @@ void FunctionAnalysis::forgetPlace(PathState &St, const PlaceKey &P) {
     St.updateValue(Key, [](Value &X) { X.St = VState::Escaped; });
 }
 
+void FunctionAnalysis::forgetSlotsOf(PathState &St, const Expr *Array) {
+  if (St.Places.empty() || !strip(Array)->getType()->isArrayType())
+    return;
+  std::optional<PlaceKey> A = placeOf(St, Array);
+  if (!A)
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(strip(Array)))
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        A = PlaceKey{{VD->getCanonicalDecl(), PlaceKey::DeclRoot}, TU.path({})};
+  if (!A)
+    return;
+  llvm::SmallVector<PlaceKey, 4> Gone;
+  for (const auto &[P, K] : St.Places)
+    if (P.Root == A->Root && P.Path == A->Path && P.Slot >= 0)
+      Gone.push_back(P);
+  for (const PlaceKey &P : Gone)
+    forgetPlace(St, P);
+}
+
 void FunctionAnalysis::forgetPlacesRootedAt(PathState &St, ValueKey Root) {
   if (St.Places.empty())
     return;
@@ -822,7 +850,7 @@ void FunctionAnalysis::rootFreed(PathState &St, ValueKey Root, const Expr *Call,
   if (!TU.isRefCounted(Freed)) {
     std::vector<std::pair<PlaceKey, ValueKey>> Held;
     for (const auto &[P, K] : St.Places)
-      if (P.Root == Root && !P.Path->empty())
+      if (P.Root == Root && P.isField())
         Held.push_back({P, K});
     for (auto &[P, K] : Held) {
       const Value *V = St.value(K);
@@ -877,6 +905,8 @@ void FunctionAnalysis::invalidatePlaces(PathState &St,
         if (std::optional<PlaceKey> P = placeOf(St, UO->getSubExpr()))
           if (!Library || !P->Path->empty())
             forgetPlace(St, *P); // Written through: '&self->x'.
+    if (!Library)
+      forgetSlotsOf(St, A); // 'fill(s->refs)': its slots.
     std::optional<ValueKey> Root = rootOf(St, A);
     if (!Root)
       continue;
@@ -932,7 +962,7 @@ void FunctionAnalysis::readPlace(PathState &St, const Expr *E) {
   if (!F || !TU.releasedFields().count(F))
     return;
   std::optional<PlaceKey> P = placeOf(St, ME);
-  if (!P || P->Path->size() != 1 || St.Places.count(*P) ||
+  if (!P || P->Path->size() != 1 || !P->isField() || St.Places.count(*P) ||
       !callersObject(St, *P))
     return;
   // What the field holds on entry: not this function's to release, but
@@ -952,7 +982,8 @@ void FunctionAnalysis::checkSetterOverwrite(const PathState &St,
                                             const PlaceKey &P, const Expr *L,
                                             const Value *New, const Expr *RHS,
                                             const Stmt *At) {
-  if (P.Path->size() != 1 || !isSetter() || !callersObject(St, P))
+  if (P.Path->size() != 1 || !P.isField() || !isSetter() ||
+      !callersObject(St, P))
     return;
   // Only a field the program releases somewhere holds what it owns; a
   // setter that read it on this path (tested it, released it) knows.

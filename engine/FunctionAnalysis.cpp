@@ -240,7 +240,7 @@ void FunctionAnalysis::atExit(PathState &St) {
   Exits.push_back({St.OutStores, St.ReturnedConstant, {}});
   if (!Destroy)
     for (const auto &[P, K] : St.Places) {
-      if (P.Root.second != 0 || P.Path->size() != 1)
+      if (P.Root.second != 0 || P.Path->size() != 1 || !P.isField())
         continue;
       const auto *PD =
           dyn_cast<ParmVarDecl>(static_cast<const Decl *>(P.Root.first));

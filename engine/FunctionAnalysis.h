@@ -257,6 +257,8 @@ private:
   /// changed by code this analysis does not see.
   void forgetPlacesRootedAt(PathState &St, ValueKey Root);
   void forgetPlace(PathState &St, const PlaceKey &P);
+  /// Forgets the slots of the array Array names ('s->refs', 'g_refs').
+  void forgetSlotsOf(PathState &St, const Expr *Array);
   /// The object at Root is freed by Fn at Call: the owned values its fields
   /// still hold are lost with it.
   void rootFreed(PathState &St, ValueKey Root, const Expr *Call,

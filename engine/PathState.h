@@ -128,15 +128,23 @@ using FieldPath = std::vector<const clang::FieldDecl *>;
 struct PlaceKey {
   ValueKey Root;
   const FieldPath *Path = nullptr;
+  /// A fixed slot of the array the path ends at ('s->refs[2]', 'g[0]'), or
+  /// -1.
+  int64_t Slot = -1;
   static constexpr unsigned DeclRoot = ~0u - 1;
   static constexpr unsigned ThisRoot = ~0u - 2;
   bool operator==(const PlaceKey &O) const {
-    return Root == O.Root && Path == O.Path;
+    return Root == O.Root && Path == O.Path && Slot == O.Slot;
   }
   bool operator<(const PlaceKey &O) const {
-    return Root != O.Root ? Root < O.Root
-                          : std::less<const FieldPath *>()(Path, O.Path);
+    if (Root != O.Root)
+      return Root < O.Root;
+    if (Path != O.Path)
+      return std::less<const FieldPath *>()(Path, O.Path);
+    return Slot < O.Slot;
   }
+  /// A field of an object ('s->f', 's.f.g'), not a global or a slot.
+  bool isField() const { return !Path->empty() && Slot < 0; }
 };
 } // namespace custody
 
@@ -147,6 +155,7 @@ template <> struct llvm::ImutProfileInfo<custody::PlaceKey> {
     ID.AddPointer(X.Root.first);
     ID.AddInteger(X.Root.second);
     ID.AddPointer(X.Path);
+    ID.AddInteger(X.Slot);
   }
 };
 

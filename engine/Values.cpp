@@ -49,7 +49,7 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
       return *K;
     return std::nullopt;
   }
-  if (!St.Places.empty() && isa<MemberExpr, DeclRefExpr>(E))
+  if (!St.Places.empty() && isa<MemberExpr, DeclRefExpr, ArraySubscriptExpr>(E))
     if (std::optional<PlaceKey> P = placeOf(St, E))
       if (const ValueKey *K = St.Places.lookup(*P))
         return *K;
@@ -74,6 +74,24 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
 std::optional<PlaceKey> FunctionAnalysis::placeOf(const PathState &St,
                                                   const Expr *E) const {
   E = strip(E);
+  // A fixed slot of an array field or variable ('s->refs[2]').
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+    const Expr *Base = strip(AS->getBase());
+    std::optional<int64_t> I = constant(AS->getIdx());
+    if (!I || *I < 0 || !Base->getType()->isArrayType())
+      return std::nullopt;
+    std::optional<PlaceKey> P;
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(Base)) {
+      if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+        P = PlaceKey{{VD->getCanonicalDecl(), PlaceKey::DeclRoot}, TU.path({})};
+    } else if (isa<MemberExpr>(Base)) {
+      P = placeOf(St, Base);
+    }
+    if (!P || P->Slot >= 0)
+      return std::nullopt;
+    P->Slot = *I;
+    return P;
+  }
   FieldPath Fields;
   while (const auto *ME = dyn_cast<MemberExpr>(E)) {
     const auto *F = dyn_cast<FieldDecl>(ME->getMemberDecl());

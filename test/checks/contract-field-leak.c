@@ -89,3 +89,43 @@ void pair_set_a(struct pair *p, const char *s) {
   free(p->a);
   p->a = n;
 }
+
+/* Fields and fixed slots of arrays hold values within a function too. */
+struct table {
+  char *names[4];
+  int n;
+};
+
+void table_fill(struct table *t, const char *a, const char *b) {
+  t->names[0] = strdup(a);
+  t->names[0] = strdup(b);
+  // CHECK: :[[@LINE-1]]:3: warning: 't->names[0]' (heap memory from 'strdup') is overwritten while it still owns the heap memory [contract-resource-leak]
+  // CHECK: :[[@LINE-3]]:17: note: heap memory acquired here from 'strdup'; the contract says 'free' releases it
+}
+
+void table_fill_ok(struct table *t, const char *a, const char *b) {
+  t->names[0] = strdup(a);
+  t->names[1] = strdup(b);
+  free(t->names[0]);
+  t->names[0] = strdup(b);
+}
+
+void table_fill_loop(struct table *t, const char **v, int n) {
+  t->names[0] = strdup(v[0]);
+  for (int i = 0; i < n; i++)
+    t->names[i] = strdup(v[i]);
+}
+
+int table_use(char **names);
+
+void table_local(const char *a) {
+  char *arr[2];
+  arr[0] = strdup(a);
+  table_use(arr);
+  arr[0] = strdup(a);
+  free(arr[0]);
+  free(arr[0]);
+  // CHECK: :[[@LINE-1]]:3: warning: 'arr[0]' is released by 'free' after it was already released by 'free' [contract-double-release]
+  // CHECK: :[[@LINE-4]]:12: note: heap memory acquired here from 'strdup'; the contract says 'free' releases it
+  // CHECK: :[[@LINE-4]]:3: note: first released here
+}
