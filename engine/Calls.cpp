@@ -682,7 +682,14 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   // A slot this analysis cannot name: any slot of that array may change.
   if (const auto *AS = dyn_cast<ArraySubscriptExpr>(L); AS && !P)
     forgetSlotsOf(St, AS->getBase());
-  if (P && (!P->Path->empty() || P->Slot >= 0)) {
+  // Globals (their fields and slots too) are not followed as places: what
+  // a global keeps outlives the function, whoever holds other references.
+  bool InGlobal = false;
+  if (P && P->Root.second == PlaceKey::DeclRoot)
+    if (const auto *VD = dyn_cast<VarDecl>(
+            static_cast<const Decl *>(P->Root.first)))
+      InGlobal = VD->hasGlobalStorage();
+  if (P && !InGlobal && (!P->Path->empty() || P->Slot >= 0)) {
     storePlace(St, *P, L, RHS, At);
   } else {
     // A global (followed as a place only by a destroy function's walk), an

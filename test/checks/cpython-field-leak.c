@@ -136,3 +136,18 @@ static PyType_Slot Table_slots[] = {
     {Py_tp_init, Table_init},
     {0, NULL},
 };
+
+/* A global table keeps its own reference, taken after the module took the
+   first one: globals are not followed as places. */
+static PyObject *errobjects[4];
+
+int add_errors(PyObject *m) {
+  PyObject *exc = PyErr_NewException("m.Error", NULL, NULL);
+  if (exc == NULL)
+    return -1;
+  errobjects[1] = exc;
+  if (PyModule_AddObject(m, "Error", exc) != 0)
+    return -1;
+  Py_INCREF(exc);
+  return 0;
+}
