@@ -363,7 +363,14 @@ impl::destroyFunctions(TUAnalysis &TU,
       Add(FD, std::move(P));
       continue;
     }
-    if (isa<CXXMethodDecl>(FD) || !namedLikeDestroy(FD))
+    // A contract's releaser defined here (the SDK's own 'session_close' in
+    // the file that implements it) destroys what it is given, whatever its
+    // name.
+    bool Releaser = false;
+    if (FD->getIdentifier())
+      for (const auto &R : TU.Contracts.Resources)
+        Releaser |= llvm::is_contained(R.getValue().Releasers, FD->getName());
+    if (isa<CXXMethodDecl>(FD) || (!namedLikeDestroy(FD) && !Releaser))
       continue;
     // The object is the first parameter whose struct has owning fields
     // (a JNI native's handle comes after the environment).
