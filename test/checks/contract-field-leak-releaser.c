@@ -25,5 +25,5 @@ void session_end(session *s) {
   free(s->user);
   free(s);
   // CHECK: :[[@LINE-1]]:3: warning: 's->token' still holds the heap memory that 'session_begin' stored there when 'free' frees the object; 'session_end' (the destroy function of 'session') must release it [contract-field-leak]
-  // CHECK: :[[@LINE-7]]:3: note: the field owns the heap memory stored here
+  // CHECK: :[[@LINE-8]]:3: note: the field owns the heap memory stored here
 }
