@@ -250,12 +250,7 @@ public:
   // Only the main file's declarations are walked: calls in headers (inline
   // functions, macros of system headers) are not the project's.
   bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D)) {
-      SourceLocation L = SM.getExpansionLoc(D->getLocation());
-      if (L.isValid() && !SM.isWrittenInMainFile(L))
-        return true;
-    }
-    return RecursiveASTVisitor::TraverseDecl(D);
+    return outsideMainFile(SM, D) || RecursiveASTVisitor::TraverseDecl(D);
   }
 
   bool VisitFunctionDecl(FunctionDecl *FD) {

@@ -95,6 +95,13 @@ std::string impl::nameOf(const FunctionDecl *FD) {
   return FD->getName().str();
 }
 
+bool custody::outsideMainFile(const SourceManager &SM, const Decl *D) {
+  if (!D || isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D))
+    return false;
+  SourceLocation L = SM.getExpansionLoc(D->getLocation());
+  return L.isValid() && !SM.isWrittenInMainFile(L);
+}
+
 std::vector<std::string> custody::includedFiles(const SourceManager &SM) {
   std::vector<std::string> Files;
   for (auto It = SM.fileinfo_begin(), E = SM.fileinfo_end(); It != E; ++It)
@@ -162,12 +169,7 @@ public:
   // Declarations from headers are not walked into: only the main file's
   // functions are reported on (callees are reached through summaries).
   bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D)) {
-      SourceLocation L = SM.getExpansionLoc(D->getLocation());
-      if (L.isValid() && !SM.isWrittenInMainFile(L))
-        return true;
-    }
-    return RecursiveASTVisitor::TraverseDecl(D);
+    return outsideMainFile(SM, D) || RecursiveASTVisitor::TraverseDecl(D);
   }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && isAnalyzable(FD) &&

@@ -41,6 +41,10 @@ struct AnalysisLimits {
   unsigned MaxSummaryDepth = 8;
 };
 
+/// Whether a walk of the main file's declarations skips D: one written in a
+/// header (namespaces, linkage specs and the TU itself are entered).
+bool outsideMainFile(const clang::SourceManager &SM, const clang::Decl *D);
+
 /// Files (absolute or as spelled) that are part of the translation unit;
 /// used to decide which built-in contracts apply.
 std::vector<std::string> includedFiles(const clang::SourceManager &SM);

@@ -29,6 +29,7 @@
 //
 //===----------------------------------------------------------------------===//
 
+#include "OwnershipAnalysis.h"
 #include "PyApiChecks.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -716,12 +717,7 @@ public:
       : Ctx(Ctx), SM(Ctx.getSourceManager()), Z(Ctx), Out(Out) {}
 
   bool TraverseDecl(Decl *D) {
-    if (D && !isa<TranslationUnitDecl, NamespaceDecl, LinkageSpecDecl>(D)) {
-      SourceLocation L = SM.getExpansionLoc(D->getLocation());
-      if (L.isValid() && !SM.isWrittenInMainFile(L))
-        return true;
-    }
-    return RecursiveASTVisitor::TraverseDecl(D);
+    return outsideMainFile(SM, D) || RecursiveASTVisitor::TraverseDecl(D);
   }
 
   bool VisitCallExpr(CallExpr *CE) {
