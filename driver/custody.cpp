@@ -13,6 +13,7 @@
 #include "TUSession.h"
 #include "TidyConfig.h"
 #include "Trace.h"
+#include "WholeProgram.h"
 #include "clang/AST/ASTConsumer.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Basic/SourceManager.h"
@@ -159,6 +160,20 @@ static llvm::cl::opt<std::string> DocsURL(
 /// --color=auto|always|never. Read from the command line before LLVM's
 /// parser sees it: LLVM registers a --color option of its own (true/false).
 static std::string Color = "auto";
+static llvm::cl::opt<std::string> SummaryStore(
+    "summary-store",
+    llvm::cl::desc("Where -p keeps the whole program's summaries and each "
+                   "file's results (default: BUILD_DIR/.custody/summaries)"),
+    llvm::cl::value_desc("dir"), llvm::cl::cat(custody::Category));
+static llvm::cl::opt<bool> NoSummaries(
+    "no-summaries",
+    llvm::cl::desc("With -p, analyze each file on its own: functions defined "
+                   "in other files are unknown, and nothing is stored"),
+    llvm::cl::cat(custody::Category));
+static llvm::cl::opt<bool> FreshSummaries(
+    "fresh-summaries",
+    llvm::cl::desc("With -p, make every summary again, ignoring the store"),
+    llvm::cl::cat(custody::Category));
 static llvm::cl::opt<std::string> SourceRoot(
     "source-root",
     llvm::cl::desc("The directory SARIF file URIs are relative to (default: "
@@ -790,12 +805,52 @@ void checkAnnotationResources(ASTContext &Ctx, const SessionConfig &Config,
   }
 }
 
+/// A file's part of a whole-program run: the summaries it reads and adds,
+/// and the files its results depend on.
+struct FileRun {
+  ProgramContext *Program = nullptr;
+  std::vector<std::string> Deps;
+};
+
+/// Every file a translation unit's results depend on: its own files and the
+/// configuration read for it.
+void collectDeps(const SourceManager &SM, const FileSettings &Settings,
+                 std::vector<std::string> &Deps) {
+  for (const std::string &F : includedFiles(SM))
+    Deps.push_back(absolutePath(SM.getFileManager(), F));
+  Deps.insert(Deps.end(), Settings.TidyFiles.begin(), Settings.TidyFiles.end());
+  Deps.insert(Deps.end(), Settings.Config.ContractFiles.begin(),
+              Settings.Config.ContractFiles.end());
+  if (auto Main = SM.getFileEntryRefForID(SM.getMainFileID())) {
+    std::string Dir(llvm::sys::path::parent_path(
+        absolutePath(SM.getFileManager(), Main->getName())));
+    std::string Project = findProjectContract(Dir.empty() ? "." : Dir);
+    if (!Project.empty())
+      Deps.push_back(Project);
+  }
+  // The built-in contracts: a change to them is a change of custody.
+  static const std::vector<std::string> Builtins = [] {
+    std::vector<std::string> Files;
+    std::error_code EC;
+    for (llvm::sys::fs::recursive_directory_iterator
+             It(builtinContractsDir(), EC),
+         End;
+         It != End && !EC; It.increment(EC))
+      if (llvm::StringRef(It->path()).ends_with(".yaml"))
+        Files.push_back(It->path());
+    return Files;
+  }();
+  if (Settings.Config.BuiltinContracts)
+    Deps.insert(Deps.end(), Builtins.begin(), Builtins.end());
+}
+
 class Consumer : public ASTConsumer {
 public:
   Consumer(std::shared_ptr<const FileSettings> Settings, Results &Out,
-           std::shared_ptr<AttributeMacros> Macros)
+           std::shared_ptr<AttributeMacros> Macros, FileRun *Run)
       : Settings(std::move(Settings)), Config(this->Settings->Config),
-        Filter(*this->Settings->Filter), Out(Out), Macros(std::move(Macros)) {}
+        Filter(*this->Settings->Filter), Out(Out), Macros(std::move(Macros)),
+        Run(Run) {}
 
   void HandleTranslationUnit(ASTContext &Ctx) override {
     Macros->apply(Ctx);
@@ -812,7 +867,10 @@ public:
       Log << "\n";
     }
     bool Ok = analyzeWithContracts(Ctx, Config, Findings, Errors,
-                                   Verbose ? &Log : nullptr, &Report);
+                                   Verbose ? &Log : nullptr, &Report,
+                                   Run ? Run->Program : nullptr);
+    if (Run)
+      collectDeps(Ctx.getSourceManager(), *Settings, Run->Deps);
     if (Verbose)
       Log << "custody: analysis took "
           << llvm::format("%.3f", std::chrono::duration<double>(
@@ -886,6 +944,7 @@ private:
   const CheckFilter &Filter;
   Results &Out;
   std::shared_ptr<AttributeMacros> Macros;
+  FileRun *Run;
 };
 
 /// A Consumer per file, with its settings (the command line over its
@@ -893,8 +952,8 @@ private:
 /// checker's attribute macros.
 class CheckAction : public ASTFrontendAction {
 public:
-  CheckAction(Configurations &Configs, Results &Out)
-      : Configs(Configs), Out(Out) {}
+  CheckAction(Configurations &Configs, Results &Out, FileRun *Run)
+      : Configs(Configs), Out(Out), Run(Run) {}
   std::unique_ptr<ASTConsumer>
   CreateASTConsumer(CompilerInstance &CI, llvm::StringRef InFile) override {
     // The compile command's directory, which relative names are relative to.
@@ -919,23 +978,112 @@ public:
     CI.getPreprocessor().addPPCallbacks(
         Macros->callbacks(CI.getSourceManager()));
     return std::make_unique<Consumer>(std::move(Settings), Out,
-                                      std::move(Macros));
+                                      std::move(Macros), Run);
   }
 
 private:
   Configurations &Configs;
   Results &Out;
+  FileRun *Run;
 };
 
 struct CheckActionFactory : public FrontendActionFactory {
-  CheckActionFactory(Configurations &Configs, Results &Out)
-      : Configs(Configs), Out(Out) {}
+  CheckActionFactory(Configurations &Configs, Results &Out,
+                     FileRun *Run = nullptr)
+      : Configs(Configs), Out(Out), Run(Run) {}
   std::unique_ptr<FrontendAction> create() override {
-    return std::make_unique<CheckAction>(Configs, Out);
+    return std::make_unique<CheckAction>(Configs, Out, Run);
   }
   Configurations &Configs;
   Results &Out;
+  FileRun *Run;
 };
+
+// One file's results in the summary store, and back.
+llvm::json::Value printedLocJSON(const PrintedLoc &L) {
+  return llvm::json::Array{L.File, L.AbsFile, L.Line, L.Column, L.SourceLine};
+}
+
+PrintedLoc printedLocFrom(const llvm::json::Value *V) {
+  PrintedLoc L;
+  const llvm::json::Array *A = V ? V->getAsArray() : nullptr;
+  if (!A || A->size() != 5)
+    return L;
+  L.File = (*A)[0].getAsString().value_or("").str();
+  L.AbsFile = (*A)[1].getAsString().value_or("").str();
+  L.Line = unsigned((*A)[2].getAsInteger().value_or(0));
+  L.Column = unsigned((*A)[3].getAsInteger().value_or(0));
+  L.SourceLine = (*A)[4].getAsString().value_or("").str();
+  return L;
+}
+
+llvm::json::Value resultsJSON(const Results &R) {
+  llvm::json::Array Findings, Notices, Nolint, Errors, Times;
+  for (const PrintedFinding &F : R.Findings) {
+    llvm::json::Array Notes;
+    for (const PrintedNote &N : F.Notes)
+      Notes.push_back(llvm::json::Array{printedLocJSON(N.Loc), N.Message});
+    Findings.push_back(llvm::json::Object{{"loc", printedLocJSON(F.Loc)},
+                                          {"check", F.Check},
+                                          {"message", F.Message},
+                                          {"notes", std::move(Notes)}});
+  }
+  for (const Notice &N : R.Notices)
+    Notices.push_back(
+        llvm::json::Array{int(N.Level), printedLocJSON(N.Loc), N.Message});
+  for (const NolintMessage &M : R.NolintMessages)
+    Nolint.push_back(llvm::json::Array{M.Where, M.Level, M.Message});
+  for (const std::string &E : R.ConfigErrors)
+    Errors.push_back(E);
+  for (const auto &[Name, Seconds] : R.Times)
+    Times.push_back(llvm::json::Array{Name, Seconds});
+  return llvm::json::Object{{"findings", std::move(Findings)},
+                            {"notices", std::move(Notices)},
+                            {"nolint", std::move(Nolint)},
+                            {"errors", std::move(Errors)},
+                            {"times", std::move(Times)}};
+}
+
+void mergeResults(const llvm::json::Value &V, Results &Out) {
+  const llvm::json::Object *O = V.getAsObject();
+  if (!O)
+    return;
+  auto Str = [](const llvm::json::Value &X) {
+    return X.getAsString().value_or("").str();
+  };
+  if (const llvm::json::Array *A = O->getArray("findings"))
+    for (const llvm::json::Value &X : *A) {
+      const llvm::json::Object *F = X.getAsObject();
+      if (!F)
+        continue;
+      PrintedFinding P;
+      P.Loc = printedLocFrom(F->get("loc"));
+      P.Check = F->getString("check").value_or("").str();
+      P.Message = F->getString("message").value_or("").str();
+      if (const llvm::json::Array *Notes = F->getArray("notes"))
+        for (const llvm::json::Value &N : *Notes)
+          if (const llvm::json::Array *NA = N.getAsArray(); NA && NA->size() == 2)
+            P.Notes.push_back({printedLocFrom(&(*NA)[0]), Str((*NA)[1])});
+      Out.Findings.insert(std::move(P));
+    }
+  if (const llvm::json::Array *A = O->getArray("notices"))
+    for (const llvm::json::Value &X : *A)
+      if (const llvm::json::Array *N = X.getAsArray(); N && N->size() == 3)
+        Out.Notices.push_back(
+            {Notice::LevelKind((*N)[0].getAsInteger().value_or(0)),
+             printedLocFrom(&(*N)[1]), Str((*N)[2])});
+  if (const llvm::json::Array *A = O->getArray("nolint"))
+    for (const llvm::json::Value &X : *A)
+      if (const llvm::json::Array *N = X.getAsArray(); N && N->size() == 3)
+        Out.NolintMessages.insert({Str((*N)[0]), Str((*N)[1]), Str((*N)[2])});
+  if (const llvm::json::Array *A = O->getArray("errors"))
+    for (const llvm::json::Value &X : *A)
+      Out.ConfigErrors.push_back(Str(X));
+  if (const llvm::json::Array *A = O->getArray("times"))
+    for (const llvm::json::Value &X : *A)
+      if (const llvm::json::Array *T = X.getAsArray(); T && T->size() == 2)
+        Out.Times.push_back({Str((*T)[0]), (*T)[1].getAsNumber().value_or(0)});
+}
 
 /// A source line as Clang prints it under a diagnostic: tabs expanded to
 /// the next multiple of 8 columns, each character as wide as a terminal
@@ -1718,8 +1866,76 @@ int main(int argc, const char **argv) {
     return 2;
 
   auto Start = std::chrono::steady_clock::now();
-  CheckActionFactory Factory(Configs, Out);
-  Out.Failed = parseFiles(DB, Files, Factory);
+  std::string BuildDir = buildDirArg(argc, argv);
+  // With a compile database the whole program is analyzed, so that a
+  // function defined in one file is known in the others; a shard runs its
+  // files on their own.
+  if (!BuildDir.empty() && !NoSummaries && Shard.empty()) {
+    WholeProgramOptions WO;
+    WO.StoreDir = SummaryStore;
+    if (WO.StoreDir.empty()) {
+      llvm::SmallString<256> D(BuildDir);
+      llvm::sys::path::append(D, ".custody", "summaries");
+      WO.StoreDir = std::string(D);
+    }
+    WO.Jobs = Jobs ? unsigned(Jobs) : 1;
+    WO.Progress = showProgress();
+    WO.Fresh = FreshSummaries;
+    WO.OptionsKey = llvm::formatv("checks={0}\nbuiltins={1}\nproject={2}\n"
+                                  "budget={3}\nstates={4}\nvisits={5}",
+                                  Checks, !NoBuiltins, !NoProjectContract,
+                                  FunctionTimeBudget, StatesPerFunction,
+                                  VisitsPerBlock)
+                        .str();
+    for (const std::string &C : ContractFiles)
+      WO.OptionsKey += "\ncontract=" + C;
+    // Every file of the database is summarized; the named ones reported.
+    std::vector<std::string> All = DB.getAllFiles();
+    All.insert(All.end(), Files.begin(), Files.end());
+    llvm::sort(All);
+    All.erase(std::unique(All.begin(), All.end()), All.end());
+    WholeProgramStats Stats;
+    std::vector<std::string> Failed;
+    auto Analyze = [&](const std::string &File, ProgramContext &Program,
+                       std::vector<std::string> &Deps,
+                       llvm::json::Value &Json) {
+      Results Mine;
+      FileRun Run;
+      Run.Program = &Program;
+      CheckActionFactory Factory(Configs, Mine, &Run);
+      ClangTool Tool(DB, {File});
+      adjustArguments(Tool);
+      bool Ok = runSafely(Tool, Factory);
+      Deps = std::move(Run.Deps);
+      Json = resultsJSON(Mine);
+      return Ok;
+    };
+    std::map<std::string, llvm::json::Value> PerFile =
+        runWholeProgram(DB, All, WO, Analyze, Stats, Failed);
+    std::set<std::string> Named(Files.begin(), Files.end());
+    for (const auto &[F, V] : PerFile)
+      if (Named.count(F))
+        mergeResults(V, Out);
+    for (const std::string &F : Failed)
+      if (Named.count(F))
+        Out.Failed.push_back(F);
+    for (const std::string &N : Stats.Notes)
+      llvm::errs() << "custody: note: " << N << "\n";
+    if (Stats.Unsettled)
+      llvm::errs() << "custody: note: the summaries of " << Stats.Unsettled
+                   << " file" << (Stats.Unsettled == 1 ? "" : "s")
+                   << " still changed after " << Stats.Rounds
+                   << " rounds; their callers may miss the last change\n";
+    if (Verbose)
+      llvm::errs() << "custody: summaries: " << Stats.Files << " files, "
+                   << Stats.Reused << " from the store, " << Stats.Runs
+                   << " analyzed in " << Stats.Rounds << " round"
+                   << (Stats.Rounds == 1 ? "" : "s") << " ('" << WO.StoreDir
+                   << "')\n";
+  } else {
+    CheckActionFactory Factory(Configs, Out);
+    Out.Failed = parseFiles(DB, Files, Factory);
+  }
   double Seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - Start)
           .count();

@@ -166,6 +166,7 @@ struct FormatSpec {
 struct FieldStoreEffect {
   unsigned Arg = 0;
   const void *Field = nullptr; // The clang::FieldDecl.
+  std::string FieldName;       // Its name, for callers in other files.
   std::string Resource;
   When On = When::Always;
   bool operator==(const FieldStoreEffect &O) const {

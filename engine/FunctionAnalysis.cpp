@@ -837,7 +837,9 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
     if (!Same || !R)
       continue;
     if (All) {
-      S->FieldStores.push_back({Key.first, Key.second, R->Name, When::Always});
+      S->FieldStores.push_back({Key.first, Key.second,
+                                Key.second->getName().str(), R->Name,
+                                When::Always});
       Useful = true;
       continue;
     }
@@ -851,7 +853,9 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
     if (!Separated || (S->Success && !(*S->Success == C)))
       continue;
     S->Success = C;
-    S->FieldStores.push_back({Key.first, Key.second, R->Name, When::OnSuccess});
+    S->FieldStores.push_back({Key.first, Key.second,
+                              Key.second->getName().str(), R->Name,
+                              When::OnSuccess});
     Useful = true;
   }
   // Arguments a summary says nothing about stay unknown (they escape).

@@ -17,6 +17,7 @@
 #include "Domain.h"
 #include "OwnershipAnalysis.h"
 #include "PathState.h"
+#include "SummaryStore.h"
 #include "clang/AST/Expr.h"
 #include "clang/AST/ParentMap.h"
 #include "clang/AST/Stmt.h"
@@ -465,12 +466,20 @@ public:
   const FunctionResult *definedResult(const FunctionDecl *Callee,
                                       unsigned Depth) {
     const FunctionDecl *Def = nullptr;
-    if (!Callee || !Callee->hasBody(Def) || !Def || !isAnalyzable(Def) ||
+    if (Callee && !Callee->hasBody(Def))
+      return externalResult(Callee);
+    if (!Callee || !Def || !isAnalyzable(Def) ||
         Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
         InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
       return nullptr;
     return &resultFor(Def, Depth + 1);
   }
+
+  /// What the whole program's summaries say of a function this TU declares
+  /// but another defines (null: the program does not define it, or there
+  /// are no summaries). Summary() of the result is null for one defined
+  /// without a useful summary.
+  const FunctionResult *externalResult(const FunctionDecl *Callee);
 
   const FunctionResult &resultFor(const FunctionDecl *Def, unsigned Depth) {
     auto It = Results.find(Def);
@@ -505,6 +514,9 @@ public:
       return Slot.get();
     }
     const FunctionDecl *Def = nullptr;
+    if (!Callee->hasBody(Def))
+      if (const FunctionResult *R = externalResult(Callee))
+        return R->Summary.get(); // A summary beats a convention.
     // Library code in system headers is not summarized: it is large, and
     // what it does with ownership is what contracts are for.
     if (!Callee->hasBody(Def) || !Def || !isAnalyzable(Def) ||
@@ -561,6 +573,10 @@ private:
 public:
   /// Fields the contracts declare owning ('fields:').
   llvm::DenseMap<const FieldDecl *, const Resource *> DeclaredFields;
+  /// The whole program's summaries, and what this TU reads of them.
+  ProgramContext *Program = nullptr;
+  llvm::DenseMap<const FunctionDecl *, std::unique_ptr<FunctionResult>>
+      External;
   std::map<const FunctionDecl *, FunctionResult> Results;
   llvm::DenseSet<const FunctionDecl *> InProgress;
   llvm::StringMap<std::unique_ptr<FunctionContract>> PrefixContracts;

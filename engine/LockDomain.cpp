@@ -108,7 +108,8 @@ void LockDomain::beforeCall(const CallSite &C, PathState &St) {
     Msg += " needs the " + Lock + ", which is not held here";
     if (Inner) {
       Msg += ": it calls '" + Inner->Fn + "'";
-      Notes.push_back({Inner->Loc, "'" + Inner->Fn + "' is called here"});
+      if (Inner->Loc.isValid()) // Not for a helper of another file.
+        Notes.push_back({Inner->Loc, "'" + Inner->Fn + "' is called here"});
     }
     FA.report(FindingKind::LockNotHeld, LockName, Loc, C.Call, Msg,
               std::move(Notes));
@@ -116,7 +117,7 @@ void LockDomain::beforeCall(const CallSite &C, PathState &St) {
              St.Lock.Now != LS::Released) {
     // Held only if the caller holds it: callers must.
     FirstNeed = LockNeed{Loc, Inner ? Inner->Fn : C.Fn.str(), LockName.str()};
-    if (Inner)
+    if (Inner && Inner->Loc.isValid())
       FirstNeed->Loc = Inner->Loc;
   }
   if (E == LockEffect::EnsureUndo && St.Lock.Stack.empty() && !C.Args.empty())

@@ -160,6 +160,67 @@ bool TUAnalysis::inLibraryHeaders(const FunctionDecl *Fn,
       It->second, [&](const std::string &D) { return File.starts_with(D); });
 }
 
+const FunctionResult *TUAnalysis::externalResult(const FunctionDecl *Callee) {
+  if (!Program || !Program->Index)
+    return nullptr;
+  Callee = Callee->getCanonicalDecl();
+  auto [It, New] = External.try_emplace(Callee);
+  if (!New)
+    return It->second.get();
+  if (Ctx.getSourceManager().isInSystemHeader(Callee->getLocation()))
+    return nullptr;
+  std::string USR = usrOf(Callee);
+  if (USR.empty())
+    return nullptr;
+  Program->Consulted.insert(USR);
+  const StoredSummary *S = Program->Index->lookup(USR);
+  if (!S)
+    return nullptr;
+  auto R = std::make_unique<FunctionResult>();
+  if (S->Contract) {
+    // Resources and fields are named in the summary: those this TU lacks
+    // (an attribute's resource, a struct it never sees) are left out.
+    auto C = std::make_unique<FunctionContract>(*S->Contract);
+    C->Name = nameOf(Callee);
+    auto Known = [&](const std::string &Res) {
+      return Res.empty() || Contracts.resource(Res);
+    };
+    if (C->Returns && !Known(C->Returns->Resource))
+      C->Returns.reset();
+    for (auto &[I, A] : C->Args)
+      if (!Known(A.Resource))
+        A = ArgEffect{ArgEffect::Escapes, "", When::Always};
+    if (C->Opens && !Known(C->Opens->Resource))
+      C->Opens.reset();
+    if (C->Closes && !Known(C->Closes->Resource))
+      C->Closes.reset();
+    std::vector<FieldStoreEffect> Stores;
+    for (FieldStoreEffect &F : C->FieldStores) {
+      if (F.Arg >= Callee->getNumParams() || !Known(F.Resource))
+        continue;
+      QualType T = Callee->getParamDecl(F.Arg)->getType();
+      const RecordDecl *RD =
+          T->isPointerType() ? T->getPointeeType()->getAsRecordDecl() : nullptr;
+      if (RD)
+        RD = RD->getDefinition();
+      if (!RD)
+        continue;
+      for (const FieldDecl *FD : RD->fields())
+        if (FD->getName() == F.FieldName) {
+          F.Field = FD;
+          Stores.push_back(F);
+        }
+    }
+    C->FieldStores = std::move(Stores);
+    R->Summary = std::move(C);
+  }
+  if (!S->NeedsLock.empty())
+    R->NeedsLock = LockNeed{SourceLocation(), S->NeedsLockFn, S->NeedsLock};
+  R->LockSummary = S->LockSummary;
+  It->second = std::move(R);
+  return It->second.get();
+}
+
 namespace {
 
 class FunctionCollector : public RecursiveASTVisitor<FunctionCollector> {
@@ -358,9 +419,31 @@ static void findEntries(TUAnalysis &TU, const FunctionCollector &C) {
   }
 }
 
+/// What callers in other files may know of FD.
+static StoredSummary storedSummary(const SourceManager &SM,
+                                   const FunctionDecl *FD,
+                                   const FunctionResult &R) {
+  StoredSummary S;
+  S.USR = usrOf(FD->getCanonicalDecl());
+  S.Name = FD->getQualifiedNameAsString();
+  PresumedLoc PL = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
+  if (PL.isValid()) {
+    S.File = PL.getFilename();
+    S.Line = PL.getLine();
+  }
+  if (R.Summary)
+    S.Contract = std::make_shared<FunctionContract>(*R.Summary);
+  if (R.NeedsLock) {
+    S.NeedsLock = R.NeedsLock->Lock;
+    S.NeedsLockFn = R.NeedsLock->Fn;
+  }
+  S.LockSummary = R.LockSummary;
+  return S;
+}
+
 std::vector<Finding> custody::analyzeTranslationUnit(
     ASTContext &Ctx, const ContractSet &Contracts, const AnalysisLimits &Limits,
-    llvm::raw_ostream *Log, AnalysisReport *Report) {
+    llvm::raw_ostream *Log, AnalysisReport *Report, ProgramContext *Program) {
   FunctionCollector C(Ctx.getSourceManager());
   C.TraverseDecl(Ctx.getTranslationUnitDecl());
   TUAnalysis TU(Ctx, Contracts, Limits, Log);
@@ -388,10 +471,13 @@ std::vector<Finding> custody::analyzeTranslationUnit(
   findEntries(TU, C);
   TU.MainFunctions = C.Functions;
   declareFields(TU);
+  TU.Program = Program;
   std::vector<Finding> All;
   const SourceManager &SM = Ctx.getSourceManager();
   for (const FunctionDecl *FD : C.Functions) {
     const FunctionResult &R = TU.resultFor(FD, 0);
+    if (Program && FD->isExternallyVisible() && FD->isGlobal())
+      Program->Defined.push_back(storedSummary(SM, FD, R));
     All.insert(All.end(), R.Findings.begin(), R.Findings.end());
     if (Report && R.Notice)
       Report->Notices.push_back(*R.Notice);

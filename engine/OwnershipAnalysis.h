@@ -11,6 +11,7 @@
 
 #include "Contract.h"
 #include "Finding.h"
+#include "SummaryStore.h"
 #include "clang/AST/ASTContext.h"
 #include "llvm/Support/raw_ostream.h"
 #include <vector>
@@ -64,7 +65,8 @@ std::vector<Finding> analyzeTranslationUnit(clang::ASTContext &Ctx,
                                             const ContractSet &Contracts,
                                             const AnalysisLimits &Limits,
                                             llvm::raw_ostream *Log,
-                                            AnalysisReport *Report = nullptr);
+                                            AnalysisReport *Report = nullptr,
+                                            ProgramContext *Program = nullptr);
 
 /// What tells the analysis how calls to a function treat ownership, short of
 /// analyzing its body (custody audit lists the functions nothing describes).

@@ -34,7 +34,8 @@ bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
                                    std::vector<Finding> &Findings,
                                    std::vector<ContractError> &Errors,
                                    llvm::raw_ostream *Log,
-                                   AnalysisReport *Report) {
+                                   AnalysisReport *Report,
+                                   ProgramContext *Program) {
   std::shared_ptr<ContractSet> Active = contractsInForce(Ctx, Config, Errors);
   if (!Active)
     return false;
@@ -44,6 +45,7 @@ bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
       *Log << " " << L.Library;
     *Log << "\n";
   }
-  Findings = analyzeTranslationUnit(Ctx, *Active, Config.Limits, Log, Report);
+  Findings =
+      analyzeTranslationUnit(Ctx, *Active, Config.Limits, Log, Report, Program);
   return true;
 }

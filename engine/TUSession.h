@@ -67,7 +67,8 @@ bool analyzeWithContracts(clang::ASTContext &Ctx, const SessionConfig &Config,
                           std::vector<Finding> &Findings,
                           std::vector<ContractError> &Errors,
                           llvm::raw_ostream *Log,
-                          AnalysisReport *Report = nullptr);
+                          AnalysisReport *Report = nullptr,
+                          ProgramContext *Program = nullptr);
 
 } // namespace custody
 

@@ -1,0 +1,368 @@
+//===- WholeProgram.cpp - custody -p over the whole program ---------------===//
+
+#include "WholeProgram.h"
+#include "llvm/ADT/StringExtras.h"
+#include "llvm/Support/FileSystem.h"
+#include "llvm/Support/FormatVariadic.h"
+#include "llvm/Support/MemoryBuffer.h"
+#include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
+#include "llvm/Support/raw_ostream.h"
+#include "llvm/Support/xxhash.h"
+#include <chrono>
+#include <condition_variable>
+#include <mutex>
+#include <thread>
+
+using namespace custody;
+using namespace clang::tooling;
+
+std::string custody::fileStamp(llvm::StringRef Path) {
+  llvm::sys::fs::file_status S;
+  if (llvm::sys::fs::status(Path, S))
+    return "-";
+  return std::to_string(S.getSize()) + "@" +
+         std::to_string(S.getLastModificationTime().time_since_epoch().count());
+}
+
+namespace {
+
+std::string hashText(llvm::StringRef Text) {
+  return llvm::utohexstr(llvm::xxh3_64bits(Text), /*LowerCase=*/true);
+}
+
+/// custody's own binary: a rebuilt custody does not trust what it wrote
+/// before, even at the same version.
+const std::string &selfStamp() {
+  static std::string Stamp = [] {
+    static int Anchor;
+    std::string Exe = llvm::sys::fs::getMainExecutable("custody", &Anchor);
+    return fileStamp(Exe);
+  }();
+  return Stamp;
+}
+
+struct FileState {
+  std::string File; // As the database names it.
+  std::string Abs;
+  std::string Text;
+  std::string Key;
+  StoreEntry Entry;
+  bool Stored = false;    // Entry holds results valid for Key.
+  bool RanNow = false;    // Analyzed in this run.
+  bool Parsed = true;
+  std::vector<size_t> Callees; // Files whose functions its text calls.
+};
+
+std::string absolute(const CompilationDatabase &DB, const std::string &File) {
+  llvm::SmallString<256> P(File);
+  if (!llvm::sys::path::is_absolute(P)) {
+    std::vector<CompileCommand> C = DB.getCompileCommands(File);
+    if (!C.empty()) {
+      llvm::SmallString<256> D(C[0].Directory);
+      llvm::sys::path::append(D, P);
+      P = D;
+    } else {
+      llvm::sys::fs::make_absolute(P);
+    }
+  }
+  llvm::sys::path::remove_dots(P, /*remove_dot_dot=*/true);
+  return std::string(P);
+}
+
+bool isIdent(char C) { return llvm::isAlnum(C) || C == '_'; }
+
+/// Names a C file defines (a name and '(' on a line that starts at column
+/// 0 and does not end a declaration) and names it calls (a name and '(').
+/// Only for ordering the files: a miss costs one more run, never a result.
+void scanText(llvm::StringRef Text, std::set<std::string> &Defines,
+              std::set<std::string> &Calls) {
+  llvm::SmallVector<llvm::StringRef, 0> Lines;
+  Text.split(Lines, '\n');
+  for (llvm::StringRef Line : Lines) {
+    bool TopLevel = !Line.empty() && (isIdent(Line[0]) || Line[0] == '*') &&
+                    !Line.rtrim().ends_with(";");
+    bool First = true;
+    for (size_t I = 0; I < Line.size();) {
+      if (!isIdent(Line[I]) || llvm::isDigit(Line[I])) {
+        ++I;
+        continue;
+      }
+      size_t B = I;
+      while (I < Line.size() && isIdent(Line[I]))
+        ++I;
+      size_t J = I;
+      while (J < Line.size() && (Line[J] == ' ' || Line[J] == '\t'))
+        ++J;
+      if (J < Line.size() && Line[J] == '(') {
+        std::string Name = Line.slice(B, I).str();
+        if (TopLevel && First)
+          Defines.insert(Name);
+        else
+          Calls.insert(Name);
+        First = false;
+      }
+    }
+  }
+}
+
+class Scheduler {
+public:
+  Scheduler(std::vector<FileState> &States, const WholeProgramOptions &O,
+            AnalyzeFileFn &Analyze, WholeProgramStats &Stats)
+      : States(States), O(O), Analyze(Analyze), Stats(Stats) {}
+
+  std::shared_ptr<const SummaryIndex> Index =
+      std::make_shared<SummaryIndex>();
+  /// Which file each summary in Index came from.
+  std::map<std::string, size_t> Owner;
+
+  /// Index with file F's summaries replaced by Defined (the first file of
+  /// the list wins a function defined twice).
+  void publish(size_t F, const std::vector<StoredSummary> &Defined) {
+    auto Next = std::make_shared<SummaryIndex>(*Index);
+    for (auto It = Owner.begin(); It != Owner.end();)
+      if (It->second == F) {
+        Next->ByUSR.erase(It->first);
+        It = Owner.erase(It);
+      } else {
+        ++It;
+      }
+    for (const StoredSummary &S : Defined) {
+      auto It = Owner.find(S.USR);
+      if (It != Owner.end() && It->second < F)
+        continue;
+      Owner[S.USR] = F;
+      Next->ByUSR[S.USR] = S;
+    }
+    Index = std::move(Next);
+  }
+
+  /// Whether F's results were computed with what Index now says.
+  bool current(size_t F) const {
+    for (const auto &[USR, Print] : States[F].Entry.Inputs)
+      if (Index->fingerprint(USR) != Print)
+        return false;
+    return true;
+  }
+
+  /// Runs the files of Work, callees first, Jobs at a time.
+  void run(const std::vector<size_t> &Work) {
+    std::set<size_t> InWork(Work.begin(), Work.end());
+    Waiting.assign(Work.begin(), Work.end());
+    Done.clear();
+    Running = 0;
+    unsigned N = std::max(1u, std::min<unsigned>(O.Jobs, Work.size()));
+    std::vector<std::thread> Threads;
+    for (unsigned I = 0; I < N; ++I)
+      Threads.emplace_back([&] { worker(InWork); });
+    for (std::thread &T : Threads)
+      T.join();
+  }
+
+private:
+  std::vector<FileState> &States;
+  const WholeProgramOptions &O;
+  AnalyzeFileFn &Analyze;
+  WholeProgramStats &Stats;
+  std::mutex Mu;
+  std::condition_variable CV;
+  std::vector<size_t> Waiting;
+  std::set<size_t> Done;
+  unsigned Running = 0;
+  size_t Finished = 0;
+
+  /// The next file to run: the first whose callees in this round are done;
+  /// with none and nothing running, the first waiting (a cycle).
+  std::optional<size_t> pick(const std::set<size_t> &InWork) {
+    for (size_t K = 0; K < Waiting.size(); ++K) {
+      size_t F = Waiting[K];
+      bool Ready = llvm::all_of(States[F].Callees, [&](size_t C) {
+        return !InWork.count(C) || Done.count(C);
+      });
+      if (Ready) {
+        Waiting.erase(Waiting.begin() + K);
+        return F;
+      }
+    }
+    if (Running == 0 && !Waiting.empty()) {
+      size_t F = Waiting.front();
+      Waiting.erase(Waiting.begin());
+      return F;
+    }
+    return std::nullopt;
+  }
+
+  void worker(const std::set<size_t> &InWork) {
+    std::unique_lock<std::mutex> Lock(Mu);
+    while (true) {
+      std::optional<size_t> F;
+      CV.wait(Lock, [&] {
+        if (Waiting.empty())
+          return true;
+        F = pick(InWork);
+        return F.has_value();
+      });
+      if (!F)
+        return;
+      ++Running;
+      ProgramContext Program;
+      Program.Index = Index;
+      Lock.unlock();
+      FileState &S = States[*F];
+      auto Start = std::chrono::steady_clock::now();
+      std::vector<std::string> Deps;
+      llvm::json::Value Results = nullptr;
+      bool Ok = Analyze(S.File, Program, Deps, Results);
+      double Seconds = std::chrono::duration<double>(
+                           std::chrono::steady_clock::now() - Start)
+                           .count();
+      Lock.lock();
+      --Running;
+      Done.insert(*F);
+      ++Stats.Runs;
+      S.RanNow = true;
+      S.Parsed = Ok;
+      S.Entry = StoreEntry();
+      S.Entry.Version = storeVersion();
+      S.Entry.File = S.Abs;
+      S.Entry.Key = S.Key;
+      llvm::sort(Deps);
+      Deps.erase(std::unique(Deps.begin(), Deps.end()), Deps.end());
+      for (const std::string &D : Deps)
+        S.Entry.Deps.push_back({D, fileStamp(D)});
+      // What it read, as the index it read said it.
+      for (const std::string &USR : Program.Consulted)
+        S.Entry.Inputs[USR] = Program.Index->fingerprint(USR);
+      S.Entry.Summaries = Program.Defined;
+      S.Entry.Results = std::move(Results);
+      publish(*F, Ok ? Program.Defined : std::vector<StoredSummary>());
+      ++Finished;
+      if (O.Progress)
+        llvm::errs() << llvm::formatv("[{0}/{1}] {2} {3:F2} s{4}\n", Finished,
+                                      States.size(), S.File, Seconds,
+                                      Ok ? "" : " (did not parse)")
+                            .str();
+      CV.notify_all();
+    }
+  }
+};
+
+} // namespace
+
+std::map<std::string, llvm::json::Value>
+custody::runWholeProgram(const CompilationDatabase &DB,
+                         const std::vector<std::string> &Files,
+                         const WholeProgramOptions &O, AnalyzeFileFn Analyze,
+                         WholeProgramStats &Stats,
+                         std::vector<std::string> &Failed) {
+  std::vector<FileState> States(Files.size());
+  Stats.Files = Files.size();
+  bool StoreOk = true;
+  if (std::error_code EC = llvm::sys::fs::create_directories(O.StoreDir)) {
+    Stats.Notes.push_back("cannot create the summary store '" + O.StoreDir +
+                          "': " + EC.message() + "; nothing is kept");
+    StoreOk = false;
+  }
+  // Keys, and what the store holds that is still good.
+  for (size_t I = 0; I < Files.size(); ++I) {
+    FileState &S = States[I];
+    S.File = Files[I];
+    S.Abs = absolute(DB, Files[I]);
+    if (auto Buf = llvm::MemoryBuffer::getFile(S.Abs))
+      S.Text = (*Buf)->getBuffer().str();
+    std::string K = storeVersion() + "\n" + selfStamp() + "\n" +
+                    O.OptionsKey + "\n" + hashText(S.Text) + "\n";
+    for (const CompileCommand &C : DB.getCompileCommands(Files[I])) {
+      K += C.Directory + "\n";
+      for (const std::string &A : C.CommandLine)
+        K += A + "\n";
+    }
+    S.Key = hashText(K);
+    if (O.Fresh || !StoreOk)
+      continue;
+    std::string Why;
+    StoreEntry E;
+    if (!readEntry(entryPath(O.StoreDir, S.Abs), E, Why)) {
+      if (llvm::StringRef(Why).starts_with("written by"))
+        Stats.Notes.push_back("the summaries of '" + S.File + "' were " + Why +
+                              "; they are made again");
+      continue;
+    }
+    if (E.Key != S.Key || E.File != S.Abs)
+      continue;
+    bool Same = llvm::all_of(E.Deps, [](const auto &D) {
+      return fileStamp(D.first) == D.second;
+    });
+    if (!Same)
+      continue;
+    S.Entry = std::move(E);
+    S.Stored = true;
+  }
+
+  Scheduler Sched(States, O, Analyze, Stats);
+  for (size_t I = 0; I < States.size(); ++I)
+    if (States[I].Stored)
+      Sched.publish(I, States[I].Entry.Summaries);
+
+  std::vector<size_t> Work;
+  for (size_t I = 0; I < States.size(); ++I)
+    if (!States[I].Stored || !Sched.current(I))
+      Work.push_back(I);
+
+  if (Work.size() > 1) {
+    // Callees first, as the files' text tells.
+    std::vector<std::set<std::string>> Defines(States.size()),
+        Calls(States.size());
+    std::map<std::string, std::vector<size_t>> DefinedIn;
+    for (size_t I = 0; I < States.size(); ++I) {
+      scanText(States[I].Text, Defines[I], Calls[I]);
+      for (const std::string &N : Defines[I])
+        DefinedIn[N].push_back(I);
+    }
+    for (size_t I = 0; I < States.size(); ++I) {
+      std::set<size_t> C;
+      for (const std::string &N : Calls[I]) {
+        if (Defines[I].count(N))
+          continue;
+        auto It = DefinedIn.find(N);
+        if (It != DefinedIn.end() && It->second.size() == 1)
+          C.insert(It->second.front());
+      }
+      States[I].Callees.assign(C.begin(), C.end());
+    }
+  }
+
+  for (unsigned Round = 0; !Work.empty() && Round < O.MaxRounds; ++Round) {
+    ++Stats.Rounds;
+    Sched.run(Work);
+    Work.clear();
+    for (size_t I = 0; I < States.size(); ++I)
+      if (States[I].Parsed && !Sched.current(I))
+        Work.push_back(I);
+  }
+  Stats.Unsettled = Work.size();
+
+  std::map<std::string, llvm::json::Value> Out;
+  for (FileState &S : States) {
+    if (!S.RanNow)
+      ++Stats.Reused;
+    if (!S.Parsed) {
+      Failed.push_back(S.File);
+      llvm::sys::fs::remove(entryPath(O.StoreDir, S.Abs));
+      continue;
+    }
+    if (S.RanNow && StoreOk) {
+      std::string Error;
+      if (!writeEntry(entryPath(O.StoreDir, S.Abs), S.Entry, Error)) {
+        ++Stats.StoreErrors;
+        if (Stats.StoreErrors == 1)
+          Stats.Notes.push_back("cannot write to the summary store '" +
+                                O.StoreDir + "': " + Error);
+      }
+    }
+    Out.insert_or_assign(S.File, S.Entry.Results);
+  }
+  llvm::sort(Failed);
+  return Out;
+}
