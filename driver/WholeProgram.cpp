@@ -265,6 +265,8 @@ custody::runWholeProgram(const CompilationDatabase &DB,
     StoreOk = false;
   }
   // Keys, and what the store holds that is still good.
+  unsigned Stale = 0;
+  std::string StaleWhy;
   for (size_t I = 0; I < Files.size(); ++I) {
     FileState &S = States[I];
     S.File = Files[I];
@@ -284,9 +286,10 @@ custody::runWholeProgram(const CompilationDatabase &DB,
     std::string Why;
     StoreEntry E;
     if (!readEntry(entryPath(O.StoreDir, S.Abs), E, Why)) {
-      if (llvm::StringRef(Why).starts_with("written by"))
-        Stats.Notes.push_back("the summaries of '" + S.File + "' were " + Why +
-                              "; they are made again");
+      if (llvm::StringRef(Why).starts_with("written by")) {
+        ++Stale;
+        StaleWhy = Why;
+      }
       continue;
     }
     if (E.Key != S.Key || E.File != S.Abs)
@@ -300,6 +303,13 @@ custody::runWholeProgram(const CompilationDatabase &DB,
     S.Stored = true;
   }
 
+  if (Stale)
+    Stats.Notes.push_back(
+        llvm::formatv("the summary store '{0}' holds {1} file{2} {3}; not "
+                      "trusted, {4} made again",
+                      O.StoreDir, Stale, Stale == 1 ? "" : "s", StaleWhy,
+                      Stale == 1 ? "it is" : "they are")
+            .str());
   Scheduler Sched(States, O, Analyze, Stats);
   for (size_t I = 0; I < States.size(); ++I)
     if (States[I].Stored)
