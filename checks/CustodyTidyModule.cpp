@@ -13,6 +13,8 @@
 //   CustodyBuiltinContracts    use the built-in contracts     (default: true)
 //   CustodyFunctionTimeBudget  seconds per function, 0: none    (default: 20)
 //   CustodyVisitsPerBlock      block visits per CFG block       (default: 64)
+//   CustodySummaries           a summary store made by custody -p (default:
+//                              none: functions of other files are unknown)
 //
 //===----------------------------------------------------------------------===//
 
@@ -23,6 +25,7 @@
 #include "clang/ASTMatchers/ASTMatchFinder.h"
 #include "clang/Lex/Preprocessor.h"
 #include "llvm/ADT/StringExtras.h"
+#include <mutex>
 
 using namespace clang;
 using namespace clang::tidy;
@@ -53,6 +56,22 @@ MacroState &macros() {
   return M;
 }
 
+/// The summary store named by CustodySummaries, read once per process.
+struct StoreState {
+  std::shared_ptr<const SummaryIndex> Index;
+  unsigned Stale = 0;
+  std::string Error;
+};
+const StoreState &summaryStore(const std::string &Dir) {
+  static std::mutex Mu;
+  static std::map<std::string, StoreState> Loaded;
+  std::lock_guard<std::mutex> Lock(Mu);
+  auto [It, New] = Loaded.try_emplace(Dir);
+  if (New)
+    It->second.Index = loadStore(Dir, It->second.Stale, It->second.Error);
+  return It->second;
+}
+
 class FindingCheck : public ClangTidyCheck {
 public:
   FindingCheck(StringRef Name, ClangTidyContext *Context, FindingKind Kind)
@@ -67,7 +86,8 @@ public:
         TimeBudget(Options.getLocalOrGlobal("CustodyFunctionTimeBudget", "")),
         VisitsPerBlock(Options.getLocalOrGlobal("CustodyVisitsPerBlock", "")),
         StatesPerFunction(
-            Options.getLocalOrGlobal("CustodyStatesPerFunction", "")) {}
+            Options.getLocalOrGlobal("CustodyStatesPerFunction", "")),
+        Summaries(Options.getLocalOrGlobal("CustodySummaries", "")) {}
 
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override {
     Options.store(Opts, "CustodyContracts", Contracts);
@@ -75,6 +95,7 @@ public:
     Options.store(Opts, "CustodyFunctionTimeBudget", TimeBudget);
     Options.store(Opts, "CustodyVisitsPerBlock", VisitsPerBlock);
     Options.store(Opts, "CustodyStatesPerFunction", StatesPerFunction);
+    Options.store(Opts, "CustodySummaries", Summaries);
   }
 
   void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
@@ -139,8 +160,29 @@ public:
       // The next file gets a recorder of its own, even if its preprocessor
       // lands at the same address.
       macros().PP = nullptr;
+      ProgramContext Program;
+      if (!Summaries.empty()) {
+        // Relative to the compile command's directory, as contracts are.
+        SmallString<256> Dir(StringRef(Summaries).trim());
+        Result.Context->getSourceManager().getFileManager().makeAbsolutePath(
+            Dir);
+        const StoreState &Store = summaryStore(std::string(Dir));
+        Program.Index = Store.Index;
+        if (!Store.Index)
+          configurationDiag("custody: CustodySummaries: %0; functions of "
+                            "other files stay unknown (make the store with "
+                            "'custody -p BUILD_DIR')",
+                            DiagnosticIDs::Warning)
+              << Store.Error;
+        else if (Store.Stale)
+          configurationDiag("custody: CustodySummaries: %0 files of '%1' were "
+                            "written by another version of custody and are "
+                            "ignored (run 'custody -p BUILD_DIR' again)",
+                            DiagnosticIDs::Warning)
+              << Store.Stale << std::string(Dir);
+      }
       analyzeWithContracts(*Result.Context, Config, S.Findings, S.Errors,
-                           nullptr, &S.Report);
+                           nullptr, &S.Report, &Program);
       S.Valid = true;
     }
     if (First) {
@@ -164,6 +206,7 @@ private:
   const std::string Contracts;
   const bool Builtins;
   const std::string TimeBudget, VisitsPerBlock, StatesPerFunction;
+  const std::string Summaries;
 };
 
 class CustodyModule : public ClangTidyModule {
