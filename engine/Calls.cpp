@@ -21,6 +21,20 @@ using namespace custody::impl;
 // Calls
 //===----------------------------------------------------------------------===//
 
+/// Whether E converts a pointer to an integer on its way to the call.
+static bool pointerAsInteger(const Expr *E) {
+  while (E) {
+    E = E->IgnoreParens();
+    const auto *CE = dyn_cast<CastExpr>(E);
+    if (!CE)
+      return false;
+    if (CE->getCastKind() == CK_PointerToIntegral)
+      return true;
+    E = CE->getSubExpr();
+  }
+  return false;
+}
+
 /// What one argument's effect does on one outcome of a call.
 void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
                                       unsigned PI, const ArgEffect *AE,
@@ -160,6 +174,14 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
   if (AddrVar && Callee && PI < Callee->getNumParams()) {
     QualType PT = Callee->getParamDecl(PI)->getType();
     MayWrite = !PT->isPointerType() || !PT->getPointeeType().isConstQualified();
+  }
+  // A pointer turned into an integer ('(jlong) self') is a handle the
+  // callee may keep (a Java object that owns it): whatever the callee's
+  // contract says of an integer, the value escapes.
+  if (!IsAddr && pointerAsInteger(A)) {
+    checkUse(S, A, Call);
+    escape(S, A);
+    return;
   }
   if ((AE && AE->Kind == ArgEffect::Borrows) || (FC && !FC->IsSummary && !AE)) {
     // A contract describes its function whole: the arguments it is

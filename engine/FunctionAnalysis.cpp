@@ -739,6 +739,34 @@ FunctionResult FunctionAnalysis::run() {
 
 /// What calling this function does, for its callers: each domain's part,
 /// then ownership's (result, parameters, out-parameters).
+/// Whether S reads the value P points to ('*P' or 'P[i]' other than as the
+/// target of an assignment).
+static bool readsThrough(const Stmt *S, const ParmVarDecl *P) {
+  if (!S)
+    return false;
+  auto IsDerefOfP = [&](const Expr *E) {
+    E = E->IgnoreParenImpCasts();
+    const Expr *Base = nullptr;
+    if (const auto *UO = dyn_cast<UnaryOperator>(E);
+        UO && UO->getOpcode() == UO_Deref)
+      Base = UO->getSubExpr();
+    else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E))
+      Base = AS->getBase();
+    const auto *DRE =
+        Base ? dyn_cast<DeclRefExpr>(Base->IgnoreParenImpCasts()) : nullptr;
+    return DRE && DRE->getDecl() == P;
+  };
+  if (const auto *BO = dyn_cast<BinaryOperator>(S);
+      BO && BO->getOpcode() == BO_Assign && IsDerefOfP(BO->getLHS()))
+    return readsThrough(BO->getRHS(), P);
+  if (const auto *E = dyn_cast<Expr>(S); E && IsDerefOfP(E))
+    return true;
+  for (const Stmt *C : S->children())
+    if (readsThrough(C, P))
+      return true;
+  return false;
+}
+
 void FunctionAnalysis::summarize(FunctionResult &Result) {
   // Summary: each domain's part, then ownership's.
   auto S = std::make_unique<FunctionContract>();
@@ -775,6 +803,10 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
   // acquires through 'out' when it returns that constant.
   for (unsigned I = 0; I < FD->getNumParams(); ++I) {
     const ParmVarDecl *P = FD->getParamDecl(I);
+    // '*state' read as well as written: the caller's value goes in too
+    // (PyEval_RestoreThread(*tstate) ... *tstate = PyEval_SaveThread()).
+    if (readsThrough(FD->getBody(), P))
+      continue;
     const Resource *R = nullptr;
     bool SameResource = true, AnyStored = false, AllStored = true;
     bool OneReturnValue = true;

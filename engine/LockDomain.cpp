@@ -169,6 +169,8 @@ void LockDomain::apply(PathState &S, LockEffect E, llvm::StringRef LockName,
     break;
   case LockEffect::Restore:
   case LockEffect::Acquire:
+    if (L.FromEntry && L.Now != LS::Held)
+      L.TookFirst = true;
     L.Now = LS::Held;
     L.FromEntry = false;
     break;
@@ -218,7 +220,8 @@ void LockDomain::atExit(PathState &St) {
   else if (!St.Lock.FromEntry && St.Lock.Now == LS::Held)
     E = LockEffect::Acquire;
   else if (!St.Lock.FromEntry && St.Lock.Now == LS::Released)
-    E = LockEffect::Release;
+    // Took the lock and gave it back: nothing for its caller to hold.
+    E = St.Lock.TookFirst ? LockEffect::Free : LockEffect::Release;
   if (ExitLock && *ExitLock != E)
     ExitLockMixed = true;
   ExitLock = E;

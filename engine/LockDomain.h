@@ -33,13 +33,16 @@ struct LockPath {
   bool FromEntry = true;
   /// Gave back a take of its caller's (a release helper).
   bool UndidCaller = false;
+  /// Its first change was to take the lock (PyEval_AcquireThread): the
+  /// function runs without its caller holding it.
+  bool TookFirst = false;
   // Not part of the identity: where and by what the lock was last given up.
   clang::SourceLocation GoneAt;
   std::string GoneWhy;
 
   bool operator==(const LockPath &O) const {
     return Now == O.Now && Stack == O.Stack && FromEntry == O.FromEntry &&
-           UndidCaller == O.UndidCaller;
+           UndidCaller == O.UndidCaller && TookFirst == O.TookFirst;
   }
   /// What differs is unknown: nothing is reported from it.
   static LockPath join(const LockPath &A, const LockPath &B) {
@@ -47,6 +50,7 @@ struct LockPath {
     if (!(A == B)) {
       J.Now = State::Unknown;
       J.FromEntry = false;
+      J.TookFirst = A.TookFirst && B.TookFirst;
       if (A.Stack != B.Stack)
         J.Stack.clear();
     }
