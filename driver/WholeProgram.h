@@ -41,9 +41,9 @@ using AnalyzeFileFn = std::function<bool(
 
 struct WholeProgramStats {
   unsigned Files = 0;
-  unsigned Reused = 0;   // Results taken from the store, file not parsed.
-  unsigned Runs = 0;     // Files parsed and analyzed, counting re-runs.
-  unsigned Rounds = 0;   // Rounds with at least one run.
+  unsigned Reused = 0;    // Results taken from the store, file not parsed.
+  unsigned Runs = 0;      // Files parsed and analyzed, counting re-runs.
+  unsigned Rounds = 0;    // Rounds with at least one run.
   unsigned Unsettled = 0; // Files whose callees changed after the last round.
   unsigned StoreErrors = 0;
   std::vector<std::string> Notes;

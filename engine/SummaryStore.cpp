@@ -202,9 +202,8 @@ static json::Value contractJSON(const FunctionContract &C) {
   if (!C.FieldStores.empty()) {
     json::Array F;
     for (const FieldStoreEffect &S : C.FieldStores) {
-      json::Object E{{"arg", S.Arg},
-                     {"field", S.FieldName},
-                     {"resource", S.Resource}};
+      json::Object E{
+          {"arg", S.Arg}, {"field", S.FieldName}, {"resource", S.Resource}};
       if (S.On != When::Always)
         E["when"] = whenName(S.On);
       F.push_back(std::move(E));
@@ -280,8 +279,8 @@ static bool contractFrom(const json::Object &O, FunctionContract &C) {
 }
 
 json::Value custody::toJSON(const StoredSummary &S) {
-  json::Object O{{"usr", S.USR}, {"name", S.Name}, {"file", S.File},
-                 {"line", S.Line}};
+  json::Object O{
+      {"usr", S.USR}, {"name", S.Name}, {"file", S.File}, {"line", S.Line}};
   if (S.Contract)
     O["summary"] = contractJSON(*S.Contract);
   if (!S.NeedsLock.empty())
@@ -374,8 +373,8 @@ bool custody::fromJSON(const json::Value &V, StoreEntry &E,
     for (const json::Value &X : *D)
       if (const json::Array *P = X.getAsArray();
           P && P->size() == 2 && (*P)[0].getAsString() && (*P)[1].getAsString())
-        E.Deps.push_back({(*P)[0].getAsString()->str(),
-                          (*P)[1].getAsString()->str()});
+        E.Deps.push_back(
+            {(*P)[0].getAsString()->str(), (*P)[1].getAsString()->str()});
   if (const json::Object *I = O->getObject("inputs"))
     for (const auto &[U, F] : *I)
       if (auto S = F.getAsString())
@@ -394,8 +393,7 @@ bool custody::fromJSON(const json::Value &V, StoreEntry &E,
   return true;
 }
 
-std::string custody::entryPath(llvm::StringRef StoreDir,
-                               llvm::StringRef File) {
+std::string custody::entryPath(llvm::StringRef StoreDir, llvm::StringRef File) {
   llvm::SmallString<256> P(StoreDir);
   llvm::sys::path::append(
       P, llvm::sys::path::filename(File) + "-" +

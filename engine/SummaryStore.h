@@ -108,9 +108,8 @@ bool writeEntry(llvm::StringRef Path, const StoreEntry &E, std::string &Error);
 /// Every summary of a store (for the plugin and `contracts export`).
 /// Entries written by another version are skipped and counted in Stale;
 /// null, with Error set, when Dir is not a store.
-std::shared_ptr<const SummaryIndex> loadStore(llvm::StringRef Dir,
-                                              unsigned &Stale,
-                                              std::string &Error);
+std::shared_ptr<const SummaryIndex>
+loadStore(llvm::StringRef Dir, unsigned &Stale, std::string &Error);
 
 } // namespace custody
 
