@@ -79,6 +79,7 @@ struct Missing {
   std::string Library, Header, HeaderPath, Signature;
   Why Reason = Why::ReturnsPointer;
   bool InSourceFile = false; // Declared in an audited file, not a header.
+  std::string USR;
   std::set<CallSite> Calls;  // A file parsed twice counts its calls once.
 
   /// The description to keep when TUs disagree (different include paths):
@@ -120,15 +121,36 @@ bool isPlainPointer(QualType T) {
   return T->isAnyPointerType() && !isFunctionPointer(T);
 }
 
+/// A struct of function pointers (and reserved slots): JNI's
+/// JNINativeInterface_ and JNIInvokeInterface_, an SDK's vtable.
+bool isFunctionTable(QualType T) {
+  const RecordDecl *RD = T->getAsRecordDecl();
+  if (!RD || !(RD = RD->getDefinition()))
+    return false;
+  bool AnyFunction = false;
+  for (const FieldDecl *F : RD->fields()) {
+    QualType FT = F->getType().getCanonicalType();
+    if (!FT->isPointerType())
+      return false;
+    if (FT->getPointeeType()->isFunctionType())
+      AnyFunction = true;
+    else if (!FT->getPointeeType()->isVoidType())
+      return false;
+  }
+  return AnyFunction;
+}
+
 /// A handle type: a typedef of a data pointer, or of an integer whose name
-/// looks like a handle. The outermost typedef name written decides.
+/// looks like a handle. The outermost typedef name written decides. A
+/// pointer to a function table (JNIEnv, JavaVM) is an interface, not a
+/// handle someone releases.
 bool isHandleType(QualType T) {
   const auto *TT = T->getAs<TypedefType>();
   if (!TT)
     return false;
   QualType Canon = T.getCanonicalType();
   if (isPlainPointer(Canon))
-    return true;
+    return !isFunctionTable(Canon->getPointeeType());
   if (Canon->isIntegerType() && !Canon->isBooleanType() &&
       !Canon->isEnumeralType() && !Canon->isAnyCharacterType())
     for (const TypedefType *Cur = TT; Cur;
@@ -157,6 +179,9 @@ bool isHandleOutParam(QualType T) {
   if (!PP)
     return false;
   QualType Inner = PP->getPointeeType();
+  // 'JNIEnv **': the interface a call fills in, not a handle.
+  if (Inner->isPointerType() && isFunctionTable(Inner->getPointeeType()))
+    return false;
   return !Inner.getCanonicalType().isConstQualified() &&
          !Inner->isFunctionType() && !Inner->isAnyCharacterType();
 }
@@ -307,6 +332,7 @@ public:
       M.Reason = *W;
       describeHeader(FD, M);
       M.Signature = signatureOf(FD->getFirstDecl(), Policy);
+      M.USR = usrOf(FD->getCanonicalDecl());
     }
     M.Calls.insert(
         {PL.getFilename(), PL.getLine(), PL.getColumn(), viaMacro(Loc)});
@@ -645,13 +671,28 @@ int custody::auditMain(int argc, const char **argv) {
   if (reportConfigErrors(Out.ConfigErrors))
     return 2;
 
-  // A function defined in any audited file is read by the analysis there,
-  // and its summary is what calls in the other files need: not missing.
-  for (auto It = Out.Functions.begin(); It != Out.Functions.end();)
-    if (Out.Defined.contains(It->first))
+  // A function defined in any audited file is known to the others by its
+  // summary (custody -p): not missing, unless the summary store custody -p
+  // made says its analysis found nothing callers can rely on.
+  std::shared_ptr<const SummaryIndex> Store;
+  std::string BuildDir = buildDirOption(argc, argv);
+  if (!BuildDir.empty()) {
+    llvm::SmallString<256> Dir(BuildDir);
+    llvm::sys::path::append(Dir, ".custody", "summaries");
+    unsigned Stale = 0;
+    std::string Error;
+    if (llvm::sys::fs::is_directory(Dir))
+      Store = loadStore(Dir, Stale, Error);
+  }
+  for (auto It = Out.Functions.begin(); It != Out.Functions.end();) {
+    const StoredSummary *S =
+        Store ? Store->lookup(It->second.USR) : nullptr;
+    bool Known = Store ? S && S->Contract : Out.Defined.contains(It->first);
+    if (Known)
       It = Out.Functions.erase(It);
     else
       ++It;
+  }
   size_t NumCalls = 0;
   for (const auto &[Name, M] : Out.Functions)
     NumCalls += M.Calls.size();

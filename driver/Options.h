@@ -72,6 +72,9 @@ bool runSafely(clang::tooling::ClangTool &Tool,
 /// that does. False, after saying what to do, when not.
 bool checkBuildDir(int argc, const char **argv);
 
+/// The -p value given on the command line, or empty.
+std::string buildDirOption(int argc, const char **argv);
+
 /// The files named on the command line, or with none named, every file of
 /// the compile database given with -p (then loaded into WholeDB); sorted,
 /// without repeats. False, after saying why, when there are none or a named

@@ -1613,6 +1613,10 @@ bool custody::runSafely(ClangTool &Tool, FrontendActionFactory &Factory) {
   return RC == 0;
 }
 
+std::string custody::buildDirOption(int argc, const char **argv) {
+  return buildDirArg(argc, argv);
+}
+
 bool custody::checkBuildDir(int argc, const char **argv) {
   for (int I = 1; I < argc; ++I)
     if (llvm::StringRef(argv[I]) == "--")
