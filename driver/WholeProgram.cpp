@@ -18,11 +18,24 @@ using namespace custody;
 using namespace clang::tooling;
 
 std::string custody::fileStamp(llvm::StringRef Path) {
-  llvm::sys::fs::file_status S;
-  if (llvm::sys::fs::status(Path, S))
-    return "-";
-  return std::to_string(S.getSize()) + "@" +
-         std::to_string(S.getLastModificationTime().time_since_epoch().count());
+  // Contents, not times: a store made on another machine (a CI shard, a
+  // cache) is good for the same files. Each file is read once per run.
+  static std::mutex Mu;
+  static std::map<std::string, std::string> Seen;
+  {
+    std::lock_guard<std::mutex> Lock(Mu);
+    auto It = Seen.find(Path.str());
+    if (It != Seen.end())
+      return It->second;
+  }
+  std::string Stamp = "-";
+  if (auto Buf = llvm::MemoryBuffer::getFile(Path, /*IsText=*/false,
+                                             /*RequiresNullTerminator=*/false))
+    Stamp = llvm::utohexstr(llvm::xxh3_64bits((*Buf)->getBuffer()),
+                            /*LowerCase=*/true);
+  std::lock_guard<std::mutex> Lock(Mu);
+  Seen[Path.str()] = Stamp;
+  return Stamp;
 }
 
 namespace {
@@ -51,6 +64,7 @@ struct FileState {
   bool Stored = false; // Entry holds results valid for Key.
   bool RanNow = false; // Analyzed in this run.
   bool Parsed = true;
+  bool Fixed = false; // Another shard's: read from the store, never run.
   std::vector<size_t> Callees; // Files whose functions its text calls.
   size_t Component = 0;        // Its cycle of files calling each other.
   size_t CallersInCycle = 0;   // Files of its cycle that call it.
@@ -299,7 +313,7 @@ std::map<std::string, llvm::json::Value> custody::runWholeProgram(
     const WholeProgramOptions &O, AnalyzeFileFn Analyze,
     WholeProgramStats &Stats, std::vector<std::string> &Failed) {
   std::vector<FileState> States(Files.size());
-  Stats.Files = Files.size();
+  Stats.Files = O.Only.empty() ? Files.size() : O.Only.size();
   bool StoreOk = true;
   if (std::error_code EC = llvm::sys::fs::create_directories(O.StoreDir)) {
     Stats.Notes.push_back("cannot create the summary store '" + O.StoreDir +
@@ -323,7 +337,8 @@ std::map<std::string, llvm::json::Value> custody::runWholeProgram(
         K += A + "\n";
     }
     S.Key = hashText(K);
-    if (O.Fresh || !StoreOk)
+    S.Fixed = !O.Only.empty() && !O.Only.count(S.File);
+    if ((O.Fresh && !S.Fixed) || !StoreOk)
       continue;
     std::string Why;
     StoreEntry E;
@@ -358,7 +373,7 @@ std::map<std::string, llvm::json::Value> custody::runWholeProgram(
 
   std::vector<size_t> Work;
   for (size_t I = 0; I < States.size(); ++I)
-    if (!States[I].Stored || !Sched.current(I))
+    if (!States[I].Fixed && (!States[I].Stored || !Sched.current(I)))
       Work.push_back(I);
 
   if (Work.size() > 1) {
@@ -394,13 +409,15 @@ std::map<std::string, llvm::json::Value> custody::runWholeProgram(
     Sched.run(Work);
     Work.clear();
     for (size_t I = 0; I < States.size(); ++I)
-      if (States[I].Parsed && !Sched.current(I))
+      if (!States[I].Fixed && States[I].Parsed && !Sched.current(I))
         Work.push_back(I);
   }
   Stats.Unsettled = Work.size();
 
   std::map<std::string, llvm::json::Value> Out;
   for (FileState &S : States) {
+    if (S.Fixed)
+      continue;
     if (!S.RanNow)
       ++Stats.Reused;
     if (!S.Parsed) {
@@ -421,4 +438,68 @@ std::map<std::string, llvm::json::Value> custody::runWholeProgram(
   }
   llvm::sort(Failed);
   return Out;
+}
+
+int custody::mergeSummariesMain(int argc, const char **argv) {
+  if (argc < 3 || llvm::StringRef(argv[1]).starts_with("-")) {
+    llvm::StringRef A = argc > 1 ? argv[1] : "";
+    bool Help = A == "--help" || A == "-help" || A == "-h";
+    (Help ? llvm::outs() : llvm::errs())
+        << (Help ? "" : "custody: error: ")
+        << "usage: custody summaries merge OUT_DIR STORE_DIR...\n"
+           "  Combines the summary stores of shards (custody -p BUILD_DIR "
+           "--shard I/N\n  --summary-store STORE_DIR) into OUT_DIR; a file "
+           "several stores hold is\n  taken from the first of them. Then "
+           "'custody -p BUILD_DIR --summary-store\n  OUT_DIR' runs again "
+           "only the files whose callees another shard summarized.\n";
+    return Help ? 0 : 2;
+  }
+  std::string Out = argv[1];
+  if (std::error_code EC = llvm::sys::fs::create_directories(Out)) {
+    llvm::errs() << "custody: error: cannot create '" << Out
+                 << "': " << EC.message() << "\n";
+    return 2;
+  }
+  std::set<std::string> Taken;
+  unsigned Copied = 0, Skipped = 0;
+  for (int I = 2; I < argc; ++I) {
+    llvm::StringRef Dir = argv[I];
+    if (!llvm::sys::fs::is_directory(Dir)) {
+      llvm::errs() << "custody: error: '" << Dir
+                   << "' is not a summary store (not a directory)\n";
+      return 2;
+    }
+    std::vector<std::string> Paths;
+    std::error_code EC;
+    for (llvm::sys::fs::directory_iterator It(Dir, EC), End; It != End && !EC;
+         It.increment(EC))
+      if (llvm::StringRef(It->path()).ends_with(".json"))
+        Paths.push_back(It->path());
+    llvm::sort(Paths);
+    for (const std::string &P : Paths) {
+      StoreEntry E;
+      std::string Why;
+      if (!readEntry(P, E, Why)) {
+        llvm::errs() << "custody: note: '" << P << "' left out: " << Why
+                     << "\n";
+        ++Skipped;
+        continue;
+      }
+      if (!Taken.insert(E.File).second)
+        continue;
+      std::string Error;
+      if (!writeEntry(entryPath(Out, E.File), E, Error)) {
+        llvm::errs() << "custody: error: cannot write to '" << Out
+                     << "': " << Error << "\n";
+        return 2;
+      }
+      ++Copied;
+    }
+  }
+  llvm::errs() << "custody: merged " << Copied << " file"
+               << (Copied == 1 ? "" : "s") << " into '" << Out << "'";
+  if (Skipped)
+    llvm::errs() << " (" << Skipped << " left out)";
+  llvm::errs() << "\n";
+  return 0;
 }

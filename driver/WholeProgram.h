@@ -16,6 +16,7 @@
 #include "SummaryStore.h"
 #include "clang/Tooling/CompilationDatabase.h"
 #include <functional>
+#include <set>
 
 namespace custody {
 
@@ -29,6 +30,9 @@ struct WholeProgramOptions {
   bool Progress = false;
   /// Read nothing from the store (still write it).
   bool Fresh = false;
+  /// Run only these files (a shard); the others' summaries are read from
+  /// the store as they are. Empty: every file.
+  std::set<std::string> Only;
 };
 
 /// Analyzes File with the summaries of Program.Index: fills Program's
@@ -58,8 +62,12 @@ runWholeProgram(const clang::tooling::CompilationDatabase &DB,
                 const WholeProgramOptions &Options, AnalyzeFileFn Analyze,
                 WholeProgramStats &Stats, std::vector<std::string> &Failed);
 
-/// The size and modification time of Path, as text ("-" if it is gone).
+/// A hash of Path's contents, as text ("-" if it cannot be read); each file
+/// is read once per run.
 std::string fileStamp(llvm::StringRef Path);
+
+/// `custody summaries merge OUT DIR...`: argv[0] is "merge".
+int mergeSummariesMain(int argc, const char **argv);
 
 } // namespace custody
 

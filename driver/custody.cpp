@@ -1709,6 +1709,8 @@ static const char SubcommandHelp[] =
     "      a first contract for a C SDK from its header\n"
     "  custody contracts import-cppcheck FILE.cfg\n"
     "      a contract from a cppcheck library configuration\n"
+    "  custody summaries merge OUT_DIR STORE_DIR...\n"
+    "      one summary store from those of shards (--shard with -p)\n"
     "  custody trace [--contracts F] [--header H] -- COMMAND ARGS...\n"
     "      the resources COMMAND still holds at exit, by the contracts\n"
     "  custody help [SUBCOMMAND]\n"
@@ -1737,6 +1739,17 @@ int main(int argc, const char **argv) {
       return auditMain(argc - 1, argv + 1);
     if (Cmd == "trace")
       return traceMain(argc - 1, argv + 1);
+    if (Cmd == "summaries") {
+      llvm::StringRef Sub = argc > 2 ? argv[2] : "";
+      if (Sub == "merge")
+        return mergeSummariesMain(argc - 2, argv + 2);
+      bool Help = Sub == "--help" || Sub == "-help" || Sub == "-h";
+      (Help ? llvm::outs() : llvm::errs())
+          << (Help ? "" : "custody: error: ")
+          << "'custody summaries' needs a subcommand: merge OUT_DIR "
+             "STORE_DIR...\n";
+      return Help ? 0 : 2;
+    }
     if (Cmd == "contracts") {
       llvm::StringRef Sub = argc > 2 ? argv[2] : "";
       if (Sub == "import-cppcheck")
@@ -1874,7 +1887,7 @@ int main(int argc, const char **argv) {
   // With a compile database the whole program is analyzed, so that a
   // function defined in one file is known in the others; a shard runs its
   // files on their own.
-  if (!BuildDir.empty() && !NoSummaries && Shard.empty()) {
+  if (!BuildDir.empty() && !NoSummaries) {
     WholeProgramOptions WO;
     WO.StoreDir = SummaryStore;
     if (WO.StoreDir.empty()) {
@@ -1885,6 +1898,8 @@ int main(int argc, const char **argv) {
     WO.Jobs = Jobs ? unsigned(Jobs) : 1;
     WO.Progress = showProgress();
     WO.Fresh = FreshSummaries;
+    if (!Shard.empty()) // A shard runs its files, with the others' summaries.
+      WO.Only.insert(Files.begin(), Files.end());
     WO.OptionsKey = llvm::formatv("checks={0}\nbuiltins={1}\nproject={2}\n"
                                   "budget={3}\nstates={4}\nvisits={5}",
                                   Checks, !NoBuiltins, !NoProjectContract,
