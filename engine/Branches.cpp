@@ -46,6 +46,16 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
 }
 
 const Fact *FunctionAnalysis::factOf(const PathState &St, const Expr *E) const {
+  if (const auto *CO = dyn_cast_or_null<ConditionalOperator>(strip(E))) {
+    // The arm this path evaluated, as for its value.
+    const Fact *T = factOf(St, CO->getTrueExpr());
+    const Fact *F = factOf(St, CO->getFalseExpr());
+    bool TE = St.Facts.Exprs.count(strip(CO->getTrueExpr()));
+    bool FE = St.Facts.Exprs.count(strip(CO->getFalseExpr()));
+    if (TE != FE)
+      return TE ? T : F;
+    return nullptr;
+  }
   Subject S = subjectOf(St, E);
   if (S.Var) {
     return St.Facts.Vars.lookup(S.Var);

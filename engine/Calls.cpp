@@ -53,6 +53,17 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
   const VarDecl *AddrVar = IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
 
   if (AE && (AE->Kind == ArgEffect::Acquires || AE->Kind == ArgEffect::Lends)) {
+    // This function's own out-parameter handed on ('return load(ctx,
+    // out);'): what the callee stores there is this function's to give.
+    if (const auto *DRE = dyn_cast<DeclRefExpr>(SA))
+      if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl());
+          P && P->getType()->isPointerType() && AE->Kind == ArgEffect::Acquires) {
+        const Resource *R = TU.Contracts.resource(AE->Resource);
+        if (Applies(AE->On) && R)
+          S.OutStores[P] = R;
+        else
+          S.OutStores.erase(P);
+      }
     if (!AddrVar)
       return;
     bool Acquired = Applies(AE->On);

@@ -6,6 +6,7 @@
 //===----------------------------------------------------------------------===//
 
 #include "FunctionAnalysis.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
@@ -98,6 +99,8 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
         St.ReturnedConstant = C;
       else if (const Fact *F = factOf(St, RV); F && F->Lo == F->Hi)
         St.ReturnedConstant = F->Lo;
+      else if (F)
+        St.ReturnedFact = *F;
       // Summary: what the function hands back.
       std::optional<ValueKey> K = valueOf(St, RV);
       const Value *V = nullptr;
@@ -237,7 +240,7 @@ void FunctionAnalysis::atExit(PathState &St) {
   SawExit = true;
   for (auto &D : Domains)
     D->atExit(St);
-  Exits.push_back({St.OutStores, St.ReturnedConstant, {}});
+  Exits.push_back({St.OutStores, St.ReturnedConstant, St.ReturnedFact, {}});
   if (!Destroy)
     for (const auto &[P, K] : St.Places) {
       if (P.Root.second != 0 || P.Path->size() != 1 || !P.isField())
@@ -534,13 +537,27 @@ PathState FunctionAnalysis::entryState() {
 
 /// What a path carries into a block: expression results do not outlive
 /// the block they were computed in.
-void FunctionAnalysis::enterBlock(PathState &St) {
-  // Expression results do not outlive their block; an owned value held
-  // only by one (a '?:' arm, say) is no longer followed.
+void FunctionAnalysis::enterBlock(PathState &St, const CFGBlock *B) {
+  // Expression results do not outlive their block, but for the arms of a
+  // '?:' this block evaluates (its value is the arm's); an owned value held
+  // only by another is no longer followed.
+  llvm::SmallPtrSet<const Expr *, 4> Arms;
+  if (!St.ExprVals.empty() || !St.Facts.Exprs.empty())
+    for (const CFGElement &El : *B)
+      if (auto CS = El.getAs<CFGStmt>())
+        if (const auto *CO = dyn_cast<ConditionalOperator>(CS->getStmt())) {
+          Arms.insert(strip(CO->getTrueExpr()));
+          Arms.insert(strip(CO->getFalseExpr()));
+        }
   std::vector<ValueKey> HeldByExprs;
-  for (auto &[E, K] : St.ExprVals)
-    HeldByExprs.push_back(K);
-  St.ExprVals.clear();
+  FlatMap<const Expr *, ValueKey> Kept;
+  for (auto &[E, K] : St.ExprVals) {
+    if (Arms.count(strip(E)))
+      Kept[E] = K;
+    else
+      HeldByExprs.push_back(K);
+  }
+  St.ExprVals = std::move(Kept);
   for (ValueKey K : HeldByExprs) {
     St.MaybeGarbage.push_back(K);
     const Value *V = St.value(K);
@@ -551,7 +568,11 @@ void FunctionAnalysis::enterBlock(PathState &St) {
     reportPiledTemporary(St, *V, /*Discarded=*/false);
     St.updateValue(K, [](Value &X) { X.St = VState::Escaped; });
   }
-  St.Facts.Exprs = std::move(St.Facts.Carried);
+  FlatMap<const Expr *, Fact> Exprs = std::move(St.Facts.Carried);
+  for (auto &[E, F] : St.Facts.Exprs)
+    if (Arms.count(strip(E)))
+      Exprs[E] = F;
+  St.Facts.Exprs = std::move(Exprs);
   St.Facts.Carried.clear();
   gc(St);
 }
@@ -714,7 +735,7 @@ FunctionResult FunctionAnalysis::run() {
         *TU.Log << "custody: " << Result.Notice->Message << "\n";
       break;
     }
-    enterBlock(St);
+    enterBlock(St, B);
     States SS;
     SS.push_back(std::move(St));
     LeavesFunction = B->succ_size() == 1 && *B->succ_begin() == &G->getExit();
@@ -739,6 +760,17 @@ FunctionResult FunctionAnalysis::run() {
 
 /// What calling this function does, for its callers: each domain's part,
 /// then ownership's (result, parameters, out-parameters).
+/// Whether an exit is known to return something other than V.
+static bool excludes(const std::optional<int64_t> &Returned,
+                     const std::optional<Fact> &ReturnedFact, int64_t V) {
+  if (Returned)
+    return *Returned != V;
+  if (ReturnedFact)
+    return V < ReturnedFact->Lo || V > ReturnedFact->Hi ||
+           ReturnedFact->Ne == V;
+  return false;
+}
+
 /// Whether S reads the value P points to ('*P' or 'P[i]' other than as the
 /// target of an assignment).
 static bool readsThrough(const Stmt *S, const ParmVarDecl *P) {
@@ -835,7 +867,8 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
       continue;
     bool Separated = StoredRet.has_value() && !S->Success && !S->Returns;
     for (const ExitSeen &E : Exits)
-      if (!E.OutStores.count(P) && (!E.Returned || E.Returned == StoredRet))
+      if (!E.OutStores.count(P) &&
+          !excludes(E.Returned, E.ReturnedFact, *StoredRet))
         Separated = false;
     if (!Separated)
       continue;

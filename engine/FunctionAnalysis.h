@@ -176,6 +176,7 @@ private:
   struct ExitSeen {
     FlatMap<const ParmVarDecl *, const Resource *> OutStores;
     std::optional<int64_t> Returned;
+    std::optional<Fact> ReturnedFact;
     /// Owned values left in fields of parameters ('s->ref = ...').
     std::map<std::pair<unsigned, const FieldDecl *>, const Resource *>
         FieldStores;
@@ -193,7 +194,7 @@ private:
   using States = std::vector<PathState>;
   using Worklist = std::deque<std::pair<const CFGBlock *, PathState>>;
   PathState entryState();
-  void enterBlock(PathState &St);
+  void enterBlock(PathState &St, const CFGBlock *B);
   void leaveBlock(const CFGBlock *B, States &SS, Worklist &Work);
   void summarize(FunctionResult &Result);
   /// How many states a block keeps; more paths than that are not explored.

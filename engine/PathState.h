@@ -461,6 +461,8 @@ struct PathState {
   unsigned NextSeq = 1;
   const clang::Stmt *ExitStmt = nullptr;
   std::optional<int64_t> ReturnedConstant;
+  /// Else what is known of the value returned (a call's failure: '!= 0').
+  std::optional<Fact> ReturnedFact;
   bool Dead = false;
 
   /// Exact identity: the same bindings, values (by their operator==),

@@ -58,7 +58,18 @@ std::optional<ValueKey> FunctionAnalysis::valueOf(const PathState &St,
       return valueOf(St, BO->getOpcode() == BO_Assign ? BO->getLHS()
                                                       : BO->getRHS());
   if (const auto *CO = dyn_cast<ConditionalOperator>(E)) {
-    // The arm this path took, when its facts decide the condition.
+    // The arm this path took: the one whose result this path computed
+    // (only the arm taken is evaluated), or the one its facts decide.
+    auto Computed = [&](const Expr *Arm) -> const ValueKey * {
+      auto It = St.ExprVals.find(strip(Arm));
+      return It == St.ExprVals.end() ? nullptr : &It->second;
+    };
+    const ValueKey *TV = Computed(CO->getTrueExpr());
+    const ValueKey *FV = Computed(CO->getFalseExpr());
+    if (TV && !FV)
+      return *TV;
+    if (FV && !TV)
+      return *FV;
     std::optional<bool> T =
         const_cast<FunctionAnalysis *>(this)->truthOf(St, CO->getCond());
     if (!T)
