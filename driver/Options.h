@@ -2,7 +2,8 @@
 //
 // `custody` checks files; `custody audit` and `custody contracts ...` are
 // subcommands in files of their own (Audit.cpp, ImportCppcheck.cpp,
-// Suggest.cpp). They share these options and the way files are parsed.
+// Suggest.cpp, ExportContracts.cpp). They share these options and the way
+// files are parsed.
 //
 //===----------------------------------------------------------------------===//
 
@@ -99,6 +100,8 @@ int auditMain(int argc, const char **argv);
 int importCppcheckMain(int argc, const char **argv);
 /// `custody contracts suggest HEADER.h [-- FLAGS]`: argv[0] is "suggest".
 int suggestMain(int argc, const char **argv);
+/// `custody contracts export -p BUILD ...`: argv[0] is "export".
+int exportContractsMain(int argc, const char **argv);
 
 } // namespace custody
 

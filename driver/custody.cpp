@@ -1709,6 +1709,8 @@ static const char SubcommandHelp[] =
     "      a first contract for a C SDK from its header\n"
     "  custody contracts import-cppcheck FILE.cfg\n"
     "      a contract from a cppcheck library configuration\n"
+    "  custody contracts export -p BUILD_DIR [--header H] [--check FILE]\n"
+    "      the whole program's summaries as a contract, or compared with one\n"
     "  custody summaries merge OUT_DIR STORE_DIR...\n"
     "      one summary store from those of shards (--shard with -p)\n"
     "  custody trace [--contracts F] [--header H] -- COMMAND ARGS...\n"
@@ -1756,11 +1758,13 @@ int main(int argc, const char **argv) {
         return importCppcheckMain(argc - 2, argv + 2);
       if (Sub == "suggest")
         return suggestMain(argc - 2, argv + 2);
+      if (Sub == "export")
+        return exportContractsMain(argc - 2, argv + 2);
       bool Help = Sub == "--help" || Sub == "-help" || Sub == "-h";
       (Help ? llvm::outs() : llvm::errs())
           << (Help ? "" : "custody: error: ")
           << "'custody contracts' needs a subcommand: import-cppcheck "
-             "FILE.cfg, or suggest HEADER.h [-- FLAGS]\n";
+             "FILE.cfg, suggest HEADER.h [-- FLAGS], or export -p BUILD\n";
       return Help ? 0 : 2;
     }
   }

@@ -15,8 +15,10 @@
 #include "PyApiChecks.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
+#include "clang/Basic/FileManager.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/Support/Path.h"
 
 using namespace clang;
 using namespace custody;
@@ -428,9 +430,16 @@ static StoredSummary storedSummary(const SourceManager &SM,
   S.Name = FD->getQualifiedNameAsString();
   PresumedLoc PL = SM.getPresumedLoc(SM.getExpansionLoc(FD->getLocation()));
   if (PL.isValid()) {
-    S.File = PL.getFilename();
+    // Absolute: the compile command's directory is not in the store.
+    llvm::SmallString<256> File(PL.getFilename());
+    SM.getFileManager().makeAbsolutePath(File);
+    llvm::sys::path::remove_dots(File, /*remove_dot_dot=*/true);
+    S.File = std::string(File);
     S.Line = PL.getLine();
+    S.Column = PL.getColumn();
   }
+  S.Params = FD->getNumParams();
+  S.Variadic = FD->isVariadic();
   if (R.Summary)
     S.Contract = std::make_shared<FunctionContract>(*R.Summary);
   if (R.NeedsLock) {

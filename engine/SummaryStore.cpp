@@ -279,8 +279,10 @@ static bool contractFrom(const json::Object &O, FunctionContract &C) {
 }
 
 json::Value custody::toJSON(const StoredSummary &S) {
-  json::Object O{
-      {"usr", S.USR}, {"name", S.Name}, {"file", S.File}, {"line", S.Line}};
+  json::Object O{{"usr", S.USR},   {"name", S.Name},     {"file", S.File},
+                 {"line", S.Line}, {"column", S.Column}, {"params", S.Params}};
+  if (S.Variadic)
+    O["variadic"] = true;
   if (S.Contract)
     O["summary"] = contractJSON(*S.Contract);
   if (!S.NeedsLock.empty())
@@ -299,6 +301,9 @@ bool custody::fromJSON(const json::Value &V, StoredSummary &S) {
   if (auto F = O->getString("file"))
     S.File = F->str();
   S.Line = unsigned(O->getInteger("line").value_or(0));
+  S.Column = unsigned(O->getInteger("column").value_or(0));
+  S.Params = unsigned(O->getInteger("params").value_or(0));
+  S.Variadic = O->getBoolean("variadic").value_or(false);
   if (const json::Object *C = O->getObject("summary")) {
     auto FC = std::make_shared<FunctionContract>();
     FC->Name = S.Name;
@@ -324,7 +329,7 @@ std::string SummaryIndex::fingerprint(llvm::StringRef USR) const {
   // Where it is defined is not what its callers depend on.
   StoredSummary Effects = *S;
   Effects.File.clear();
-  Effects.Line = 0;
+  Effects.Line = Effects.Column = 0;
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   OS << json::Value(toJSON(Effects));

@@ -29,14 +29,17 @@ class Decl;
 namespace custody {
 
 /// Bumped whenever what a summary says, or how it is written, changes.
-constexpr int SummaryFormat = 1;
+constexpr int SummaryFormat = 2;
 
 /// One function defined in the program, as callers elsewhere see it.
 struct StoredSummary {
   std::string USR;
   std::string Name; // Qualified, for messages and `contracts export`.
-  std::string File; // Where it is defined, and the line.
-  unsigned Line = 0;
+  std::string File; // Where it is defined (absolute), line and column.
+  unsigned Line = 0, Column = 0;
+  /// Its parameters: an argument the summary says nothing of is unknown.
+  unsigned Params = 0;
+  bool Variadic = false;
   /// Null: defined, but its analysis found nothing callers can rely on, so
   /// they treat it as unknown (never by a contract's convention).
   std::shared_ptr<const FunctionContract> Contract;
