@@ -117,3 +117,43 @@ void ExceptionDomain::beforeBranch(const Expr *Cond, PathState &St) {
   if (St.Pending.At && testsPending(St, Cond))
     St.Pending = PendingException();
 }
+
+void ExceptionDomain::atExit(PathState &St) {
+  ++Exits;
+  bool Null = St.ReturnedConstant ? *St.ReturnedConstant == 0
+                                  : St.ReturnedFact && St.ReturnedFact->isZero();
+  if (!St.Pending.At) {
+    if (Null)
+      PendingOnlyWhenNull = false;
+    return;
+  }
+  ++PendingExits;
+  if (!Null)
+    PendingOnlyWhenNull = false;
+  PendingOnResult &= St.Pending.OnResult;
+  if (!PendingLib.empty() && PendingLib != St.Pending.Lib)
+    PendingLib = "-";
+  else
+    PendingLib = St.Pending.Lib;
+  PendingFn = St.Pending.Fn;
+}
+
+void ExceptionDomain::summarize(FunctionResult &, FunctionContract &S,
+                                bool &Useful) {
+  // A helper that leaves its library's exception pending for its caller:
+  // on every exit, or on exactly the exits that return null.
+  if (!PendingExits || PendingLib.empty() || PendingLib == "-")
+    return;
+  const FunctionDecl *FD = FA.fd();
+  if (PendingExits == Exits && !PendingOnResult) {
+    S.Throws = Throws::Always;
+  } else if (PendingOnlyWhenNull && PendingOnResult &&
+             FD->getReturnType()->isPointerType()) {
+    S.Throws = Throws::OnFailure;
+    S.Success = Condition{Condition::NE, 0};
+  } else {
+    return;
+  }
+  S.Library = PendingLib.str();
+  Useful = true;
+}

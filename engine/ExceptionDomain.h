@@ -50,8 +50,16 @@ public:
   void onStore(const clang::Expr *RHS, const clang::VarDecl *ToLocal,
                PathState &St) override;
   void beforeBranch(const clang::Expr *Cond, PathState &St) override;
+  void atExit(PathState &St) override;
+  void summarize(FunctionResult &R, FunctionContract &S,
+                 bool &Useful) override;
 
 private:
+  /// Exits, and those that leave an exception pending for the caller (and
+  /// whether they return null, and the others do not).
+  unsigned Exits = 0, PendingExits = 0;
+  bool PendingOnlyWhenNull = true, PendingOnResult = true;
+  llvm::StringRef PendingLib, PendingFn;
   /// Whether Cond tests the result of the pending call.
   bool testsPending(const PathState &St, const clang::Stmt *Cond) const;
   /// " (ExceptionCheck)": how the library checks for a pending exception.

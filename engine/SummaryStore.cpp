@@ -195,6 +195,8 @@ static json::Value contractJSON(const FunctionContract &C) {
     O["lock"] = LockNames[unsigned(*C.Lock)];
   if (!C.LockLibrary.empty())
     O["lock_library"] = C.LockLibrary;
+  if (!C.Library.empty())
+    O["library"] = C.Library;
   if (C.Interior >= 0)
     O["interior"] = C.Interior;
   if (!C.Reserves.empty())
@@ -256,6 +258,8 @@ static bool contractFrom(const json::Object &O, FunctionContract &C) {
       return false;
     C.Lock = LockEffect(*I);
   }
+  if (auto L = O.getString("library"))
+    C.Library = L->str();
   if (auto L = O.getString("lock_library"))
     C.LockLibrary = L->str();
   C.Interior = int(O.getInteger("interior").value_or(-1));

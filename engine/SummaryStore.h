@@ -29,7 +29,7 @@ class Decl;
 namespace custody {
 
 /// Bumped whenever what a summary says, or how it is written, changes.
-constexpr int SummaryFormat = 2;
+constexpr int SummaryFormat = 3;
 
 /// One function defined in the program, as callers elsewhere see it.
 struct StoredSummary {
