@@ -506,6 +506,7 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
                                    FC->Format->Resource);
 
   for (auto &[S, Succeeded] : Outcomes) {
+    slotFree(S, Args, Call);
     ArgChanges Ch;
     for (unsigned I = 0; I < Args.size(); ++I) {
       unsigned PI = I >= ParamOffset ? I - ParamOffset : ~0u;
@@ -933,11 +934,6 @@ void FunctionAnalysis::invalidatePlaces(PathState &St,
   // A library's contract says all its function does; code of this program
   // (summarized or not) may change any field it reaches.
   bool Library = FC && !FC->IsSummary;
-  // Freeing through a type's slot: 'Py_TYPE(self)->tp_free(self)'.
-  bool SlotFree = false;
-  if (const auto *CE = dyn_cast<CallExpr>(Call))
-    if (const auto *ME = dyn_cast<MemberExpr>(strip(CE->getCallee())))
-      SlotFree = ME->getMemberDecl()->getName() == "tp_free";
   for (const Expr *A : Args) {
     const Expr *SA = strip(A);
     if (const auto *UO = dyn_cast<UnaryOperator>(SA))
@@ -950,13 +946,23 @@ void FunctionAnalysis::invalidatePlaces(PathState &St,
     std::optional<ValueKey> Root = rootOf(St, A);
     if (!Root)
       continue;
-    if (SlotFree) {
-      rootFreed(St, *Root, Call, "tp_free", nullptr);
-      continue;
-    }
     if (!Library)
       forgetPlacesRootedAt(St, *Root);
   }
+}
+
+void FunctionAnalysis::slotFree(PathState &St, llvm::ArrayRef<const Expr *> Args,
+                                const Expr *Call) {
+  // Freeing through a type's slot: 'Py_TYPE(self)->tp_free(self)', before
+  // the call's contract takes the object: its fields still hold what they
+  // held.
+  const auto *CE = dyn_cast<CallExpr>(Call);
+  const auto *ME = CE ? dyn_cast<MemberExpr>(strip(CE->getCallee())) : nullptr;
+  if (!ME || ME->getMemberDecl()->getName() != "tp_free" || St.Places.empty())
+    return;
+  for (const Expr *A : Args)
+    if (std::optional<ValueKey> Root = rootOf(St, A))
+      rootFreed(St, *Root, Call, "tp_free", nullptr);
 }
 
 bool FunctionAnalysis::isSetter() {

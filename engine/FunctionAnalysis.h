@@ -270,6 +270,9 @@ private:
   std::optional<ValueKey> rootOf(const PathState &St, const Expr *A) const;
   /// The places a call's arguments reach, forgotten unless a library's
   /// contract says what the call does.
+  /// 'Py_TYPE(self)->tp_free(self)': the object's fields are lost.
+  void slotFree(PathState &St, llvm::ArrayRef<const Expr *> Args,
+                const Expr *Call);
   void invalidatePlaces(PathState &St, llvm::ArrayRef<const Expr *> Args,
                         const FunctionContract *FC, const Expr *Call);
   /// A setter stores an owned value into a field of its caller's object
