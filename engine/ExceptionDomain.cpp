@@ -92,6 +92,24 @@ void ExceptionDomain::beforeCall(const CallSite &C, PathState &St) {
 void ExceptionDomain::afterCall(const CallSite &C,
                                 std::optional<bool> Succeeded, PathState &S) {
   const FunctionContract *FC = C.FC;
+  // The error indicator: a call of the family that asks whether it is set
+  // answers no right after one of its calls succeeded; code this analysis
+  // does not know may set it.
+  if (!C.contracted()) {
+    S.Indicator = ErrorIndicator();
+  } else if (FC->ChecksException && FC->Returns && !FC->Checks.empty() &&
+             S.Indicator.Family == FC->Checks && !S.Indicator.Set) {
+    Fact F = Fact::exactly(0);
+    F.Assumed = true;
+    S.Facts.Exprs[C.Call] = F;
+  } else if (Succeeded && !FC->Checks.empty()) {
+    S.Indicator.Family = FC->Checks;
+    S.Indicator.Set = !*Succeeded;
+  } else {
+    // No outcome to go by (PyLong_AsLong tells its failure only through
+    // the indicator).
+    S.Indicator = ErrorIndicator();
+  }
   if (!FC ||
       !(FC->Throws == Throws::Always ||
         (FC->Throws == Throws::OnFailure && (!Succeeded || !*Succeeded))))

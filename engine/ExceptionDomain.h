@@ -39,6 +39,21 @@ struct PendingException {
   }
 };
 
+/// Whether the last call of a library family on this path left its error
+/// indicator set: right after a CPython call that succeeded, PyErr_Occurred()
+/// is NULL ('checks_exception' of a function returning a pointer).
+struct ErrorIndicator {
+  llvm::StringRef Family; // Empty: not known.
+  bool Set = false;
+  bool operator==(const ErrorIndicator &O) const {
+    return Family == O.Family && Set == O.Set;
+  }
+  static ErrorIndicator join(const ErrorIndicator &A,
+                             const ErrorIndicator &B) {
+    return A == B ? A : ErrorIndicator();
+  }
+};
+
 namespace impl {
 
 class ExceptionDomain : public Domain {

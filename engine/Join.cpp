@@ -109,6 +109,7 @@ PathState custody::joinStates(const PathState &A, const PathState &B) {
 
   // Each protocol joins its own part.
   J.Pending = PendingException::join(A.Pending, B.Pending);
+  J.Indicator = ErrorIndicator::join(A.Indicator, B.Indicator);
   J.Regions = RegionPath::join(A.Regions, B.Regions);
   J.Lock = LockPath::join(A.Lock, B.Lock);
   return J;

@@ -430,6 +430,7 @@ struct PathState {
   // The protocols' parts of the state (Domain.h): each says what it is and
   // how two are the same or joined.
   PendingException Pending;
+  ErrorIndicator Indicator;
   RegionPath Regions;
   LockPath Lock;
   /// An owned value this path stored into a global or field and has not
@@ -469,7 +470,8 @@ struct PathState {
   /// facts, stores and protocol states. Names, notes and places are not
   /// part of it. Shared subtrees of the persistent maps are skipped.
   bool sameAs(const PathState &O) const {
-    return Pending == O.Pending && Regions == O.Regions && Lock == O.Lock &&
+    return Pending == O.Pending && Indicator == O.Indicator &&
+           Regions == O.Regions && Lock == O.Lock &&
            Bind == O.Bind && Vals == O.Vals && Facts == O.Facts &&
            Places == O.Places && CleanedUp == O.CleanedUp &&
            ExprVals == O.ExprVals && OutStores == O.OutStores &&

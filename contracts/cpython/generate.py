@@ -263,7 +263,7 @@ def validate_entry(name, e, where):
         raise Error("%s: the entry of '%s' must be a mapping" % (where, name))
     for k in e:
         if k not in ("returns", "args", "varargs", "format", "success",
-                     "failure", "interior"):
+                     "failure", "interior", "checks_exception"):
             raise Error("%s: unknown key '%s' in '%s'" % (where, k, name))
 
     def resource(r):
@@ -432,6 +432,8 @@ def canonical(e):
         out["failure"] = e["failure"]
     if "interior" in e:
         out["interior"] = e["interior"]
+    if e.get("checks_exception") == "true":
+        out["checks_exception"] = "true"
 
     def eff(a):
         kind = [k for k in a if k in EFFECTS][0]
