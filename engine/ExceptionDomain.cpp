@@ -96,7 +96,15 @@ void ExceptionDomain::afterCall(const CallSite &C,
   // answers no right after one of its calls succeeded; code this analysis
   // does not know may set it.
   if (!C.contracted()) {
-    S.Indicator = ErrorIndicator();
+    // A helper of this program that returns a new value, NULL on failure,
+    // is told by its result as the library's own calls are.
+    const Resource *R = FC && FC->IsSummary && FC->Returns && Succeeded
+                            ? FA.tu().Contracts.resource(FC->Returns->Resource)
+                            : nullptr;
+    if (R && !R->Checks.empty())
+      S.Indicator = {R->Checks, !*Succeeded};
+    else
+      S.Indicator = ErrorIndicator();
   } else if (FC->ChecksException && FC->Returns && !FC->Checks.empty() &&
              S.Indicator.Family == FC->Checks && !S.Indicator.Set) {
     Fact F = Fact::exactly(0);
