@@ -80,7 +80,7 @@ struct Missing {
   Why Reason = Why::ReturnsPointer;
   bool InSourceFile = false; // Declared in an audited file, not a header.
   std::string USR;
-  std::set<CallSite> Calls;  // A file parsed twice counts its calls once.
+  std::set<CallSite> Calls; // A file parsed twice counts its calls once.
 
   /// The description to keep when TUs disagree (different include paths):
   /// the smallest, so that the output does not depend on -j.
@@ -685,8 +685,7 @@ int custody::auditMain(int argc, const char **argv) {
       Store = loadStore(Dir, Stale, Error);
   }
   for (auto It = Out.Functions.begin(); It != Out.Functions.end();) {
-    const StoredSummary *S =
-        Store ? Store->lookup(It->second.USR) : nullptr;
+    const StoredSummary *S = Store ? Store->lookup(It->second.USR) : nullptr;
     bool Known = Store ? S && S->Contract : Out.Defined.contains(It->first);
     if (Known)
       It = Out.Functions.erase(It);

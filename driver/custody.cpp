@@ -1062,7 +1062,8 @@ void mergeResults(const llvm::json::Value &V, Results &Out) {
       P.Message = F->getString("message").value_or("").str();
       if (const llvm::json::Array *Notes = F->getArray("notes"))
         for (const llvm::json::Value &N : *Notes)
-          if (const llvm::json::Array *NA = N.getAsArray(); NA && NA->size() == 2)
+          if (const llvm::json::Array *NA = N.getAsArray();
+              NA && NA->size() == 2)
             P.Notes.push_back({printedLocFrom(&(*NA)[0]), Str((*NA)[1])});
       Out.Findings.insert(std::move(P));
     }
@@ -1904,12 +1905,12 @@ int main(int argc, const char **argv) {
     WO.Fresh = FreshSummaries;
     if (!Shard.empty()) // A shard runs its files, with the others' summaries.
       WO.Only.insert(Files.begin(), Files.end());
-    WO.OptionsKey = llvm::formatv("checks={0}\nbuiltins={1}\nproject={2}\n"
-                                  "budget={3}\nstates={4}\nvisits={5}",
-                                  Checks, !NoBuiltins, !NoProjectContract,
-                                  FunctionTimeBudget, StatesPerFunction,
-                                  VisitsPerBlock)
-                        .str();
+    WO.OptionsKey =
+        llvm::formatv("checks={0}\nbuiltins={1}\nproject={2}\n"
+                      "budget={3}\nstates={4}\nvisits={5}",
+                      Checks, !NoBuiltins, !NoProjectContract,
+                      FunctionTimeBudget, StatesPerFunction, VisitsPerBlock)
+            .str();
     for (const std::string &C : ContractFiles)
       WO.OptionsKey += "\ncontract=" + C;
     // Every file of the database is summarized; the named ones reported.

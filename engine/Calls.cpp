@@ -57,7 +57,8 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
     // out);'): what the callee stores there is this function's to give.
     if (const auto *DRE = dyn_cast<DeclRefExpr>(SA))
       if (const auto *P = dyn_cast<ParmVarDecl>(DRE->getDecl());
-          P && P->getType()->isPointerType() && AE->Kind == ArgEffect::Acquires) {
+          P && P->getType()->isPointerType() &&
+          AE->Kind == ArgEffect::Acquires) {
         const Resource *R = TU.Contracts.resource(AE->Resource);
         if (Applies(AE->On) && R)
           S.OutStores[P] = R;
@@ -720,8 +721,8 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   // a global keeps outlives the function, whoever holds other references.
   bool InGlobal = false;
   if (P && P->Root.second == PlaceKey::DeclRoot)
-    if (const auto *VD = dyn_cast<VarDecl>(
-            static_cast<const Decl *>(P->Root.first)))
+    if (const auto *VD =
+            dyn_cast<VarDecl>(static_cast<const Decl *>(P->Root.first)))
       InGlobal = VD->hasGlobalStorage();
   if (P && !InGlobal && (!P->Path->empty() || P->Slot >= 0)) {
     storePlace(St, *P, L, RHS, At);
@@ -951,7 +952,8 @@ void FunctionAnalysis::invalidatePlaces(PathState &St,
   }
 }
 
-void FunctionAnalysis::slotFree(PathState &St, llvm::ArrayRef<const Expr *> Args,
+void FunctionAnalysis::slotFree(PathState &St,
+                                llvm::ArrayRef<const Expr *> Args,
                                 const Expr *Call) {
   // Freeing through a type's slot: 'Py_TYPE(self)->tp_free(self)', before
   // the call's contract takes the object: its fields still hold what they

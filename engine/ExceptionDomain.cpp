@@ -146,8 +146,9 @@ void ExceptionDomain::beforeBranch(const Expr *Cond, PathState &St) {
 
 void ExceptionDomain::atExit(PathState &St) {
   ++Exits;
-  bool Null = St.ReturnedConstant ? *St.ReturnedConstant == 0
-                                  : St.ReturnedFact && St.ReturnedFact->isZero();
+  bool Null = St.ReturnedConstant
+                  ? *St.ReturnedConstant == 0
+                  : St.ReturnedFact && St.ReturnedFact->isZero();
   if (!St.Pending.At) {
     if (Null)
       PendingOnlyWhenNull = false;

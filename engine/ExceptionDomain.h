@@ -48,8 +48,7 @@ struct ErrorIndicator {
   bool operator==(const ErrorIndicator &O) const {
     return Family == O.Family && Set == O.Set;
   }
-  static ErrorIndicator join(const ErrorIndicator &A,
-                             const ErrorIndicator &B) {
+  static ErrorIndicator join(const ErrorIndicator &A, const ErrorIndicator &B) {
     return A == B ? A : ErrorIndicator();
   }
 };
@@ -66,8 +65,7 @@ public:
                PathState &St) override;
   void beforeBranch(const clang::Expr *Cond, PathState &St) override;
   void atExit(PathState &St) override;
-  void summarize(FunctionResult &R, FunctionContract &S,
-                 bool &Useful) override;
+  void summarize(FunctionResult &R, FunctionContract &S, bool &Useful) override;
 
 private:
   /// Exits, and those that leave an exception pending for the caller (and

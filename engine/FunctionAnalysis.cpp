@@ -6,11 +6,11 @@
 //===----------------------------------------------------------------------===//
 
 #include "FunctionAnalysis.h"
-#include "llvm/ADT/SmallPtrSet.h"
 #include "clang/AST/ExprCXX.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
 #include "clang/Lex/Lexer.h"
+#include "llvm/ADT/SmallPtrSet.h"
 #include "llvm/Support/Format.h"
 #include <chrono>
 #include <deque>

@@ -471,11 +471,10 @@ struct PathState {
   /// part of it. Shared subtrees of the persistent maps are skipped.
   bool sameAs(const PathState &O) const {
     return Pending == O.Pending && Indicator == O.Indicator &&
-           Regions == O.Regions && Lock == O.Lock &&
-           Bind == O.Bind && Vals == O.Vals && Facts == O.Facts &&
-           Places == O.Places && CleanedUp == O.CleanedUp &&
-           ExprVals == O.ExprVals && OutStores == O.OutStores &&
-           RetainedGlobals == O.RetainedGlobals &&
+           Regions == O.Regions && Lock == O.Lock && Bind == O.Bind &&
+           Vals == O.Vals && Facts == O.Facts && Places == O.Places &&
+           CleanedUp == O.CleanedUp && ExprVals == O.ExprVals &&
+           OutStores == O.OutStores && RetainedGlobals == O.RetainedGlobals &&
            StoredOwned == O.StoredOwned &&
            StoredFreedOnReturn == O.StoredFreedOnReturn;
   }

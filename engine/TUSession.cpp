@@ -29,13 +29,10 @@ custody::contractsInForce(clang::ASTContext &Ctx, const SessionConfig &Config,
   return Active;
 }
 
-bool custody::analyzeWithContracts(clang::ASTContext &Ctx,
-                                   const SessionConfig &Config,
-                                   std::vector<Finding> &Findings,
-                                   std::vector<ContractError> &Errors,
-                                   llvm::raw_ostream *Log,
-                                   AnalysisReport *Report,
-                                   ProgramContext *Program) {
+bool custody::analyzeWithContracts(
+    clang::ASTContext &Ctx, const SessionConfig &Config,
+    std::vector<Finding> &Findings, std::vector<ContractError> &Errors,
+    llvm::raw_ostream *Log, AnalysisReport *Report, ProgramContext *Program) {
   std::shared_ptr<ContractSet> Active = contractsInForce(Ctx, Config, Errors);
   if (!Active)
     return false;
