@@ -7,6 +7,7 @@
 #include "llvm/Support/Format.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/Process.h"
 #include "llvm/Support/xxhash.h"
 
 using namespace custody;
@@ -428,8 +429,11 @@ bool custody::readEntry(llvm::StringRef Path, StoreEntry &E,
 
 bool custody::writeEntry(llvm::StringRef Path, const StoreEntry &E,
                          std::string &Error) {
-  // Written aside and renamed: a reader never sees half a file.
-  std::string Tmp = (Path + ".tmp").str();
+  // Written aside and renamed: a reader never sees half a file, and two
+  // runs on one store (an editor's and a build's) never share the aside.
+  std::string Tmp =
+      (Path + "." + llvm::Twine(llvm::sys::Process::getProcessId()) + ".tmp")
+          .str();
   {
     std::error_code EC;
     llvm::raw_fd_ostream OS(Tmp, EC);
