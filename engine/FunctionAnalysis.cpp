@@ -94,6 +94,15 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     St.ExitStmt = RS;
     if (const Expr *RV = RS->getRetValue()) {
       checkUse(St, RV, RS);
+      // A global this function took a reference on ('Py_INCREF(cache);
+      // return cache;') hands that reference out.
+      const Resource *RetainedGlobal = nullptr;
+      if (const VarDecl *G = globalOf(RV)) {
+        auto N = St.RetainedGlobals.find(G);
+        if (N != St.RetainedGlobals.end() && N->second > 0)
+          if (const DefaultReturn *D = TU.conventionFor(FD))
+            RetainedGlobal = TU.Contracts.resource(D->Effect.Resource);
+      }
       checkReturnOwned(St, RV, RS);
       if (std::optional<int64_t> C = constant(RV))
         St.ReturnedConstant = C;
@@ -119,6 +128,9 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       if (V && V->St == VState::Owned) {
         Returns.AnyOwned = true;
         NoteRes(V->Res);
+      } else if (!V && RetainedGlobal) {
+        Returns.AnyOwned = true;
+        NoteRes(RetainedGlobal);
       } else if (V && V->St == VState::Borrowed) {
         Returns.AnyBorrowed = true;
         NoteRes(V->Res);

@@ -130,3 +130,27 @@ int locked_caller(void) {
   Py_END_ALLOW_THREADS
   return rv;
 }
+
+// A getter that takes a reference on a global hands it out; one that does
+// not lends the global's.
+static PyObject *cache;
+
+static PyObject *get_cache(void) {
+  Py_XINCREF(cache);
+  return cache;
+}
+
+static PyObject *peek_cache(void) { return cache; }
+
+int cache_leaks(void) {
+  PyObject *c = get_cache();
+  if (!c)
+    return -1;
+  return PyObject_IsTrue(c);
+  // CHECK: summaries.c:[[@LINE-1]]:3: warning: 'c' (Python reference from 'get_cache') is not released on this path [cpython-missing-decref]
+}
+
+int cache_peeked(void) {
+  PyObject *c = peek_cache();
+  return c ? PyObject_IsTrue(c) : -1;
+}
