@@ -162,29 +162,36 @@ public:
             AnalyzeFileFn &Analyze, WholeProgramStats &Stats)
       : States(States), O(O), Analyze(Analyze), Stats(Stats) {}
 
-  std::shared_ptr<const SummaryIndex> Index = std::make_shared<SummaryIndex>();
-  /// Which file each summary in Index came from.
+  /// Workers read snapshots of it: it is copied before a change only while
+  /// one of them still holds it.
+  std::shared_ptr<SummaryIndex> Index = std::make_shared<SummaryIndex>();
+  /// Which file each summary in Index came from, and each file's summaries.
   std::map<std::string, size_t> Owner;
+  std::map<size_t, std::vector<std::string>> Owned;
 
   /// Index with file F's summaries replaced by Defined (the first file of
   /// the list wins a function defined twice).
   void publish(size_t F, const std::vector<StoredSummary> &Defined) {
-    auto Next = std::make_shared<SummaryIndex>(*Index);
-    for (auto It = Owner.begin(); It != Owner.end();)
-      if (It->second == F) {
-        Next->ByUSR.erase(It->first);
-        It = Owner.erase(It);
-      } else {
-        ++It;
+    if (Index.use_count() > 1)
+      Index = std::make_shared<SummaryIndex>(*Index);
+    for (const std::string &USR : Owned[F]) {
+      auto It = Owner.find(USR);
+      if (It != Owner.end() && It->second == F) {
+        Index->erase(USR);
+        Owner.erase(It);
       }
+    }
+    Owned[F].clear();
     for (const StoredSummary &S : Defined) {
       auto It = Owner.find(S.USR);
       if (It != Owner.end() && It->second < F)
         continue;
+      if (It != Owner.end())
+        llvm::erase(Owned[It->second], S.USR);
       Owner[S.USR] = F;
-      Next->ByUSR[S.USR] = S;
+      Owned[F].push_back(S.USR);
+      Index->put(S);
     }
-    Index = std::move(Next);
   }
 
   /// Whether F's results were computed with what Index now says.
@@ -291,7 +298,8 @@ private:
         S.Entry.Deps.push_back({D, fileStamp(D)});
       // What it read, as the index it read said it.
       for (const std::string &USR : Program.Consulted)
-        S.Entry.Inputs[USR] = Program.Index->fingerprint(USR);
+        S.Entry.Inputs[USR] = Program.Index->fingerprint(USR).str();
+      Program.Index.reset(); // Its snapshot is no longer read.
       S.Entry.Summaries = Program.Defined;
       S.Entry.Results = std::move(Results);
       publish(*F, Ok ? Program.Defined : std::vector<StoredSummary>());

@@ -327,18 +327,27 @@ bool custody::fromJSON(const json::Value &V, StoredSummary &S) {
   return true;
 }
 
-std::string SummaryIndex::fingerprint(llvm::StringRef USR) const {
-  const StoredSummary *S = lookup(USR);
-  if (!S)
-    return "-";
+void SummaryIndex::put(StoredSummary S) {
   // Where it is defined is not what its callers depend on.
-  StoredSummary Effects = *S;
+  StoredSummary Effects = S;
   Effects.File.clear();
   Effects.Line = Effects.Column = 0;
   std::string Text;
   llvm::raw_string_ostream OS(Text);
   OS << json::Value(toJSON(Effects));
-  return llvm::utohexstr(llvm::xxh3_64bits(OS.str()));
+  Prints[S.USR] = llvm::utohexstr(llvm::xxh3_64bits(OS.str()));
+  std::string USR = S.USR;
+  ByUSR[USR] = std::move(S);
+}
+
+void SummaryIndex::erase(llvm::StringRef USR) {
+  ByUSR.erase(USR);
+  Prints.erase(USR);
+}
+
+llvm::StringRef SummaryIndex::fingerprint(llvm::StringRef USR) const {
+  auto It = Prints.find(USR);
+  return It == Prints.end() ? llvm::StringRef("-") : It->second;
 }
 
 //===----------------------------------------------------------------------===//
@@ -479,7 +488,8 @@ custody::loadStore(llvm::StringRef Dir, unsigned &Stale, std::string &Error) {
       continue;
     }
     for (StoredSummary &S : E.Summaries)
-      Index->ByUSR.try_emplace(S.USR, std::move(S));
+      if (!Index->lookup(S.USR))
+        Index->put(std::move(S));
   }
   return Index;
 }

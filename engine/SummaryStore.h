@@ -56,14 +56,23 @@ bool fromJSON(const llvm::json::Value &V, StoredSummary &S);
 /// declares but does not define.
 class SummaryIndex {
 public:
+  /// Read here; changed only through put() and erase().
   llvm::StringMap<StoredSummary> ByUSR;
   const StoredSummary *lookup(llvm::StringRef USR) const {
     auto It = ByUSR.find(USR);
     return It == ByUSR.end() ? nullptr : &It->second;
   }
+  /// Adds S, or replaces the summary of its USR.
+  void put(StoredSummary S);
+  void erase(llvm::StringRef USR);
   /// What a caller of USR depends on, as text: equal texts mean the same
   /// effects at every call ("-" when the program does not define it).
-  std::string fingerprint(llvm::StringRef USR) const;
+  llvm::StringRef fingerprint(llvm::StringRef USR) const;
+
+private:
+  /// Each summary's fingerprint, made once when it is put: runs compare
+  /// them for every file after every round.
+  llvm::StringMap<std::string> Prints;
 };
 
 /// A translation unit's part of the whole-program analysis: the index it
