@@ -162,7 +162,6 @@ void ExceptionDomain::atExit(PathState &St) {
     PendingLib = "-";
   else
     PendingLib = St.Pending.Lib;
-  PendingFn = St.Pending.Fn;
 }
 
 void ExceptionDomain::summarize(FunctionResult &, FunctionContract &S,

@@ -72,7 +72,7 @@ private:
   /// whether they return null, and the others do not).
   unsigned Exits = 0, PendingExits = 0;
   bool PendingOnlyWhenNull = true, PendingOnResult = true;
-  llvm::StringRef PendingLib, PendingFn;
+  llvm::StringRef PendingLib;
   /// Whether Cond tests the result of the pending call.
   bool testsPending(const PathState &St, const clang::Stmt *Cond) const;
   /// " (ExceptionCheck)": how the library checks for a pending exception.

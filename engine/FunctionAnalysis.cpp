@@ -770,8 +770,6 @@ FunctionResult FunctionAnalysis::run() {
   return Result;
 }
 
-/// What calling this function does, for its callers: each domain's part,
-/// then ownership's (result, parameters, out-parameters).
 /// Whether an exit is known to return something other than V.
 static bool excludes(const std::optional<int64_t> &Returned,
                      const std::optional<Fact> &ReturnedFact, int64_t V) {
@@ -811,6 +809,8 @@ static bool readsThrough(const Stmt *S, const ParmVarDecl *P) {
   return false;
 }
 
+/// What calling this function does, for its callers: each domain's part,
+/// then ownership's (result, parameters, out-parameters).
 void FunctionAnalysis::summarize(FunctionResult &Result) {
   // Summary: each domain's part, then ownership's.
   auto S = std::make_unique<FunctionContract>();
@@ -847,10 +847,6 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
   // acquires through 'out' when it returns that constant.
   for (unsigned I = 0; I < FD->getNumParams(); ++I) {
     const ParmVarDecl *P = FD->getParamDecl(I);
-    // '*state' read as well as written: the caller's value goes in too
-    // (PyEval_RestoreThread(*tstate) ... *tstate = PyEval_SaveThread()).
-    if (readsThrough(FD->getBody(), P))
-      continue;
     const Resource *R = nullptr;
     bool SameResource = true, AnyStored = false, AllStored = true;
     bool OneReturnValue = true;
@@ -868,7 +864,9 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
         OneReturnValue = false;
       StoredRet = E.Returned;
     }
-    if (!AnyStored || !SameResource || !R)
+    // '*state' read as well as written: the caller's value goes in too
+    // (PyEval_RestoreThread(*tstate) ... *tstate = PyEval_SaveThread()).
+    if (!AnyStored || !SameResource || !R || readsThrough(FD->getBody(), P))
       continue;
     if (AllStored) {
       S->Args[I] = {ArgEffect::Acquires, R->Name, When::Always};

@@ -523,7 +523,7 @@ public:
         return R->Summary.get(); // A summary beats a convention.
     // Library code in system headers is not summarized: it is large, and
     // what it does with ownership is what contracts are for.
-    if (!Callee->hasBody(Def) || !Def || !isAnalyzable(Def) ||
+    if (!Def || !isAnalyzable(Def) ||
         Ctx.getSourceManager().isInSystemHeader(Def->getLocation()) ||
         InProgress.count(Def) || Depth >= Limits.MaxSummaryDepth)
       return defaultFor(Callee);

@@ -65,16 +65,20 @@ const Expr *impl::strip(const Expr *E) {
   return E;
 }
 
-const FunctionDecl *impl::functionRef(const Expr *E) {
+const DeclRefExpr *custody::functionRefExpr(const Expr *E) {
   if (!E)
     return nullptr;
   const Expr *S = E->IgnoreParenCasts();
   if (const auto *UO = dyn_cast<UnaryOperator>(S))
     if (UO->getOpcode() == UO_AddrOf)
       S = UO->getSubExpr()->IgnoreParenCasts();
-  if (const auto *DRE = dyn_cast<DeclRefExpr>(S))
-    return dyn_cast<FunctionDecl>(DRE->getDecl());
-  return nullptr;
+  const auto *DRE = dyn_cast<DeclRefExpr>(S);
+  return DRE && isa<FunctionDecl>(DRE->getDecl()) ? DRE : nullptr;
+}
+
+const FunctionDecl *impl::functionRef(const Expr *E) {
+  const DeclRefExpr *DRE = functionRefExpr(E);
+  return DRE ? cast<FunctionDecl>(DRE->getDecl()) : nullptr;
 }
 
 const VarDecl *impl::localVar(const Expr *E) {

@@ -46,6 +46,10 @@ struct AnalysisLimits {
 /// header (namespaces, linkage specs and the TU itself are entered).
 bool outsideMainFile(const clang::SourceManager &SM, const clang::Decl *D);
 
+/// The reference to a function E names or takes the address of, through
+/// casts ('(PyCFunction)f', '&f'), or null.
+const clang::DeclRefExpr *functionRefExpr(const clang::Expr *E);
+
 /// Files (absolute or as spelled) that are part of the translation unit;
 /// used to decide which built-in contracts apply.
 std::vector<std::string> includedFiles(const clang::SourceManager &SM);

@@ -138,18 +138,6 @@ bool fitsSlot(Slot S, QualType T) {
   return true;
 }
 
-/// The function named under casts and '&', as written.
-const DeclRefExpr *functionRef(const Expr *E) {
-  if (!E)
-    return nullptr;
-  const Expr *S = E->IgnoreParenCasts();
-  if (const auto *UO = dyn_cast<UnaryOperator>(S))
-    if (UO->getOpcode() == UO_AddrOf)
-      S = UO->getSubExpr()->IgnoreParenCasts();
-  const auto *DRE = dyn_cast<DeclRefExpr>(S);
-  return DRE && isa<FunctionDecl>(DRE->getDecl()) ? DRE : nullptr;
-}
-
 bool isMethodDef(QualType T) {
   const RecordDecl *RD = T->getAsRecordDecl();
   return RD && RD->getIdentifier() && RD->getName() == "PyMethodDef";
@@ -183,7 +171,7 @@ public:
       else if (F->getName() == "ml_flags")
         Flags = E;
     }
-    const DeclRefExpr *Ref = functionRef(Meth);
+    const DeclRefExpr *Ref = functionRefExpr(Meth);
     Expr::EvalResult R;
     if (!Ref || !Flags || Flags->isValueDependent() ||
         !Flags->EvaluateAsInt(R, Ctx))
