@@ -823,16 +823,8 @@ bool parseArgs(int argc, const char **argv, Request &Req, int &Exit) {
     Req.CommandLine += " " + (Plain ? A.str() : "'" + A.str() + "'");
   }
   int I = 1;
-  auto Value = [&](StringRef A, StringRef Name, std::string &Out) -> bool {
-    if (A == Name && I + 1 < argc) {
-      Out = argv[++I];
-      return true;
-    }
-    if (A.consume_front(Name) && A.consume_front("=")) {
-      Out = A.str();
-      return true;
-    }
-    return false;
+  auto Value = [&](StringRef Name, std::string &Out) {
+    return optionValue(argc, argv, I, Name, Out);
   };
   bool HaveOutput = false;
   for (; I < argc; ++I) {
@@ -843,21 +835,21 @@ bool parseArgs(int argc, const char **argv, Request &Req, int &Exit) {
       Exit = 0;
       return false;
     }
-    if (Value(A, "-p", V)) {
+    if (Value("-p", V)) {
       Req.BuildDir = V;
-    } else if (Value(A, "--summary-store", V)) {
+    } else if (Value("--summary-store", V)) {
       Req.StoreDir = V;
-    } else if (Value(A, "--functions", V)) {
+    } else if (Value("--functions", V)) {
       Req.Globs.push_back(V);
-    } else if (Value(A, "--header", V)) {
+    } else if (Value("--header", V)) {
       Req.Headers.push_back(V);
-    } else if (Value(A, "--library", V)) {
+    } else if (Value("--library", V)) {
       Req.Library = V;
-    } else if (Value(A, "--contracts", V)) {
+    } else if (Value("--contracts", V)) {
       Req.ContractFiles.push_back(absolute(V));
-    } else if (Value(A, "--check", V)) {
+    } else if (Value("--check", V)) {
       Req.Check = V;
-    } else if (Value(A, "-o", V) || Value(A, "--output", V)) {
+    } else if (Value("-o", V) || Value("--output", V)) {
       Req.Output = V;
       HaveOutput = true;
     } else if (A == "--no-builtin-contracts") {
@@ -1063,19 +1055,7 @@ int custody::exportContractsMain(int argc, const char **argv) {
       if (!D.empty())
         return 2;
     }
-    if (Req.Output.empty() || Req.Output == "-") {
-      llvm::outs() << Text;
-      return 0;
-    }
-    std::error_code EC;
-    llvm::raw_fd_ostream OS(Req.Output, EC, llvm::sys::fs::OF_Text);
-    if (EC) {
-      llvm::errs() << "custody: error: cannot write '" << Req.Output
-                   << "': " << EC.message() << "\n";
-      return 2;
-    }
-    OS << Text;
-    return 0;
+    return writeOutput(Req.Output, Text);
   }
 
   // --check: the contract, loaded as the check command loads it.

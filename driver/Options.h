@@ -31,6 +31,27 @@ inline void makeAbsoluteTo(llvm::StringRef Base,
   Path.assign(Out.begin(), Out.end());
 }
 
+/// For the subcommands that read their own arguments: whether argv[I] is
+/// option Name with a value ('--name V' or '--name=V'); the value goes to
+/// Out, and I past it.
+inline bool optionValue(int argc, const char **argv, int &I,
+                        llvm::StringRef Name, std::string &Out) {
+  llvm::StringRef A(argv[I]);
+  if (A == Name && I + 1 < argc) {
+    Out = argv[++I];
+    return true;
+  }
+  if (A.consume_front(Name) && A.consume_front("=")) {
+    Out = A.str();
+    return true;
+  }
+  return false;
+}
+
+/// Writes Text to the file Path, or to standard output when Path is empty
+/// or "-". 0, or 2 after saying why the file cannot be written.
+int writeOutput(llvm::StringRef Path, llvm::StringRef Text);
+
 /// The check command's options (all of them) and, among them, those
 /// `custody audit` takes too: each command's --help lists its own.
 extern llvm::cl::OptionCategory Category;

@@ -1116,17 +1116,5 @@ int custody::suggestMain(int argc, const char **argv) {
     llvm::errs() << "custody: note: " << Out.Empty << "\n";
     Out.Yaml += "\n# " + Out.Empty + "\n";
   }
-  if (Req.Output.empty() || Req.Output == "-") {
-    llvm::outs() << Out.Yaml;
-    return 0;
-  }
-  std::error_code EC;
-  llvm::raw_fd_ostream OS(Req.Output, EC, llvm::sys::fs::OF_Text);
-  if (EC) {
-    llvm::errs() << "custody: error: cannot write '" << Req.Output
-                 << "': " << EC.message() << "\n";
-    return 2;
-  }
-  OS << Out.Yaml;
-  return 0;
+  return writeOutput(Req.Output, Out.Yaml);
 }

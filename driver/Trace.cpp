@@ -729,17 +729,8 @@ std::string signalName(int Sig) {
 
 bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
   int I = 1;
-  auto Value = [&](llvm::StringRef A, llvm::StringRef Name,
-                   std::string &Out) -> bool {
-    if (A == Name && I + 1 < argc) {
-      Out = argv[++I];
-      return true;
-    }
-    if (A.consume_front(Name) && A.consume_front("=")) {
-      Out = A.str();
-      return true;
-    }
-    return false;
+  auto Value = [&](llvm::StringRef Name, std::string &Out) {
+    return optionValue(argc, argv, I, Name, Out);
   };
   for (; I < argc; ++I) {
     llvm::StringRef A(argv[I]);
@@ -748,11 +739,11 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
       ++I;
       break;
     }
-    if (Value(A, "--contracts", V)) {
+    if (Value("--contracts", V)) {
       llvm::SmallString<256> Abs(V);
       llvm::sys::fs::make_absolute(Abs);
       Req.ContractFiles.push_back(std::string(Abs));
-    } else if (Value(A, "--header", V)) {
+    } else if (Value("--header", V)) {
       llvm::SmallString<256> Abs;
       if (llvm::sys::fs::real_path(V, Abs) ||
           !llvm::sys::fs::is_regular_file(Abs)) {
@@ -761,17 +752,17 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
         return false;
       }
       Req.Headers.push_back(std::string(Abs));
-    } else if (Value(A, "--cflag", V)) {
+    } else if (Value("--cflag", V)) {
       Req.CFlags.push_back(V);
-    } else if (Value(A, "--findings", V)) {
+    } else if (Value("--findings", V)) {
       Req.FindingsFile = V;
-    } else if (Value(A, "--format", V)) {
+    } else if (Value("--format", V)) {
       Req.Format = V;
-    } else if (Value(A, "--output", V) || Value(A, "-o", V)) {
+    } else if (Value("--output", V) || Value("-o", V)) {
       Req.Output = V;
-    } else if (Value(A, "--signal", V)) {
+    } else if (Value("--signal", V)) {
       Req.Signal = V;
-    } else if (Value(A, "--keep", V)) {
+    } else if (Value("--keep", V)) {
       Req.KeepDir = V;
     } else if (A == "--no-builtin-contracts") {
       Req.Builtins = false;

@@ -1614,6 +1614,22 @@ bool custody::runSafely(ClangTool &Tool, FrontendActionFactory &Factory) {
   return RC == 0;
 }
 
+int custody::writeOutput(llvm::StringRef Path, llvm::StringRef Text) {
+  if (Path.empty() || Path == "-") {
+    llvm::outs() << Text;
+    return 0;
+  }
+  std::error_code EC;
+  llvm::raw_fd_ostream OS(Path, EC, llvm::sys::fs::OF_Text);
+  if (EC) {
+    llvm::errs() << "custody: error: cannot write '" << Path
+                 << "': " << EC.message() << "\n";
+    return 2;
+  }
+  OS << Text;
+  return 0;
+}
+
 std::string custody::buildDirOption(int argc, const char **argv) {
   return buildDirArg(argc, argv);
 }
@@ -1742,31 +1758,29 @@ int main(int argc, const char **argv) {
       return auditMain(argc - 1, argv + 1);
     if (Cmd == "trace")
       return traceMain(argc - 1, argv + 1);
-    if (Cmd == "summaries") {
-      llvm::StringRef Sub = argc > 2 ? argv[2] : "";
-      if (Sub == "merge")
-        return mergeSummariesMain(argc - 2, argv + 2);
+    // A command of subcommands given none (or --help): which there are.
+    llvm::StringRef Sub = argc > 2 ? argv[2] : "";
+    auto Subcommands = [&](llvm::StringRef Which) {
       bool Help = Sub == "--help" || Sub == "-help" || Sub == "-h";
       (Help ? llvm::outs() : llvm::errs())
-          << (Help ? "" : "custody: error: ")
-          << "'custody summaries' needs a subcommand: merge OUT_DIR "
-             "STORE_DIR...\n";
+          << (Help ? "" : "custody: error: ") << "'custody " << Cmd
+          << "' needs a subcommand: " << Which << "\n";
       return Help ? 0 : 2;
+    };
+    if (Cmd == "summaries") {
+      if (Sub == "merge")
+        return mergeSummariesMain(argc - 2, argv + 2);
+      return Subcommands("merge OUT_DIR STORE_DIR...");
     }
     if (Cmd == "contracts") {
-      llvm::StringRef Sub = argc > 2 ? argv[2] : "";
       if (Sub == "import-cppcheck")
         return importCppcheckMain(argc - 2, argv + 2);
       if (Sub == "suggest")
         return suggestMain(argc - 2, argv + 2);
       if (Sub == "export")
         return exportContractsMain(argc - 2, argv + 2);
-      bool Help = Sub == "--help" || Sub == "-help" || Sub == "-h";
-      (Help ? llvm::outs() : llvm::errs())
-          << (Help ? "" : "custody: error: ")
-          << "'custody contracts' needs a subcommand: import-cppcheck "
-             "FILE.cfg, suggest HEADER.h [-- FLAGS], or export -p BUILD\n";
-      return Help ? 0 : 2;
+      return Subcommands("import-cppcheck FILE.cfg, suggest HEADER.h [-- "
+                         "FLAGS], or export -p BUILD");
     }
   }
   llvm::cl::extrahelp Subcommands(SubcommandHelp);
