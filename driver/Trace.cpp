@@ -396,6 +396,10 @@ std::string includeText(const ContractSet &All, const TraceRequest &Req) {
   for (const LibraryContract &L : All.Libraries) {
     if (!L.MembersOf.empty())
       continue; // function tables (JNI): not free functions
+    if (llvm::any_of(All.Types, [&](const auto &T) {
+          return T.second.Library == L.Library;
+        }))
+      continue; // C++ classes (pybind11): nothing to interpose
     for (const std::string &H : L.Headers)
       if (Seen.insert(H).second)
         OS << "#if __has_include(<" << H << ">)\n#include <" << H

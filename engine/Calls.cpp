@@ -89,6 +89,8 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
     return;
   }
 
+  if (!AE && wrapperArgument(C, I, PI, S, Ch))
+    return;
   std::optional<ValueKey> K = valueOf(S, A);
   if (AE &&
       (AE->Kind == ArgEffect::Releases || AE->Kind == ArgEffect::Consumes)) {
@@ -273,7 +275,14 @@ void FunctionAnalysis::callResult(const CallSite &C,
       }
     for (auto &D : Domains)
       D->onResult(C, V);
-    if (!Discarded.count(Call)) {
+    // Returned inside an RAII object: the object holds it.
+    const WrapperType *RW = TU.wrapperOf(Call->getType());
+    if (RW && RW->Owns && V.St == VState::Owned) {
+      V.Wrapped = 1;
+      ValueKey K = newValue(S, Call, V);
+      S.ExprVals[Call] = K;
+      S.Temps[Call] = K;
+    } else if (!Discarded.count(Call)) {
       S.ExprVals[Call] = newValue(S, Call, V);
     } else if (V.LockToken == 2) {
       // A lock given up without keeping its token may be taken back by

@@ -38,6 +38,17 @@ std::optional<Condition> FunctionContract::successCondition() const {
   return std::nullopt;
 }
 
+std::string ContractSet::functionKey(llvm::StringRef Name) {
+  size_t Paren = Name.find('(');
+  if (Paren == llvm::StringRef::npos)
+    return Name.str();
+  std::string Key = Name.substr(0, Paren).rtrim().str();
+  for (char C : Name.substr(Paren))
+    if (!isspace(static_cast<unsigned char>(C)))
+      Key += C;
+  return Key;
+}
+
 const FunctionContract *ContractSet::lookup(llvm::StringRef Name) const {
   auto It = Functions.find(Name);
   return It == Functions.end() || It->second.MemberOnly ? nullptr : &It->second;
@@ -91,6 +102,12 @@ ContractSet::activeFor(const std::vector<std::string> &IncludedFiles) const {
   for (const auto &F : Functions)
     if (Active.count(F.second.Library))
       Out->Functions.try_emplace(F.first(), F.second);
+  for (const auto &T : Types)
+    if (Active.count(T.second.Library))
+      Out->Types.try_emplace(T.first(), T.second);
+  for (const auto &F : Factories)
+    if (Out->Types.count(F.second.Type))
+      Out->Factories.try_emplace(F.first(), F.second);
   // A user's own structs: their fields are declared whatever is included.
   Out->Fields = Fields;
   for (const LibraryContract &L : Out->Libraries)

@@ -239,6 +239,51 @@ struct FunctionContract {
   std::optional<Condition> successCondition() const;
 };
 
+/// How an RAII object comes to hold a value ('takes' in a contract).
+enum class Takes : uint8_t {
+  Steal,  // Takes over the caller's reference.
+  Borrow, // Takes a reference of its own (the value gains one).
+  New     // Holds a new value the call made.
+};
+
+/// A constructor or factory of an RAII type that takes a value.
+struct TakeSpec {
+  int Arg = -1; // The parameter whose value it takes; -1 for Takes::New.
+  Takes How = Takes::Steal;
+  /// The constructor's parameter types, spaces removed (empty: any).
+  std::vector<std::string> Params;
+  ContractLoc Loc;
+};
+
+/// What a member function of an RAII type does to what the object holds.
+enum class MemberOp : uint8_t {
+  Get,      // Returns the held value, lent.
+  Release,  // Returns the held value, now the caller's; the object is empty.
+  Reset,    // Releases the held value; an argument is then taken over.
+  Retains,  // The held value gains a reference (inc_ref).
+  Releases  // The held value loses a reference (dec_ref).
+};
+
+/// A C++ class that holds a value of a resource ('types:'): an owner whose
+/// destructor releases it, or a view that only refers to it.
+struct WrapperType {
+  std::string Name; // Qualified, without template arguments.
+  std::string Resource;
+  bool Owns = true;
+  /// A copy of an owner holds a reference of its own.
+  bool CopyRetains = true;
+  std::vector<TakeSpec> Constructors;
+  std::map<std::string, MemberOp> Members;
+  std::string Library;
+  ContractLoc Loc;
+};
+
+/// A function that returns a new object of an RAII type ('factories').
+struct WrapperFactory {
+  std::string Type; // The WrapperType's name.
+  TakeSpec Spec;
+};
+
 /// One library's contract (one YAML file plus what it includes).
 struct LibraryContract {
   std::string Library;
@@ -293,8 +338,14 @@ public:
   bool DefaultReturnsOff = false;
   llvm::StringMap<Resource> Resources;
   llvm::StringMap<FunctionContract> Functions;
+  /// RAII types by qualified name, and their factories by function name.
+  llvm::StringMap<WrapperType> Types;
+  llvm::StringMap<WrapperFactory> Factories;
 
   const FunctionContract *lookup(llvm::StringRef Name) const;
+  /// The key a C++ name is filed under: an overload's parameter list loses
+  /// its spaces ('f(const char *)' is 'f(constchar*)').
+  static std::string functionKey(llvm::StringRef Name);
   /// The contract of member Name of the function table Record, if a library
   /// in force names that table.
   const FunctionContract *lookupMember(llvm::StringRef Record,

@@ -112,6 +112,10 @@ private:
   std::optional<ArgEffect> parseArgEffect(const YAML::Node &X,
                                           const std::string &ArgWhat);
   void addFunction(FunctionContract FC);
+  void loadType(const std::string &Name, const YAML::Node &N,
+                const LibraryContract &Lib, const YAML::Node &KeyNode);
+  std::optional<TakeSpec> parseTake(const YAML::Node &N,
+                                    const std::string &What);
 
   /// Calls F(key, value) for each entry, reporting duplicate keys and keys
   /// outside Allowed (when Allowed is non-empty).
@@ -649,11 +653,161 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
   return AE;
 }
 
+std::optional<TakeSpec> Loader::parseTake(const YAML::Node &N,
+                                          const std::string &What) {
+  if (!expectMap(N, What))
+    return std::nullopt;
+  TakeSpec T;
+  T.Loc = loc(N);
+  bool HaveTakes = false;
+  forEachEntry(N, What, {"arg", "takes", "params"},
+               [&](const std::string &K, const YAML::Node &X,
+                   const YAML::Node &) {
+                 if (K == "arg") {
+                   index(X, "'arg' of " + What, T.Arg);
+                 } else if (K == "params") {
+                   std::vector<std::string> Ps;
+                   if (stringList(X, "'params' of " + What, Ps))
+                     for (const std::string &P : Ps) {
+                       std::string Q;
+                       for (char C : P)
+                         if (!isspace(static_cast<unsigned char>(C)))
+                           Q += C;
+                       T.Params.push_back(Q);
+                     }
+                 } else {
+                   std::string S;
+                   if (!scalar(X, "'takes' of " + What, S))
+                     return;
+                   HaveTakes = true;
+                   if (S == "steal")
+                     T.How = Takes::Steal;
+                   else if (S == "borrow")
+                     T.How = Takes::Borrow;
+                   else if (S == "new")
+                     T.How = Takes::New;
+                   else
+                     error(X, "'takes' of " + What +
+                                  " must be steal, borrow or new; got '" + S +
+                                  "'" +
+                                  didYouMean(S, std::vector<std::string>{"steal", "borrow", "new"}));
+                 }
+               });
+  if (!HaveTakes) {
+    error(N, What + " needs 'takes' (steal, borrow or new)");
+    return std::nullopt;
+  }
+  if (T.How != Takes::New && T.Arg < 0) {
+    error(N, What + " needs 'arg': the argument whose value it takes");
+    return std::nullopt;
+  }
+  return T;
+}
+
+void Loader::loadType(const std::string &Name, const YAML::Node &N,
+                      const LibraryContract &Lib, const YAML::Node &KeyNode) {
+  std::string What = "type '" + Name + "'";
+  if (!expectMap(N, What))
+    return;
+  WrapperType T;
+  T.Name = Name;
+  T.Library = Lib.Library;
+  T.Loc = loc(KeyNode);
+  bool HaveKind = false;
+  std::vector<std::pair<std::string, TakeSpec>> Factories;
+  forEachEntry(
+      N, What, {"owns", "views", "constructors", "factories", "members", "copy"},
+      [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+        if (Key == "owns" || Key == "views") {
+          if (HaveKind)
+            error(V, What + " says both 'owns' and 'views'");
+          HaveKind = true;
+          T.Owns = Key == "owns";
+          scalar(V, "'" + Key + "' of " + What, T.Resource);
+        } else if (Key == "copy") {
+          std::string S;
+          if (!scalar(V, "'copy' of " + What, S))
+            return;
+          if (S == "retain" || S == "none")
+            T.CopyRetains = S == "retain";
+          else
+            error(V, "'copy' of " + What + " must be retain or none; got '" +
+                         S + "'");
+        } else if (Key == "constructors") {
+          if (!V.IsSequence()) {
+            error(V, "'constructors' of " + What +
+                         " must be a list of {arg: N, takes: steal|borrow}");
+            return;
+          }
+          for (const auto &E : V)
+            if (auto TS = parseTake(E, "a constructor of " + What))
+              T.Constructors.push_back(*TS);
+        } else if (Key == "factories") {
+          if (!expectMap(V, "'factories' of " + What))
+            return;
+          forEachEntry(V, "'factories' of " + What, {},
+                       [&](const std::string &F, const YAML::Node &X,
+                           const YAML::Node &) {
+                         if (auto TS = parseTake(X, "factory '" + F + "'"))
+                           Factories.push_back({F, *TS});
+                       });
+        } else if (Key == "members") {
+          if (!expectMap(V, "'members' of " + What))
+            return;
+          static const std::pair<const char *, MemberOp> Ops[] = {
+              {"get", MemberOp::Get},
+              {"release", MemberOp::Release},
+              {"reset", MemberOp::Reset},
+              {"retains", MemberOp::Retains},
+              {"releases", MemberOp::Releases}};
+          forEachEntry(V, "'members' of " + What, {},
+                       [&](const std::string &M, const YAML::Node &X,
+                           const YAML::Node &) {
+                         std::string S;
+                         if (!scalar(X, "member '" + M + "'", S))
+                           return;
+                         for (const auto &[OpName, Op] : Ops)
+                           if (S == OpName) {
+                             T.Members[M] = Op;
+                             return;
+                           }
+                         error(X, "member '" + M + "' of " + What +
+                                      " must be get, release, reset, retains "
+                                      "or releases; got '" + S + "'" +
+                                      didYouMean(S, std::vector<std::string>{
+                                                        "get", "release",
+                                                        "reset", "retains",
+                                                        "releases"}));
+                       });
+        }
+      });
+  if (!HaveKind) {
+    error(N, What + " needs 'owns: RESOURCE' (its destructor releases what "
+                    "it holds) or 'views: RESOURCE' (it only refers to it)");
+    return;
+  }
+  for (auto &[F, TS] : Factories) {
+    std::string Key = ContractSet::functionKey(F);
+    if (Set.Factories.count(Key)) {
+      error(TS.Loc, "factory '" + F + "' is already declared for type '" +
+                        Set.Factories[Key].Type + "'");
+      continue;
+    }
+    Set.Factories[Key] = {Name, TS};
+  }
+  if (Set.Types.count(Name)) {
+    error(T.Loc, "type '" + Name + "' is already declared at " +
+                     Set.Types[Name].Loc.str());
+    return;
+  }
+  Set.Types[Name] = std::move(T);
+}
+
 void Loader::addFunction(FunctionContract FC) {
-  auto It = Set.Functions.find(FC.Name);
+  std::string Key = ContractSet::functionKey(FC.Name);
+  auto It = Set.Functions.find(Key);
   if (It == Set.Functions.end()) {
-    std::string Name = FC.Name;
-    Set.Functions.try_emplace(Name, std::move(FC));
+    Set.Functions.try_emplace(Key, std::move(FC));
     return;
   }
   if (It->second.sameEffects(FC))
@@ -694,14 +848,14 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
   LibraryContract Lib;
   Lib.Path = Path;
   std::vector<std::pair<std::string, ContractLoc>> Includes;
-  std::vector<std::pair<YAML::Node, YAML::Node>> Resources, Functions;
+  std::vector<std::pair<YAML::Node, YAML::Node>> Resources, Functions, Types;
   std::vector<std::pair<std::string, ContractLoc>> NonOwning;
   std::vector<DefaultReturn> Defaults;
   forEachEntry(
       Root, "a contract file",
       {"version", "library", "headers", "include", "resources", "functions",
        "non_owning", "non_owning_prefixes", "checks", "default_returns",
-       "members_of", "entry_points", "lock", "fields"},
+       "members_of", "entry_points", "lock", "fields", "types"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "version") {
           std::string S;
@@ -816,11 +970,14 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
           if (stringList(V, "'non_owning'", Names))
             for (auto &Name : Names)
               NonOwning.push_back({Name, loc(V)});
-        } else if (Key == "resources" || Key == "functions") {
+        } else if (Key == "resources" || Key == "functions" ||
+                   Key == "types") {
           if (!expectMap(V, "'" + Key + "'"))
             return;
           for (auto It = V.begin(); It != V.end(); ++It)
-            (Key == "resources" ? Resources : Functions)
+            (Key == "resources"   ? Resources
+             : Key == "functions" ? Functions
+                                  : Types)
                 .push_back({It->first, It->second});
         }
       });
@@ -849,6 +1006,17 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
       continue;
     }
     loadFunction(Name, V, Lib, K);
+  }
+  Seen.clear();
+  for (auto &[K, V] : Types) {
+    std::string Name;
+    if (!scalar(K, "type name", Name))
+      continue;
+    if (!Seen.insert(Name).second) {
+      error(K, "duplicate entry for type '" + Name + "'");
+      continue;
+    }
+    loadType(Name, V, Lib, K);
   }
   for (auto &[Name, L] : NonOwning) {
     FunctionContract FC;
@@ -926,7 +1094,7 @@ void Loader::finish() {
   for (auto &RE : Set.Resources) {
     Resource &R = RE.second;
     for (const std::string &F : R.Releasers) {
-      auto It = Set.Functions.find(F);
+      auto It = Set.Functions.find(ContractSet::functionKey(F));
       if (It == Set.Functions.end()) {
         FunctionContract FC;
         FC.Name = F;
@@ -967,6 +1135,12 @@ void Loader::finish() {
                        "' names resource '" + F.Resource +
                        "', which no contract defines" +
                        didYouMean(F.Resource, resourceNames()));
+  for (const auto &TE : Set.Types)
+    if (!Set.Resources.count(TE.second.Resource))
+      error(TE.second.Loc, "type '" + TE.second.Name + "' names resource '" +
+                               TE.second.Resource +
+                               "', which no contract defines" +
+                               didYouMean(TE.second.Resource, resourceNames()));
   for (const DefaultReturn &D : Set.DefaultReturns)
     if (!Set.Resources.count(D.Effect.Resource))
       error(D.Loc, "'default_returns' for type '" + D.Type +

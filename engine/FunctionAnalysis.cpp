@@ -24,6 +24,11 @@ using namespace custody::impl;
 //===----------------------------------------------------------------------===//
 
 void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
+  if (isa<CallExpr, CXXConstructExpr>(S) &&
+      wrapperCall(cast<Expr>(S), St, ArgConstruct)) {
+    Out.push_back(std::move(St));
+    return;
+  }
   if (const auto *CE = dyn_cast<CallExpr>(S)) {
     const FunctionDecl *Callee = CE->getDirectCallee();
     unsigned Offset = 0;
@@ -70,8 +75,14 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
           if (VD->getInit())
             escape(St, VD->getInit());
         } else if (VD->hasLocalStorage()) {
-          if (const Expr *Init = VD->getInit())
+          if (const Expr *Init = VD->getInit()) {
             assignVar(VD, Init, DS, St);
+            // An RAII object made from a temporary holds what it held.
+            Holder H = holderOf(Init);
+            if (H.Temp && St.Bind.lookup(VD))
+              dropHold(St, H);
+            St.MovedFrom.erase(VD);
+          }
         } else if (VD->getInit()) {
           escape(St, VD->getInit()); // A static local keeps it.
         }
@@ -94,6 +105,18 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     St.ExitStmt = RS;
     if (const Expr *RV = RS->getRetValue()) {
       checkUse(St, RV, RS);
+      // An RAII object returned hands its hold to the caller.
+      if (const WrapperType *RW = TU.wrapperOf(RV->getType());
+          RW && RW->Owns)
+        for (Holder H : {holderOf(RV), Holder{nullptr, strip(RV)}})
+          if (std::optional<ValueKey> K = H ? heldBy(St, H) : std::nullopt) {
+            dropHold(St, H);
+            St.ExprVals[strip(RV)] = *K;
+            St.updateValue(*K, [](Value &X) {
+              if (X.Wrapped)
+                --X.Wrapped;
+            });
+          }
       // A global this function took a reference on ('Py_INCREF(cache);
       // return cache;') hands that reference out.
       const Resource *RetainedGlobal = nullptr;
@@ -125,7 +148,11 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
           Returns.Mixed = true;
         Returns.Res = R;
       };
-      if (V && V->St == VState::Owned) {
+      bool WrappersRelease = K && heldOnlyByWrappers(St, *K, RV);
+      if (WrappersRelease) {
+        Returns.AnyBorrowed = true;
+        NoteRes(V->Res);
+      } else if (V && V->St == VState::Owned) {
         Returns.AnyOwned = true;
         NoteRes(V->Res);
       } else if (!V && RetainedGlobal) {
@@ -139,7 +166,8 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       } else {
         Returns.AnyOther = true;
       }
-      escape(St, RV);
+      if (!WrappersRelease)
+        escape(St, RV);
     }
   } else if (const auto *TE = dyn_cast<CXXThrowExpr>(S)) {
     St.ExitStmt = TE;
@@ -172,10 +200,29 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   }
   if (std::optional<CFGAutomaticObjDtor> D = E.getAs<CFGAutomaticObjDtor>()) {
     // A guard object's destructor (the lock's, say).
-    if (const CXXDestructorDecl *Dtor = D->getDestructorDecl(TU.Ctx))
-      for (PathState &St : SS)
+    if (const CXXDestructorDecl *Dtor = D->getDestructorDecl(TU.Ctx)) {
+      const WrapperType *W = TU.wrapperOf(D->getVarDecl()->getType());
+      for (PathState &St : SS) {
+        if (W && W->Owns)
+          wrapperDestroyed(St, Holder{D->getVarDecl(), nullptr}, W->Name,
+                           scopeExitLoc(D->getTriggerStmt()), D->getVarDecl());
         for (auto &Dom : Domains)
           Dom->onDestructor(Dtor, scopeExitLoc(D->getTriggerStmt()), St);
+      }
+    }
+    return;
+  }
+  if (std::optional<CFGTemporaryDtor> TD = E.getAs<CFGTemporaryDtor>()) {
+    const CXXBindTemporaryExpr *BTE = TD->getBindTemporaryExpr();
+    const Expr *Made = strip(BTE->getSubExpr());
+    const WrapperType *W = TU.wrapperOf(BTE->getType());
+    if (W && W->Owns)
+      for (PathState &St : SS)
+        if (St.Temps.count(Made))
+          wrapperDestroyed(St, Holder{nullptr, Made}, W->Name,
+                           TU.Ctx.getSourceManager().getExpansionLoc(
+                               BTE->getEndLoc()),
+                           Made);
     return;
   }
   if (std::optional<CFGLifetimeEnds> LE = E.getAs<CFGLifetimeEnds>()) {
@@ -202,6 +249,10 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   std::optional<CFGStmt> CS = E.getAs<CFGStmt>();
   if (!CS)
     return;
+  ArgConstruct = false;
+  if (std::optional<CFGConstructor> CC = E.getAs<CFGConstructor>())
+    ArgConstruct = CC->getConstructionContext()->getKind() ==
+                   ConstructionContext::ArgumentKind;
   // Most elements (names, casts, literals) change nothing.
   const Stmt *S = CS->getStmt();
   // Reading a global or a field takes what an earlier store put there.
@@ -301,7 +352,9 @@ void FunctionAnalysis::atExit(PathState &St) {
   std::vector<std::pair<ValueKey, const Value *>> Leaked;
   for (const auto &KO : St.Owned) {
     const Value *V = St.value(KO.first);
-    if (V->Refs < Value::MaxRefs && leaksAtExit(St, *V) &&
+    // What RAII objects hold, their destructors release (a throw's
+    // unwinding too, which the CFG does not show).
+    if (V->Refs < Value::MaxRefs && !V->Wrapped && leaksAtExit(St, *V) &&
         !InPlaces.count(KO.first))
       Leaked.push_back({KO.first, V});
   }
@@ -665,6 +718,7 @@ FunctionResult FunctionAnalysis::run() {
   CFG::BuildOptions Opts;
   Opts.setAllAlwaysAdd();
   Opts.AddImplicitDtors = true;
+  Opts.AddTemporaryDtors = true;
   Opts.AddInitializers = true;
   Opts.AddLifetime = true;
   Opts.AddEHEdges = false;

@@ -62,6 +62,16 @@ bool assumedBranchSince(const PathState &St, unsigned Seq, bool CountLoops);
 const VarDecl *globalOf(const Expr *E);
 /// A function's name, or "" for operators and the like.
 std::string nameOf(const FunctionDecl *FD);
+/// A C++ declaration's qualified name as contracts write it: namespaces and
+/// classes without template arguments, inline and anonymous namespaces left
+/// out ('ns::Class::~Class', 'ns::Class::operator='); "" for a local class's.
+std::string cxxName(const NamedDecl *ND);
+/// Its parameter list as a contract key ends: '(constchar*,int)', or the
+/// canonical types when Canonical.
+std::string cxxParams(const FunctionDecl *FD, bool Canonical);
+/// E with std::move and std::forward seen through, and the copies C++11
+/// elides.
+const Expr *objectExpr(const Expr *E);
 /// The "custody: ..." annotations on D's declarations (custody/annotations.h,
 /// and the CPython checker's attributes, which Annotations.cpp turns into
 /// them).
@@ -311,6 +321,39 @@ private:
   /// this analysis cannot name (pointer arithmetic, written by a callee).
   void forget(PathState &St, const VarDecl *VD);
   void escape(PathState &St, const Expr *E);
+
+  // RAII types ('types:' in contracts, std::unique_ptr with a releasing
+  // deleter): Wrappers.cpp.
+  /// An RAII object: a local variable, or a temporary by the expression
+  /// that made it.
+  struct Holder {
+    const VarDecl *Var = nullptr;
+    const Expr *Temp = nullptr;
+    explicit operator bool() const { return Var || Temp; }
+  };
+  Holder holderOf(const Expr *E) const;
+  std::optional<ValueKey> heldBy(const PathState &St, Holder H) const;
+  void dropHold(PathState &St, Holder H);
+  /// A call or construction an RAII type describes: handled (true), or left
+  /// to the ordinary call (false).
+  bool wrapperCall(const Expr *E, PathState &St, bool IntoArgument);
+  /// An argument that is an RAII object: handled (true) or not.
+  bool wrapperArgument(const CallSite &C, unsigned I, unsigned PI,
+                       PathState &St, ArgChanges &Ch);
+  /// An RAII object is destroyed: what it holds loses a reference.
+  void wrapperDestroyed(PathState &St, Holder H, llvm::StringRef Type,
+                        SourceLocation Loc, const void *Site);
+  /// A value the object made by E takes over (by Spec), for the object E
+  /// makes: what it holds from now on.
+  void wrapperTakes(PathState &St, const Expr *E, const WrapperType &W,
+                    const TakeSpec &Spec, llvm::ArrayRef<const Expr *> Args,
+                    llvm::StringRef Fn, const FunctionDecl *Deleter);
+  /// Whether every owned reference of K is held by RAII objects that the
+  /// return of RV destroys.
+  bool heldOnlyByWrappers(const PathState &St, ValueKey K,
+                          const Expr *RV) const;
+  /// The objects constructed as arguments of the element being walked.
+  bool ArgConstruct = false;
   /// Owner is released (or handed over): what points into it is invalid.
   void invalidateInterior(PathState &St, ValueKey Owner, const Value &O,
                           const Expr *Call, llvm::StringRef Fn);
@@ -501,11 +544,9 @@ public:
                                       unsigned Depth) {
     if (!Callee)
       return nullptr;
-    // Contracts name C functions, not C++ members.
     std::string Name = isa<CXXMethodDecl>(Callee) ? "" : nameOf(Callee);
-    if (!Name.empty())
-      if (const FunctionContract *FC = Contracts.lookup(Name))
-        return FC;
+    if (const FunctionContract *FC = namedContract(Callee))
+      return FC;
     if (const FunctionContract *FC = annotatedContract(Callee))
       return FC;
     if (!Name.empty() && Contracts.isNonOwningByPrefix(Name)) {
@@ -529,6 +570,22 @@ public:
       return defaultFor(Callee);
     return resultFor(Def, Depth + 1).Summary.get();
   }
+
+  /// The contract entry naming Fn: a C name, or a C++ qualified name (with
+  /// the parameter types first; a method's overridden methods after it).
+  const FunctionContract *namedContract(const FunctionDecl *Fn);
+  llvm::DenseMap<const FunctionDecl *, const FunctionContract *> Named;
+  /// The RAII type of T (or of a class it derives from), if any.
+  const WrapperType *wrapperOf(QualType T);
+  llvm::DenseMap<const RecordDecl *, const WrapperType *> WrapperTypes;
+  /// std::unique_ptr and std::shared_ptr, owners when their deleter is a
+  /// releaser.
+  WrapperType UniquePtr, SharedPtr;
+  bool isSmartPointer(const WrapperType *W) const {
+    return W == &UniquePtr || W == &SharedPtr;
+  }
+  /// The factory entry of Fn, if it returns an object of its type.
+  const WrapperFactory *factoryFor(const FunctionDecl *Fn);
 
   /// The contract written on the declarations with custody/annotations.h,
   /// or null if there is none.

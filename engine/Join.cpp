@@ -102,6 +102,8 @@ PathState custody::joinStates(const PathState &A, const PathState &B) {
     }
   }
   J.ExprVals = agreed(A.ExprVals, B.ExprVals);
+  J.Temps = agreed(A.Temps, B.Temps);
+  J.MovedFrom = agreed(A.MovedFrom, B.MovedFrom);
   J.OutStores = agreed(A.OutStores, B.OutStores);
   J.RetainedGlobals = agreed(A.RetainedGlobals, B.RetainedGlobals);
   J.StoredOwned = agreed(A.StoredOwned, B.StoredOwned);

@@ -176,6 +176,9 @@ struct Value {
   /// Owned references held (retains add one, releases drop one); kept small
   /// so that a loop of retains does not make new states forever.
   uint8_t Refs = 1;
+  /// How many of Refs RAII objects ('types:' owners) hold: their destructors
+  /// release them, so they are not the code's to release by hand.
+  uint8_t Wrapped = 0;
   /// Acquired as a borrowed value (its state may have moved on since).
   bool WasBorrowed = false;
   /// A reference taken (retains) on a value this code did not own (a
@@ -212,13 +215,14 @@ struct Value {
   bool operator==(const Value &O) const {
     return St == O.St && Res == O.Res &&
            ReleaseFn.data() == O.ReleaseFn.data() && Refs == O.Refs &&
-           Source == O.Source && Under == O.Under;
+           Wrapped == O.Wrapped && Source == O.Source && Under == O.Under;
   }
   void Profile(llvm::FoldingSetNodeID &ID) const {
     ID.AddInteger(unsigned(St));
     ID.AddPointer(Res);
     ID.AddPointer(ReleaseFn.data());
     ID.AddInteger(Refs);
+    ID.AddInteger(Wrapped);
     ID.AddPointer(Source);
     ID.AddInteger(unsigned(Under));
   }
@@ -422,6 +426,12 @@ struct PathState {
   /// What the expressions of the current block evaluated to (values);
   /// cleared when the path moves to another block.
   FlatMap<const clang::Expr *, ValueKey> ExprVals;
+  /// RAII temporaries holding a reference, by the expression that made them
+  /// (a factory's call, a constructor): released when the temporary is
+  /// destroyed, unless an object is initialized from it first.
+  FlatMap<const clang::Expr *, ValueKey> Temps;
+  /// RAII objects moved from (std::move): empty, where they were emptied.
+  FlatMap<const clang::VarDecl *, clang::SourceLocation> MovedFrom;
   /// Owned values this function stored through an out-parameter ('*out =
   /// tpl'), for its summary.
   FlatMap<const clang::ParmVarDecl *, const Resource *> OutStores;
@@ -474,6 +484,7 @@ struct PathState {
            Regions == O.Regions && Lock == O.Lock && Bind == O.Bind &&
            Vals == O.Vals && Facts == O.Facts && Places == O.Places &&
            CleanedUp == O.CleanedUp && ExprVals == O.ExprVals &&
+           Temps == O.Temps && MovedFrom.size() == O.MovedFrom.size() &&
            OutStores == O.OutStores && RetainedGlobals == O.RetainedGlobals &&
            StoredOwned == O.StoredOwned &&
            StoredFreedOnReturn == O.StoredFreedOnReturn;
@@ -498,6 +509,8 @@ struct PathState {
   unsigned refCount(ValueKey K) const {
     unsigned N = holders(K);
     for (auto &E : ExprVals)
+      N += E.second == K;
+    for (auto &E : Temps)
       N += E.second == K;
     return N;
   }

@@ -444,7 +444,13 @@ void FunctionAnalysis::checkReturnOwned(PathState &St, const Expr *RV,
     if (!VP)
       return;
     const Value &V = *VP;
-    if (V.St == VState::Borrowed) {
+    if (heldOnlyByWrappers(St, *K, RV)) {
+      What = "'" + sourceText(RV) + "' is still owned by an RAII object " +
+             "that releases it when '" + FD->getNameAsString() + "' returns";
+      Notes = pathNotes(St, V, 0);
+      if (V.Res)
+        R = V.Res;
+    } else if (V.St == VState::Borrowed) {
       What = localVar(RV) ? nameAt(St, *K, RV) + " is borrowed from '" +
                                 V.AcqFn.str() + "'"
                           : "the result of '" + V.AcqFn.str() + "' is borrowed";
