@@ -17,6 +17,8 @@ custody_packages=(
 custody_test_packages=(
   python3-dev openjdk-17-jdk-headless libsqlite3-dev libcurl4-openssl-dev
   libssl-dev git pre-commit
+  # pybind11: the built-in contract is tested on its real headers.
+  pybind11-dev
   # custody contracts import-cppcheck reads the .cfg files cppcheck ships;
   # custody contracts suggest is tested on libgit2's headers too.
   cppcheck libgit2-dev

@@ -121,6 +121,13 @@ bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
   if (const auto *UO = dyn_cast<UnaryOperator>(Cond))
     if (UO->getOpcode() == UO_LNot)
       return assume(St, UO->getSubExpr(), !Truth, Term);
+  // 'if (!h)' of an RAII object or view: whether it holds anything.
+  if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(Cond))
+    if (isa_and_nonnull<CXXConversionDecl>(MCE->getMethodDecl()) &&
+        MCE->getType()->isBooleanType())
+      if (const Expr *Obj = MCE->getImplicitObjectArgument();
+          Obj && TU.wrapperOf(objectExpr(Obj)->getType()))
+        return assume(St, objectExpr(Obj), Truth, Term);
   if (const auto *BO = dyn_cast<BinaryOperator>(Cond)) {
     // Its short-circuit already decided it (carried from that branch).
     if (BO->isLogicalOp())

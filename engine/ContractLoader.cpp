@@ -1234,6 +1234,13 @@ bool custody::headerIncluded(llvm::StringRef Header,
                              const std::vector<std::string> &Files) {
   for (const std::string &F : Files) {
     llvm::StringRef FR(F);
+    // 'pybind11/detail/../pytypes.h' is 'pybind11/pytypes.h'.
+    llvm::SmallString<256> Clean;
+    if (FR.contains("/./") || FR.contains("/../")) {
+      Clean = FR;
+      llvm::sys::path::remove_dots(Clean, /*remove_dot_dot=*/true);
+      FR = Clean;
+    }
     // Whole path components: "curl/curl.h" matches
     // ".../include/x86_64-linux-gnu/curl/curl.h", not ".../libcurl/curl.h".
     if (FR == Header ||

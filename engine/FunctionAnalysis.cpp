@@ -105,6 +105,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     St.ExitStmt = RS;
     if (const Expr *RV = RS->getRetValue()) {
       checkUse(St, RV, RS);
+      bool KeepRest = false;
       // An RAII object returned hands its hold to the caller.
       if (const WrapperType *RW = TU.wrapperOf(RV->getType());
           RW && RW->Owns)
@@ -112,10 +113,23 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
           if (std::optional<ValueKey> K = H ? heldBy(St, H) : std::nullopt) {
             dropHold(St, H);
             St.ExprVals[strip(RV)] = *K;
-            St.updateValue(*K, [](Value &X) {
-              if (X.Wrapped)
-                --X.Wrapped;
-            });
+            // One reference goes to the caller; others this code took
+            // (reinterpret_borrow of a new one) are still its own.
+            const Value *V = St.value(*K);
+            if (V && V->St == VState::Owned && V->Refs > 1 &&
+                V->Refs < Value::MaxRefs) {
+              St.updateValue(*K, [](Value &X) {
+                --X.Refs;
+                if (X.Wrapped)
+                  --X.Wrapped;
+              });
+              KeepRest = true;
+            } else {
+              St.updateValue(*K, [](Value &X) {
+                if (X.Wrapped)
+                  --X.Wrapped;
+              });
+            }
           }
       // A global this function took a reference on ('Py_INCREF(cache);
       // return cache;') hands that reference out.
@@ -166,7 +180,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       } else {
         Returns.AnyOther = true;
       }
-      if (!WrappersRelease)
+      if (!WrappersRelease && !KeepRest)
         escape(St, RV);
     }
   } else if (const auto *TE = dyn_cast<CXXThrowExpr>(S)) {
@@ -204,7 +218,7 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
       const WrapperType *W = TU.wrapperOf(D->getVarDecl()->getType());
       for (PathState &St : SS) {
         if (W && W->Owns)
-          wrapperDestroyed(St, Holder{D->getVarDecl(), nullptr}, W->Name,
+          wrapperDestroyed(St, Holder{D->getVarDecl(), nullptr}, *W,
                            scopeExitLoc(D->getTriggerStmt()), D->getVarDecl());
         for (auto &Dom : Domains)
           Dom->onDestructor(Dtor, scopeExitLoc(D->getTriggerStmt()), St);
@@ -219,7 +233,7 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     if (W && W->Owns)
       for (PathState &St : SS)
         if (St.Temps.count(Made))
-          wrapperDestroyed(St, Holder{nullptr, Made}, W->Name,
+          wrapperDestroyed(St, Holder{nullptr, Made}, *W,
                            TU.Ctx.getSourceManager().getExpansionLoc(
                                BTE->getEndLoc()),
                            Made);

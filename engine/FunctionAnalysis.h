@@ -341,7 +341,7 @@ private:
   bool wrapperArgument(const CallSite &C, unsigned I, unsigned PI,
                        PathState &St, ArgChanges &Ch);
   /// An RAII object is destroyed: what it holds loses a reference.
-  void wrapperDestroyed(PathState &St, Holder H, llvm::StringRef Type,
+  void wrapperDestroyed(PathState &St, Holder H, const WrapperType &W,
                         SourceLocation Loc, const void *Site);
   /// A value the object made by E takes over (by Spec), for the object E
   /// makes: what it holds from now on.

@@ -238,6 +238,9 @@ public:
   bool TraverseDecl(Decl *D) {
     return outsideMainFile(SM, D) || RecursiveASTVisitor::TraverseDecl(D);
   }
+  // Each instantiation of a template the main file defines is analyzed;
+  // findings they share are told once (analyzeTranslationUnit).
+  bool shouldVisitTemplateInstantiations() const { return true; }
   bool VisitFunctionDecl(FunctionDecl *FD) {
     if (FD->doesThisDeclarationHaveABody() && isAnalyzable(FD) &&
         SM.isWrittenInMainFile(SM.getExpansionLoc(FD->getLocation())))
@@ -470,10 +473,7 @@ std::vector<Finding> custody::analyzeTranslationUnit(
           "a callback returning '" + D->Type +
               " *' hands its caller a new reference"};
   for (const FunctionDecl *FD : C.Functions) {
-    // Contracts name C functions, never C++ members.
-    const FunctionContract *FC = FD->getIdentifier() && !isa<CXXMethodDecl>(FD)
-                                     ? Contracts.lookup(FD->getName())
-                                     : nullptr;
+    const FunctionContract *FC = TU.namedContract(FD);
     if (!FC)
       FC = TU.annotatedContract(FD);
     if (FC && FC->Returns && FC->Returns->Owned)
@@ -487,15 +487,44 @@ std::vector<Finding> custody::analyzeTranslationUnit(
   TU.Program = Program;
   std::vector<Finding> All;
   const SourceManager &SM = Ctx.getSourceManager();
+  // Findings of template instantiations, by place and text: the first is
+  // kept, with a note naming the instantiations that have it.
+  std::map<std::tuple<unsigned, unsigned, std::string>,
+           std::pair<size_t, std::vector<std::string>>>
+      FromTemplates;
   for (const FunctionDecl *FD : C.Functions) {
     const FunctionResult &R = TU.resultFor(FD, 0);
-    if (Program && FD->isExternallyVisible() && FD->isGlobal())
+    if (Program && FD->isExternallyVisible() && FD->isGlobal() &&
+        !FD->getTemplateInstantiationPattern())
       Program->Defined.push_back(storedSummary(SM, FD, R));
-    All.insert(All.end(), R.Findings.begin(), R.Findings.end());
+    if (FD->getTemplateInstantiationPattern()) {
+      std::string Inst;
+      llvm::raw_string_ostream OS(Inst);
+      FD->getNameForDiagnostic(OS, Ctx.getPrintingPolicy(), /*Qualified=*/true);
+      for (const Finding &F : R.Findings) {
+        auto Key = std::make_tuple(unsigned(F.Kind), F.Loc.getRawEncoding(),
+                                   F.Message);
+        auto [It, New] = FromTemplates.try_emplace(Key, All.size(),
+                                                   std::vector<std::string>());
+        It->second.second.push_back(OS.str());
+        if (New)
+          All.push_back(F);
+      }
+    } else {
+      All.insert(All.end(), R.Findings.begin(), R.Findings.end());
+    }
     if (Report && R.Notice)
       Report->Notices.push_back(*R.Notice);
     if (Report)
       Report->Times.push_back({FD->getQualifiedNameAsString(), R.Seconds});
+  }
+  for (auto &[Key, At] : FromTemplates) {
+    std::vector<std::string> &Names = At.second;
+    std::string Text = "in the instantiation '" + Names.front() + "'";
+    if (Names.size() > 1)
+      Text += " (and " + std::to_string(Names.size() - 1) + " more)";
+    Finding &F = All[At.first];
+    F.Notes.push_back({F.Loc, Text});
   }
   // Destroy functions walked again, with what their object's fields hold.
   for (auto &[FD, Plan] : destroyFunctions(TU, C.Functions)) {
@@ -528,7 +557,7 @@ CalleeContracts::~CalleeContracts() = default;
 llvm::StringRef CalleeContracts::describedBy(const FunctionDecl *Callee) {
   // The same order as TUAnalysis::contractFor.
   std::string Name = isa<CXXMethodDecl>(Callee) ? "" : nameOf(Callee);
-  if (!Name.empty() && TU->Contracts.lookup(Name))
+  if (TU->namedContract(Callee))
     return "contract";
   if (TU->annotatedContract(Callee))
     return "annotation";

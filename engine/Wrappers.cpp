@@ -267,9 +267,12 @@ void FunctionAnalysis::wrapperTakes(PathState &St, const Expr *E,
   std::string Who = nameAt(St, *K, A);
   if (Spec.How == Takes::Steal) {
     if (V.St == VState::Borrowed) {
+      std::string What = localVar(A) ? Who + " is borrowed from '" +
+                                           V.AcqFn.str() + "'"
+                                     : "the result of '" + V.AcqFn.str() +
+                                           "' is borrowed";
       report(FindingKind::ReleaseUnowned, V.Res, locOf(E), K->first,
-             Who + " is borrowed from '" + V.AcqFn.str() +
-                 "' and must not be handed to '" + Fn.str() +
+             What + " and must not be handed to '" + Fn.str() +
                  "', which takes ownership: the " + W.Name +
                  " releases it when destroyed",
              pathNotes(St, V, 0));
@@ -279,7 +282,8 @@ void FunctionAnalysis::wrapperTakes(PathState &St, const Expr *E,
       return; // A parameter, or handed on already: not this code's to judge.
     if (V.Wrapped >= V.Refs) {
       report(FindingKind::DoubleRelease, V.Res, locOf(E), K->first,
-             Who + " is already owned by a " + W.Name + "; '" + Fn.str() +
+             Who + " is already held by another " + W.Name + "; '" +
+                 Fn.str() +
                  "' takes it over a second time, so it is released twice",
              pathNotes(St, V, 0));
       return;
@@ -310,8 +314,9 @@ void FunctionAnalysis::wrapperTakes(PathState &St, const Expr *E,
 }
 
 void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
-                                        llvm::StringRef Type,
+                                        const WrapperType &W,
                                         SourceLocation Loc, const void *Site) {
+  llvm::StringRef Type = W.Name;
   std::optional<ValueKey> K = heldBy(St, H);
   if (!K)
     return;
@@ -349,12 +354,26 @@ void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
         {V.ReleaseLoc, V.St == VState::Released ? "first released here"
                                                 : "ownership moved here"});
     report(FindingKind::DoubleRelease, V.Res, Loc, Site,
-           varName(St, *K) + " is released again when " + Who +
-               " is destroyed: " +
+           Who + " releases its " + describe(V) + " again when destroyed: " +
                (V.St == VState::Released ? "it was already released by '"
                                          : "its ownership moved into '") +
                V.ReleaseFn.str() + "'",
            Notes);
+    break;
+  }
+  case VState::Borrowed:
+  case VState::Param: {
+    // The reference the object took was given back already (dec_ref):
+    // destroying it releases one more.
+    std::string Who = H.Var && H.Var->getIdentifier()
+                          ? "'" + H.Var->getName().str() + "'"
+                          : "the " + Type.str();
+    const Resource *R = V.Res ? V.Res : TU.Contracts.resource(W.Resource);
+    report(FindingKind::DoubleRelease, R, Loc, Site,
+           Who + " releases its " + (R ? R->Description : "value") +
+               " again when destroyed: the reference it took was already "
+               "released",
+           pathNotes(St, V, 0));
     break;
   }
   default:
@@ -555,7 +574,8 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
   }
   if (!Obj)
     return false;
-  const WrapperType *W = TU.wrapperOf(Obj->getType());
+  // The object's own type, not the base class the member is declared in.
+  const WrapperType *W = TU.wrapperOf(objectExpr(Obj)->getType());
   if (!W)
     return false;
   Holder H = holderOf(Obj);
@@ -587,7 +607,7 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
       return true;
     }
     if (K)
-      wrapperDestroyed(St, H, W->Name, locOf(E), E);
+      wrapperDestroyed(St, H, *W, locOf(E), E);
     St.MovedFrom.erase(H.Var);
     if (!New)
       return true;
@@ -647,17 +667,20 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
     Value NV = *V;
     --NV.Wrapped;
     St.setValue(*K, NV);
-    if (Discarded.count(E) && NV.St == VState::Owned && NV.Refs == 1)
+    if (Discarded.count(E) && NV.St == VState::Owned && NV.Refs == 1) {
       report(FindingKind::ResourceLeak, NV.Res, locOf(E), E,
              "the result of '" + Fn.str() + "' (" + describe(NV) +
                  ") is discarded, so it can never be released",
              {});
+      NV.St = VState::Escaped; // Told here, not again at the exit.
+      St.setValue(*K, NV);
+    }
     St.ExprVals[E] = *K;
     return true;
   }
   case MemberOp::Reset:
     if (K && W->Owns)
-      wrapperDestroyed(St, H, W->Name, locOf(E), E);
+      wrapperDestroyed(St, H, *W, locOf(E), E);
     if (!Args.empty() && W->Owns) {
       TakeSpec S;
       S.Arg = 0;
