@@ -76,8 +76,8 @@ const Expr *objectExpr(const Expr *E);
 /// and the CPython checker's attributes, which Annotations.cpp turns into
 /// them).
 std::vector<llvm::StringRef> annotations(const Decl *D);
-/// Templates are analyzed through nothing (no instantiation is); code that
-/// did not compile is skipped rather than guessed at.
+/// A template's pattern is not analyzable (its instantiations are); code
+/// that did not compile is skipped rather than guessed at.
 bool isAnalyzable(const FunctionDecl *FD);
 /// Whether T points (through any number of pointers) to a function table a
 /// contract names: the JNIEnv * a helper receives.
