@@ -21,7 +21,7 @@ template <typename T> int appendAll(PyObject *list, const T *vals, int n) {
     if (PyList_Append(list, item) < 0)
       return -1;
     // CHECK: :[[@LINE-1]]:7: warning: 'item' (Python reference from 'from') is not released on this path [cpython-missing-decref]
-    // CHECK: :[[@LINE-6]]:5: note: in the instantiation 'appendAll<long>' (and 1 more)
+    // CHECK: :[[@LINE-2]]:7: note: in the instantiation 'appendAll<long>' (and 1 more)
     Py_DECREF(item);
   }
   return 0;
