@@ -257,11 +257,11 @@ struct TakeSpec {
 
 /// What a member function of an RAII type does to what the object holds.
 enum class MemberOp : uint8_t {
-  Get,      // Returns the held value, lent.
-  Release,  // Returns the held value, now the caller's; the object is empty.
-  Reset,    // Releases the held value; an argument is then taken over.
-  Retains,  // The held value gains a reference (inc_ref).
-  Releases  // The held value loses a reference (dec_ref).
+  Get,     // Returns the held value, lent.
+  Release, // Returns the held value, now the caller's; the object is empty.
+  Reset,   // Releases the held value; an argument is then taken over.
+  Retains, // The held value gains a reference (inc_ref).
+  Releases // The held value loses a reference (dec_ref).
 };
 
 /// A C++ class that holds a value of a resource ('types:'): an owner whose

@@ -660,39 +660,39 @@ std::optional<TakeSpec> Loader::parseTake(const YAML::Node &N,
   TakeSpec T;
   T.Loc = loc(N);
   bool HaveTakes = false;
-  forEachEntry(N, What, {"arg", "takes", "params"},
-               [&](const std::string &K, const YAML::Node &X,
-                   const YAML::Node &) {
-                 if (K == "arg") {
-                   index(X, "'arg' of " + What, T.Arg);
-                 } else if (K == "params") {
-                   std::vector<std::string> Ps;
-                   if (stringList(X, "'params' of " + What, Ps))
-                     for (const std::string &P : Ps) {
-                       std::string Q;
-                       for (char C : P)
-                         if (!isspace(static_cast<unsigned char>(C)))
-                           Q += C;
-                       T.Params.push_back(Q);
-                     }
-                 } else {
-                   std::string S;
-                   if (!scalar(X, "'takes' of " + What, S))
-                     return;
-                   HaveTakes = true;
-                   if (S == "steal")
-                     T.How = Takes::Steal;
-                   else if (S == "borrow")
-                     T.How = Takes::Borrow;
-                   else if (S == "new")
-                     T.How = Takes::New;
-                   else
-                     error(X, "'takes' of " + What +
-                                  " must be steal, borrow or new; got '" + S +
-                                  "'" +
-                                  didYouMean(S, std::vector<std::string>{"steal", "borrow", "new"}));
-                 }
-               });
+  forEachEntry(
+      N, What, {"arg", "takes", "params"},
+      [&](const std::string &K, const YAML::Node &X, const YAML::Node &) {
+        if (K == "arg") {
+          index(X, "'arg' of " + What, T.Arg);
+        } else if (K == "params") {
+          std::vector<std::string> Ps;
+          if (stringList(X, "'params' of " + What, Ps))
+            for (const std::string &P : Ps) {
+              std::string Q;
+              for (char C : P)
+                if (!isspace(static_cast<unsigned char>(C)))
+                  Q += C;
+              T.Params.push_back(Q);
+            }
+        } else {
+          std::string S;
+          if (!scalar(X, "'takes' of " + What, S))
+            return;
+          HaveTakes = true;
+          if (S == "steal")
+            T.How = Takes::Steal;
+          else if (S == "borrow")
+            T.How = Takes::Borrow;
+          else if (S == "new")
+            T.How = Takes::New;
+          else
+            error(X, "'takes' of " + What +
+                         " must be steal, borrow or new; got '" + S + "'" +
+                         didYouMean(S, std::vector<std::string>{
+                                           "steal", "borrow", "new"}));
+        }
+      });
   if (!HaveTakes) {
     error(N, What + " needs 'takes' (steal, borrow or new)");
     return std::nullopt;
@@ -716,7 +716,8 @@ void Loader::loadType(const std::string &Name, const YAML::Node &N,
   bool HaveKind = false;
   std::vector<std::pair<std::string, TakeSpec>> Factories;
   forEachEntry(
-      N, What, {"owns", "views", "constructors", "factories", "members", "copy"},
+      N, What,
+      {"owns", "views", "constructors", "factories", "members", "copy"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "owns" || Key == "views") {
           if (HaveKind)
@@ -771,13 +772,14 @@ void Loader::loadType(const std::string &Name, const YAML::Node &N,
                              T.Members[M] = Op;
                              return;
                            }
-                         error(X, "member '" + M + "' of " + What +
-                                      " must be get, release, reset, retains "
-                                      "or releases; got '" + S + "'" +
-                                      didYouMean(S, std::vector<std::string>{
-                                                        "get", "release",
-                                                        "reset", "retains",
-                                                        "releases"}));
+                         error(X,
+                               "member '" + M + "' of " + What +
+                                   " must be get, release, reset, retains "
+                                   "or releases; got '" +
+                                   S + "'" +
+                                   didYouMean(S, std::vector<std::string>{
+                                                     "get", "release", "reset",
+                                                     "retains", "releases"}));
                        });
         }
       });
@@ -970,8 +972,7 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
           if (stringList(V, "'non_owning'", Names))
             for (auto &Name : Names)
               NonOwning.push_back({Name, loc(V)});
-        } else if (Key == "resources" || Key == "functions" ||
-                   Key == "types") {
+        } else if (Key == "resources" || Key == "functions" || Key == "types") {
           if (!expectMap(V, "'" + Key + "'"))
             return;
           for (auto It = V.begin(); It != V.end(); ++It)

@@ -107,8 +107,7 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       checkUse(St, RV, RS);
       bool KeepRest = false;
       // An RAII object returned hands its hold to the caller.
-      if (const WrapperType *RW = TU.wrapperOf(RV->getType());
-          RW && RW->Owns)
+      if (const WrapperType *RW = TU.wrapperOf(RV->getType()); RW && RW->Owns)
         for (Holder H : {holderOf(RV), Holder{nullptr, strip(RV)}})
           if (std::optional<ValueKey> K = H ? heldBy(St, H) : std::nullopt) {
             dropHold(St, H);
@@ -233,10 +232,10 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
     if (W && W->Owns)
       for (PathState &St : SS)
         if (St.Temps.count(Made))
-          wrapperDestroyed(St, Holder{nullptr, Made}, *W,
-                           TU.Ctx.getSourceManager().getExpansionLoc(
-                               BTE->getEndLoc()),
-                           Made);
+          wrapperDestroyed(
+              St, Holder{nullptr, Made}, *W,
+              TU.Ctx.getSourceManager().getExpansionLoc(BTE->getEndLoc()),
+              Made);
     return;
   }
   if (std::optional<CFGLifetimeEnds> LE = E.getAs<CFGLifetimeEnds>()) {

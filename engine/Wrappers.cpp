@@ -30,8 +30,7 @@ std::string impl::cxxName(const NamedDecl *ND) {
     Name = "~" + Dtor->getParent()->getName().str();
   else
     Name = ND->getDeclName().getAsString();
-  for (const DeclContext *DC = ND->getDeclContext(); DC;
-       DC = DC->getParent()) {
+  for (const DeclContext *DC = ND->getDeclContext(); DC; DC = DC->getParent()) {
     if (const auto *NS = dyn_cast<NamespaceDecl>(DC)) {
       if (NS->isAnonymousNamespace() || NS->isInline())
         continue;
@@ -267,10 +266,9 @@ void FunctionAnalysis::wrapperTakes(PathState &St, const Expr *E,
   std::string Who = nameAt(St, *K, A);
   if (Spec.How == Takes::Steal) {
     if (V.St == VState::Borrowed) {
-      std::string What = localVar(A) ? Who + " is borrowed from '" +
-                                           V.AcqFn.str() + "'"
-                                     : "the result of '" + V.AcqFn.str() +
-                                           "' is borrowed";
+      std::string What =
+          localVar(A) ? Who + " is borrowed from '" + V.AcqFn.str() + "'"
+                      : "the result of '" + V.AcqFn.str() + "' is borrowed";
       report(FindingKind::ReleaseUnowned, V.Res, locOf(E), K->first,
              What + " and must not be handed to '" + Fn.str() +
                  "', which takes ownership: the " + W.Name +
@@ -282,8 +280,7 @@ void FunctionAnalysis::wrapperTakes(PathState &St, const Expr *E,
       return; // A parameter, or handed on already: not this code's to judge.
     if (V.Wrapped >= V.Refs) {
       report(FindingKind::DoubleRelease, V.Res, locOf(E), K->first,
-             Who + " is already held by another " + W.Name + "; '" +
-                 Fn.str() +
+             Who + " is already held by another " + W.Name + "; '" + Fn.str() +
                  "' takes it over a second time, so it is released twice",
              pathNotes(St, V, 0));
       return;
@@ -350,9 +347,9 @@ void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
                           ? "'" + H.Var->getName().str() + "'"
                           : "the " + Type.str();
     std::vector<Note> Notes = pathNotes(St, V, 0);
-    Notes.push_back(
-        {V.ReleaseLoc, V.St == VState::Released ? "first released here"
-                                                : "ownership moved here"});
+    Notes.push_back({V.ReleaseLoc, V.St == VState::Released
+                                       ? "first released here"
+                                       : "ownership moved here"});
     report(FindingKind::DoubleRelease, V.Res, Loc, Site,
            Who + " releases its " + describe(V) + " again when destroyed: " +
                (V.St == VState::Released ? "it was already released by '"
@@ -514,8 +511,7 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
         if (const auto *DR =
                 Spec->getTemplateArgs()[1].getAsType()->getAsCXXRecordDecl())
           for (const CXXMethodDecl *M : DR->methods())
-            if (M->getOverloadedOperator() == OO_Call &&
-                M->getNumParams() == 1)
+            if (M->getOverloadedOperator() == OO_Call && M->getNumParams() == 1)
               Deleter = M;
       if (!Deleter || !releasesArg0(TU, Deleter, Depth))
         return false;
@@ -638,8 +634,8 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
   if (H.Var && W->Owns) {
     auto Moved = St.MovedFrom.find(H.Var);
     if (Moved != St.MovedFrom.end() && Op != MemberOp::Reset) {
-      report(FindingKind::UseAfterRelease,
-             TU.Contracts.resource(W->Resource), locOf(E), H.Var,
+      report(FindingKind::UseAfterRelease, TU.Contracts.resource(W->Resource),
+             locOf(E), H.Var,
              "'" + H.Var->getName().str() + "' is used after it was moved " +
                  "from: its " + W->Name + " holds nothing now",
              {{Moved->second, "moved from here"}});
@@ -748,9 +744,9 @@ bool FunctionAnalysis::wrapperArgument(const CallSite &C, unsigned I,
   if (C.Callee && PI < C.Callee->getNumParams())
     PT = C.Callee->getParamDecl(PI)->getType();
   // By value or by const reference, the object keeps what it holds.
-  if (!PT.isNull() && (!PT->isReferenceType() ||
-                       (PT->isLValueReferenceType() &&
-                        PT.getNonReferenceType().isConstQualified())))
+  if (!PT.isNull() &&
+      (!PT->isReferenceType() || (PT->isLValueReferenceType() &&
+                                  PT.getNonReferenceType().isConstQualified())))
     return true;
   // By a reference the callee may move from or reset: no longer followed.
   if (C.FC && !C.FC->IsSummary)
