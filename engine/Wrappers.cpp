@@ -327,8 +327,13 @@ void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
   if (size_t C = Type.rfind("::"); C != llvm::StringRef::npos)
     Fn = "~" + Type.substr(C + 2).str();
   switch (V.St) {
-  case VState::Owned:
   case VState::Escaped:
+    // Handed to code that may have taken a reference of its own (stored it
+    // with Py_INCREF): the value may well live on.
+    if (V.Refs > 1 && V.Refs < Value::MaxRefs)
+      --V.Refs;
+    break;
+  case VState::Owned:
     if (V.Refs > 1) {
       if (V.Refs < Value::MaxRefs)
         --V.Refs;
