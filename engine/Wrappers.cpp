@@ -224,6 +224,27 @@ void FunctionAnalysis::dropHold(PathState &St, Holder H) {
     ; // The value stays in ExprVals while the statement needs it.
 }
 
+/// One more reference of V is this code's (an object's borrow, inc_ref):
+/// false if none can be counted.
+static bool takeReference(Value &V, llvm::StringRef Fn, SourceLocation Loc,
+                          unsigned &Seq) {
+  if (V.St == VState::Owned) {
+    if (V.Refs >= Value::MaxRefs)
+      return false;
+    ++V.Refs;
+    return true;
+  }
+  if (V.St != VState::Borrowed && V.St != VState::Param)
+    return false;
+  V.Under = V.St;
+  V.St = VState::Owned;
+  V.Refs = 1;
+  V.AcqFn = Fn;
+  V.AcqLoc = Loc;
+  V.AcqSeq = Seq++;
+  return true;
+}
+
 /// Records that the object E makes holds K (an owner's hold is counted in
 /// the value already).
 static void holdIn(PathState &St, const Expr *E, ValueKey K, bool Owner) {
@@ -290,20 +311,8 @@ void FunctionAnalysis::wrapperTakes(PathState &St, const Expr *E,
     ++V.Wrapped;
   } else {
     // Borrow: the object takes a reference of its own.
-    if (V.St == VState::Owned) {
-      if (V.Refs >= Value::MaxRefs)
-        return;
-      ++V.Refs;
-    } else if (V.St == VState::Borrowed || V.St == VState::Param) {
-      V.Under = V.St;
-      V.St = VState::Owned;
-      V.Refs = 1;
-      V.AcqFn = Fn;
-      V.AcqLoc = locOf(E);
-      V.AcqSeq = St.NextSeq++;
-    } else {
+    if (!takeReference(V, Fn, locOf(E), St.NextSeq))
       return;
-    }
     ++V.Wrapped;
   }
   St.setValue(*K, V);
@@ -703,18 +712,11 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
     return true;
   case MemberOp::Retains:
     if (K) {
-      const Value *V = St.value(*K);
-      if (V && V->St == VState::Owned && V->Refs < Value::MaxRefs)
-        St.updateValue(*K, [](Value &X) { ++X.Refs; });
-      else if (V && (V->St == VState::Borrowed || V->St == VState::Param))
-        St.updateValue(*K, [&](Value &X) {
-          X.Under = X.St;
-          X.St = VState::Owned;
-          X.Refs = 1;
-          X.AcqFn = Fn;
-          X.AcqLoc = locOf(E);
-          X.AcqSeq = St.NextSeq++;
-        });
+      if (const Value *V = St.value(*K)) {
+        Value NV = *V;
+        if (takeReference(NV, Fn, locOf(E), St.NextSeq))
+          St.setValue(*K, NV);
+      }
       St.ExprVals[E] = *K;
     }
     return true;
