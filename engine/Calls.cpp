@@ -89,7 +89,7 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
     return;
   }
 
-  if (!AE && wrapperArgument(C, I, PI, S, Ch))
+  if (!AE && wrapperArgument(C, I, PI, S))
     return;
   std::optional<ValueKey> K = valueOf(S, A);
   if (AE &&

@@ -339,7 +339,7 @@ private:
   bool wrapperCall(const Expr *E, PathState &St, bool IntoArgument);
   /// An argument that is an RAII object: handled (true) or not.
   bool wrapperArgument(const CallSite &C, unsigned I, unsigned PI,
-                       PathState &St, ArgChanges &Ch);
+                       PathState &St);
   /// An RAII object is destroyed: what it holds loses a reference.
   void wrapperDestroyed(PathState &St, Holder H, const WrapperType &W,
                         SourceLocation Loc, const void *Site);

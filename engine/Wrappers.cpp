@@ -220,8 +220,20 @@ std::optional<ValueKey> FunctionAnalysis::heldBy(const PathState &St,
 void FunctionAnalysis::dropHold(PathState &St, Holder H) {
   if (H.Var)
     St.unbind(H.Var);
-  else if (H.Temp && St.Temps.erase(H.Temp))
-    ; // The value stays in ExprVals while the statement needs it.
+  else if (H.Temp)
+    St.Temps.erase(H.Temp); // ExprVals keeps it while the statement runs.
+}
+
+/// An object's hold on K goes to code that is not followed (a callee's
+/// parameter): what it held is no longer this code's to release.
+static void handOver(PathState &St, ValueKey K) {
+  const Value *V = St.value(K);
+  if (V && V->Wrapped)
+    St.updateValue(K, [](Value &X) {
+      --X.Wrapped;
+      if (X.St == VState::Owned)
+        X.St = VState::Escaped;
+    });
 }
 
 /// One more reference of V is this code's (an object's borrow, inc_ref):
@@ -335,6 +347,9 @@ void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
   std::string Fn = "~" + Type.str();
   if (size_t C = Type.rfind("::"); C != llvm::StringRef::npos)
     Fn = "~" + Type.substr(C + 2).str();
+  std::string Who = H.Var && H.Var->getIdentifier()
+                        ? "'" + H.Var->getName().str() + "'"
+                        : "the " + Type.str();
   switch (V.St) {
   case VState::Escaped:
     // Handed to code that may have taken a reference of its own (stored it
@@ -346,7 +361,7 @@ void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
     if (V.Refs > 1) {
       if (V.Refs < Value::MaxRefs)
         --V.Refs;
-    } else if (V.St == VState::Owned && V.Under != VState::Owned) {
+    } else if (V.Under != VState::Owned) {
       V.St = V.Under;
       V.Under = VState::Owned;
     } else {
@@ -357,9 +372,6 @@ void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
     break;
   case VState::Released:
   case VState::Moved: {
-    std::string Who = H.Var && H.Var->getIdentifier()
-                          ? "'" + H.Var->getName().str() + "'"
-                          : "the " + Type.str();
     std::vector<Note> Notes = pathNotes(St, V, 0);
     Notes.push_back({V.ReleaseLoc, V.St == VState::Released
                                        ? "first released here"
@@ -376,9 +388,6 @@ void FunctionAnalysis::wrapperDestroyed(PathState &St, Holder H,
   case VState::Param: {
     // The reference the object took was given back already (dec_ref):
     // destroying it releases one more.
-    std::string Who = H.Var && H.Var->getIdentifier()
-                          ? "'" + H.Var->getName().str() + "'"
-                          : "the " + Type.str();
     const Resource *R = V.Res ? V.Res : TU.Contracts.resource(W.Resource);
     report(FindingKind::DoubleRelease, R, Loc, Site,
            Who + " releases its " + (R ? R->Description : "value") +
@@ -485,12 +494,7 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
         if (IntoArgument) {
           // The callee's parameter owns it now.
           St.ExprVals[E] = *K;
-          if (const Value *V = St.value(*K); V && V->Wrapped)
-            St.updateValue(*K, [](Value &X) {
-              --X.Wrapped;
-              if (X.St == VState::Owned)
-                X.St = VState::Escaped;
-            });
+          handOver(St, *K);
           return true;
         }
         holdIn(St, E, *K, true);
@@ -732,8 +736,7 @@ bool FunctionAnalysis::wrapperCall(const Expr *E, PathState &St,
 }
 
 bool FunctionAnalysis::wrapperArgument(const CallSite &C, unsigned I,
-                                       unsigned PI, PathState &St,
-                                       ArgChanges &Ch) {
+                                       unsigned PI, PathState &St) {
   const Expr *A = C.Args[I];
   const WrapperType *W = TU.wrapperOf(A->getType());
   if (!W || !W->Owns)
@@ -742,8 +745,7 @@ bool FunctionAnalysis::wrapperArgument(const CallSite &C, unsigned I,
   std::optional<ValueKey> K = H ? heldBy(St, H) : std::nullopt;
   if (!K) {
     // A copy made for the call: a view of what the original holds.
-    if (std::optional<ValueKey> V = valueOf(St, A))
-      checkUse(St, A, C.Call);
+    checkUse(St, A, C.Call);
     return true;
   }
   checkUse(St, objectExpr(A), C.Call);
@@ -759,13 +761,6 @@ bool FunctionAnalysis::wrapperArgument(const CallSite &C, unsigned I,
   if (C.FC && !C.FC->IsSummary)
     return true; // A contract describes its function whole.
   dropHold(St, H);
-  const Value *V = St.value(*K);
-  if (V && V->Wrapped)
-    St.updateValue(*K, [](Value &X) {
-      --X.Wrapped;
-      if (X.St == VState::Owned)
-        X.St = VState::Escaped;
-    });
-  (void)Ch;
+  handOver(St, *K);
   return true;
 }
