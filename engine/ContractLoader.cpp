@@ -983,42 +983,46 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
         }
       });
 
-  // Keys of 'resources' and 'functions' are checked for duplicates here;
-  // forEachEntry is not used because an entry's value is parsed later, once
-  // the library name is known.
-  std::set<std::string> Seen;
-  for (auto &[K, V] : Resources) {
-    std::string Name;
-    if (!scalar(K, "resource name", Name))
-      continue;
-    if (!Seen.insert(Name).second) {
-      error(K, "duplicate key '" + Name + "' in 'resources'");
-      continue;
+  // Keys of 'resources', 'functions' and 'types' are checked for
+  // duplicates here; forEachEntry is not used because an entry's value is
+  // parsed later, once the library name is known.
+  auto EachEntry = [&](auto &Entries, const char *What, auto Duplicate,
+                       auto Load) {
+    std::set<std::string> Seen;
+    for (auto &[K, V] : Entries) {
+      std::string Name;
+      if (!scalar(K, What, Name))
+        continue;
+      if (!Seen.insert(Name).second)
+        error(K, Duplicate(Name));
+      else
+        Load(Name, V, K);
     }
-    loadResource(Name, V, Lib, K);
-  }
-  Seen.clear();
-  for (auto &[K, V] : Functions) {
-    std::string Name;
-    if (!scalar(K, "function name", Name))
-      continue;
-    if (!Seen.insert(Name).second) {
-      error(K, "duplicate entry for function '" + Name + "'");
-      continue;
-    }
-    loadFunction(Name, V, Lib, K);
-  }
-  Seen.clear();
-  for (auto &[K, V] : Types) {
-    std::string Name;
-    if (!scalar(K, "type name", Name))
-      continue;
-    if (!Seen.insert(Name).second) {
-      error(K, "duplicate entry for type '" + Name + "'");
-      continue;
-    }
-    loadType(Name, V, Lib, K);
-  }
+  };
+  EachEntry(
+      Resources, "resource name",
+      [](const std::string &N) {
+        return "duplicate key '" + N + "' in 'resources'";
+      },
+      [&](const std::string &N, const YAML::Node &V, const YAML::Node &K) {
+        loadResource(N, V, Lib, K);
+      });
+  EachEntry(
+      Functions, "function name",
+      [](const std::string &N) {
+        return "duplicate entry for function '" + N + "'";
+      },
+      [&](const std::string &N, const YAML::Node &V, const YAML::Node &K) {
+        loadFunction(N, V, Lib, K);
+      });
+  EachEntry(
+      Types, "type name",
+      [](const std::string &N) {
+        return "duplicate entry for type '" + N + "'";
+      },
+      [&](const std::string &N, const YAML::Node &V, const YAML::Node &K) {
+        loadType(N, V, Lib, K);
+      });
   for (auto &[Name, L] : NonOwning) {
     FunctionContract FC;
     FC.Name = Name;
