@@ -38,7 +38,8 @@ std::string ExceptionDomain::checker(llvm::StringRef Library) const {
   std::string Best;
   for (const auto &F : FA.tu().Contracts.Functions)
     if (F.second.ChecksException && F.second.Library == Library &&
-        !F.second.Returns && (Best.empty() || F.first() < Best))
+        !F.second.IsSummary && !F.second.Returns &&
+        (Best.empty() || F.first() < Best))
       Best = F.first().str();
   return Best.empty() ? "" : " (" + Best + ")";
 }
@@ -60,20 +61,46 @@ bool ExceptionDomain::testsPending(const PathState &St,
   return false;
 }
 
+/// Whether E is a truth value made from its operands ('!p', 'p == NULL').
+static bool isTruthTest(const Expr *E) {
+  E = E->IgnoreParenImpCasts();
+  if (const auto *UO = dyn_cast<UnaryOperator>(E))
+    return UO->getOpcode() == UO_LNot;
+  if (const auto *BO = dyn_cast<BinaryOperator>(E))
+    return BO->isComparisonOp() || BO->isLogicalOp();
+  if (const auto *OC = dyn_cast<CXXOperatorCallExpr>(E))
+    return OC->getOperator() == OO_Exclaim || OC->isComparisonOp();
+  return false;
+}
+
+/// Nothing pending, what the path has checked kept.
+static void clearPending(PathState &St) {
+  llvm::StringRef Checked = St.Pending.Checked;
+  St.Pending = PendingException();
+  St.Pending.Checked = Checked;
+}
+
+bool ExceptionDomain::checks(const CallSite &C) const {
+  return C.FC && C.FC->ChecksException && !C.FC->IsConventional;
+}
+
 void ExceptionDomain::beforeCall(const CallSite &C, PathState &St) {
-  if (!St.Pending.At)
-    return;
   PendingException &P = St.Pending;
-  if (!C.contracted()) {
-    // A helper given the function table may check it.
-    if (llvm::any_of(C.Args, [&](const Expr *A) {
-          return isTablePointer(A->getType(), FA.tu().Contracts);
-        }))
-      P = PendingException();
+  if (checks(C)) {
+    P = PendingException();
+    P.Checked = C.FC->Library;
     return;
   }
-  if (C.FC->ChecksException) {
-    P = PendingException();
+  if (!P.At)
+    return;
+  if (!C.contracted()) {
+    // A helper given the function table may check it, and one given a
+    // test of the result decides on it ('throwCppExceptionIf(!cls)').
+    if (llvm::any_of(C.Args, [&](const Expr *A) {
+          return isTablePointer(A->getType(), FA.tu().Contracts) ||
+                 (isTruthTest(A) && testsPending(St, A));
+        }))
+      clearPending(St);
     return;
   }
   if (C.FC->ExceptionSafe || C.FC->Library != P.Lib)
@@ -86,7 +113,7 @@ void ExceptionDomain::beforeCall(const CallSite &C, PathState &St) {
       "'" + C.Fn.str() + "' is called while an exception from '" + P.Fn.str() +
           "' may be pending; check for it" + checker(C.FC->Library) + " first",
       std::move(Notes));
-  P = PendingException();
+  clearPending(St);
 }
 
 void ExceptionDomain::afterCall(const CallSite &C,
@@ -129,23 +156,51 @@ void ExceptionDomain::afterCall(const CallSite &C,
   S.Pending.Lib = FC->Library;
 }
 
+/// Whether E is the call At, or a C++ object built from At's result by a
+/// function or constructor (fbjni's 'adopt_local(env->FindClass(..))', a
+/// 'ScopedLocalRef' or 'unique_ptr'): testing such an object for null tests
+/// the result it holds.
+static bool holdsResult(const Expr *E, const Expr *At) {
+  E = strip(E);
+  if (E == At)
+    return true;
+  if (!E || !E->getType()->isRecordType())
+    return false;
+  llvm::ArrayRef<const Expr *> Args;
+  if (const auto *CE = dyn_cast<CallExpr>(E))
+    Args = llvm::ArrayRef(CE->getArgs(), CE->getNumArgs());
+  else if (const auto *CE = dyn_cast<CXXConstructExpr>(E))
+    Args = llvm::ArrayRef(CE->getArgs(), CE->getNumArgs());
+  return llvm::any_of(Args, [&](const Expr *A) { return strip(A) == At; });
+}
+
 void ExceptionDomain::onStore(const Expr *RHS, const VarDecl *ToLocal,
                               PathState &St) {
-  if (!RHS || !St.Pending.At || strip(RHS) != St.Pending.At)
+  if (!RHS || !St.Pending.At || !holdsResult(RHS, St.Pending.At))
     return;
   if (ToLocal)
     St.Pending.Var = ToLocal; // Testing it is checking.
   else
-    St.Pending = PendingException(); // Its tests are not followed there.
+    clearPending(St); // Its tests are not followed there.
 }
 
 void ExceptionDomain::beforeBranch(const Expr *Cond, PathState &St) {
   if (St.Pending.At && testsPending(St, Cond))
-    St.Pending = PendingException();
+    clearPending(St);
 }
 
 void ExceptionDomain::atExit(PathState &St) {
+  // A throw is no return: the caller does not go on after it.
+  if (isa_and_nonnull<CXXThrowExpr>(St.ExitStmt))
+    return;
   ++Exits;
+  if (!St.Pending.At && !St.Pending.Checked.empty()) {
+    ++CheckedExits;
+    if (!CheckedLib.empty() && CheckedLib != St.Pending.Checked)
+      CheckedLib = "-";
+    else
+      CheckedLib = St.Pending.Checked;
+  }
   bool Null = St.ReturnedConstant
                   ? *St.ReturnedConstant == 0
                   : St.ReturnedFact && St.ReturnedFact->isZero();
@@ -166,6 +221,14 @@ void ExceptionDomain::atExit(PathState &St) {
 
 void ExceptionDomain::summarize(FunctionResult &, FunctionContract &S,
                                 bool &Useful) {
+  // A helper that checks on every return (fbjni's
+  // throwPendingJniExceptionAsCppException) checks for its callers.
+  if (Exits && CheckedExits == Exits && CheckedLib != "-") {
+    S.ChecksException = true;
+    S.Library = CheckedLib.str();
+    Useful = true;
+    return;
+  }
   // A helper that leaves its library's exception pending for its caller:
   // on every exit, or on exactly the exits that return null.
   if (!PendingExits || PendingLib.empty() || PendingLib == "-")

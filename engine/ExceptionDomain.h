@@ -26,16 +26,24 @@ struct PendingException {
   /// The call's result tells its failure (a null from FindClass), rather
   /// than only an exception check (CallVoidMethod).
   bool OnResult = false;
+  /// The library whose exception check this path has called: a helper
+  /// whose every return has checked is a check for its callers.
+  llvm::StringRef Checked;
   // Not part of the identity: for messages.
   llvm::StringRef Fn, Lib;
 
   bool operator==(const PendingException &O) const {
-    return At == O.At && Var == O.Var;
+    return At == O.At && Var == O.Var && Checked == O.Checked;
   }
   /// Pending on only one side: not claimed.
   static PendingException join(const PendingException &A,
                                const PendingException &B) {
-    return A == B ? A : PendingException();
+    if (A == B)
+      return A;
+    PendingException J;
+    if (A.Checked == B.Checked)
+      J.Checked = A.Checked;
+    return J;
   }
 };
 
@@ -70,9 +78,13 @@ public:
 private:
   /// Exits, and those that leave an exception pending for the caller (and
   /// whether they return null, and the others do not).
-  unsigned Exits = 0, PendingExits = 0;
+  unsigned Exits = 0, PendingExits = 0, CheckedExits = 0;
+  llvm::StringRef CheckedLib;
   bool PendingOnlyWhenNull = true, PendingOnResult = true;
   llvm::StringRef PendingLib;
+  /// Whether the call checks for a pending exception of the library: by
+  /// contract, or a helper of this program that checks on every return.
+  bool checks(const CallSite &C) const;
   /// Whether Cond tests the result of the pending call.
   bool testsPending(const PathState &St, const clang::Stmt *Cond) const;
   /// " (ExceptionCheck)": how the library checks for a pending exception.
