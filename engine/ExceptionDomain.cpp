@@ -189,9 +189,22 @@ void ExceptionDomain::beforeBranch(const Expr *Cond, PathState &St) {
     clearPending(St);
 }
 
+/// Whether the path knows the function table is null ('if (m_Env &&
+/// m_Env->ExceptionCheck())'): nothing can be pending there.
+static bool tableIsNull(const PathState &St, const ContractSet &C) {
+  for (const auto &[VD, F] : St.Facts.Vars)
+    if (F.isZero() && isTablePointer(VD->getType(), C))
+      return true;
+  for (const auto &[MK, F] : St.Facts.Members)
+    if (F.isZero() && isTablePointer(MK.second->getType(), C))
+      return true;
+  return false;
+}
+
 void ExceptionDomain::atExit(PathState &St) {
   // A throw is no return: the caller does not go on after it.
-  if (isa_and_nonnull<CXXThrowExpr>(St.ExitStmt))
+  if (isa_and_nonnull<CXXThrowExpr>(St.ExitStmt) ||
+      tableIsNull(St, FA.tu().Contracts))
     return;
   ++Exits;
   if (!St.Pending.At && !St.Pending.Checked.empty()) {

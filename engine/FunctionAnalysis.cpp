@@ -23,6 +23,39 @@ using namespace custody::impl;
 // Statements
 //===----------------------------------------------------------------------===//
 
+/// Whether S has a call that takes a reference on field F ('Py_INCREF(
+/// self->name)'), which this analysis does not follow for fields it never
+/// stored.
+static bool retainsField(TUAnalysis &TU, const Stmt *S, const ValueDecl *F) {
+  if (!S)
+    return false;
+  if (const auto *CE = dyn_cast<CallExpr>(S))
+    if (const FunctionContract *FC = TU.namedContract(CE->getDirectCallee()))
+      for (const auto &[I, AE] : FC->Args)
+        if (AE.Kind == ArgEffect::Retains && I < CE->getNumArgs())
+          if (const auto *ME = dyn_cast<MemberExpr>(strip(CE->getArg(I))))
+            if (ME->getMemberDecl() == F)
+              return true;
+  for (const Stmt *C : S->children())
+    if (retainsField(TU, C, F))
+      return true;
+  return false;
+}
+
+/// The resource a getter lends when it returns a field it does not follow
+/// ('return ((PyJPClass *)type)->nullBoxed;'): the object keeps its
+/// reference, so its callers borrow one, whatever the library's convention
+/// for results of that type says.
+static const Resource *fieldLoadLent(TUAnalysis &TU, const FunctionDecl *FD,
+                                     const Expr *RV) {
+  const auto *ME = dyn_cast<MemberExpr>(strip(RV));
+  if (!ME || retainsField(TU, FD->getBody(), ME->getMemberDecl()))
+    return nullptr;
+  const DefaultReturn *D = TU.conventionFor(FD);
+  return D && D->Effect.Owned ? TU.Contracts.resource(D->Effect.Resource)
+                              : nullptr;
+}
+
 void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
   if (isa<CallExpr, CXXConstructExpr>(S) &&
       wrapperCall(cast<Expr>(S), St, ArgConstruct)) {
@@ -176,6 +209,9 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
         NoteRes(V->Res);
       } else if (IsNull) {
         Returns.AnyNull = true;
+      } else if (const Resource *R = !V ? fieldLoadLent(TU, FD, RV) : nullptr) {
+        Returns.AnyBorrowed = true;
+        NoteRes(R);
       } else {
         Returns.AnyOther = true;
       }

@@ -34,6 +34,16 @@ void throwPendingAsCpp() {
   throw std::runtime_error("Java exception");
 }
 
+// Without an environment nothing can be pending: that return is no
+// exception to the rule.
+void describePending() {
+  JNIEnv *env = currentEnv();
+  if (!env)
+    return;
+  if (env->ExceptionCheck())
+    env->ExceptionDescribe();
+}
+
 // Its throw comes before the check: the returns that reach the caller
 // have all checked.
 void ensureThenCheck(int n) {
@@ -53,6 +63,13 @@ extern "C" JNIEXPORT jstring JNICALL Java_Demo_callThenHelperChecks(
     JNIEnv *env, jobject self, jmethodID run) {
   env->CallVoidMethod(self, run);
   throwPendingAsCpp();
+  return env->NewStringUTF("done");
+}
+
+extern "C" JNIEXPORT jstring JNICALL Java_Demo_callThenHelperDescribes(
+    JNIEnv *env, jobject self, jmethodID run) {
+  env->CallVoidMethod(self, run);
+  describePending();
   return env->NewStringUTF("done");
 }
 

@@ -154,3 +154,30 @@ int cache_peeked(void) {
   PyObject *c = peek_cache();
   return c ? PyObject_IsTrue(c) : -1;
 }
+
+// A getter that returns a field lends the object's reference: its result
+// is borrowed, unless the getter took a reference on the field first.
+typedef struct {
+  PyObject_HEAD PyObject *boxed;
+  PyObject *name;
+} Box;
+
+static PyObject *box_boxed(Box *b) {
+  if (!b)
+    return NULL;
+  return b->boxed;
+}
+
+static PyObject *box_name(Box *b) {
+  Py_XINCREF(b->name);
+  return b->name;
+}
+
+int box_is_boxed(Box *b, PyObject *o) { return o == box_boxed(b); }
+
+void box_drop_boxed(Box *b) {
+  Py_XDECREF(box_boxed(b));
+  // CHECK: summaries.c:[[@LINE-1]]:3: warning: the result of 'box_boxed' is borrowed from 'box_boxed' and must not be released by 'Py_XDECREF' [cpython-borrowed-decref]
+}
+
+void box_drop_name(Box *b) { Py_XDECREF(box_name(b)); }
