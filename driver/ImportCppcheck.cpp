@@ -122,6 +122,15 @@ bool isIntegerType(StringRef Type) {
   return llvm::all_of(Parts, [](StringRef P) { return Words.contains(P); });
 }
 
+/// Pointer allocators that fail with (void *)-1 rather than NULL: POSIX
+/// specifies MAP_FAILED for mmap (and Linux for mmap64 and mremap), and
+/// (void *)-1 for shmat. cppcheck's configurations list them as allocators
+/// without saying what they return on failure (posix.cfg has MAP_FAILED only
+/// as a <define>), so the import knows these few by name.
+bool failsWithMinusOne(StringRef Fn) {
+  return Fn == "mmap" || Fn == "mmap64" || Fn == "mremap" || Fn == "shmat";
+}
+
 /// What a <function> entry says that matters here.
 struct FunctionInfo {
   unsigned Line = 0;
@@ -696,9 +705,11 @@ void Importer::buildModels() {
       bool Integer =
           Info && !Info->ReturnType.empty() && isIntegerType(Info->ReturnType);
       // An integer result (a descriptor) owns nothing when the call fails
-      // either: null_on_failure with a success condition says so.
+      // either: null_on_failure with a success condition says so. So does a
+      // pointer that fails with (void *)-1.
       bool NullOnFailure = !A.NoFail;
       Integer = Integer && NullOnFailure;
+      bool MinusOne = !Integer && NullOnFailure && failsWithMinusOne(A.Name);
       // A realloc's two effects go in together or not at all.
       if (A.Realloc) {
         auto MI = ModelIndex.find(A.Name);
@@ -732,6 +743,12 @@ void Importer::buildModels() {
             ", not a pointer: assumed to fail with a negative value, as "
             "file descriptors do (the configuration does not say); the "
             "result is owned only when it succeeds.");
+      } else if (MinusOne) {
+        M.Success = "!= -1";
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) +
+            ": it fails with (void *)-1 (MAP_FAILED), not NULL, as POSIX "
+            "specifies; the result is owned only when it succeeds.");
       }
       if (A.Realloc) {
         ArgEffect E;
