@@ -114,7 +114,7 @@ bool isIntegerType(StringRef Type) {
       "const",    "ssize_t",  "size_t",  "off_t",   "pid_t",    "mqd_t",
       "key_t",    "SOCKET",   "BOOL",    "DWORD",   "intptr_t", "uintptr_t",
       "int8_t",   "int16_t",  "int32_t", "int64_t", "uint8_t",  "uint16_t",
-      "uint32_t", "uint64_t", "bool",    "void"};
+      "uint32_t", "uint64_t", "bool",    "void",    "errno_t",  "RPC_STATUS"};
   llvm::SmallVector<StringRef, 4> Parts;
   Type.split(Parts, ' ', -1, false);
   if (Parts.empty() || Type.contains('*'))
@@ -129,6 +129,58 @@ bool isIntegerType(StringRef Type) {
 /// as a <define>), so the import knows these few by name.
 bool failsWithMinusOne(StringRef Fn) {
   return Fn == "mmap" || Fn == "mmap64" || Fn == "mremap" || Fn == "shmat";
+}
+
+/// When an allocator through an out-parameter (<alloc arg="N">) sets it.
+struct OutParam {
+  /// The success condition of the result; empty: *arg is acquired on every
+  /// outcome.
+  std::string Success;
+  std::string Why; // for the comment above the entry
+};
+
+/// cppcheck does not say whether *arg is set when the call fails. The
+/// convention of C functions that return an object through a pointer is to
+/// report success through their result and to set the pointer only then
+/// (posix_memalign, getaddrinfo, _dupenv_s): the result's type gives the
+/// success condition. Two short lists name the exceptions the convention
+/// cannot tell: results that are counts, and pointers set even on failure.
+OutParam outParamRule(StringRef Fn, StringRef ReturnType) {
+  // The object is there to release even when the call fails.
+  static const llvm::StringMap<const char *> SetOnFailure = {
+      {"getline", "POSIX says the buffer it allocates must be freed even when "
+                  "it fails"},
+      {"getdelim", "POSIX says the buffer it allocates must be freed even "
+                   "when it fails"},
+      {"sqlite3_open", "SQLite returns a connection even when the open "
+                       "fails, and it must be closed"},
+      {"sqlite3_open16", "SQLite returns a connection even when the open "
+                         "fails, and it must be closed"},
+      {"sqlite3_open_v2", "SQLite returns a connection even when the open "
+                          "fails, and it must be closed"}};
+  // Their result is a count, or -1 on failure (POSIX, GNU).
+  static const llvm::StringSet<> Counts = {"scandir", "scandirat", "asprintf",
+                                           "vasprintf"};
+  auto S = SetOnFailure.find(Fn);
+  if (S != SetOnFailure.end())
+    return {"", std::string("*arg is acquired on every outcome: ") + S->second +
+                    "."};
+  if (Counts.contains(Fn))
+    return {">= 0", "*arg is set only when the call succeeds: its result is "
+                    "a count, -1 on failure."};
+  if (ReturnType == "BOOL" || ReturnType == "bool")
+    return {"!= 0", "*arg is set only when the call succeeds: it returns " +
+                        ReturnType.str() + ", true on success."};
+  if (!ReturnType.empty() && ReturnType != "void" && isIntegerType(ReturnType))
+    return {"== 0", "*arg is set only when the call succeeds: it returns " +
+                        ReturnType.str() +
+                        ", taken as a status, 0 on success and an error code "
+                        "otherwise, as functions that return an object "
+                        "through a pointer do (the configuration does not "
+                        "say)."};
+  return {"", "The configuration does not say whether *arg is set when the "
+              "call fails; if only on success, add a 'success' condition "
+              "and 'when: success'."};
 }
 
 /// What a <function> entry says that matters here.
@@ -688,18 +740,21 @@ void Importer::buildModels() {
       if (FI != Functions.end())
         Info = &FI->second;
       if (A.Arg) {
+        OutParam Rule =
+            outParamRule(A.Name, Info ? StringRef(Info->ReturnType) : "");
         ArgEffect E;
         E.Kind = "acquires";
         E.Resource = G.Name;
-        if (addArg(A.Name, A.Line, A.Arg - 1, E, G))
-          model(A.Name, A.Line)
-              .Comments.push_back(
-                  "line " + std::to_string(A.Line) + ": arg=\"" +
-                  std::to_string(A.Arg) +
-                  "\" (custody numbers arguments from 0). The configuration "
-                  "does not say whether *arg is set when the call fails; if "
-                  "only on success, add a 'success' condition and 'when: "
-                  "success'.");
+        E.When = Rule.Success.empty() ? "" : "success";
+        if (!addArg(A.Name, A.Line, A.Arg - 1, E, G))
+          continue;
+        FunctionModel &M = model(A.Name, A.Line);
+        std::string Head = "line " + std::to_string(A.Line) + ": arg=\"" +
+                           std::to_string(A.Arg) +
+                           "\" (custody numbers arguments from 0). ";
+        if (!Rule.Success.empty() && M.Success.empty())
+          M.Success = Rule.Success;
+        M.Comments.push_back(Head + Rule.Why);
         continue;
       }
       bool Integer =
