@@ -131,6 +131,18 @@ bool failsWithMinusOne(StringRef Fn) {
   return Fn == "mmap" || Fn == "mmap64" || Fn == "mremap" || Fn == "shmat";
 }
 
+/// Whether Fn is an x-prefixed wrapper of a C library allocator (xmalloc,
+/// xcalloc, xrealloc, xstrdup ...): GNU's libiberty and gnulib define these
+/// to report an allocation failure and exit, so they never return NULL.
+/// cppcheck's configurations do not say so (gnu.cfg gives xmalloc the same
+/// <use-retval/> and return type as malloc, and no no-fail="true"), so the
+/// import goes by the name.
+bool exitsOnFailure(StringRef Fn) {
+  static const llvm::StringSet<> Wrapped = {
+      "malloc", "calloc", "realloc", "reallocarray", "strdup", "strndup"};
+  return Fn.size() > 1 && Fn[0] == 'x' && Wrapped.contains(Fn.drop_front());
+}
+
 /// When an allocator through an out-parameter (<alloc arg="N">) sets it.
 struct OutParam {
   /// The success condition of the result; empty: *arg is acquired on every
@@ -762,7 +774,8 @@ void Importer::buildModels() {
       // An integer result (a descriptor) owns nothing when the call fails
       // either: null_on_failure with a success condition says so. So does a
       // pointer that fails with (void *)-1.
-      bool NullOnFailure = !A.NoFail;
+      bool ExitsOnFailure = !A.NoFail && exitsOnFailure(A.Name);
+      bool NullOnFailure = !A.NoFail && !ExitsOnFailure;
       Integer = Integer && NullOnFailure;
       bool MinusOne = !Integer && NullOnFailure && failsWithMinusOne(A.Name);
       // A realloc's two effects go in together or not at all.
@@ -790,6 +803,13 @@ void Importer::buildModels() {
       if (A.NoFail)
         M.Comments.push_back("line " + std::to_string(A.Line) +
                              ": no-fail=\"true\": it never returns NULL.");
+      else if (ExitsOnFailure)
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) +
+            ": like every x-prefixed "
+            "wrapper of " +
+            A.Name.substr(1) +
+            "(), it exits when it cannot allocate: it never returns NULL.");
       else if (Integer) {
         M.Success = ">= 0";
         M.Comments.push_back(
