@@ -229,6 +229,8 @@ struct Group {
   /// built-in contract's, so its remaining allocators hand out that resource
   /// and the group gets no resource of its own.
   std::string Builtin;
+  /// Its entries were moved into another group.
+  bool Merged = false;
 };
 
 struct ArgEffect {
@@ -305,6 +307,7 @@ private:
   void noteKind(StringRef Key, unsigned Line, StringRef What, StringRef Why);
 
   void readGroup(xmlNode *G);
+  void mergeGroup(Group &Into, Group &&From);
   void readFunction(xmlNode *F);
   void dropBuiltinFunctions();
   void buildModels();
@@ -417,6 +420,7 @@ bool Importer::read() {
                "no counterpart in custody contracts");
   }
   xmlFreeDoc(Doc);
+  llvm::erase_if(Groups, [](const Group &G) { return G.Merged; });
   dropBuiltinFunctions();
   buildModels();
   return true;
@@ -455,7 +459,9 @@ void Importer::dropBuiltinFunctions() {
         Drop(A.Name, A.Line, FC);
     llvm::erase_if(G.Allocs,
                    [&](const AllocEntry &A) { return Known(A.Name); });
-    if (G.Deallocs.empty() && !Released.empty())
+    // Its other deallocators (gnu.cfg's xfree beside free) release that
+    // resource too.
+    if (!Released.empty())
       G.Builtin = Released;
   }
   llvm::erase_if(Groups, [](const Group &G) {
@@ -622,29 +628,41 @@ void Importer::readGroup(xmlNode *GNode) {
   }
 
   // cppcheck identifies a group by its deallocators: groups that share one
-  // are a single group.
+  // are a single group, and one group that shares a deallocator with two
+  // others joins all three.
+  std::vector<size_t> Shared;
   for (const DeallocEntry &D : G.Deallocs) {
     auto It = DeallocGroup.find(D.Name);
-    if (It == DeallocGroup.end())
-      continue;
-    Group &Into = Groups[It->second];
-    Into.MergedLines.push_back(G.Line);
-    size_t Index = It->second;
-    for (DeallocEntry &E : G.Deallocs)
-      if (!DeallocGroup.count(E.Name))
-        DeallocGroup[E.Name] = Index;
-    llvm::append_range(Into.Allocs, G.Allocs);
-    // The shared deallocators are what merges the groups, not duplicates.
-    for (DeallocEntry &E : G.Deallocs)
-      if (llvm::none_of(Into.Deallocs, [&](const DeallocEntry &Old) {
-            return Old.Name == E.Name && Old.Arg == E.Arg;
-          }))
-        Into.Deallocs.push_back(E);
-    return;
+    if (It != DeallocGroup.end() && !llvm::is_contained(Shared, It->second))
+      Shared.push_back(It->second);
   }
-  for (const DeallocEntry &D : G.Deallocs)
-    DeallocGroup.try_emplace(D.Name, Groups.size());
-  Groups.push_back(std::move(G));
+  size_t Index = Groups.size();
+  if (Shared.empty()) {
+    Groups.push_back(std::move(G));
+  } else {
+    llvm::sort(Shared);
+    Index = Shared.front();
+    for (size_t Other : llvm::drop_begin(Shared))
+      mergeGroup(Groups[Index], std::move(Groups[Other]));
+    mergeGroup(Groups[Index], std::move(G));
+  }
+  for (const DeallocEntry &D : Groups[Index].Deallocs)
+    DeallocGroup[D.Name] = Index;
+}
+
+void Importer::mergeGroup(Group &Into, Group &&From) {
+  Into.MergedLines.push_back(From.Line);
+  llvm::append_range(Into.MergedLines, From.MergedLines);
+  llvm::sort(Into.MergedLines);
+  llvm::append_range(Into.Allocs, From.Allocs);
+  // The shared deallocators are what merges the groups, not duplicates.
+  for (DeallocEntry &E : From.Deallocs)
+    if (llvm::none_of(Into.Deallocs, [&](const DeallocEntry &Old) {
+          return Old.Name == E.Name && Old.Arg == E.Arg;
+        }))
+      Into.Deallocs.push_back(E);
+  From = Group();
+  From.Merged = true;
 }
 
 FunctionModel &Importer::model(const std::string &Name, unsigned Line) {
@@ -741,8 +759,15 @@ void Importer::buildModels() {
       ArgEffect E;
       E.Kind = "releases";
       E.Resource = G.Name;
-      E.ViaReleaseList = D.Arg == 1;
-      addArg(D.Name, D.Line, D.Arg - 1, E, G);
+      // A built-in resource's 'release' list is not ours to extend.
+      E.ViaReleaseList = D.Arg == 1 && G.Builtin.empty();
+      if (addArg(D.Name, D.Line, D.Arg - 1, E, G) && !G.Builtin.empty())
+        model(D.Name, D.Line)
+            .Comments.push_back(
+                "line " + std::to_string(D.Line) +
+                ": in a group with a deallocator of a built-in contract, so "
+                "it releases that contract's " +
+                G.Builtin + ".");
     }
   }
   for (const Group &G : Groups) {
