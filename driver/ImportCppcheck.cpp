@@ -18,6 +18,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/raw_ostream.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -33,7 +34,7 @@ namespace {
 
 const char *const Usage =
     "usage: custody contracts import-cppcheck FILE.cfg [-o OUT.yaml] "
-    "[--keep-builtin-functions]\n";
+    "[--keep-builtin-functions] [--contracts FILE.yaml]...\n";
 
 const char *const Help =
     "\n"
@@ -48,6 +49,11 @@ const char *const Help =
     "                also import functions custody's built-in contracts\n"
     "                describe (malloc, fopen, sqlite3_open ...); the contract\n"
     "                must then be loaded with --no-builtin-contracts\n"
+    "  --contracts FILE.yaml\n"
+    "                a contract this one is loaded beside (another import):\n"
+    "                functions it describes are left out, groups it releases\n"
+    "                hand out its resources, and the contract includes it;\n"
+    "                may be given more than once\n"
     "  --help        print this help\n"
     "\n"
     "Exit codes: 0 imported, 2 usage error or a file that is missing, is not\n"
@@ -229,6 +235,7 @@ struct Group {
   /// built-in contract's, so its remaining allocators hand out that resource
   /// and the group gets no resource of its own.
   std::string Builtin;
+  std::string BuiltinLibrary; // the library of that contract
   /// Its entries were moved into another group.
   bool Merged = false;
 };
@@ -262,10 +269,18 @@ struct FunctionModel {
 
 class Importer {
 public:
-  /// Builtins: the built-in contracts, whose functions are left out; null to
+  /// Known: the contracts this one is loaded beside (the built-in ones, and
+  /// those given with --contracts), whose functions are left out; null to
   /// import everything.
-  Importer(std::string Path, const ContractSet *Builtins)
-      : Path(std::move(Path)), Builtins(Builtins) {}
+  /// BuiltinLibraries: the libraries of Known that are built in; Includes:
+  /// the files given with --contracts, as the contract's 'include' names
+  /// them.
+  Importer(std::string Path, const ContractSet *Known,
+           llvm::StringSet<> BuiltinLibraries,
+           std::vector<std::string> Includes)
+      : Path(std::move(Path)), Known(Known),
+        BuiltinLibraries(std::move(BuiltinLibraries)),
+        Includes(std::move(Includes)) {}
 
   /// Reads the file; false after printing an error.
   bool read();
@@ -285,7 +300,9 @@ private:
   };
 
   std::string Path;
-  const ContractSet *Builtins;
+  const ContractSet *Known;
+  llvm::StringSet<> BuiltinLibraries;
+  std::vector<std::string> Includes;
   std::string Stem;
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
   std::vector<Group> Groups;
@@ -317,6 +334,11 @@ private:
   bool addArg(const std::string &Fn, unsigned Line, unsigned Index, ArgEffect E,
               const Group &G);
   std::string describe(const std::string &Fn);
+  std::string contractOf(StringRef Library) {
+    return BuiltinLibraries.contains(Library)
+               ? "a built-in contract"
+               : "the contract of '" + Library.str() + "' (--contracts)";
+  }
   std::string nullRelease(const Group &G, std::string &Why);
   std::vector<std::string> allNotes();
 };
@@ -427,48 +449,58 @@ bool Importer::read() {
 }
 
 void Importer::dropBuiltinFunctions() {
-  if (!Builtins)
+  if (!Known)
     return;
-  auto Known = [&](StringRef Fn) -> const FunctionContract * {
-    const FunctionContract *FC = Builtins->lookup(Fn);
+  auto Described = [&](StringRef Fn) -> const FunctionContract * {
+    const FunctionContract *FC = Known->lookup(Fn);
     // Entries that only add a lock effect describe no ownership.
     return FC && FC->LockLibrary.empty() ? FC : nullptr;
   };
   auto Drop = [&](StringRef Fn, unsigned Line, const FunctionContract *FC) {
-    noteKind("builtin", Line, "functions a built-in contract describes",
-             "custody's own contract (" + FC->Library +
-                 ") wins; --keep-builtin-functions imports them too");
+    if (BuiltinLibraries.contains(FC->Library))
+      noteKind("builtin", Line, "functions a built-in contract describes",
+               "custody's own contract (" + FC->Library +
+                   ") wins; --keep-builtin-functions imports them too");
+    else
+      noteKind("beside", Line,
+               "functions a contract given with --contracts describes",
+               "its entry (" + FC->Library +
+                   ") wins: this contract is loaded beside it");
   };
   for (Group &G : Groups) {
     // The resource the built-in contract releases with the first known
     // deallocator: what the group's other allocators then hand out.
-    std::string Released;
+    std::string Released, Library;
     for (const DeallocEntry &D : G.Deallocs)
-      if (const FunctionContract *FC = Known(D.Name)) {
+      if (const FunctionContract *FC = Described(D.Name)) {
         auto A = FC->Args.find(D.Arg - 1);
         if (Released.empty() && A != FC->Args.end() &&
             A->second.Kind == custody::ArgEffect::Releases &&
-            !A->second.Resource.empty())
+            !A->second.Resource.empty()) {
           Released = A->second.Resource;
+          Library = FC->Library;
+        }
         Drop(D.Name, D.Line, FC);
       }
     llvm::erase_if(G.Deallocs,
-                   [&](const DeallocEntry &D) { return Known(D.Name); });
+                   [&](const DeallocEntry &D) { return Described(D.Name); });
     for (const AllocEntry &A : G.Allocs)
-      if (const FunctionContract *FC = Known(A.Name))
+      if (const FunctionContract *FC = Described(A.Name))
         Drop(A.Name, A.Line, FC);
     llvm::erase_if(G.Allocs,
-                   [&](const AllocEntry &A) { return Known(A.Name); });
+                   [&](const AllocEntry &A) { return Described(A.Name); });
     // Its other deallocators (gnu.cfg's xfree beside free) release that
     // resource too.
-    if (!Released.empty())
+    if (!Released.empty()) {
       G.Builtin = Released;
+      G.BuiltinLibrary = Library;
+    }
   }
   llvm::erase_if(Groups, [](const Group &G) {
     return G.Allocs.empty() && G.Deallocs.empty();
   });
   llvm::erase_if(LeakIgnored, [&](const std::pair<std::string, unsigned> &F) {
-    return Known(F.first) != nullptr;
+    return Described(F.first) != nullptr;
   });
 }
 
@@ -763,11 +795,11 @@ void Importer::buildModels() {
       E.ViaReleaseList = D.Arg == 1 && G.Builtin.empty();
       if (addArg(D.Name, D.Line, D.Arg - 1, E, G) && !G.Builtin.empty())
         model(D.Name, D.Line)
-            .Comments.push_back(
-                "line " + std::to_string(D.Line) +
-                ": in a group with a deallocator of a built-in contract, so "
-                "it releases that contract's " +
-                G.Builtin + ".");
+            .Comments.push_back("line " + std::to_string(D.Line) +
+                                ": in a group with a deallocator of " +
+                                contractOf(G.BuiltinLibrary) +
+                                ", so it releases that contract's " +
+                                G.Builtin + ".");
     }
   }
   for (const Group &G : Groups) {
@@ -821,10 +853,10 @@ void Importer::buildModels() {
         continue;
       FunctionModel &M = model(A.Name, A.Line);
       if (!G.Builtin.empty())
-        M.Comments.push_back("line " + std::to_string(A.Line) +
-                             ": released by a function of a built-in "
-                             "contract, so it hands out that contract's " +
-                             G.Builtin + ".");
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) + ": released by a function of " +
+            contractOf(G.BuiltinLibrary) +
+            ", so it hands out that contract's " + G.Builtin + ".");
       if (A.NoFail)
         M.Comments.push_back("line " + std::to_string(A.Line) +
                              ": no-fail=\"true\": it never returns NULL.");
@@ -994,7 +1026,7 @@ std::string Importer::contract() {
           "key this contract applies to every translation unit; set "
           "'headers' to the library's headers to apply it only where they "
           "are included.");
-  if (Builtins)
+  if (!BuiltinLibraries.empty())
     comment(OS, "",
             "Functions custody's built-in contracts describe (libc, sqlite3, "
             "...) are left out, and allocators whose result a built-in "
@@ -1004,6 +1036,11 @@ std::string Importer::contract() {
     comment(OS, "",
             "It keeps the functions custody's built-in contracts describe "
             "too: load it with --no-builtin-contracts.");
+  if (!Includes.empty())
+    comment(OS, "",
+            "It was imported beside the contracts it includes: functions "
+            "they describe are left out, and allocators whose result one of "
+            "their functions releases hand out their resource.");
   std::vector<std::string> All = allNotes();
   if (!All.empty()) {
     OS << "#\n# Not imported:\n";
@@ -1015,6 +1052,11 @@ std::string Importer::contract() {
   }
   OS << "version: 1\n";
   OS << "library: " << Stem << "\n";
+  if (!Includes.empty()) {
+    OS << "include:\n";
+    for (const std::string &I : Includes)
+      OS << "  - \"" << llvm::yaml::escape(I) << "\"\n";
+  }
   OS << "# headers: []\n";
 
   if (llvm::any_of(Groups, [](const Group &G) { return G.Builtin.empty(); })) {
@@ -1126,6 +1168,7 @@ std::string Importer::contract() {
 
 int custody::importCppcheckMain(int argc, const char **argv) {
   std::string Input, Output;
+  std::vector<std::string> Beside;
   bool HaveOutput = false, KeepBuiltin = false;
   auto UsageError = [](const llvm::Twine &Message) {
     llvm::errs() << "custody: error: " << Message << "\n" << Usage;
@@ -1139,6 +1182,14 @@ int custody::importCppcheckMain(int argc, const char **argv) {
     }
     if (A == "--keep-builtin-functions") {
       KeepBuiltin = true;
+    } else if (A == "--contracts") {
+      if (I + 1 >= argc || !*argv[I + 1])
+        return UsageError("'--contracts' needs a file name");
+      Beside.push_back(argv[++I]);
+    } else if (A.starts_with("--contracts=")) {
+      if (A.split('=').second.empty())
+        return UsageError("'--contracts' needs a file name");
+      Beside.push_back(A.split('=').second.str());
     } else if (A == "-o" || A == "--output") {
       if (I + 1 >= argc)
         return UsageError("'" + A + "' needs a file name");
@@ -1174,14 +1225,60 @@ int custody::importCppcheckMain(int argc, const char **argv) {
       return 2;
     }
   }
-  Importer Imp(Input, Builtins.get());
+  llvm::StringSet<> BuiltinLibraries;
+  if (Builtins)
+    for (const LibraryContract &L : Builtins->Libraries)
+      BuiltinLibraries.insert(L.Library);
+
+  // The contracts given with --contracts: their functions are left out,
+  // and the contract includes them. An include is relative to the including
+  // file: a file next to OUT.yaml is named by its file name, any other by
+  // its absolute path.
+  std::shared_ptr<const ContractSet> Known = Builtins;
+  std::vector<std::string> Includes;
+  llvm::SmallString<256> OutDir;
+  if (HaveOutput) {
+    OutDir = Output;
+    llvm::sys::fs::make_absolute(OutDir);
+    llvm::sys::path::remove_filename(OutDir);
+    llvm::sys::path::remove_dots(OutDir, /*remove_dot_dot=*/true);
+  }
+  for (const std::string &F : Beside) {
+    llvm::SmallString<256> Abs(F);
+    llvm::sys::fs::make_absolute(Abs);
+    llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+    if (HaveOutput && llvm::sys::path::parent_path(Abs) == OutDir.str())
+      Includes.push_back(llvm::sys::path::filename(Abs).str());
+    else
+      Includes.push_back(std::string(Abs));
+  }
+  if (!Beside.empty()) {
+    Known =
+        loadContracts(Beside, /*WithBuiltins=*/!KeepBuiltin, nullptr, Errors);
+    if (!Known) {
+      for (const ContractError &E : Errors)
+        llvm::errs() << E.str() << "\n";
+      llvm::errs() << "custody: error: the contracts given with --contracts "
+                      "could not be loaded\n";
+      return 2;
+    }
+  }
+
+  Importer Imp(Input, Known.get(), std::move(BuiltinLibraries), Includes);
   if (!Imp.read())
     return 2;
   std::string Text = Imp.contract();
 
-  // What is written must load, beside the built-in contracts it relies on.
+  // What is written must load, beside the built-in contracts it relies on
+  // and with the files it includes.
   ContractSet Set = Builtins ? *Builtins : ContractSet();
-  if (!loadContractText(Text, Input, Set, Errors)) {
+  std::string Name = Input;
+  if (HaveOutput) {
+    llvm::SmallString<256> Abs(Output);
+    llvm::sys::fs::make_absolute(Abs);
+    Name = std::string(Abs);
+  }
+  if (!loadContractText(Text, Name, Set, Errors)) {
     for (const ContractError &E : Errors)
       llvm::errs() << "custody: error: the imported contract does not load: "
                    << E.str() << "\n";
