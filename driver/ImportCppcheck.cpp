@@ -231,9 +231,11 @@ struct Group {
   std::vector<AllocEntry> Allocs;
   std::vector<DeallocEntry> Deallocs;
   std::string Name; // the custody resource
-  /// A resource of a built-in contract: the group's deallocators are the
-  /// built-in contract's, so its remaining allocators hand out that resource
-  /// and the group gets no resource of its own.
+  /// A resource of a contract the import is loaded beside (a built-in one,
+  /// or one given with --contracts): a deallocator of the group is that
+  /// contract's, so its remaining allocators hand out that resource, its
+  /// remaining deallocators release it, and the group gets no resource of
+  /// its own.
   std::string Builtin;
   std::string BuiltinLibrary; // the library of that contract
   /// Its entries were moved into another group.
