@@ -18,6 +18,7 @@
 #include "llvm/Support/FileSystem.h"
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
+#include "llvm/Support/YAMLParser.h"
 #include "llvm/Support/raw_ostream.h"
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -33,7 +34,7 @@ namespace {
 
 const char *const Usage =
     "usage: custody contracts import-cppcheck FILE.cfg [-o OUT.yaml] "
-    "[--keep-builtin-functions]\n";
+    "[--keep-builtin-functions] [--contracts FILE.yaml]...\n";
 
 const char *const Help =
     "\n"
@@ -48,6 +49,11 @@ const char *const Help =
     "                also import functions custody's built-in contracts\n"
     "                describe (malloc, fopen, sqlite3_open ...); the contract\n"
     "                must then be loaded with --no-builtin-contracts\n"
+    "  --contracts FILE.yaml\n"
+    "                a contract this one is loaded beside (another import):\n"
+    "                functions it describes are left out, groups it releases\n"
+    "                hand out its resources, and the contract includes it;\n"
+    "                may be given more than once\n"
     "  --help        print this help\n"
     "\n"
     "Exit codes: 0 imported, 2 usage error or a file that is missing, is not\n"
@@ -114,12 +120,85 @@ bool isIntegerType(StringRef Type) {
       "const",    "ssize_t",  "size_t",  "off_t",   "pid_t",    "mqd_t",
       "key_t",    "SOCKET",   "BOOL",    "DWORD",   "intptr_t", "uintptr_t",
       "int8_t",   "int16_t",  "int32_t", "int64_t", "uint8_t",  "uint16_t",
-      "uint32_t", "uint64_t", "bool",    "void"};
+      "uint32_t", "uint64_t", "bool",    "void",    "errno_t",  "RPC_STATUS"};
   llvm::SmallVector<StringRef, 4> Parts;
   Type.split(Parts, ' ', -1, false);
   if (Parts.empty() || Type.contains('*'))
     return false;
   return llvm::all_of(Parts, [](StringRef P) { return Words.contains(P); });
+}
+
+/// Pointer allocators that fail with (void *)-1 rather than NULL: POSIX
+/// specifies MAP_FAILED for mmap (and Linux for mmap64 and mremap), and
+/// (void *)-1 for shmat. cppcheck's configurations list them as allocators
+/// without saying what they return on failure (posix.cfg has MAP_FAILED only
+/// as a <define>), so the import knows these few by name.
+bool failsWithMinusOne(StringRef Fn) {
+  return Fn == "mmap" || Fn == "mmap64" || Fn == "mremap" || Fn == "shmat";
+}
+
+/// Whether Fn is an x-prefixed wrapper of a C library allocator (xmalloc,
+/// xcalloc, xrealloc, xstrdup ...): GNU's libiberty and gnulib define these
+/// to report an allocation failure and exit, so they never return NULL.
+/// cppcheck's configurations do not say so (gnu.cfg gives xmalloc the same
+/// <use-retval/> and return type as malloc, and no no-fail="true"), so the
+/// import goes by the name.
+bool exitsOnFailure(StringRef Fn) {
+  static const llvm::StringSet<> Wrapped = {
+      "malloc", "calloc", "realloc", "reallocarray", "strdup", "strndup"};
+  return Fn.size() > 1 && Fn[0] == 'x' && Wrapped.contains(Fn.drop_front());
+}
+
+/// When an allocator through an out-parameter (<alloc arg="N">) sets it.
+struct OutParam {
+  /// The success condition of the result; empty: *arg is acquired on every
+  /// outcome.
+  std::string Success;
+  std::string Why; // for the comment above the entry
+};
+
+/// cppcheck does not say whether *arg is set when the call fails. The
+/// convention of C functions that return an object through a pointer is to
+/// report success through their result and to set the pointer only then
+/// (posix_memalign, getaddrinfo, _dupenv_s): the result's type gives the
+/// success condition. Two short lists name the exceptions the convention
+/// cannot tell: results that are counts, and pointers set even on failure.
+OutParam outParamRule(StringRef Fn, StringRef ReturnType) {
+  // The object is there to release even when the call fails.
+  static const llvm::StringMap<const char *> SetOnFailure = {
+      {"getline", "POSIX says the buffer it allocates must be freed even when "
+                  "it fails"},
+      {"getdelim", "POSIX says the buffer it allocates must be freed even "
+                   "when it fails"},
+      {"sqlite3_open", "SQLite returns a connection even when the open "
+                       "fails, and it must be closed"},
+      {"sqlite3_open16", "SQLite returns a connection even when the open "
+                         "fails, and it must be closed"},
+      {"sqlite3_open_v2", "SQLite returns a connection even when the open "
+                          "fails, and it must be closed"}};
+  // Their result is a count, or -1 on failure (POSIX, GNU).
+  static const llvm::StringSet<> Counts = {"scandir", "scandirat", "asprintf",
+                                           "vasprintf"};
+  auto S = SetOnFailure.find(Fn);
+  if (S != SetOnFailure.end())
+    return {"", std::string("*arg is acquired on every outcome: ") + S->second +
+                    "."};
+  if (Counts.contains(Fn))
+    return {">= 0", "*arg is set only when the call succeeds: its result is "
+                    "a count, -1 on failure."};
+  if (ReturnType == "BOOL" || ReturnType == "bool")
+    return {"!= 0", "*arg is set only when the call succeeds: it returns " +
+                        ReturnType.str() + ", true on success."};
+  if (!ReturnType.empty() && ReturnType != "void" && isIntegerType(ReturnType))
+    return {"== 0", "*arg is set only when the call succeeds: it returns " +
+                        ReturnType.str() +
+                        ", taken as a status, 0 on success and an error code "
+                        "otherwise, as functions that return an object "
+                        "through a pointer do (the configuration does not "
+                        "say)."};
+  return {"", "The configuration does not say whether *arg is set when the "
+              "call fails; if only on success, add a 'success' condition "
+              "and 'when: success'."};
 }
 
 /// What a <function> entry says that matters here.
@@ -152,10 +231,15 @@ struct Group {
   std::vector<AllocEntry> Allocs;
   std::vector<DeallocEntry> Deallocs;
   std::string Name; // the custody resource
-  /// A resource of a built-in contract: the group's deallocators are the
-  /// built-in contract's, so its remaining allocators hand out that resource
-  /// and the group gets no resource of its own.
+  /// A resource of a contract the import is loaded beside (a built-in one,
+  /// or one given with --contracts): a deallocator of the group is that
+  /// contract's, so its remaining allocators hand out that resource, its
+  /// remaining deallocators release it, and the group gets no resource of
+  /// its own.
   std::string Builtin;
+  std::string BuiltinLibrary; // the library of that contract
+  /// Its entries were moved into another group.
+  bool Merged = false;
 };
 
 struct ArgEffect {
@@ -187,10 +271,18 @@ struct FunctionModel {
 
 class Importer {
 public:
-  /// Builtins: the built-in contracts, whose functions are left out; null to
+  /// Known: the contracts this one is loaded beside (the built-in ones, and
+  /// those given with --contracts), whose functions are left out; null to
   /// import everything.
-  Importer(std::string Path, const ContractSet *Builtins)
-      : Path(std::move(Path)), Builtins(Builtins) {}
+  /// BuiltinLibraries: the libraries of Known that are built in; Includes:
+  /// the files given with --contracts, as the contract's 'include' names
+  /// them.
+  Importer(std::string Path, const ContractSet *Known,
+           llvm::StringSet<> BuiltinLibraries,
+           std::vector<std::string> Includes)
+      : Path(std::move(Path)), Known(Known),
+        BuiltinLibraries(std::move(BuiltinLibraries)),
+        Includes(std::move(Includes)) {}
 
   /// Reads the file; false after printing an error.
   bool read();
@@ -210,7 +302,9 @@ private:
   };
 
   std::string Path;
-  const ContractSet *Builtins;
+  const ContractSet *Known;
+  llvm::StringSet<> BuiltinLibraries;
+  std::vector<std::string> Includes;
   std::string Stem;
   std::unique_ptr<llvm::MemoryBuffer> Buffer;
   std::vector<Group> Groups;
@@ -232,6 +326,7 @@ private:
   void noteKind(StringRef Key, unsigned Line, StringRef What, StringRef Why);
 
   void readGroup(xmlNode *G);
+  void mergeGroup(Group &Into, Group &&From);
   void readFunction(xmlNode *F);
   void dropBuiltinFunctions();
   void buildModels();
@@ -241,6 +336,11 @@ private:
   bool addArg(const std::string &Fn, unsigned Line, unsigned Index, ArgEffect E,
               const Group &G);
   std::string describe(const std::string &Fn);
+  std::string contractOf(StringRef Library) {
+    return BuiltinLibraries.contains(Library)
+               ? "a built-in contract"
+               : "the contract of '" + Library.str() + "' (--contracts)";
+  }
   std::string nullRelease(const Group &G, std::string &Why);
   std::vector<std::string> allNotes();
 };
@@ -344,52 +444,65 @@ bool Importer::read() {
                "no counterpart in custody contracts");
   }
   xmlFreeDoc(Doc);
+  llvm::erase_if(Groups, [](const Group &G) { return G.Merged; });
   dropBuiltinFunctions();
   buildModels();
   return true;
 }
 
 void Importer::dropBuiltinFunctions() {
-  if (!Builtins)
+  if (!Known)
     return;
-  auto Known = [&](StringRef Fn) -> const FunctionContract * {
-    const FunctionContract *FC = Builtins->lookup(Fn);
+  auto Described = [&](StringRef Fn) -> const FunctionContract * {
+    const FunctionContract *FC = Known->lookup(Fn);
     // Entries that only add a lock effect describe no ownership.
     return FC && FC->LockLibrary.empty() ? FC : nullptr;
   };
   auto Drop = [&](StringRef Fn, unsigned Line, const FunctionContract *FC) {
-    noteKind("builtin", Line, "functions a built-in contract describes",
-             "custody's own contract (" + FC->Library +
-                 ") wins; --keep-builtin-functions imports them too");
+    if (BuiltinLibraries.contains(FC->Library))
+      noteKind("builtin", Line, "functions a built-in contract describes",
+               "custody's own contract (" + FC->Library +
+                   ") wins; --keep-builtin-functions imports them too");
+    else
+      noteKind("beside", Line,
+               "functions a contract given with --contracts describes",
+               "its entry (" + FC->Library +
+                   ") wins: this contract is loaded beside it");
   };
   for (Group &G : Groups) {
     // The resource the built-in contract releases with the first known
     // deallocator: what the group's other allocators then hand out.
-    std::string Released;
+    std::string Released, Library;
     for (const DeallocEntry &D : G.Deallocs)
-      if (const FunctionContract *FC = Known(D.Name)) {
+      if (const FunctionContract *FC = Described(D.Name)) {
         auto A = FC->Args.find(D.Arg - 1);
         if (Released.empty() && A != FC->Args.end() &&
             A->second.Kind == custody::ArgEffect::Releases &&
-            !A->second.Resource.empty())
+            !A->second.Resource.empty()) {
           Released = A->second.Resource;
+          Library = FC->Library;
+        }
         Drop(D.Name, D.Line, FC);
       }
     llvm::erase_if(G.Deallocs,
-                   [&](const DeallocEntry &D) { return Known(D.Name); });
+                   [&](const DeallocEntry &D) { return Described(D.Name); });
     for (const AllocEntry &A : G.Allocs)
-      if (const FunctionContract *FC = Known(A.Name))
+      if (const FunctionContract *FC = Described(A.Name))
         Drop(A.Name, A.Line, FC);
     llvm::erase_if(G.Allocs,
-                   [&](const AllocEntry &A) { return Known(A.Name); });
-    if (G.Deallocs.empty() && !Released.empty())
+                   [&](const AllocEntry &A) { return Described(A.Name); });
+    // Its other deallocators (gnu.cfg's xfree beside free) release that
+    // resource too.
+    if (!Released.empty()) {
       G.Builtin = Released;
+      G.BuiltinLibrary = Library;
+    }
   }
   llvm::erase_if(Groups, [](const Group &G) {
     return G.Allocs.empty() && G.Deallocs.empty();
   });
   llvm::erase_if(LeakIgnored, [&](const std::pair<std::string, unsigned> &F) {
-    return Known(F.first) != nullptr;
+    return Described(F.first) != nullptr;
   });
 }
 
@@ -549,29 +662,41 @@ void Importer::readGroup(xmlNode *GNode) {
   }
 
   // cppcheck identifies a group by its deallocators: groups that share one
-  // are a single group.
+  // are a single group, and one group that shares a deallocator with two
+  // others joins all three.
+  std::vector<size_t> Shared;
   for (const DeallocEntry &D : G.Deallocs) {
     auto It = DeallocGroup.find(D.Name);
-    if (It == DeallocGroup.end())
-      continue;
-    Group &Into = Groups[It->second];
-    Into.MergedLines.push_back(G.Line);
-    size_t Index = It->second;
-    for (DeallocEntry &E : G.Deallocs)
-      if (!DeallocGroup.count(E.Name))
-        DeallocGroup[E.Name] = Index;
-    llvm::append_range(Into.Allocs, G.Allocs);
-    // The shared deallocators are what merges the groups, not duplicates.
-    for (DeallocEntry &E : G.Deallocs)
-      if (llvm::none_of(Into.Deallocs, [&](const DeallocEntry &Old) {
-            return Old.Name == E.Name && Old.Arg == E.Arg;
-          }))
-        Into.Deallocs.push_back(E);
-    return;
+    if (It != DeallocGroup.end() && !llvm::is_contained(Shared, It->second))
+      Shared.push_back(It->second);
   }
-  for (const DeallocEntry &D : G.Deallocs)
-    DeallocGroup.try_emplace(D.Name, Groups.size());
-  Groups.push_back(std::move(G));
+  size_t Index = Groups.size();
+  if (Shared.empty()) {
+    Groups.push_back(std::move(G));
+  } else {
+    llvm::sort(Shared);
+    Index = Shared.front();
+    for (size_t Other : llvm::drop_begin(Shared))
+      mergeGroup(Groups[Index], std::move(Groups[Other]));
+    mergeGroup(Groups[Index], std::move(G));
+  }
+  for (const DeallocEntry &D : Groups[Index].Deallocs)
+    DeallocGroup[D.Name] = Index;
+}
+
+void Importer::mergeGroup(Group &Into, Group &&From) {
+  Into.MergedLines.push_back(From.Line);
+  llvm::append_range(Into.MergedLines, From.MergedLines);
+  llvm::sort(Into.MergedLines);
+  llvm::append_range(Into.Allocs, From.Allocs);
+  // The shared deallocators are what merges the groups, not duplicates.
+  for (DeallocEntry &E : From.Deallocs)
+    if (llvm::none_of(Into.Deallocs, [&](const DeallocEntry &Old) {
+          return Old.Name == E.Name && Old.Arg == E.Arg;
+        }))
+      Into.Deallocs.push_back(E);
+  From = Group();
+  From.Merged = true;
 }
 
 FunctionModel &Importer::model(const std::string &Name, unsigned Line) {
@@ -668,8 +793,15 @@ void Importer::buildModels() {
       ArgEffect E;
       E.Kind = "releases";
       E.Resource = G.Name;
-      E.ViaReleaseList = D.Arg == 1;
-      addArg(D.Name, D.Line, D.Arg - 1, E, G);
+      // A built-in resource's 'release' list is not ours to extend.
+      E.ViaReleaseList = D.Arg == 1 && G.Builtin.empty();
+      if (addArg(D.Name, D.Line, D.Arg - 1, E, G) && !G.Builtin.empty())
+        model(D.Name, D.Line)
+            .Comments.push_back("line " + std::to_string(D.Line) +
+                                ": in a group with a deallocator of " +
+                                contractOf(G.BuiltinLibrary) +
+                                ", so it releases that contract's " +
+                                G.Builtin + ".");
     }
   }
   for (const Group &G : Groups) {
@@ -679,26 +811,32 @@ void Importer::buildModels() {
       if (FI != Functions.end())
         Info = &FI->second;
       if (A.Arg) {
+        OutParam Rule =
+            outParamRule(A.Name, Info ? StringRef(Info->ReturnType) : "");
         ArgEffect E;
         E.Kind = "acquires";
         E.Resource = G.Name;
-        if (addArg(A.Name, A.Line, A.Arg - 1, E, G))
-          model(A.Name, A.Line)
-              .Comments.push_back(
-                  "line " + std::to_string(A.Line) + ": arg=\"" +
-                  std::to_string(A.Arg) +
-                  "\" (custody numbers arguments from 0). The configuration "
-                  "does not say whether *arg is set when the call fails; if "
-                  "only on success, add a 'success' condition and 'when: "
-                  "success'.");
+        E.When = Rule.Success.empty() ? "" : "success";
+        if (!addArg(A.Name, A.Line, A.Arg - 1, E, G))
+          continue;
+        FunctionModel &M = model(A.Name, A.Line);
+        std::string Head = "line " + std::to_string(A.Line) + ": arg=\"" +
+                           std::to_string(A.Arg) +
+                           "\" (custody numbers arguments from 0). ";
+        if (!Rule.Success.empty() && M.Success.empty())
+          M.Success = Rule.Success;
+        M.Comments.push_back(Head + Rule.Why);
         continue;
       }
       bool Integer =
           Info && !Info->ReturnType.empty() && isIntegerType(Info->ReturnType);
       // An integer result (a descriptor) owns nothing when the call fails
-      // either: null_on_failure with a success condition says so.
-      bool NullOnFailure = !A.NoFail;
+      // either: null_on_failure with a success condition says so. So does a
+      // pointer that fails with (void *)-1.
+      bool ExitsOnFailure = !A.NoFail && exitsOnFailure(A.Name);
+      bool NullOnFailure = !A.NoFail && !ExitsOnFailure;
       Integer = Integer && NullOnFailure;
+      bool MinusOne = !Integer && NullOnFailure && failsWithMinusOne(A.Name);
       // A realloc's two effects go in together or not at all.
       if (A.Realloc) {
         auto MI = ModelIndex.find(A.Name);
@@ -717,13 +855,20 @@ void Importer::buildModels() {
         continue;
       FunctionModel &M = model(A.Name, A.Line);
       if (!G.Builtin.empty())
-        M.Comments.push_back("line " + std::to_string(A.Line) +
-                             ": released by a function of a built-in "
-                             "contract, so it hands out that contract's " +
-                             G.Builtin + ".");
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) + ": released by a function of " +
+            contractOf(G.BuiltinLibrary) +
+            ", so it hands out that contract's " + G.Builtin + ".");
       if (A.NoFail)
         M.Comments.push_back("line " + std::to_string(A.Line) +
                              ": no-fail=\"true\": it never returns NULL.");
+      else if (ExitsOnFailure)
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) +
+            ": like every x-prefixed "
+            "wrapper of " +
+            A.Name.substr(1) +
+            "(), it exits when it cannot allocate: it never returns NULL.");
       else if (Integer) {
         M.Success = ">= 0";
         M.Comments.push_back(
@@ -732,6 +877,12 @@ void Importer::buildModels() {
             ", not a pointer: assumed to fail with a negative value, as "
             "file descriptors do (the configuration does not say); the "
             "result is owned only when it succeeds.");
+      } else if (MinusOne) {
+        M.Success = "!= -1";
+        M.Comments.push_back(
+            "line " + std::to_string(A.Line) +
+            ": it fails with (void *)-1 (MAP_FAILED), not NULL, as POSIX "
+            "specifies; the result is owned only when it succeeds.");
       }
       if (A.Realloc) {
         ArgEffect E;
@@ -877,7 +1028,7 @@ std::string Importer::contract() {
           "key this contract applies to every translation unit; set "
           "'headers' to the library's headers to apply it only where they "
           "are included.");
-  if (Builtins)
+  if (!BuiltinLibraries.empty())
     comment(OS, "",
             "Functions custody's built-in contracts describe (libc, sqlite3, "
             "...) are left out, and allocators whose result a built-in "
@@ -887,6 +1038,11 @@ std::string Importer::contract() {
     comment(OS, "",
             "It keeps the functions custody's built-in contracts describe "
             "too: load it with --no-builtin-contracts.");
+  if (!Includes.empty())
+    comment(OS, "",
+            "It was imported beside the contracts it includes: functions "
+            "they describe are left out, and allocators whose result one of "
+            "their functions releases hand out their resource.");
   std::vector<std::string> All = allNotes();
   if (!All.empty()) {
     OS << "#\n# Not imported:\n";
@@ -898,6 +1054,11 @@ std::string Importer::contract() {
   }
   OS << "version: 1\n";
   OS << "library: " << Stem << "\n";
+  if (!Includes.empty()) {
+    OS << "include:\n";
+    for (const std::string &I : Includes)
+      OS << "  - \"" << llvm::yaml::escape(I) << "\"\n";
+  }
   OS << "# headers: []\n";
 
   if (llvm::any_of(Groups, [](const Group &G) { return G.Builtin.empty(); })) {
@@ -1009,6 +1170,7 @@ std::string Importer::contract() {
 
 int custody::importCppcheckMain(int argc, const char **argv) {
   std::string Input, Output;
+  std::vector<std::string> Beside;
   bool HaveOutput = false, KeepBuiltin = false;
   auto UsageError = [](const llvm::Twine &Message) {
     llvm::errs() << "custody: error: " << Message << "\n" << Usage;
@@ -1022,6 +1184,14 @@ int custody::importCppcheckMain(int argc, const char **argv) {
     }
     if (A == "--keep-builtin-functions") {
       KeepBuiltin = true;
+    } else if (A == "--contracts") {
+      if (I + 1 >= argc || !*argv[I + 1])
+        return UsageError("'--contracts' needs a file name");
+      Beside.push_back(argv[++I]);
+    } else if (A.starts_with("--contracts=")) {
+      if (A.split('=').second.empty())
+        return UsageError("'--contracts' needs a file name");
+      Beside.push_back(A.split('=').second.str());
     } else if (A == "-o" || A == "--output") {
       if (I + 1 >= argc)
         return UsageError("'" + A + "' needs a file name");
@@ -1057,14 +1227,60 @@ int custody::importCppcheckMain(int argc, const char **argv) {
       return 2;
     }
   }
-  Importer Imp(Input, Builtins.get());
+  llvm::StringSet<> BuiltinLibraries;
+  if (Builtins)
+    for (const LibraryContract &L : Builtins->Libraries)
+      BuiltinLibraries.insert(L.Library);
+
+  // The contracts given with --contracts: their functions are left out,
+  // and the contract includes them. An include is relative to the including
+  // file: a file next to OUT.yaml is named by its file name, any other by
+  // its absolute path.
+  std::shared_ptr<const ContractSet> Known = Builtins;
+  std::vector<std::string> Includes;
+  llvm::SmallString<256> OutDir;
+  if (HaveOutput) {
+    OutDir = Output;
+    llvm::sys::fs::make_absolute(OutDir);
+    llvm::sys::path::remove_filename(OutDir);
+    llvm::sys::path::remove_dots(OutDir, /*remove_dot_dot=*/true);
+  }
+  for (const std::string &F : Beside) {
+    llvm::SmallString<256> Abs(F);
+    llvm::sys::fs::make_absolute(Abs);
+    llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+    if (HaveOutput && llvm::sys::path::parent_path(Abs) == OutDir.str())
+      Includes.push_back(llvm::sys::path::filename(Abs).str());
+    else
+      Includes.push_back(std::string(Abs));
+  }
+  if (!Beside.empty()) {
+    Known =
+        loadContracts(Beside, /*WithBuiltins=*/!KeepBuiltin, nullptr, Errors);
+    if (!Known) {
+      for (const ContractError &E : Errors)
+        llvm::errs() << E.str() << "\n";
+      llvm::errs() << "custody: error: the contracts given with --contracts "
+                      "could not be loaded\n";
+      return 2;
+    }
+  }
+
+  Importer Imp(Input, Known.get(), std::move(BuiltinLibraries), Includes);
   if (!Imp.read())
     return 2;
   std::string Text = Imp.contract();
 
-  // What is written must load, beside the built-in contracts it relies on.
+  // What is written must load, beside the built-in contracts it relies on
+  // and with the files it includes.
   ContractSet Set = Builtins ? *Builtins : ContractSet();
-  if (!loadContractText(Text, Input, Set, Errors)) {
+  std::string Name = Input;
+  if (HaveOutput) {
+    llvm::SmallString<256> Abs(Output);
+    llvm::sys::fs::make_absolute(Abs);
+    Name = std::string(Abs);
+  }
+  if (!loadContractText(Text, Name, Set, Errors)) {
     for (const ContractError &E : Errors)
       llvm::errs() << "custody: error: the imported contract does not load: "
                    << E.str() << "\n";
