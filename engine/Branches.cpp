@@ -277,10 +277,37 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
   // has no fields.
   if (Bound && F.isZero()) {
     const Value *V = St.value(*Bound);
+    std::optional<Value> Was;
+    if (V)
+      Was = *V; // V does not outlive the update.
     if (V && (V->St == VState::Owned || V->St == VState::Borrowed ||
               (V->FieldEntry && V->St != VState::Released)))
       St.updateValue(*Bound, [](Value &X) { X.St = VState::Escaped; });
     forgetPlacesRootedAt(St, *Bound);
+    if (Was)
+      assumeNullsWith(St, *Was);
   }
   return true;
+}
+
+/// Out-parameters of the call that made V that are null whenever V is
+/// ('null_with' in a contract) hold nothing either.
+void FunctionAnalysis::assumeNullsWith(PathState &St, const Value &V) {
+  const auto *CE = dyn_cast_or_null<CallExpr>(V.AcqStmt);
+  if (!CE || V.AcqArg < 0)
+    return;
+  const FunctionContract *FC = TU.namedContract(CE->getDirectCallee());
+  if (!FC || llvm::none_of(FC->Args, [&](const auto &A) {
+        return A.second.NullWith == V.AcqArg;
+      }))
+    return;
+  llvm::SmallVector<ValueKey, 4> Follow;
+  for (const auto &[K, W] : St.Vals)
+    if (W.AcqStmt == CE && W.AcqArg >= 0 && W.St == VState::Owned) {
+      auto It = FC->Args.find(unsigned(W.AcqArg));
+      if (It != FC->Args.end() && It->second.NullWith == V.AcqArg)
+        Follow.push_back(K);
+    }
+  for (ValueKey K : Follow)
+    St.updateValue(K, [](Value &X) { X.St = VState::Escaped; });
 }

@@ -83,6 +83,7 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
     V.AcqFn = Fn;
     V.AcqLoc = locOf(Call);
     V.AcqArg = I;
+    V.AcqStmt = Call;
     if (Acquired)
       V.AcqSeq = S.NextSeq++;
     Ch.Binds.push_back({AddrVar, newValue(S, AddrOf, V)});

@@ -100,9 +100,13 @@ struct ArgEffect {
   /// Releases: no release when argument First is the constant Second
   /// (JNI_COMMIT copies back but keeps the buffer).
   std::optional<std::pair<unsigned, int64_t>> Unless;
+  /// Acquires: the out-parameter is null whenever out-parameter NullWith of
+  /// the same call is (PyErr_Fetch: no type, no value nor traceback).
+  int NullWith = -1;
   bool operator==(const ArgEffect &O) const {
     return Kind == O.Kind && Resource == O.Resource && On == O.On &&
-           SourceArg == O.SourceArg && Unless == O.Unless;
+           SourceArg == O.SourceArg && Unless == O.Unless &&
+           NullWith == O.NullWith;
   }
 };
 

@@ -595,7 +595,7 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
   forEachEntry(
       X, ArgWhat,
       {"acquires", "releases", "consumes", "borrows", "keeps", "retains",
-       "lends", "when", "source", "unless_arg"},
+       "lends", "when", "source", "unless_arg", "null_with"},
       [&](const std::string &EK, const YAML::Node &EV, const YAML::Node &EKN) {
         if (EK == "when") {
           parseWhen(EV, AE.On);
@@ -603,6 +603,10 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
         }
         if (EK == "source") {
           index(EV, "'source'", AE.SourceArg);
+          return;
+        }
+        if (EK == "null_with") {
+          index(EV, "'null_with'", AE.NullWith);
           return;
         }
         if (EK == "unless_arg") {

@@ -352,6 +352,8 @@ private:
   /// return of RV destroys.
   bool heldOnlyByWrappers(const PathState &St, ValueKey K,
                           const Expr *RV) const;
+  /// V is null on this path: so are the out-parameters 'null_with' it.
+  void assumeNullsWith(PathState &St, const Value &V);
   /// The objects constructed as arguments of the element being walked.
   bool ArgConstruct = false;
   /// Owner is released (or handed over): what points into it is invalid.

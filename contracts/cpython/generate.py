@@ -274,9 +274,15 @@ def validate_entry(name, e, where):
         if not isinstance(a, dict):
             raise Error("%s: %s of '%s' must be a mapping" % (where, what, name))
         kinds = [k for k in a if k in EFFECTS]
-        if len(kinds) != 1 or any(k not in EFFECTS + ("when",) for k in a):
-            raise Error("%s: %s of '%s' needs exactly one of %s (and 'when')"
-                        % (where, what, name, ", ".join(EFFECTS)))
+        if len(kinds) != 1 or any(k not in EFFECTS + ("when", "null_with")
+                                  for k in a):
+            raise Error("%s: %s of '%s' needs exactly one of %s (and 'when',"
+                        " 'null_with')" % (where, what, name, ", ".join(EFFECTS)))
+        if "null_with" in a and (kinds[0] != "acquires" or
+                                 not re.match(r"^[0-9]+$", a["null_with"])):
+            raise Error("%s: 'null_with' of %s of '%s' needs an acquired"
+                        " out-parameter and an argument index"
+                        % (where, what, name))
         if kinds[0] == "acquires" and not allow_acquires:
             raise Error("%s: %s of '%s' cannot acquire" % (where, what, name))
         if kinds[0] == "acquires" and a[kinds[0]] == "any":
@@ -440,6 +446,8 @@ def canonical(e):
         o = {kind: a[kind]}
         if a.get("when", "always") != "always":
             o["when"] = a["when"]
+        if "null_with" in a:
+            o["null_with"] = a["null_with"]
         return o
 
     if "args" in e:

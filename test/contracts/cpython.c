@@ -419,6 +419,34 @@ PyObject *checkNoLeak12FetchRestore(PyObject *o) {
   return r;
 }
 
+// No type fetched, no value nor traceback either: only a fetched type's
+// path has references to release.
+void checkNoLeak12bFetchNoType(const char *msg) {
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  if (type != NULL) {
+    Py_XDECREF(tb);
+    Py_DECREF(type);
+    PyErr_SetString(PyExc_RuntimeError, msg);
+    PyObject *t2, *v2, *tb2;
+    PyErr_Fetch(&t2, &v2, &tb2);
+    PyErr_NormalizeException(&t2, &v2, &tb2);
+    PyException_SetCause(v2, value);
+    PyErr_Restore(t2, v2, tb2);
+  }
+}
+
+// The type's test says nothing of the others when a type was set.
+void checkLeak12cFetchTypeOnly(void) {
+  PyObject *type, *value, *tb;
+  PyErr_Fetch(&type, &value, &tb);
+  if (type == NULL)
+    return;
+  Py_DECREF(type);
+  Py_XDECREF(value);
+}
+// CHECK: cpython.c:[[@LINE-1]]:1: warning: 'tb' (Python reference from 'PyErr_Fetch') is not released on this path [cpython-missing-decref]
+
 // A heap type's dealloc releases the instance's reference to its type.
 void checkNoLeak13HeapTypeDealloc(PyObject *self) {
   PyTypeObject *tp = Py_TYPE(self);
