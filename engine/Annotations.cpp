@@ -108,6 +108,9 @@ std::string handleResource(llvm::StringRef Tag, const ContractSet &Set) {
 /// declaration's text, else it is the only tag the translation unit uses on
 /// parameters, else "handle". Empty when the function has no such attribute.
 bool returnsHandle(const FunctionDecl *FD) {
+  // Written before the declaration, the attribute is the function's own.
+  if (FD->hasAttr<AcquireHandleAttr>())
+    return true;
   for (QualType T = FD->getType(); const auto *AT = T->getAs<AttributedType>();
        T = AT->getModifiedType())
     if (AT->getAttrKind() == attr::AcquireHandle)
@@ -121,6 +124,8 @@ std::string returnedHandleTag(
     llvm::function_ref<const std::set<std::string> &()> ParamTags) {
   if (!returnsHandle(FD))
     return "";
+  if (const auto *A = FD->getAttr<AcquireHandleAttr>())
+    return A->getHandleType().str();
   const SourceManager &SM = FD->getASTContext().getSourceManager();
   CharSourceRange Range = SM.getExpansionRange(FD->getSourceRange());
   bool Invalid = false;

@@ -266,6 +266,8 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
   Fact F = Known ? *Known : Fact();
   if (!F.meet(Fact::of(C)))
     return false;
+  if (Known && Known->Assumed)
+    seeFailures(St);
   F.Assumed = false; // The code tested it.
   if (Subj.Var)
     St.Facts.Vars.set(Subj.Var, F);
@@ -288,6 +290,17 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
       assumeNullsWith(St, *Was);
   }
   return true;
+}
+
+/// The code tests a call's status: what a failed call did not make is
+/// known not to be there from now on.
+void FunctionAnalysis::seeFailures(PathState &St) {
+  llvm::SmallVector<ValueKey, 4> Unseen;
+  for (const auto &[K, V] : St.Vals)
+    if (V.St == VState::NotAcquired && !V.FailureSeen)
+      Unseen.push_back(K);
+  for (ValueKey K : Unseen)
+    St.updateValue(K, [](Value &X) { X.FailureSeen = true; });
 }
 
 /// Out-parameters of the call that made V that are null whenever V is

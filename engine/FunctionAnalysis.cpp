@@ -48,8 +48,11 @@ static bool retainsField(TUAnalysis &TU, const Stmt *S, const ValueDecl *F) {
 /// for results of that type says.
 static const Resource *fieldLoadLent(TUAnalysis &TU, const FunctionDecl *FD,
                                      const Expr *RV) {
+  // A member of this object is left to the RAII types of contracts: its
+  // class may take references in members this analysis does not link.
   const auto *ME = dyn_cast<MemberExpr>(strip(RV));
-  if (!ME || retainsField(TU, FD->getBody(), ME->getMemberDecl()))
+  if (!ME || isa<CXXThisExpr>(ME->getBase()->IgnoreParenImpCasts()) ||
+      retainsField(TU, FD->getBody(), ME->getMemberDecl()))
     return nullptr;
   const DefaultReturn *D = TU.conventionFor(FD);
   return D && D->Effect.Owned ? TU.Contracts.resource(D->Effect.Resource)

@@ -354,6 +354,8 @@ private:
                           const Expr *RV) const;
   /// V is null on this path: so are the out-parameters 'null_with' it.
   void assumeNullsWith(PathState &St, const Value &V);
+  /// A call's status is tested: failed acquisitions are known as such.
+  void seeFailures(PathState &St);
   /// The objects constructed as arguments of the element being walked.
   bool ArgConstruct = false;
   /// Owner is released (or handed over): what points into it is invalid.

@@ -205,6 +205,9 @@ struct Value {
   /// Points into the storage of SourceVal ('interior' in a contract):
   /// released with it.
   bool Interior = false;
+  /// NotAcquired: the code has tested the status of a call that failed on
+  /// this path; before that, the value may as well have been made.
+  bool FailureSeen = false;
   /// An interior pointer's owner, by name, once the owner is gone.
   llvm::StringRef OwnerName;
   const Resource *OwnerRes = nullptr;
@@ -215,7 +218,8 @@ struct Value {
   bool operator==(const Value &O) const {
     return St == O.St && Res == O.Res &&
            ReleaseFn.data() == O.ReleaseFn.data() && Refs == O.Refs &&
-           Wrapped == O.Wrapped && Source == O.Source && Under == O.Under;
+           Wrapped == O.Wrapped && Source == O.Source && Under == O.Under &&
+           FailureSeen == O.FailureSeen;
   }
   void Profile(llvm::FoldingSetNodeID &ID) const {
     ID.AddInteger(unsigned(St));
@@ -225,6 +229,7 @@ struct Value {
     ID.AddInteger(Wrapped);
     ID.AddPointer(Source);
     ID.AddInteger(unsigned(Under));
+    ID.AddBoolean(FailureSeen);
   }
 };
 

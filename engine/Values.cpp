@@ -648,6 +648,11 @@ void FunctionAnalysis::releaseValue(PathState &St, ValueKey K, Value &V,
     Done(Consume ? VState::Moved : VState::Released);
     return;
   case VState::NotAcquired:
+    // Maybe made: the code has not looked at the call's status yet.
+    if (!V.FailureSeen) {
+      Done(VState::Released);
+      return;
+    }
     report(FindingKind::ReleaseUnowned, V.Res, Loc, K.first,
            Who + " is released by '" + Fn.str() + "' but '" + V.AcqFn.str() +
                "' failed, so it was never acquired",

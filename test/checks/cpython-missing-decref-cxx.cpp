@@ -85,3 +85,35 @@ PyObject *checkNoLeakImportMacro(void) {
   PyObject *m = PyDict_New();
   return m;
 }
+
+// A wrapper class of the program, with no contract: its get() returns the
+// member it holds, and incref() takes a reference on it that this analysis
+// does not link to the object; handing get() to a call that steals is then
+// not reported as a borrowed value given away.
+class HeldRef {
+public:
+  explicit HeldRef(PyObject *o) : obj_(o) {}
+  PyObject *get() const { return obj_; }
+  void incref() { Py_INCREF(obj_); }
+
+private:
+  PyObject *obj_;
+};
+
+void checkNoReportWrapperIncref(PyObject *exc, PyObject *cause) {
+  HeldRef next(cause);
+  next.incref();
+  PyException_SetCause(exc, next.get());
+}
+
+// An instance of a heap type holds a reference to its type: one taken for
+// Py_SET_TYPE is handed to the object.
+PyObject *checkNoLeakSetType(PyTypeObject *type, PyTypeObject *alloc) {
+  PyObject *obj = alloc->tp_alloc(alloc, 0);
+  if (!obj)
+    return nullptr;
+  Py_INCREF(type);
+  Py_SET_TYPE(obj, type);
+  Py_DECREF(alloc);
+  return obj;
+}

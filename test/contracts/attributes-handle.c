@@ -23,6 +23,8 @@ zx_status_t zx_handle_close(zx_handle_t handle ZX_REL);
 zx_status_t zx_channel_write(zx_handle_t handle ZX_USE, const void *bytes,
                              uint32_t n);
 zx_handle_t port_open(int n) __attribute__((acquire_handle("zircon")));
+// Zircon's headers write ZX_HANDLE_ACQUIRE before the declaration too.
+__attribute__((acquire_handle("zircon"))) zx_handle_t port_open_lead(int n);
 void send_elsewhere(zx_handle_t h);
 
 // --- Must warn ---------------------------------------------------------------
@@ -70,7 +72,45 @@ int checkReturnedHandleLeak(int k) {
   return 0;
 }
 
+int checkLeadingAttributeLeak(int k) {
+  zx_handle_t p = port_open_lead(k);
+  return k;
+  // CHECK: :[[@LINE-1]]:3: warning: 'p' (zircon handle from 'port_open_lead') is not released on this path [contract-resource-leak]
+  // CHECK: :[[@LINE-3]]:19: note: zircon handle acquired here from 'port_open_lead'; the contract says 'zx_handle_close' releases it
+}
+
+// The status says the call failed: there is nothing to close.
+void checkCloseAfterKnownFailure(void) {
+  zx_handle_t a, b;
+  if (zx_channel_create(0, &a, &b) != ZX_OK) {
+    zx_handle_close(a);
+    // CHECK: :[[@LINE-1]]:5: warning: 'a' is released by 'zx_handle_close' but 'zx_channel_create' failed, so it was never acquired [contract-release-unowned]
+    // CHECK: :[[@LINE-3]]:7: note: assuming 'zx_channel_create' fails
+    return;
+  }
+  zx_handle_close(a);
+  zx_handle_close(b);
+}
+
 // --- Must stay silent --------------------------------------------------------
+
+// Closed before the status is looked at: the handles may exist, and closing
+// them is what the code must do if they do.
+void okCloseBeforeStatus(void) {
+  zx_handle_t a, b;
+  zx_channel_create(0, &a, &b);
+  zx_handle_close(a);
+  zx_handle_close(b);
+}
+
+zx_status_t okCloseThenReturnStatus(void) {
+  zx_handle_t a, b;
+  zx_status_t st = zx_channel_create(0, &a, &b);
+  zx_handle_close(a);
+  zx_handle_close(b);
+  return st;
+}
+
 
 void okFailedCreateAcquiresNothing(void) {
   zx_handle_t a, b;
