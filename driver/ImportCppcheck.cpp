@@ -455,8 +455,12 @@ void Importer::dropBuiltinFunctions() {
     return;
   auto Described = [&](StringRef Fn) -> const FunctionContract * {
     const FunctionContract *FC = Known->lookup(Fn);
-    // Entries that only add a lock effect describe no ownership.
-    return FC && FC->LockLibrary.empty() ? FC : nullptr;
+    // Entries of a lock's own library describe no ownership; one that another
+    // library's entry took the lock effect of does (PyMem_RawMalloc: the
+    // result from cpython-memory, the lock from cpython-gil).
+    return FC && (FC->LockLibrary.empty() || FC->LockLibrary != FC->Library)
+               ? FC
+               : nullptr;
   };
   auto Drop = [&](StringRef Fn, unsigned Line, const FunctionContract *FC) {
     if (BuiltinLibraries.contains(FC->Library))

@@ -127,9 +127,9 @@ static void Table_dealloc(PyObject *op) {
   TableObject *self = (TableObject *)op;
   Py_XDECREF(self->items);
   PyObject_Free(op);
+  // CHECK: :[[@LINE-1]]:3: warning: 'self->index' still holds the Python reference that 'Table_init' stored there when 'PyObject_Free' frees the object; 'Table_dealloc' (its type's Py_tp_dealloc slot) must release it [cpython-field-leak]
+  // CHECK: :[[@LINE-11]]:3: note: the field owns the Python reference stored here
 }
-// CHECK: :[[@LINE-1]]:1: warning: 'self->index' still holds the Python reference that 'Table_init' stored there when 'Table_dealloc' (its type's Py_tp_dealloc slot) returns, never released [cpython-field-leak]
-// CHECK: :[[@LINE-12]]:3: note: the field owns the Python reference stored here
 
 static PyType_Slot Table_slots[] = {
     {Py_tp_dealloc, Table_dealloc},
