@@ -15,6 +15,8 @@
 //   CustodyVisitsPerBlock      block visits per CFG block       (default: 64)
 //   CustodySummaries           a summary store made by custody -p (default:
 //                              none: functions of other files are unknown)
+//   CustodyOomProtocol         also report protocol findings only an
+//                              allocation failure raises   (default: false)
 //
 //===----------------------------------------------------------------------===//
 
@@ -87,7 +89,10 @@ public:
         VisitsPerBlock(Options.getLocalOrGlobal("CustodyVisitsPerBlock", "")),
         StatesPerFunction(
             Options.getLocalOrGlobal("CustodyStatesPerFunction", "")),
-        Summaries(Options.getLocalOrGlobal("CustodySummaries", "")) {}
+        Summaries(Options.getLocalOrGlobal("CustodySummaries", "")),
+        OomProtocol(llvm::is_contained(
+            {"true", "1", "yes", "on"},
+            Options.getLocalOrGlobal("CustodyOomProtocol", "false").lower())) {}
 
   void storeOptions(ClangTidyOptions::OptionMap &Opts) override {
     Options.store(Opts, "CustodyContracts", Contracts);
@@ -96,6 +101,7 @@ public:
     Options.store(Opts, "CustodyVisitsPerBlock", VisitsPerBlock);
     Options.store(Opts, "CustodyStatesPerFunction", StatesPerFunction);
     Options.store(Opts, "CustodySummaries", Summaries);
+    Options.store(Opts, "CustodyOomProtocol", OomProtocol ? "true" : "false");
   }
 
   void registerPPCallbacks(const SourceManager &SM, Preprocessor *PP,
@@ -151,6 +157,7 @@ public:
                             DiagnosticIDs::Error)
               << Name << Text;
       };
+      Config.Limits.OomProtocol = OomProtocol;
       WholeNumber(VisitsPerBlock, "CustodyVisitsPerBlock",
                   Config.Limits.VisitsPerBlock);
       WholeNumber(StatesPerFunction, "CustodyStatesPerFunction",
@@ -207,6 +214,7 @@ private:
   const bool Builtins;
   const std::string TimeBudget, VisitsPerBlock, StatesPerFunction;
   const std::string Summaries;
+  const bool OomProtocol;
 };
 
 class CustodyModule : public ClangTidyModule {

@@ -120,6 +120,13 @@ static llvm::cl::opt<unsigned> VisitsPerBlock(
     llvm::cl::desc("Block visits per CFG block of a function before its "
                    "analysis stops (at least 40000 in all)"),
     llvm::cl::init(64), llvm::cl::cat(Category));
+static llvm::cl::opt<bool> OomProtocol(
+    "oom-protocol",
+    llvm::cl::desc("Also report protocol findings that only an allocation "
+                   "failure raises (a JNI call while an OutOfMemoryError may "
+                   "be pending), as -Xcheck:jni does; leaks on such paths are "
+                   "reported either way"),
+    llvm::cl::cat(Category));
 static llvm::cl::opt<bool>
     ListChecks("list-checks", llvm::cl::desc("List the checks and exit"),
                llvm::cl::cat(Category));
@@ -406,6 +413,10 @@ Configurations::forFile(llvm::StringRef AbsFile, llvm::StringRef WorkDir,
     if (std::optional<std::string> V = T.option("CustodyBuiltinContracts"))
       S->Config.BuiltinContracts = !llvm::is_contained(
           {"false", "0", "no", "off"}, llvm::StringRef(*V).trim().lower());
+  if (!OomProtocol.getNumOccurrences())
+    if (std::optional<std::string> V = T.option("CustodyOomProtocol"))
+      S->Config.Limits.OomProtocol = llvm::is_contained(
+          {"true", "1", "yes", "on"}, llvm::StringRef(*V).trim().lower());
   if (!FunctionTimeBudget.getNumOccurrences())
     if (std::optional<std::string> V = T.option("CustodyFunctionTimeBudget")) {
       double Seconds;
@@ -1527,6 +1538,7 @@ std::optional<SessionConfig> custody::sessionConfigFromOptions() {
   Config.Limits.FunctionSeconds = FunctionTimeBudget;
   Config.Limits.VisitsPerBlock = VisitsPerBlock;
   Config.Limits.StatesPerFunction = StatesPerFunction;
+  Config.Limits.OomProtocol = OomProtocol;
   // Errors in the user's contracts are reported once, up front, before any
   // file is parsed (built-in contracts are otherwise only read when needed).
   if (!Config.ContractFiles.empty()) {
@@ -1919,12 +1931,12 @@ int main(int argc, const char **argv) {
     WO.Fresh = FreshSummaries;
     if (!Shard.empty()) // A shard runs its files, with the others' summaries.
       WO.Only.insert(Files.begin(), Files.end());
-    WO.OptionsKey =
-        llvm::formatv("checks={0}\nbuiltins={1}\nproject={2}\n"
-                      "budget={3}\nstates={4}\nvisits={5}",
-                      Checks, !NoBuiltins, !NoProjectContract,
-                      FunctionTimeBudget, StatesPerFunction, VisitsPerBlock)
-            .str();
+    WO.OptionsKey = llvm::formatv("checks={0}\nbuiltins={1}\nproject={2}\n"
+                                  "budget={3}\nstates={4}\nvisits={5}\noom={6}",
+                                  Checks, !NoBuiltins, !NoProjectContract,
+                                  FunctionTimeBudget, StatesPerFunction,
+                                  VisitsPerBlock, OomProtocol)
+                        .str();
     for (const std::string &C : ContractFiles)
       WO.OptionsKey += "\ncontract=" + C;
     // Every file of the database is summarized; the named ones reported.

@@ -208,6 +208,12 @@ struct FunctionContract {
   bool ExceptionSafe = false;
   /// Tells the caller whether an exception is pending (ExceptionCheck).
   bool ChecksException = false;
+  /// Its only failure is running out of memory ('fails_only_on_oom'):
+  /// always, or when argument OomArg is a string literal starting with
+  /// OomPrefix (FindClass of a "java/" class).
+  bool OomOnly = false;
+  int OomArg = -1;
+  std::string OomPrefix;
   /// Its result must be looked at: it reports a failure nothing else shows.
   bool MustCheck = false;
   /// May be called inside a critical region of its library.
@@ -236,7 +242,8 @@ struct FunctionContract {
            ChecksException == O.ChecksException && MustCheck == O.MustCheck &&
            CriticalSafe == O.CriticalSafe && Lock == O.Lock &&
            Reserves == O.Reserves && Interior == O.Interior &&
-           FieldStores == O.FieldStores;
+           FieldStores == O.FieldStores && OomOnly == O.OomOnly &&
+           OomArg == O.OomArg && OomPrefix == O.OomPrefix;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

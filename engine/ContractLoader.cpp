@@ -386,8 +386,31 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
       N, What,
       {"returns", "args", "varargs", "format", "success", "failure", "opens",
        "closes", "throws", "exception_safe", "checks_exception", "must_check",
-       "critical_safe", "lock", "reserves", "interior"},
+       "critical_safe", "lock", "reserves", "interior", "fails_only_on_oom"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+        if (Key == "fails_only_on_oom") {
+          // true, or {arg: N, prefix: S}: only when argument N is a string
+          // literal that starts with S.
+          if (!V.IsMap()) {
+            boolean(V, "'fails_only_on_oom'", FC.OomOnly);
+            return;
+          }
+          forEachEntry(V, "'fails_only_on_oom'", {"arg", "prefix"},
+                       [&](const std::string &K, const YAML::Node &X,
+                           const YAML::Node &) {
+                         if (K == "arg")
+                           index(X, "'arg' of 'fails_only_on_oom'", FC.OomArg);
+                         else
+                           scalar(X, "'prefix' of 'fails_only_on_oom'",
+                                  FC.OomPrefix);
+                       });
+          if (FC.OomArg < 0 || FC.OomPrefix.empty())
+            error(V, "'fails_only_on_oom' needs true, or both 'arg' and "
+                     "'prefix'");
+          else
+            FC.OomOnly = true;
+          return;
+        }
         if (Key == "interior") {
           std::string S;
           if (!scalar(V, "'interior'", S))

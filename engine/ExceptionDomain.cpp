@@ -80,6 +80,22 @@ static void clearPending(PathState &St) {
   St.Pending.Checked = Checked;
 }
 
+/// Whether the call's only failure is running out of memory, by its
+/// contract ('fails_only_on_oom').
+static bool oomOnly(const CallSite &C) {
+  const FunctionContract *FC = C.FC;
+  if (!FC || !FC->OomOnly)
+    return false;
+  if (FC->OomArg < 0)
+    return true;
+  if (unsigned(FC->OomArg) >= C.Args.size())
+    return false;
+  const auto *SL =
+      dyn_cast<StringLiteral>(C.Args[FC->OomArg]->IgnoreParenImpCasts());
+  return SL && SL->getCharByteWidth() == 1 &&
+         SL->getString().starts_with(FC->OomPrefix);
+}
+
 bool ExceptionDomain::checks(const CallSite &C) const {
   return C.FC && C.FC->ChecksException && !C.FC->IsConventional;
 }
@@ -111,7 +127,11 @@ void ExceptionDomain::beforeCall(const CallSite &C, PathState &St) {
   FA.report(
       FindingKind::ExceptionPending, C.FC->Checks, FA.locOf(C.Call), C.Call,
       "'" + C.Fn.str() + "' is called while an exception from '" + P.Fn.str() +
-          "' may be pending; check for it" + checker(C.FC->Library) + " first",
+          "' may be pending" +
+          (P.Oom ? " (an OutOfMemoryError: it fails only when memory runs "
+                   "out)"
+                 : "") +
+          "; check for it" + checker(C.FC->Library) + " first",
       std::move(Notes));
   clearPending(St);
 }
@@ -149,7 +169,13 @@ void ExceptionDomain::afterCall(const CallSite &C,
       !(FC->Throws == Throws::Always ||
         (FC->Throws == Throws::OnFailure && (!Succeeded || !*Succeeded))))
     return;
+  bool Oom = oomOnly(C);
+  if (Oom && !FA.tu().Limits.OomProtocol) {
+    // Only running out of memory raises it: left to --oom-protocol.
+    return;
+  }
   S.Pending.At = C.Call;
+  S.Pending.Oom = Oom;
   S.Pending.Var = nullptr;
   S.Pending.OnResult = FC->Throws == Throws::OnFailure && Succeeded;
   S.Pending.Fn = C.Fn;

@@ -26,6 +26,8 @@ struct PendingException {
   /// The call's result tells its failure (a null from FindClass), rather
   /// than only an exception check (CallVoidMethod).
   bool OnResult = false;
+  /// Its only failure is running out of memory (an OutOfMemoryError).
+  bool Oom = false;
   /// The library whose exception check this path has called: a helper
   /// whose every return has checked is a check for its callers.
   llvm::StringRef Checked;

@@ -40,6 +40,11 @@ struct AnalysisLimits {
   double FunctionSeconds = 20;
   /// How deep summaries of called functions are computed.
   unsigned MaxSummaryDepth = 8;
+  /// Also report protocol findings that only an allocation failure raises
+  /// (a JNI call while an OutOfMemoryError from NewStringUTF may be
+  /// pending). Leaks, double releases and uses after release on such paths
+  /// are reported either way.
+  bool OomProtocol = false;
 };
 
 /// Whether a walk of the main file's declarations skips D: one written in a

@@ -91,7 +91,7 @@ extern "C" JNIEXPORT jstring JNICALL Java_Demo_callThenHelperChecksSometimes(
 
 extern "C" JNIEXPORT void JNICALL Java_Demo_adoptedThenTested(JNIEnv *env,
                                                               jobject self) {
-  auto cls = adoptLocal(env->FindClass("java/lang/Throwable"));
+  auto cls = adoptLocal(env->FindClass("com/example/Failure"));
   if (!cls)
     return;
   jmethodID m = env->GetMethodID(cls.get(), "printStackTrace", "()V");
@@ -101,7 +101,7 @@ extern "C" JNIEXPORT void JNICALL Java_Demo_adoptedThenTested(JNIEnv *env,
 
 extern "C" JNIEXPORT void JNICALL Java_Demo_scopedThenGetTested(JNIEnv *env,
                                                                 jobject self) {
-  LocalRef<jclass> cls(env, env->FindClass("java/lang/Throwable"));
+  LocalRef<jclass> cls(env, env->FindClass("com/example/Failure"));
   if (cls.get() == nullptr)
     return;
   jmethodID m = env->GetMethodID(cls.get(), "printStackTrace", "()V");
@@ -111,7 +111,7 @@ extern "C" JNIEXPORT void JNICALL Java_Demo_scopedThenGetTested(JNIEnv *env,
 
 extern "C" JNIEXPORT void JNICALL Java_Demo_adoptedNotTested(JNIEnv *env,
                                                              jobject self) {
-  auto cls = adoptLocal(env->FindClass("java/lang/Throwable"));
+  auto cls = adoptLocal(env->FindClass("com/example/Failure"));
   jmethodID m = env->GetMethodID(cls.get(), "printStackTrace", "()V");
   // CHECK: :[[@LINE-1]]:17: warning: 'GetMethodID' is called while an exception from 'FindClass' may be pending; check for it (ExceptionCheck) first [jni-exception-pending]
   // CHECK: :[[@LINE-3]]:25: note: 'FindClass' may leave an exception pending here
@@ -122,14 +122,14 @@ extern "C" JNIEXPORT void JNICALL Java_Demo_adoptedNotTested(JNIEnv *env,
 // A check written as a function given the test of the result.
 extern "C" JNIEXPORT jobject JNICALL Java_Demo_throwIfNull(JNIEnv *env,
                                                            jclass) {
-  jclass cls = env->FindClass("java/lang/String");
+  jclass cls = env->FindClass("com/example/Names");
   throwIf(!cls);
   return env->NewGlobalRef(cls);
 }
 
 extern "C" JNIEXPORT jobject JNICALL Java_Demo_throwIfOther(JNIEnv *env, jclass,
                                                             jboolean closed) {
-  jclass cls = env->FindClass("java/lang/String");
+  jclass cls = env->FindClass("com/example/Names");
   throwIf(closed);
   return env->NewGlobalRef(cls);
   // CHECK: :[[@LINE-1]]:10: warning: 'NewGlobalRef' is called while an exception from 'FindClass' may be pending; check for it (ExceptionCheck) first [jni-exception-pending]
