@@ -307,7 +307,7 @@ void FunctionAnalysis::seeFailures(PathState &St) {
 /// ('null_with' in a contract) hold nothing either.
 void FunctionAnalysis::assumeNullsWith(PathState &St, const Value &V) {
   const auto *CE = dyn_cast_or_null<CallExpr>(V.AcqStmt);
-  if (!CE || V.AcqArg < 0)
+  if (!CE || V.AcqArg < 0 || !CE->getDirectCallee())
     return;
   const FunctionContract *FC = TU.namedContract(CE->getDirectCallee());
   if (!FC || llvm::none_of(FC->Args, [&](const auto &A) {

@@ -73,6 +73,21 @@ static bool isTruthTest(const Expr *E) {
   return false;
 }
 
+/// Whether the call only takes or gives back references, and cannot fail:
+/// Py_INCREF, Py_DECREF, and Py_NewRef (a new reference to its argument).
+static bool refcountOnly(const FunctionContract &FC) {
+  if (FC.Success || FC.Failure || FC.Throws != Throws::Never || FC.VarArgs ||
+      FC.Opens || FC.Closes)
+    return false;
+  if (FC.Returns)
+    return llvm::is_contained(
+        {"Py_NewRef", "_Py_NewRef", "Py_XNewRef", "_Py_XNewRef"}, FC.Name);
+  return !FC.Args.empty() && llvm::all_of(FC.Args, [](const auto &A) {
+    return A.second.Kind == ArgEffect::Retains ||
+           A.second.Kind == ArgEffect::Releases;
+  });
+}
+
 /// Nothing pending, what the path has checked kept.
 static void clearPending(PathState &St) {
   llvm::StringRef Checked = St.Pending.Checked;
@@ -160,6 +175,9 @@ void ExceptionDomain::afterCall(const CallSite &C,
   } else if (Succeeded && !FC->Checks.empty()) {
     S.Indicator.Family = FC->Checks;
     S.Indicator.Set = !*Succeeded;
+  } else if (refcountOnly(*FC)) {
+    // Py_INCREF, Py_DECREF, Py_NewRef: a deallocation keeps the error
+    // indicator as it was.
   } else {
     // No outcome to go by (PyLong_AsLong tells its failure only through
     // the indicator).
@@ -227,6 +245,39 @@ static bool tableIsNull(const PathState &St, const ContractSet &C) {
   return false;
 }
 
+/// A function CPython calls returns: NULL needs an exception set, a value
+/// needs none.
+void ExceptionDomain::checkErrorReturn(const PathState &St, bool Null) {
+  const FunctionDecl *FD = FA.fd();
+  const auto *RS = dyn_cast_or_null<ReturnStmt>(St.ExitStmt);
+  if (!RS || St.Indicator.Family != "cpython" ||
+      !FA.tu().RaisingEntries.count(FD->getCanonicalDecl()))
+    return;
+  std::string Fn = "'" + FD->getNameAsString() + "'";
+  if (Null && !St.Indicator.Set) {
+    FA.report(FindingKind::CPythonErrorReturn, "cpython", FA.locOf(RS), RS,
+              Fn + " returns NULL without an exception set; Python raises "
+                   "SystemError ('error return without exception set')",
+              FA.pathNotes(St, Value(), 2));
+    return;
+  }
+  const std::optional<Fact> &F = St.ReturnedFact;
+  bool NonNull = St.ReturnedConstant
+                     ? *St.ReturnedConstant != 0
+                     : F && (F->Lo > 0 || F->Hi < 0 || (F->Ne && *F->Ne == 0));
+  // 'return Py_NewRef(Py_None);' (Py_RETURN_NONE): never NULL.
+  if (const auto *CE = dyn_cast_or_null<CallExpr>(strip(RS->getRetValue())))
+    if (const FunctionDecl *Callee = CE->getDirectCallee())
+      if (const FunctionContract *RC = FA.tu().namedContract(Callee))
+        NonNull |= RC->Returns && refcountOnly(*RC);
+  if (NonNull && St.Indicator.Set)
+    FA.report(FindingKind::CPythonErrorReturn, "cpython", FA.locOf(RS), RS,
+              Fn + " returns a value while the exception of a failed call is "
+                   "still set; Python raises SystemError, or the exception "
+                   "surfaces later; clear it (PyErr_Clear) or return NULL",
+              FA.pathNotes(St, Value(), 2));
+}
+
 void ExceptionDomain::atExit(PathState &St) {
   // A throw is no return: the caller does not go on after it.
   if (isa_and_nonnull<CXXThrowExpr>(St.ExitStmt) ||
@@ -243,6 +294,7 @@ void ExceptionDomain::atExit(PathState &St) {
   bool Null = St.ReturnedConstant
                   ? *St.ReturnedConstant == 0
                   : St.ReturnedFact && St.ReturnedFact->isZero();
+  checkErrorReturn(St, Null);
   if (!St.Pending.At) {
     if (Null)
       PendingOnlyWhenNull = false;

@@ -87,6 +87,8 @@ private:
   /// Whether the call checks for a pending exception of the library: by
   /// contract, or a helper of this program that checks on every return.
   bool checks(const CallSite &C) const;
+  /// cpython-error-return at a return of a function CPython calls.
+  void checkErrorReturn(const PathState &St, bool Null);
   /// Whether Cond tests the result of the pending call.
   bool testsPending(const PathState &St, const clang::Stmt *Cond) const;
   /// " (ExceptionCheck)": how the library checks for a pending exception.

@@ -29,7 +29,7 @@ using namespace custody::impl;
 static bool retainsField(TUAnalysis &TU, const Stmt *S, const ValueDecl *F) {
   if (!S)
     return false;
-  if (const auto *CE = dyn_cast<CallExpr>(S))
+  if (const auto *CE = dyn_cast<CallExpr>(S); CE && CE->getDirectCallee())
     if (const FunctionContract *FC = TU.namedContract(CE->getDirectCallee()))
       for (const auto &[I, AE] : FC->Args)
         if (AE.Kind == ArgEffect::Retains && I < CE->getNumArgs())
@@ -593,6 +593,9 @@ static const VarDecl *objectVariable(const ParmVarDecl *P,
 
 PathState FunctionAnalysis::entryState() {
   PathState Init(Factories);
+  // The interpreter calls it with no exception set.
+  if (TU.RaisingEntries.count(FD->getCanonicalDecl()))
+    Init.Indicator = {"cpython", false};
   auto LE = TU.LockEntries.find(FD->getCanonicalDecl());
   if (LE != TU.LockEntries.end()) {
     Init.Lock.Now = LE->second.State;

@@ -482,6 +482,9 @@ public:
   /// What the interpreter lock is at the entry of functions whose callers
   /// are known (canonical declarations).
   llvm::DenseMap<const FunctionDecl *, LockEntry> LockEntries;
+  /// Functions CPython calls that must set an exception when they return
+  /// NULL (canonical declarations; cpython-error-return).
+  llvm::DenseSet<const FunctionDecl *> RaisingEntries;
   /// Functions another runtime calls into ('entry_points': JNI natives).
   /// With who calls them, for messages.
   llvm::DenseMap<const FunctionDecl *, std::string> ForeignEntries;

@@ -276,6 +276,8 @@ public:
       T = Next;
     }
   }
+  /// CPython's slot number of tp_iternext (typeslots.h).
+  static constexpr int PyTpIterNext = 63;
   bool VisitInitListExpr(InitListExpr *IL) {
     const RecordDecl *RD = nullptr;
     if (const auto *RT = IL->getType()->getAs<RecordType>())
@@ -302,6 +304,15 @@ public:
       if (const FunctionDecl *Fn = functionRef(E))
         Callbacks.push_back({Fn, Names});
     }
+    // '{Py_tp_iternext, f}': the slot number says which slot f fills.
+    if (llvm::is_contained(Names, "PyType_Slot") && Sem &&
+        Sem->getNumInits() == 2)
+      if (const FunctionDecl *Fn = functionRef(Sem->getInit(1))) {
+        Expr::EvalResult R;
+        if (Sem->getInit(0)->EvaluateAsInt(R, Fn->getASTContext()) &&
+            R.Val.getInt() == PyTpIterNext)
+          HandedOver.push_back({Fn, "iternextfunc", nullptr});
+      }
     if (RD && Sem && !RD->isUnion()) {
       unsigned I = 0;
       for (const FieldDecl *F : RD->fields()) {
@@ -457,6 +468,34 @@ static StoredSummary storedSummary(const SourceManager &SM,
   return S;
 }
 
+/// Functions CPython calls that must set an exception when they return
+/// NULL: those in its tables (methods, slots, getters) and module init
+/// functions, but not tp_iternext, whose NULL without one ends the loop.
+static void findRaisingEntries(TUAnalysis &TU, const FunctionCollector &C) {
+  const LibraryContract *Locked = TU.lockedLibrary();
+  if (!Locked || !llvm::StringRef(Locked->Library).starts_with("cpython"))
+    return;
+  llvm::DenseSet<const FunctionDecl *> IterNext;
+  for (const auto &H : C.HandedOver)
+    if (H.How == "iternextfunc")
+      IterNext.insert(H.Fn->getCanonicalDecl());
+  auto Add = [&](const FunctionDecl *Fn) {
+    if (Fn->getReturnType()->isPointerType() &&
+        !IterNext.count(Fn->getCanonicalDecl()))
+      TU.RaisingEntries.insert(Fn->getCanonicalDecl());
+  };
+  for (const auto &[Fn, Names] : C.Callbacks)
+    if (llvm::any_of(Names, [&](const std::string &N) {
+          return llvm::any_of(Locked->LockPrefixes, [&](const std::string &P) {
+            return llvm::StringRef(N).starts_with(P);
+          });
+        }))
+      Add(Fn);
+  for (const FunctionDecl *FD : C.Functions)
+    if (FD->getIdentifier() && FD->getName().starts_with("PyInit_"))
+      Add(FD);
+}
+
 std::vector<Finding> custody::analyzeTranslationUnit(
     ASTContext &Ctx, const ContractSet &Contracts, const AnalysisLimits &Limits,
     llvm::raw_ostream *Log, AnalysisReport *Report, ProgramContext *Program) {
@@ -472,6 +511,7 @@ std::vector<Finding> custody::analyzeTranslationUnit(
           Contracts.resource(D->Effect.Resource),
           "a callback returning '" + D->Type +
               " *' hands its caller a new reference"};
+  findRaisingEntries(TU, C);
   for (const FunctionDecl *FD : C.Functions) {
     const FunctionContract *FC = TU.namedContract(FD);
     if (!FC)
