@@ -370,13 +370,20 @@ impl::destroyFunctions(TUAnalysis &TU,
     if (FD->getIdentifier())
       for (const auto &R : TU.Contracts.Resources)
         Releaser |= llvm::is_contained(R.getValue().Releasers, FD->getName());
-    if (isa<CXXMethodDecl>(FD) || (!namedLikeDestroy(FD) && !Releaser))
+    // A method the interpreter calls on a live object (cursor.close())
+    // is not its destructor.
+    if (isa<CXXMethodDecl>(FD) || (!namedLikeDestroy(FD) && !Releaser) ||
+        TU.RaisingEntries.count(FD->getCanonicalDecl()))
       continue;
     // The object is the first parameter whose struct has owning fields
-    // (a JNI native's handle comes after the environment).
+    // (a JNI native's handle comes after the environment); one it cannot
+    // change ('const struct options *') is not destroyed through it.
     DestroyPlan P;
     P.Kind = DestroyPlan::Named;
     for (unsigned I = 0; I < FD->getNumParams() && P.Fields.empty(); ++I) {
+      QualType T = FD->getParamDecl(I)->getType();
+      if (T->isPointerType() && T->getPointeeType().isConstQualified())
+        continue;
       P.Param = I;
       P.Fields = FieldsOf(objectRecords(FD, I));
     }

@@ -129,3 +129,15 @@ void table_local(const char *a) {
   // CHECK: :[[@LINE-4]]:12: note: heap memory acquired here from 'strdup'; the contract says 'free' releases it
   // CHECK: :[[@LINE-4]]:3: note: first released here
 }
+
+// Named like a destroy function, but it closes a descriptor it was given
+// and only reads the options: not the options' destroy function.
+#include <unistd.h>
+int ctx_read_or_close(int fd, char *buf, const struct ctx *c) {
+  if (read(fd, buf, 1) <= 0) {
+    fprintf(stderr, "read failed for %s\n", c->name);
+    close(fd);
+    return 0;
+  }
+  return 1;
+}

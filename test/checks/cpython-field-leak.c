@@ -100,7 +100,19 @@ static void Good_dealloc(GoodObject *self) {
   Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
+/* A close() method runs on a live object; its dealloc releases the rest. */
+static PyObject *Good_close(GoodObject *self, PyObject *unused) {
+  Py_CLEAR(self->handler);
+  Py_RETURN_NONE;
+}
+
+static PyMethodDef Good_methods[] = {
+    {"close", (PyCFunction)Good_close, METH_NOARGS, NULL},
+    {NULL, NULL, 0, NULL},
+};
+
 static PyType_Slot Good_slots[] = {
+    {Py_tp_methods, Good_methods},
     {Py_tp_dealloc, Good_dealloc},
     {Py_tp_init, Good_init},
     {Py_tp_clear, Good_clear},
