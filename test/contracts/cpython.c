@@ -298,6 +298,34 @@ int checkNoLeak03AddObjectDecrefOnFailure(PyObject *module, long value) {
   }
   return 0;
 }
+// A reference of its own taken first: the module keeps one, the code still
+// holds the other (a module error type kept in a static as well).
+static PyObject *ModuleError;
+int checkNoLeak03aAddObjectKeepsOwn(PyObject *module) {
+  ModuleError = PyErr_NewException("spam.error", NULL, NULL);
+  if (ModuleError == NULL)
+    return -1;
+  Py_INCREF(ModuleError);
+  if (PyModule_AddObject(module, "error", ModuleError) < 0) {
+    Py_DECREF(ModuleError);
+    Py_CLEAR(ModuleError);
+    return -1;
+  }
+  return PyObject_HasAttrString(ModuleError, "args");
+}
+
+// A parameter given a reference and then given it back is still the
+// caller's to use.
+PyObject *checkNoLeak03cParamIncrefDecref(PyObject *self, PyObject *p) {
+  Py_INCREF(p);
+  PyObject *r = PyObject_Repr(p);
+  Py_DECREF(p);
+  if (r == NULL)
+    return NULL;
+  Py_DECREF(r);
+  return PyObject_Str(p);
+}
+
 // The same, testing the result the other ways real code does: the contract
 // says it is 0 on success and -1 on failure.
 int checkNoLeak03bAddObjectTruthTest(PyObject *module, PyObject *obj) {
