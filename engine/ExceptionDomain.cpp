@@ -173,8 +173,11 @@ void ExceptionDomain::afterCall(const CallSite &C,
     F.Assumed = true;
     S.Facts.Exprs[C.Call] = F;
   } else if (Succeeded && !FC->Checks.empty()) {
+    // A call that works does not clear an exception an earlier one set
+    // ('a = PyList_New(0); b = PyDict_New(); if (!a || !b) return -1;').
+    bool WasSet = S.Indicator.Family == FC->Checks && S.Indicator.Set;
     S.Indicator.Family = FC->Checks;
-    S.Indicator.Set = !*Succeeded;
+    S.Indicator.Set = WasSet || !*Succeeded;
   } else if (refcountOnly(*FC)) {
     // Py_INCREF, Py_DECREF, Py_NewRef: a deallocation keeps the error
     // indicator as it was.
@@ -254,6 +257,15 @@ void ExceptionDomain::checkErrorReturn(const PathState &St, bool Null) {
       !FA.tu().RaisingEntries.count(FD->getCanonicalDecl()))
     return;
   std::string Fn = "'" + FD->getNameAsString() + "'";
+  if (FD->getReturnType()->isIntegerType()) {
+    // A setter or tp_init: -1 says an exception is set.
+    if (St.ReturnedConstant == -1 && !St.Indicator.Set)
+      FA.report(FindingKind::CPythonErrorReturn, "cpython", FA.locOf(RS), RS,
+                Fn + " returns -1 without an exception set; Python raises "
+                     "SystemError ('error return without exception set')",
+                FA.pathNotes(St, Value(), 2));
+    return;
+  }
   if (Null && !St.Indicator.Set) {
     FA.report(FindingKind::CPythonErrorReturn, "cpython", FA.locOf(RS), RS,
               Fn + " returns NULL without an exception set; Python raises "

@@ -276,8 +276,10 @@ public:
       T = Next;
     }
   }
-  /// CPython's slot number of tp_iternext (typeslots.h).
-  static constexpr int PyTpIterNext = 63;
+  /// CPython's slot numbers (typeslots.h) and the types of those slots.
+  static constexpr std::pair<int, const char *> PySlotTypes[] = {
+      {63, "iternextfunc"}, {60, "initproc"},     {69, "setattrofunc"},
+      {68, "setattrfunc"},  {3, "objobjargproc"}, {39, "ssizeobjargproc"}};
   bool VisitInitListExpr(InitListExpr *IL) {
     const RecordDecl *RD = nullptr;
     if (const auto *RT = IL->getType()->getAs<RecordType>())
@@ -304,14 +306,16 @@ public:
       if (const FunctionDecl *Fn = functionRef(E))
         Callbacks.push_back({Fn, Names});
     }
-    // '{Py_tp_iternext, f}': the slot number says which slot f fills.
+    // '{Py_tp_iternext, f}': the slot number says which slot f fills, as
+    // the field's type does in a PyTypeObject.
     if (llvm::is_contained(Names, "PyType_Slot") && Sem &&
         Sem->getNumInits() == 2)
       if (const FunctionDecl *Fn = functionRef(Sem->getInit(1))) {
         Expr::EvalResult R;
-        if (Sem->getInit(0)->EvaluateAsInt(R, Fn->getASTContext()) &&
-            R.Val.getInt() == PyTpIterNext)
-          HandedOver.push_back({Fn, "iternextfunc", nullptr});
+        if (Sem->getInit(0)->EvaluateAsInt(R, Fn->getASTContext()))
+          for (const auto &[Slot, Type] : PySlotTypes)
+            if (R.Val.getInt() == Slot)
+              HandedOver.push_back({Fn, Type, nullptr});
       }
     if (RD && Sem && !RD->isUnion()) {
       unsigned I = 0;
@@ -470,15 +474,23 @@ static StoredSummary storedSummary(const SourceManager &SM,
 
 /// Functions CPython calls that must set an exception when they return
 /// NULL: those in its tables (methods, slots, getters) and module init
-/// functions, but not tp_iternext, whose NULL without one ends the loop.
+/// functions, but not tp_iternext, whose NULL without one ends the loop;
+/// and the setters and slots whose -1 says the same.
 static void findRaisingEntries(TUAnalysis &TU, const FunctionCollector &C) {
   const LibraryContract *Locked = TU.lockedLibrary();
   if (!Locked || !llvm::StringRef(Locked->Library).starts_with("cpython"))
     return;
   llvm::DenseSet<const FunctionDecl *> IterNext;
-  for (const auto &H : C.HandedOver)
+  for (const auto &H : C.HandedOver) {
     if (H.How == "iternextfunc")
       IterNext.insert(H.Fn->getCanonicalDecl());
+    // Slots that return 0, or -1 with an exception set.
+    if (H.Fn->getReturnType()->isIntegerType() &&
+        llvm::is_contained({"setter", "initproc", "setattrofunc", "setattrfunc",
+                            "objobjargproc", "ssizeobjargproc"},
+                           H.How))
+      TU.RaisingEntries.insert(H.Fn->getCanonicalDecl());
+  }
   auto Add = [&](const FunctionDecl *Fn) {
     if (Fn->getReturnType()->isPointerType() &&
         !IterNext.count(Fn->getCanonicalDecl()))

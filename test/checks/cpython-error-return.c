@@ -42,7 +42,68 @@ static PyObject *bag_get_size(PyObject *self, void *closure) {
   return PyLong_FromSsize_t(b->pos);
 }
 
+static int bag_set_size(PyObject *self, PyObject *value, void *closure) {
+  if (value == NULL)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'bag_set_size' returns -1 without an exception set; Python raises SystemError ('error return without exception set') [cpython-error-return]
+  // CHECK: :[[@LINE-3]]:7: note: assuming 'value == NULL' is true
+  Py_ssize_t n = PyLong_AsSsize_t(value);
+  if (n == -1 && PyErr_Occurred())
+    return -1;
+  ((Bag *)self)->pos = n;
+  return 0;
+}
+
+static int bag_init(PyObject *self, PyObject *args, PyObject *kwds) {
+  Bag *b = (Bag *)self;
+  b->items = PyList_New(0);
+  if (b->items == NULL)
+    return -1;
+  if (kwds != NULL)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'bag_init' returns -1 without an exception set; Python raises SystemError ('error return without exception set') [cpython-error-return]
+  // CHECK: :[[@LINE-3]]:7: note: assuming 'kwds != NULL' is true
+  b->pos = 0;
+  return 0;
+}
+
 // --- Must stay silent ---------------------------------------------------------
+
+static int bag_set_items(PyObject *self, PyObject *value, void *closure) {
+  if (value == NULL) {
+    PyErr_SetString(PyExc_AttributeError, "cannot delete items");
+    return -1;
+  }
+  if (!PyList_Check(value)) {
+    PyErr_Format(PyExc_TypeError, "items must be a list");
+    return -1;
+  }
+  Py_INCREF(value);
+  Py_XSETREF(((Bag *)self)->items, value);
+  return 0;
+}
+
+// Two allocations tested together: the one that worked does not clear the
+// exception the other set.
+static PyObject *bag_pair(PyObject *self, PyObject *unused) {
+  PyObject *a = PyList_New(0);
+  PyObject *b = PyDict_New();
+  if (!a || !b) {
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return NULL;
+  }
+  PyObject *r = PyTuple_Pack(2, a, b);
+  Py_DECREF(a);
+  Py_DECREF(b);
+  return r;
+}
+
+// tp_clear returns 0, and is no error return.
+static int bag_clear(PyObject *self) {
+  Py_CLEAR(((Bag *)self)->items);
+  return 0;
+}
 
 static PyObject *bag_add(PyObject *self, PyObject *args) {
   PyObject *item;
@@ -116,12 +177,14 @@ static PyMethodDef bag_methods[] = {
     {"add", bag_add, METH_VARARGS, NULL},
     {"name_cleared", bag_name_cleared, METH_NOARGS, NULL},
     {"copy", bag_copy, METH_NOARGS, NULL},
+    {"pair", bag_pair, METH_NOARGS, NULL},
     {"at", bag_at, METH_O, NULL},
     {NULL, NULL, 0, NULL},
 };
 
 static PyGetSetDef bag_getset[] = {
-    {"size", bag_get_size, NULL, NULL, NULL},
+    {"size", bag_get_size, bag_set_size, NULL, NULL},
+    {"items", NULL, bag_set_items, NULL, NULL},
     {NULL},
 };
 
@@ -129,6 +192,8 @@ static PyType_Slot bag_slots[] = {
     {Py_tp_methods, bag_methods},
     {Py_tp_getset, bag_getset},
     {Py_tp_iternext, bag_iternext},
+    {Py_tp_init, bag_init},
+    {Py_tp_clear, bag_clear},
     {0, NULL},
 };
 
