@@ -8,6 +8,7 @@
 #include "FormatStrings.h"
 #include "FunctionAnalysis.h"
 #include "clang/AST/ExprCXX.h"
+#include "clang/AST/ParentMapContext.h"
 #include "clang/AST/RecursiveASTVisitor.h"
 #include "clang/Analysis/CFG.h"
 #include "clang/Basic/SourceManager.h"
@@ -492,6 +493,8 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
   forgetFieldsOf(Args, St);
   llvm::StringRef Fn = callName(Call, Callee, Forced);
   CallSite Site{Call, Callee, FC, Args, Fn};
+  if (!checkNullArguments(Site, ParamOffset, St))
+    return;
   for (auto &D : Domains)
     D->beforeCall(Site, St);
 
@@ -500,13 +503,6 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
 
   // The outcomes to produce: a single one, or success and failure.
   std::vector<std::pair<PathState, std::optional<bool>>> Outcomes;
-  if (HasOutcome) {
-    Outcomes.push_back({St, true});
-    Outcomes.push_back({std::move(St), false});
-  } else {
-    Outcomes.push_back({std::move(St), std::nullopt});
-  }
-
   // A literal format string says what happens to each variadic argument.
   std::optional<std::vector<std::optional<ArgEffect>>> FormatArgs;
   if (FC && FC->Format && Callee && Callee->isVariadic() &&
@@ -515,6 +511,30 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       if (Lit->getCharByteWidth() == 1)
         FormatArgs = formatEffects(Lit->getString(), FC->Format->Style,
                                    FC->Format->Resource);
+
+  // A null where the call reports failure for it leaves only the failure:
+  // 'fails_on_null', and the object units of a building format
+  // (Py_BuildValue("(NN)", PyLong_FromLong(a), ...) returns NULL).
+  auto IsNull = [&](unsigned I) {
+    const Fact *F = I < Args.size() ? factOf(St, Args[I]) : nullptr;
+    return F && F->isZero();
+  };
+  bool FailsOnNull =
+      HasOutcome && llvm::any_of(FC->FailsOnNull, [&](unsigned P) {
+        return IsNull(P + ParamOffset);
+      });
+  if (HasOutcome && FormatArgs && FC->Format->Style == FormatStyle::Build)
+    for (unsigned VI = 0; VI < FormatArgs->size() && !FailsOnNull; ++VI)
+      if ((*FormatArgs)[VI] &&
+          IsNull(ParamOffset + Callee->getNumParams() + VI))
+        FailsOnNull = true;
+  if (HasOutcome) {
+    if (!FailsOnNull)
+      Outcomes.push_back({St, true});
+    Outcomes.push_back({std::move(St), false});
+  } else {
+    Outcomes.push_back({std::move(St), std::nullopt});
+  }
 
   for (auto &[S, Succeeded] : Outcomes) {
     slotFree(S, Args, Call);
@@ -559,6 +579,87 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
       S.Dead = true;
     Out.push_back(std::move(S));
   }
+}
+
+/// Whether Call's result is what VD receives: its initializer or the right
+/// side of an assignment to it.
+static bool storedInto(ASTContext &Ctx, const Stmt *Call, const VarDecl *VD) {
+  DynTypedNode N = DynTypedNode::create(*Call);
+  for (unsigned Up = 0; Up < 4; ++Up) {
+    auto Parents = Ctx.getParents(N);
+    if (Parents.size() != 1)
+      return false;
+    N = Parents[0];
+    if (const auto *D = N.get<VarDecl>())
+      return D == VD;
+    if (const auto *BO = N.get<BinaryOperator>()) {
+      if (BO->getOpcode() != BO_Assign)
+        return false;
+      const auto *DR = dyn_cast<DeclRefExpr>(BO->getLHS()->IgnoreParenCasts());
+      return DR && DR->getDecl() == VD;
+    }
+    if (!N.get<ImplicitCastExpr>() && !N.get<ParenExpr>() &&
+        !N.get<CStyleCastExpr>())
+      return false;
+  }
+  return false;
+}
+
+bool FunctionAnalysis::checkNullArguments(const CallSite &C,
+                                          unsigned ParamOffset,
+                                          const PathState &St) {
+  if (!C.FC || C.FC->RejectsNull.empty())
+    return true;
+  for (unsigned I = ParamOffset; I < C.Args.size(); ++I) {
+    const Expr *A = C.Args[I];
+    if (!C.FC->rejectsNull(I - ParamOffset) || !A->getType()->isPointerType())
+      continue;
+    const Fact *F = factOf(St, A);
+    if (!F || !F->isZero())
+      continue;
+    const Expr *SA = strip(A);
+    const VarDecl *VD = localVar(A);
+    // The call whose failure made it null: the argument itself, or the call
+    // stored into the variable.
+    const PathNote *Failed = nullptr;
+    for (const PathNote *N = St.Notes.get(); N && !Failed; N = N->Prev.get())
+      if (N->Kind == PathNote::CallFails &&
+          (N->S == SA || (VD && storedInto(TU.Ctx, N->S, VD))))
+        Failed = N;
+    // An assumed null the code never saw comes from a failed call, or it is
+    // not one this check can tell of (PyErr_Occurred() taken as NULL).
+    if (F->Assumed && !Failed)
+      continue;
+    std::string Name = VD ? VD->getName().str() : sourceText(A);
+    std::string Callee = "'" + C.Fn.str() + "', which does not accept NULL";
+    std::string Msg;
+    std::vector<Note> Notes;
+    if (Failed) {
+      if (!F->Assumed)
+        Msg = "'" + Name + "' is NULL here, where '" + Failed->Fn.str() +
+              "' failed, and it is passed to " + Callee;
+      else
+        Msg = (Failed->S == SA ? "the result of '" + Failed->Fn.str() +
+                                     "' is NULL when the call fails"
+                               : "'" + Name + "' is NULL when '" +
+                                     Failed->Fn.str() + "' fails") +
+              ", and it is passed untested to " + Callee;
+      std::vector<const PathNote *> Steps;
+      for (const PathNote *N = St.Notes.get(); N != Failed && Steps.size() < 2;
+           N = N->Prev.get())
+        Steps.push_back(N);
+      Notes.push_back(noteText(*Failed));
+      for (auto It = Steps.rbegin(); It != Steps.rend(); ++It)
+        Notes.push_back(noteText(**It));
+    } else {
+      Msg = "'" + Name + "' is NULL here, and it is passed to " + Callee;
+      Notes = pathNotes(St, Value(), 2);
+    }
+    report(FindingKind::NullArgument, C.FC->Checks, locOf(A), A, Msg,
+           std::move(Notes));
+    return false;
+  }
+  return true;
 }
 
 void FunctionAnalysis::checkSource(PathState &St, ValueKey K, const Expr *Call,

@@ -11,6 +11,7 @@
 #ifndef CUSTODY_ENGINE_CONTRACT_H
 #define CUSTODY_ENGINE_CONTRACT_H
 
+#include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringMap.h"
 #include "llvm/ADT/StringRef.h"
 #include <cstdint>
@@ -216,6 +217,16 @@ struct FunctionContract {
   std::string OomPrefix;
   /// Its result must be looked at: it reports a failure nothing else shows.
   bool MustCheck = false;
+  /// Parameters that must not be null ('rejects_null'): a result that may
+  /// be NULL must be tested before it is passed there.
+  std::vector<unsigned> RejectsNull;
+  /// Parameters whose null makes the call fail ('fails_on_null'):
+  /// PyModule_AddObjectRef returns -1 for the NULL of a failed constructor.
+  std::vector<unsigned> FailsOnNull;
+  /// Its failure sets its library's error indicator ('raises_on_failure'):
+  /// false for PyIter_Next, whose NULL at the end of the iteration is not an
+  /// error.
+  bool RaisesOnFailure = true;
   /// May be called inside a critical region of its library.
   bool CriticalSafe = false;
   std::optional<LockEffect> Lock;
@@ -243,11 +254,16 @@ struct FunctionContract {
            CriticalSafe == O.CriticalSafe && Lock == O.Lock &&
            Reserves == O.Reserves && Interior == O.Interior &&
            FieldStores == O.FieldStores && OomOnly == O.OomOnly &&
-           OomArg == O.OomArg && OomPrefix == O.OomPrefix;
+           OomArg == O.OomArg && OomPrefix == O.OomPrefix &&
+           RejectsNull == O.RejectsNull && FailsOnNull == O.FailsOnNull &&
+           RaisesOnFailure == O.RaisesOnFailure;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.
   std::optional<Condition> successCondition() const;
+  bool rejectsNull(unsigned Param) const {
+    return llvm::is_contained(RejectsNull, Param);
+  }
 };
 
 /// How an RAII object comes to hold a value ('takes' in a contract).

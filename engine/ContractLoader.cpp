@@ -384,10 +384,45 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
     return;
   forEachEntry(
       N, What,
-      {"returns", "args", "varargs", "format", "success", "failure", "opens",
-       "closes", "throws", "exception_safe", "checks_exception", "must_check",
-       "critical_safe", "lock", "reserves", "interior", "fails_only_on_oom"},
+      {"returns",
+       "args",
+       "varargs",
+       "format",
+       "success",
+       "failure",
+       "opens",
+       "closes",
+       "throws",
+       "exception_safe",
+       "checks_exception",
+       "must_check",
+       "critical_safe",
+       "lock",
+       "reserves",
+       "interior",
+       "fails_only_on_oom",
+       "rejects_null",
+       "fails_on_null",
+       "raises_on_failure"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
+        if (Key == "rejects_null" || Key == "fails_on_null") {
+          // An index or a list of indices of parameters.
+          std::vector<unsigned> &Out =
+              Key == "rejects_null" ? FC.RejectsNull : FC.FailsOnNull;
+          if (V.IsSequence()) {
+            for (const auto &E : V) {
+              int I;
+              if (index(E, "entry of '" + Key + "'", I))
+                Out.push_back(unsigned(I));
+            }
+          } else {
+            int I;
+            if (index(V, "'" + Key + "'", I))
+              Out.push_back(unsigned(I));
+          }
+          llvm::sort(Out);
+          return;
+        }
         if (Key == "fails_only_on_oom") {
           // true, or {arg: N, prefix: S}: only when argument N is a string
           // literal that starts with S.
@@ -448,6 +483,7 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
             {{"exception_safe", &FunctionContract::ExceptionSafe},
              {"checks_exception", &FunctionContract::ChecksException},
              {"must_check", &FunctionContract::MustCheck},
+             {"raises_on_failure", &FunctionContract::RaisesOnFailure},
              {"critical_safe", &FunctionContract::CriticalSafe}};
         for (const auto &[Name, Member] : Flags)
           if (Key == Name) {

@@ -168,16 +168,26 @@ void ExceptionDomain::afterCall(const CallSite &C,
     else
       S.Indicator = ErrorIndicator();
   } else if (FC->ChecksException && FC->Returns && !FC->Checks.empty() &&
-             S.Indicator.Family == FC->Checks && !S.Indicator.Set) {
-    Fact F = Fact::exactly(0);
+             S.Indicator.Family == FC->Checks) {
+    // PyErr_Occurred() answers what the path knows.
+    Fact F;
+    if (S.Indicator.Set)
+      F.Ne = 0;
+    else
+      F = Fact::exactly(0);
     F.Assumed = true;
     S.Facts.Exprs[C.Call] = F;
   } else if (Succeeded && !FC->Checks.empty()) {
     // A call that works does not clear an exception an earlier one set
     // ('a = PyList_New(0); b = PyDict_New(); if (!a || !b) return -1;').
     bool WasSet = S.Indicator.Family == FC->Checks && S.Indicator.Set;
-    S.Indicator.Family = FC->Checks;
-    S.Indicator.Set = WasSet || !*Succeeded;
+    if (!*Succeeded && !FC->RaisesOnFailure && !WasSet) {
+      // PyIter_Next's NULL may be the end of the iteration.
+      S.Indicator = ErrorIndicator();
+    } else {
+      S.Indicator.Family = FC->Checks;
+      S.Indicator.Set = WasSet || !*Succeeded;
+    }
   } else if (refcountOnly(*FC)) {
     // Py_INCREF, Py_DECREF, Py_NewRef: a deallocation keeps the error
     // indicator as it was.

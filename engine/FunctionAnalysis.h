@@ -241,6 +241,10 @@ private:
                            const FunctionContract *Forced);
   void callResult(const CallSite &C, std::optional<bool> Succeeded,
                   PathState &S);
+  /// A null passed where the contract rejects it ('rejects_null'): false
+  /// if reported (the path ends there, as for an unchecked result).
+  bool checkNullArguments(const CallSite &C, unsigned ParamOffset,
+                          const PathState &St);
   bool callOutcome(const CallSite &C, std::optional<bool> Succeeded,
                    const std::optional<Condition> &Success, PathState &S);
   void argumentEffect(const CallSite &C, unsigned I, unsigned PI,

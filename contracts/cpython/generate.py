@@ -263,7 +263,8 @@ def validate_entry(name, e, where):
         raise Error("%s: the entry of '%s' must be a mapping" % (where, name))
     for k in e:
         if k not in ("returns", "args", "varargs", "format", "success",
-                     "failure", "interior", "checks_exception"):
+                     "failure", "interior", "checks_exception",
+                     "raises_on_failure", "fails_on_null"):
             raise Error("%s: unknown key '%s' in '%s'" % (where, k, name))
 
     def resource(r):
@@ -310,6 +311,19 @@ def validate_entry(name, e, where):
         if key in e and not SUCCESS.match(e[key]):
             raise Error("%s: bad %s condition '%s' in '%s'"
                         % (where, key, e[key], name))
+    if e.get("raises_on_failure", "false") != "false":
+        raise Error("%s: 'raises_on_failure' of '%s' is only written when "
+                    "false" % (where, name))
+    if "raises_on_failure" in e and "success" not in e and not (
+            e.get("returns", {}).get("null_on_failure") == "true"):
+        raise Error("%s: '%s' says 'raises_on_failure' without a success "
+                    "condition" % (where, name))
+    if "fails_on_null" in e and (
+            not isinstance(e["fails_on_null"], list) or not all(
+                isinstance(x, str) and re.match(r"^[0-9]+$", x)
+                for x in e["fails_on_null"]) or "success" not in e):
+        raise Error("%s: 'fails_on_null' of '%s' needs a success condition "
+                    "and a list of argument indices" % (where, name))
     if "interior" in e and not re.match(r"^[0-9]+$", e["interior"]):
         raise Error("%s: 'interior' of '%s' must be an argument index"
                     % (where, name))
@@ -338,7 +352,7 @@ def validate_entry(name, e, where):
 
 def read_overrides(path):
     ov = {"resource": {}, "functions": {}, "non_owning": {}, "expect": {},
-          "skip": {}}
+          "skip": {}, "accepts_null": {}}
     section = None
     pending = []  # comment lines right above the next entry
     with open(path, encoding="utf-8") as f:
@@ -388,6 +402,13 @@ def read_overrides(path):
             raise Error("%s: expected 'FunctionName: {...}'" % where)
         if name in ov[section]:
             raise Error("%s: '%s' is listed twice" % (where, name))
+        if section == "accepts_null":
+            params = parse_flow(v.strip(), where)
+            if (not isinstance(params, list) or not params
+                    or not all(isinstance(x, str) for x in params)):
+                raise Error("%s: expected 'FunctionName: [param, ...]'" % where)
+            ov[section][name] = (params, why, where)
+            continue
         entry = validate_entry(name, parse_flow(v.strip(), where), where)
         ov[section][name] = (entry, why, where)
     res = ov["resource"]
@@ -440,6 +461,10 @@ def canonical(e):
         out["interior"] = e["interior"]
     if e.get("checks_exception") == "true":
         out["checks_exception"] = "true"
+    if e.get("raises_on_failure") == "false":
+        out["raises_on_failure"] = "false"
+    if "fails_on_null" in e:
+        out["fails_on_null"] = e["fails_on_null"]
 
     def eff(a):
         kind = [k for k in a if k in EFFECTS][0]
@@ -500,6 +525,38 @@ def generate(refcounts_path, overrides_path):
     if problems:
         raise Error("\n".join(problems))
 
+    # Object arguments reject NULL (the C API's rule: "functions that take
+    # object references as arguments do not expect NULL" unless their
+    # documentation says otherwise); the overrides list the exceptions.
+    rejects = {}
+    for name, info in rc.items():
+        idx = [i for i, (ctype, _, _) in enumerate(info["args"])
+               if OBJECT_TYPE.match(ctype.strip())]
+        if idx:
+            rejects[name] = idx
+    for name, (params, why, where) in ov["accepts_null"].items():
+        if name not in rc:
+            problems.append("%s: refcounts.dat does not list '%s'" % (where, name))
+            continue
+        names = [p for _, p, _ in rc[name]["args"]]
+        for p in params:
+            i = names.index(p) if p in names else -1
+            if i < 0 or i not in rejects.get(name, []):
+                problems.append("%s: '%s' has no object argument '%s' in "
+                                "refcounts.dat" % (where, name, p))
+            else:
+                rejects[name].remove(i)
+        if not rejects.get(name):
+            rejects.pop(name, None)
+    if problems:
+        raise Error("\n".join(problems))
+
+    def with_rejects(name, e):
+        if name in rejects:
+            e = dict(e)
+            e["rejects_null"] = [str(i) for i in rejects[name]]
+        return e
+
     owned, borrowed, non_owning = {}, {}, set()
     for name, info in rc.items():
         if name in ov["skip"] or name in releasers:
@@ -538,7 +595,7 @@ def generate(refcounts_path, overrides_path):
     w("# Built-in contract: CPython's C API (Python.h), reference counts.")
     w("#  - 'pyobject' is a strong reference. Py_DECREF does not accept NULL, but")
     w("#    Py_XDECREF and Py_DecRef do, and null_release is per resource: it is")
-    w("#    'ok' here, so Py_DECREF(NULL) is not reported by this contract.")
+    w("#    'ok' here; Py_DECREF's own entry rejects NULL instead (rejects_null).")
     w("#  - Results: refcounts.dat +1 is an owned result (NULL on failure), 0 a")
     w("#    borrowed one. Argument effects (steals, out-parameters, retains) come")
     w("#    only from the overrides: refcounts.dat is wrong about stolen arguments.")
@@ -549,11 +606,17 @@ def generate(refcounts_path, overrides_path):
     w("#    Py_DECREF; Py_NewRef and Py_XNewRef are macros over _Py_NewRef and")
     w("#    _Py_XNewRef; with PY_SSIZE_T_CLEAN, Py_BuildValue, PyArg_ParseTuple ...")
     w("#    are macros over their _SizeT functions: both names have entries.")
+    w("#  - Object arguments (PyObject *, PyTypeObject * ...) must not be NULL, the")
+    w("#    C API's general rule: 'rejects_null' lists them for every function")
+    w("#    refcounts.dat types, less those the overrides' accepts_null section")
+    w("#    documents as taking NULL (kwargs, deleting setters, error chains).")
+    w("#  - A failure (a NULL result, or one outside 'success') sets an exception,")
+    w("#    unless the entry says 'raises_on_failure: false' (PyIter_Next).")
     w("version: 1")
     w("library: cpython")
     w("# Findings are reported as cpython-missing-decref, cpython-double-decref,")
-    w("# cpython-use-after-decref, cpython-borrowed-decref and")
-    w("# cpython-return-borrowed.")
+    w("# cpython-use-after-decref, cpython-borrowed-decref,")
+    w("# cpython-return-borrowed and cpython-null-argument.")
     w("checks: cpython")
     w("# One line: custody reads it without parsing the file.")
     w("headers: [Python.h]")
@@ -576,20 +639,29 @@ def generate(refcounts_path, overrides_path):
     for name in sorted(reviewed):
         entry, why = reviewed[name]
         w("  # %s" % why)
-        w("  %s: %s" % (name, flow(entry)))
+        w("  %s: %s" % (name, flow(with_rejects(name, entry))))
     w("")
     w("  # --- New references (refcounts.dat: +1) -------------------------------")
     for name in sorted(owned):
-        w("  %s: %s" % (name, flow(canonical(owned[name]))))
+        w("  %s: %s" % (name, flow(with_rejects(name, canonical(owned[name])))))
     w("")
     w("  # --- Borrowed references (refcounts.dat: 0) ---------------------------")
     for name in sorted(borrowed):
-        w("  %s: %s" % (name, flow(canonical(borrowed[name]))))
+        w("  %s: %s" % (name, flow(with_rejects(name, canonical(borrowed[name])))))
+    w("")
+    w("  # --- Only use their arguments, which must not be NULL -----------------")
+    for name in sorted(n for n in non_owning | set(releasers)
+                       if n in rejects and n not in ov["skip"]):
+        w("  %s: %s" % (name, flow(with_rejects(name, {}))))
     w("")
     w("# Functions that only use their arguments: refcounts.dat entries with no")
     w("# result reference, and the overrides' non_owning list.")
-    w("non_owning: [")
-    out.extend(wrap_list(sorted(non_owning)))
+    plain = sorted(n for n in non_owning if n not in rejects)
+    if plain:
+        w("non_owning: [")
+        out.extend(wrap_list(plain))
+    else:
+        w("non_owning: []")
     w("")
     text = "\n".join(out)
 
