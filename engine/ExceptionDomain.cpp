@@ -274,6 +274,13 @@ void ExceptionDomain::checkErrorReturn(const PathState &St, bool Null) {
                 Fn + " returns -1 without an exception set; Python raises "
                      "SystemError ('error return without exception set')",
                 FA.pathNotes(St, Value(), 2));
+    // 0 says it worked: an exception left set surfaces in unrelated code.
+    if (St.ReturnedConstant == 0 && St.Indicator.Set)
+      FA.report(FindingKind::CPythonErrorReturn, "cpython", FA.locOf(RS), RS,
+                Fn + " returns 0 while the exception of a failed call is "
+                     "still set; the exception surfaces later, in unrelated "
+                     "code; clear it (PyErr_Clear) or return -1",
+                FA.pathNotes(St, Value(), 2));
     return;
   }
   if (Null && !St.Indicator.Set) {

@@ -317,6 +317,15 @@ public:
             if (R.Val.getInt() == Slot)
               HandedOver.push_back({Fn, Type, nullptr});
       }
+    // '{Py_mod_exec, f}': f returns 0, or -1 with an exception set.
+    if (llvm::is_contained(Names, "PyModuleDef_Slot") && Sem &&
+        Sem->getNumInits() == 2)
+      if (const FunctionDecl *Fn = functionRef(Sem->getInit(1))) {
+        Expr::EvalResult R;
+        if (Sem->getInit(0)->EvaluateAsInt(R, Fn->getASTContext()) &&
+            R.Val.getInt() == 2)
+          HandedOver.push_back({Fn, "Py_mod_exec", nullptr});
+      }
     if (RD && Sem && !RD->isUnion()) {
       unsigned I = 0;
       for (const FieldDecl *F : RD->fields()) {
@@ -487,7 +496,7 @@ static void findRaisingEntries(TUAnalysis &TU, const FunctionCollector &C) {
     // Slots that return 0, or -1 with an exception set.
     if (H.Fn->getReturnType()->isIntegerType() &&
         llvm::is_contained({"setter", "initproc", "setattrofunc", "setattrfunc",
-                            "objobjargproc", "ssizeobjargproc"},
+                            "objobjargproc", "ssizeobjargproc", "Py_mod_exec"},
                            H.How))
       TU.RaisingEntries.insert(H.Fn->getCanonicalDecl());
   }

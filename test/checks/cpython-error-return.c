@@ -67,7 +67,27 @@ static int bag_init(PyObject *self, PyObject *args, PyObject *kwds) {
   return 0;
 }
 
+// A failure ignored: the setter reports success with the exception set.
+static int bag_set_label(PyObject *self, PyObject *value, void *closure) {
+  PyObject *s = PyObject_Str(value);
+  if (s != NULL)
+    Py_XSETREF(((Bag *)self)->items, s);
+  return 0;
+  // CHECK: :[[@LINE-1]]:3: warning: 'bag_set_label' returns 0 while the exception of a failed call is still set; the exception surfaces later, in unrelated code; clear it (PyErr_Clear) or return -1 [cpython-error-return]
+  // CHECK: :[[@LINE-5]]:17: note: assuming 'PyObject_Str' fails (returns null)
+}
+
 // --- Must stay silent ---------------------------------------------------------
+
+// The same failure ignored on purpose, and said so.
+static int bag_set_tag(PyObject *self, PyObject *value, void *closure) {
+  PyObject *s = PyObject_Str(value);
+  if (s != NULL)
+    Py_XSETREF(((Bag *)self)->items, s);
+  else
+    PyErr_Clear();
+  return 0;
+}
 
 static int bag_set_items(PyObject *self, PyObject *value, void *closure) {
   if (value == NULL) {
@@ -185,6 +205,8 @@ static PyMethodDef bag_methods[] = {
 static PyGetSetDef bag_getset[] = {
     {"size", bag_get_size, bag_set_size, NULL, NULL},
     {"items", NULL, bag_set_items, NULL, NULL},
+    {"label", NULL, bag_set_label, NULL, NULL},
+    {"tag", NULL, bag_set_tag, NULL, NULL},
     {NULL},
 };
 
@@ -215,3 +237,23 @@ PyMODINIT_FUNC PyInit_bag(void) {
   }
   return m;
 }
+
+// Multi-phase init: a Py_mod_exec slot returns 0, or -1 with an exception.
+static int bag_exec_count;
+
+static int bag_exec(PyObject *m) {
+  if (bag_exec_count++ > 0)
+    return -1;
+  // CHECK: :[[@LINE-1]]:5: warning: 'bag_exec' returns -1 without an exception set; Python raises SystemError ('error return without exception set') [cpython-error-return]
+  if (PyModule_AddObject(m, "ready", PyBool_FromLong(1)) < 0)
+    return -1;
+  return 0;
+}
+
+static PyModuleDef_Slot bag_exec_slots[] = {{Py_mod_exec, bag_exec},
+                                            {0, NULL}};
+
+static struct PyModuleDef bag2_module = {PyModuleDef_HEAD_INIT, "bag2", NULL, 0,
+                                         NULL, bag_exec_slots};
+
+PyMODINIT_FUNC PyInit_bag2(void) { return PyModuleDef_Init(&bag2_module); }
