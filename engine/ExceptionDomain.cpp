@@ -151,13 +151,32 @@ void ExceptionDomain::beforeCall(const CallSite &C, PathState &St) {
   clearPending(St);
 }
 
+/// A C function of a system library that is not the indicator family's:
+/// no contract of the family, and not named as the family's functions are
+/// (the prefixes of its lock: Py, _Py).
+bool ExceptionDomain::otherLibrary(const CallSite &C, llvm::StringRef Family) {
+  const FunctionDecl *FD = C.Callee;
+  if (!FD || !FD->isExternC() || !FD->getIdentifier() ||
+      (C.FC && (C.FC->Checks == Family || C.FC->ChecksException)) ||
+      !FA.tu().Ctx.getSourceManager().isInSystemHeader(FD->getLocation()))
+    return false;
+  if (const LibraryContract *L = FA.tu().lockedLibrary())
+    for (const std::string &P : L->LockPrefixes)
+      if (FD->getName().starts_with(P))
+        return false;
+  return true;
+}
+
 void ExceptionDomain::afterCall(const CallSite &C,
                                 std::optional<bool> Succeeded, PathState &S) {
   const FunctionContract *FC = C.FC;
   // The error indicator: a call of the family that asks whether it is set
   // answers no right after one of its calls succeeded; code this analysis
   // does not know may set it.
-  if (!C.contracted()) {
+  if (!S.Indicator.Family.empty() && otherLibrary(C, S.Indicator.Family)) {
+    // A C function of the system's libraries (strlen, free, memcpy) does
+    // not touch this family's indicator.
+  } else if (!C.contracted()) {
     // A helper of this program that returns a new value, NULL on failure,
     // is told by its result as the library's own calls are.
     const Resource *R = FC && FC->IsSummary && FC->Returns && Succeeded

@@ -71,6 +71,9 @@ public:
   void beforeCall(const CallSite &C, PathState &St) override;
   void afterCall(const CallSite &C, std::optional<bool> Succeeded,
                  PathState &St) override;
+  /// A C function of another system library: it leaves the error
+  /// indicator of Family alone.
+  bool otherLibrary(const CallSite &C, llvm::StringRef Family);
   void onStore(const clang::Expr *RHS, const clang::VarDecl *ToLocal,
                PathState &St) override;
   void beforeBranch(const clang::Expr *Cond, PathState &St) override;

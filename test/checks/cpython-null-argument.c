@@ -169,6 +169,25 @@ static PyObject *checked_by_occurred(PyObject *self, PyObject *arg) {
   return r;
 }
 
+// Two results, a libc call that cannot touch the error indicator, then one
+// test for both.
+static PyObject *checked_after_libc(PyObject *self, PyObject *args) {
+  const char *name = "total";
+  PyObject *a = PyLong_FromSize_t(strlen(name));
+  PyObject *b = PyLong_FromLong(2);
+  char copy[8];
+  strncpy(copy, name, sizeof copy);
+  if (PyErr_Occurred()) {
+    Py_XDECREF(a);
+    Py_XDECREF(b);
+    return NULL;
+  }
+  PyObject *r = PyNumber_Add(a, b);
+  Py_DECREF(a);
+  Py_DECREF(b);
+  return r;
+}
+
 // The end of an iteration is no error: PyErr_Occurred() decides.
 static PyObject *collect(PyObject *self, PyObject *arg) {
   PyObject *it = PyObject_GetIter(arg);
@@ -209,6 +228,7 @@ static PyMethodDef methods[] = {
     {"optional", optional, METH_O, NULL},
     {"checked_by_occurred", checked_by_occurred, METH_O, NULL},
     {"collect", collect, METH_O, NULL},
+    {"checked_after_libc", checked_after_libc, METH_VARARGS, NULL},
     {"literal", literal, METH_O, NULL},
     {NULL, NULL, 0, NULL}};
 
