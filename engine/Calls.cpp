@@ -605,6 +605,31 @@ static bool storedInto(ASTContext &Ctx, const Stmt *Call, const VarDecl *VD) {
   return false;
 }
 
+/// The failed call that made A null on this path: A itself, or the call
+/// stored into the variable A names.
+static const PathNote *failedCallFor(ASTContext &Ctx, const PathState &St,
+                                     const Expr *A) {
+  const Expr *SA = strip(A);
+  const VarDecl *VD = localVar(A);
+  for (const PathNote *N = St.Notes.get(); N; N = N->Prev.get())
+    if (N->Kind == PathNote::CallFails &&
+        (N->S == SA || (VD && storedInto(Ctx, N->S, VD))))
+      return N;
+  return nullptr;
+}
+
+std::vector<Note> FunctionAnalysis::failureNotes(const PathState &St,
+                                                 const PathNote &Failed) const {
+  std::vector<const PathNote *> Steps;
+  for (const PathNote *N = St.Notes.get(); N != &Failed && Steps.size() < 2;
+       N = N->Prev.get())
+    Steps.push_back(N);
+  std::vector<Note> Notes{noteText(Failed)};
+  for (auto It = Steps.rbegin(); It != Steps.rend(); ++It)
+    Notes.push_back(noteText(**It));
+  return Notes;
+}
+
 bool FunctionAnalysis::checkNullArguments(const CallSite &C,
                                           unsigned ParamOffset,
                                           const PathState &St) {
@@ -617,19 +642,12 @@ bool FunctionAnalysis::checkNullArguments(const CallSite &C,
     const Fact *F = factOf(St, A);
     if (!F || !F->isZero())
       continue;
-    const Expr *SA = strip(A);
-    const VarDecl *VD = localVar(A);
-    // The call whose failure made it null: the argument itself, or the call
-    // stored into the variable.
-    const PathNote *Failed = nullptr;
-    for (const PathNote *N = St.Notes.get(); N && !Failed; N = N->Prev.get())
-      if (N->Kind == PathNote::CallFails &&
-          (N->S == SA || (VD && storedInto(TU.Ctx, N->S, VD))))
-        Failed = N;
+    const PathNote *Failed = failedCallFor(TU.Ctx, St, A);
     // An assumed null the code never saw comes from a failed call, or it is
     // not one this check can tell of (PyErr_Occurred() taken as NULL).
     if (F->Assumed && !Failed)
       continue;
+    const VarDecl *VD = localVar(A);
     std::string Name = VD ? VD->getName().str() : sourceText(A);
     std::string Callee = "'" + C.Fn.str() + "', which does not accept NULL";
     std::string Msg;
@@ -639,18 +657,12 @@ bool FunctionAnalysis::checkNullArguments(const CallSite &C,
         Msg = "'" + Name + "' is NULL here, where '" + Failed->Fn.str() +
               "' failed, and it is passed to " + Callee;
       else
-        Msg = (Failed->S == SA ? "the result of '" + Failed->Fn.str() +
-                                     "' is NULL when the call fails"
-                               : "'" + Name + "' is NULL when '" +
-                                     Failed->Fn.str() + "' fails") +
+        Msg = (Failed->S == strip(A) ? "the result of '" + Failed->Fn.str() +
+                                           "' is NULL when the call fails"
+                                     : "'" + Name + "' is NULL when '" +
+                                           Failed->Fn.str() + "' fails") +
               ", and it is passed untested to " + Callee;
-      std::vector<const PathNote *> Steps;
-      for (const PathNote *N = St.Notes.get(); N != Failed && Steps.size() < 2;
-           N = N->Prev.get())
-        Steps.push_back(N);
-      Notes.push_back(noteText(*Failed));
-      for (auto It = Steps.rbegin(); It != Steps.rend(); ++It)
-        Notes.push_back(noteText(**It));
+      Notes = failureNotes(St, *Failed);
     } else {
       Msg = "'" + Name + "' is NULL here, and it is passed to " + Callee;
       Notes = pathNotes(St, Value(), 2);
@@ -660,6 +672,30 @@ bool FunctionAnalysis::checkNullArguments(const CallSite &C,
     return false;
   }
   return true;
+}
+
+bool FunctionAnalysis::checkNullDeref(const Expr *Base, const Expr *At,
+                                      PathState &St) {
+  const Fact *F = factOf(St, Base);
+  if (!F || !F->isZero() || !F->Assumed)
+    return true;
+  // Only for libraries whose contract says which arguments reject NULL: a
+  // malloc result written through untested is left to other tools.
+  const PathNote *Failed = failedCallFor(TU.Ctx, St, Base);
+  if (!Failed || !Failed->FC || Failed->FC->Checks.empty() ||
+      !TU.Contracts.rejectsNullIn(Failed->FC->Checks))
+    return true;
+  const VarDecl *VD = localVar(Base);
+  report(FindingKind::NullArgument, Failed->FC->Checks, locOf(At), At,
+         (Failed->S == strip(Base)
+              ? "the result of '" + Failed->Fn.str() +
+                    "' is NULL when the call fails"
+              : "'" + (VD ? VD->getName().str() : sourceText(Base)) +
+                    "' is NULL when '" + Failed->Fn.str() + "' fails") +
+             ", and it is dereferenced here untested",
+         failureNotes(St, *Failed));
+  St.Dead = true;
+  return false;
 }
 
 void FunctionAnalysis::checkSource(PathState &St, ValueKey K, const Expr *Call,

@@ -81,6 +81,13 @@ bool ContractSet::isNonOwningByPrefix(llvm::StringRef Name) const {
   return false;
 }
 
+bool ContractSet::rejectsNullIn(llvm::StringRef Family) const {
+  for (const LibraryContract &L : Libraries)
+    if (L.Checks == Family && L.RejectsNull)
+      return true;
+  return false;
+}
+
 std::shared_ptr<ContractSet>
 ContractSet::activeFor(const std::vector<std::string> &IncludedFiles) const {
   auto Out = std::make_shared<ContractSet>();

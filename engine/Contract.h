@@ -322,6 +322,8 @@ struct LibraryContract {
   std::string Checks;
   /// 'default_returns: none': no default for functions without contracts.
   bool NoDefaultReturns = false;
+  /// Some of its functions say which arguments reject NULL ('rejects_null').
+  bool RejectsNull = false;
   /// Function tables whose members this contract's functions are ('members_of':
   /// JNINativeInterface_, JNIEnv_ ...).
   std::vector<std::string> MembersOf;
@@ -381,6 +383,10 @@ public:
   /// True if a library in the set says its unlisted functions with this
   /// prefix only use their arguments.
   bool isNonOwningByPrefix(llvm::StringRef Name) const;
+  /// True if a library of check family Family ('checks:') says of some
+  /// function which arguments reject NULL: the family takes a stance on
+  /// nulls.
+  bool rejectsNullIn(llvm::StringRef Family) const;
   /// The subset that applies to a TU including these files.
   std::shared_ptr<ContractSet>
   activeFor(const std::vector<std::string> &IncludedFiles) const;

@@ -1094,10 +1094,13 @@ void Loader::loadDocument(const YAML::Node &Root, const std::string &Path) {
     FC.Loc = L;
     addFunction(std::move(FC));
   }
-  if (!Lib.MembersOf.empty())
-    for (auto &FE : Set.Functions)
-      if (FE.second.Library == Lib.Library)
+  for (auto &FE : Set.Functions)
+    if (FE.second.Library == Lib.Library) {
+      if (!Lib.MembersOf.empty())
         FE.second.MemberOnly = true;
+      if (!FE.second.RejectsNull.empty())
+        Lib.RejectsNull = true;
+    }
   for (DefaultReturn &D : Defaults) {
     D.Library = Lib.Library;
     Set.DefaultReturns.push_back(D);

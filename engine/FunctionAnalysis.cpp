@@ -124,19 +124,23 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
         }
       }
   } else if (const auto *UO = dyn_cast<UnaryOperator>(S)) {
-    if (UO->getOpcode() == UO_Deref)
+    if (UO->getOpcode() == UO_Deref) {
       checkUse(St, UO->getSubExpr(), UO);
-    else if (UO->isIncrementDecrementOp()) {
+      checkNullDeref(UO->getSubExpr(), UO, St);
+    } else if (UO->isIncrementDecrementOp()) {
       if (const VarDecl *VD = localVar(UO->getSubExpr()))
         forget(St, VD);
       if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
         St.Facts.forgetField(ME->getMemberDecl());
     }
   } else if (const auto *ME = dyn_cast<MemberExpr>(S)) {
-    if (ME->isArrow())
+    if (ME->isArrow()) {
       checkUse(St, ME->getBase(), ME);
+      checkNullDeref(ME->getBase(), ME, St);
+    }
   } else if (const auto *AS = dyn_cast<ArraySubscriptExpr>(S)) {
     checkUse(St, AS->getBase(), AS);
+    checkNullDeref(AS->getBase(), AS, St);
   } else if (const auto *RS = dyn_cast<ReturnStmt>(S)) {
     St.ExitStmt = RS;
     if (const Expr *RV = RS->getRetValue()) {

@@ -245,6 +245,13 @@ private:
   /// if reported (the path ends there, as for an unchecked result).
   bool checkNullArguments(const CallSite &C, unsigned ParamOffset,
                           const PathState &St);
+  /// '->', '*' or '[]' on the untested NULL of a failed call of a library
+  /// that says which arguments reject NULL: false if reported (the path
+  /// ends).
+  bool checkNullDeref(const Expr *Base, const Expr *At, PathState &St);
+  /// The note of the failed call and the steps after it.
+  std::vector<Note> failureNotes(const PathState &St,
+                                 const PathNote &Failed) const;
   bool callOutcome(const CallSite &C, std::optional<bool> Succeeded,
                    const std::optional<Condition> &Success, PathState &S);
   void argumentEffect(const CallSite &C, unsigned I, unsigned PI,

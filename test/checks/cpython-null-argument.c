@@ -83,7 +83,42 @@ static int bag_init(Bag *self, PyObject *args, PyObject *kwds) {
   return 0;
 }
 
+// The new object is written to before anyone looked at it.
+static PyObject *bag_new(PyTypeObject *type, PyObject *args, PyObject *kwds) {
+  Bag *self = (Bag *)type->tp_alloc(type, 0);
+  self->items = PyList_New(0);
+  // CHECK: :[[@LINE-1]]:3: warning: 'self' is NULL when 'tp_alloc' fails, and it is dereferenced here untested [cpython-null-argument]
+  // CHECK: :[[@LINE-3]]:22: note: assuming 'tp_alloc' fails (returns null)
+  if (self->items == NULL) {
+    Py_DECREF(self);
+    return NULL;
+  }
+  return (PyObject *)self;
+}
+
 // --- Must stay silent -------------------------------------------------------
+
+// The same, tested.
+static PyObject *bag_new_tested(PyTypeObject *type, PyObject *args,
+                                PyObject *kwds) {
+  Bag *self = (Bag *)type->tp_alloc(type, 0);
+  if (self == NULL)
+    return NULL;
+  self->items = PyList_New(0);
+  if (self->items == NULL) {
+    Py_DECREF(self);
+    return NULL;
+  }
+  return (PyObject *)self;
+}
+
+// malloc's NULL written through is not this check's: libc's contract says
+// nothing of NULL arguments.
+static int *fresh_counter(void) {
+  int *c = malloc(sizeof *c);
+  *c = 0;
+  return c;
+}
 
 // Tested before use, with the shared error label releasing by Py_XDECREF.
 static PyObject *tested(PyObject *self, PyObject *list) {
@@ -236,4 +271,5 @@ static PyTypeObject BagType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "m.Bag",
     .tp_basicsize = sizeof(Bag),
     .tp_init = (initproc)bag_init,
+    .tp_new = bag_new,
 };
