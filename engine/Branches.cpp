@@ -26,9 +26,11 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
   if ((S.Var = localVar(E)))
     return S;
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
-    if (const VarDecl *Base = localVar(ME->getBase()))
-      if (ME->getType()->isScalarType())
-        S.Member = PathState::MemberKey{Base, ME->getMemberDecl()};
+    // A field of a local or parameter, or of 'this' (a null base).
+    const VarDecl *Base = localVar(ME->getBase());
+    if ((Base || isa<CXXThisExpr>(strip(ME->getBase()))) &&
+        ME->getType()->isScalarType())
+      S.Member = PathState::MemberKey{Base, ME->getMemberDecl()};
     return S;
   }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {

@@ -457,6 +457,8 @@ void FunctionAnalysis::forgetFieldsOf(llvm::ArrayRef<const Expr *> Args,
       }
     if (const VarDecl *VD = localVar(SA))
       St.Facts.forgetMembers(VD);
+    else if (isa<CXXThisExpr>(SA))
+      St.Facts.forgetThisMembers();
   }
 }
 

@@ -73,8 +73,12 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
     const Expr *Obj = nullptr;
     const FunctionContract *Table = tableContract(CE, Obj);
     if (const auto *MCE = dyn_cast<CXXMemberCallExpr>(CE))
-      if (const Expr *O = MCE->getImplicitObjectArgument())
+      if (const Expr *O = MCE->getImplicitObjectArgument()) {
         checkUse(St, O, CE);
+        // A method of this object may change its fields.
+        if (isa<CXXThisExpr>(strip(O)))
+          St.Facts.forgetThisMembers();
+      }
     if (Obj)
       Args.insert(Args.begin(), Obj);
     if (Table) {

@@ -312,6 +312,11 @@ struct FactState {
   /// The facts both have (Join.cpp).
   static FactState join(const FactState &A, const FactState &B);
   /// Forgets what is known of fields read through VD (null: all of them).
+  /// Forgets the fields of 'this' (the null base).
+  void forgetThisMembers() {
+    for (auto It = Members.begin(); It != Members.end();)
+      It = !It->first.first ? Members.erase(It) : std::next(It);
+  }
   void forgetMembers(const clang::VarDecl *VD) {
     for (auto It = Members.begin(); It != Members.end();)
       It = !VD || It->first.first == VD ? Members.erase(It) : std::next(It);

@@ -135,3 +135,25 @@ extern "C" JNIEXPORT jobject JNICALL Java_Demo_throwIfOther(JNIEnv *env, jclass,
   // CHECK: :[[@LINE-1]]:10: warning: 'NewGlobalRef' is called while an exception from 'FindClass' may be pending; check for it (ExceptionCheck) first [jni-exception-pending]
   // CHECK: :[[@LINE-4]]:16: note: 'FindClass' may leave an exception pending here
 }
+
+// A frame whose check tests its environment first: the return where the
+// environment is null checks nothing, and nothing can be pending there.
+class Frame {
+public:
+  explicit Frame(JNIEnv *env) : env_(env) {}
+  void check() {
+    if (env_ && env_->ExceptionCheck())
+      throw std::runtime_error("Java exception");
+  }
+
+private:
+  JNIEnv *env_;
+};
+
+extern "C" JNIEXPORT jobject JNICALL Java_Demo_frameChecked(JNIEnv *env,
+                                                            jclass) {
+  Frame frame(env);
+  jclass cls = env->FindClass("com/example/Names");
+  frame.check();
+  return env->NewGlobalRef(cls);
+}
