@@ -132,8 +132,20 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       checkUse(St, UO->getSubExpr(), UO);
       checkNullDeref(UO->getSubExpr(), UO, St);
     } else if (UO->isIncrementDecrementOp()) {
-      if (const VarDecl *VD = localVar(UO->getSubExpr()))
+      if (const VarDecl *VD = localVar(UO->getSubExpr())) {
+        // A counter known not negative is positive after '++': a loop's
+        // 'i == 0' holds in its first iteration only. (Only the lower bound
+        // is kept, so the iterations after the first share one state.)
+        const Fact *Was = St.Facts.Vars.lookup(VD);
+        bool Positive = UO->isIncrementOp() && Was && Was->Lo >= 0 &&
+                        VD->getType()->isIntegerType();
         forget(St, VD);
+        if (Positive) {
+          Fact F;
+          F.Lo = 1;
+          St.Facts.Vars.set(VD, F);
+        }
+      }
       if (const auto *ME = dyn_cast<MemberExpr>(strip(UO->getSubExpr())))
         St.Facts.forgetField(ME->getMemberDecl());
     }
