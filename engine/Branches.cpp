@@ -25,6 +25,13 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
   Subject S;
   if ((S.Var = localVar(E)))
     return S;
+  // A global this function gave a value the path still knows.
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(E))
+    if (const auto *G = dyn_cast<VarDecl>(DRE->getDecl());
+        G && G->hasGlobalStorage() && St.Facts.Vars.lookup(G)) {
+      S.Var = G;
+      return S;
+    }
   if (const auto *ME = dyn_cast<MemberExpr>(E)) {
     // A field of a local or parameter, or of 'this' (a null base).
     const VarDecl *Base = localVar(ME->getBase());

@@ -455,6 +455,10 @@ void FunctionAnalysis::forgetFieldsOf(llvm::ArrayRef<const Expr *> Args,
         if (const auto *ME = dyn_cast<MemberExpr>(SA))
           St.Facts.forgetField(ME->getMemberDecl()); // sscanf(s, "%d", &o->n)
       }
+    if (const auto *UO = dyn_cast<UnaryOperator>(SA);
+        UO && UO->getOpcode() == UO_AddrOf)
+      if (const VarDecl *G = globalOf(UO))
+        St.Facts.Vars.erase(G); // '&g' handed over: it may be written.
     if (const VarDecl *VD = localVar(SA))
       St.Facts.forgetMembers(VD);
     else if (isa<CXXThisExpr>(SA))
@@ -493,6 +497,9 @@ void FunctionAnalysis::handleCall(const Expr *Call, const FunctionDecl *Callee,
   const FunctionContract *FC = Forced ? Forced : TU.contractFor(Callee, Depth);
   LibraryCall = FC && !FC->IsSummary;
   forgetFieldsOf(Args, St);
+  // Code of this program, or unknown code, may write any global.
+  if (!FC || FC->IsSummary || FC->IsConventional)
+    forgetGlobalFacts(St);
   llvm::StringRef Fn = callName(Call, Callee, Forced);
   CallSite Site{Call, Callee, FC, Args, Fn};
   if (!checkNullArguments(Site, ParamOffset, St))
@@ -676,6 +683,15 @@ bool FunctionAnalysis::checkNullArguments(const CallSite &C,
   return true;
 }
 
+void FunctionAnalysis::forgetGlobalFacts(PathState &St) {
+  std::vector<const VarDecl *> Globals;
+  for (const auto &[VD, F] : St.Facts.Vars)
+    if (VD->hasGlobalStorage())
+      Globals.push_back(VD);
+  for (const VarDecl *G : Globals)
+    St.Facts.Vars.erase(G);
+}
+
 bool FunctionAnalysis::checkNullDeref(const Expr *Base, const Expr *At,
                                       PathState &St) {
   const Fact *F = factOf(St, Base);
@@ -834,6 +850,23 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
     D->onStore(RHS, nullptr, St);
   const Expr *L = strip(LHS);
   checkStoreOver(St, L, RHS, At);
+  // What a global was just given ('Error = PyErr_NewException(...)'), kept
+  // until code that may write it runs (forgetGlobalFacts).
+  const auto *GRef = dyn_cast<DeclRefExpr>(L);
+  const auto *G = GRef ? dyn_cast<VarDecl>(GRef->getDecl()) : nullptr;
+  if (G && G->hasGlobalStorage() && G->getType()->isScalarType()) {
+    std::optional<Fact> F;
+    if (RHS) {
+      if (std::optional<int64_t> C = constant(RHS))
+        F = Fact::exactly(*C);
+      else if (const Fact *Known = factOf(St, RHS))
+        F = *Known;
+    }
+    if (F)
+      St.Facts.Vars.set(G, *F);
+    else
+      St.Facts.Vars.erase(G);
+  }
   if (const auto *ME = dyn_cast<MemberExpr>(L)) {
     // Any base may alias this one: what was known of the field is gone.
     St.Facts.forgetField(ME->getMemberDecl());

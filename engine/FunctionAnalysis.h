@@ -249,6 +249,8 @@ private:
   /// that says which arguments reject NULL: false if reported (the path
   /// ends).
   bool checkNullDeref(const Expr *Base, const Expr *At, PathState &St);
+  /// Drops the facts on globals (kept from this function's own stores).
+  void forgetGlobalFacts(PathState &St);
   /// The note of the failed call and the steps after it.
   std::vector<Note> failureNotes(const PathState &St,
                                  const PathNote &Failed) const;

@@ -257,3 +257,25 @@ static struct PyModuleDef bag2_module = {PyModuleDef_HEAD_INIT, "bag2", NULL, 0,
                                          NULL, bag_exec_slots};
 
 PyMODINIT_FUNC PyInit_bag2(void) { return PyModuleDef_Init(&bag2_module); }
+
+// The extension tutorial's module init: the exception type kept in a global
+// is NULL when PyErr_NewException failed, and PyModule_AddObject then fails
+// too, so the value is returned only when nothing failed.
+static PyObject *SpamError;
+static struct PyModuleDef spam_module = {PyModuleDef_HEAD_INIT, "spam", NULL,
+                                         -1, NULL};
+
+PyMODINIT_FUNC PyInit_spam(void) {
+  PyObject *m = PyModule_Create(&spam_module);
+  if (m == NULL)
+    return NULL;
+  SpamError = PyErr_NewException("spam.error", NULL, NULL);
+  Py_XINCREF(SpamError);
+  if (PyModule_AddObject(m, "error", SpamError) < 0) {
+    Py_XDECREF(SpamError);
+    Py_CLEAR(SpamError);
+    Py_DECREF(m);
+    return NULL;
+  }
+  return m;
+}
