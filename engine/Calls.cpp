@@ -627,6 +627,16 @@ static const PathNote *failedCallFor(ASTContext &Ctx, const PathState &St,
   return nullptr;
 }
 
+std::string FunctionAnalysis::nullWhenFailed(const PathNote &Failed,
+                                             const Expr *A) const {
+  if (Failed.S == strip(A))
+    return "the result of '" + Failed.Fn.str() +
+           "' is NULL when the call fails";
+  const VarDecl *VD = localVar(A);
+  return "'" + (VD ? VD->getName().str() : sourceText(A)) + "' is NULL when '" +
+         Failed.Fn.str() + "' fails";
+}
+
 std::vector<Note> FunctionAnalysis::failureNotes(const PathState &St,
                                                  const PathNote &Failed) const {
   std::vector<const PathNote *> Steps;
@@ -666,11 +676,8 @@ bool FunctionAnalysis::checkNullArguments(const CallSite &C,
         Msg = "'" + Name + "' is NULL here, where '" + Failed->Fn.str() +
               "' failed, and it is passed to " + Callee;
       else
-        Msg = (Failed->S == strip(A) ? "the result of '" + Failed->Fn.str() +
-                                           "' is NULL when the call fails"
-                                     : "'" + Name + "' is NULL when '" +
-                                           Failed->Fn.str() + "' fails") +
-              ", and it is passed untested to " + Callee;
+        Msg = nullWhenFailed(*Failed, A) + ", and it is passed untested to " +
+              Callee;
       Notes = failureNotes(St, *Failed);
     } else {
       Msg = "'" + Name + "' is NULL here, and it is passed to " + Callee;
@@ -703,13 +710,8 @@ bool FunctionAnalysis::checkNullDeref(const Expr *Base, const Expr *At,
   if (!Failed || !Failed->FC || Failed->FC->Checks.empty() ||
       !TU.Contracts.rejectsNullIn(Failed->FC->Checks))
     return true;
-  const VarDecl *VD = localVar(Base);
   report(FindingKind::NullArgument, Failed->FC->Checks, locOf(At), At,
-         (Failed->S == strip(Base)
-              ? "the result of '" + Failed->Fn.str() +
-                    "' is NULL when the call fails"
-              : "'" + (VD ? VD->getName().str() : sourceText(Base)) +
-                    "' is NULL when '" + Failed->Fn.str() + "' fails") +
+         nullWhenFailed(*Failed, Base) +
              ", and it is dereferenced here untested",
          failureNotes(St, *Failed));
   St.Dead = true;
@@ -828,16 +830,22 @@ void FunctionAnalysis::assignVar(const VarDecl *VD, const Expr *RHS,
         escape(St, BO->getRHS());
       }
 
-  std::optional<Fact> F;
-  if (RHS) {
-    if (std::optional<int64_t> C = constant(RHS))
-      F = Fact::exactly(*C);
-    else if (const Fact *Known = factOf(St, RHS))
-      F = *Known;
-    else if (std::optional<bool> B = truthOf(St, RHS))
+  std::optional<Fact> F = storedFact(St, RHS);
+  if (!F && RHS)
+    if (std::optional<bool> B = truthOf(St, RHS))
       F = Fact::exactly(*B);
-  }
   bindVar(St, VD, K, F, At);
+}
+
+std::optional<Fact> FunctionAnalysis::storedFact(const PathState &St,
+                                                 const Expr *RHS) const {
+  if (!RHS)
+    return std::nullopt;
+  if (std::optional<int64_t> C = constant(RHS))
+    return Fact::exactly(*C);
+  if (const Fact *Known = factOf(St, RHS))
+    return *Known;
+  return std::nullopt;
 }
 
 void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
@@ -855,14 +863,7 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
   const auto *GRef = dyn_cast<DeclRefExpr>(L);
   const auto *G = GRef ? dyn_cast<VarDecl>(GRef->getDecl()) : nullptr;
   if (G && G->hasGlobalStorage() && G->getType()->isScalarType()) {
-    std::optional<Fact> F;
-    if (RHS) {
-      if (std::optional<int64_t> C = constant(RHS))
-        F = Fact::exactly(*C);
-      else if (const Fact *Known = factOf(St, RHS))
-        F = *Known;
-    }
-    if (F)
+    if (std::optional<Fact> F = storedFact(St, RHS))
       St.Facts.Vars.set(G, *F);
     else
       St.Facts.Vars.erase(G);
@@ -871,15 +872,9 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
     // Any base may alias this one: what was known of the field is gone.
     St.Facts.forgetField(ME->getMemberDecl());
     Subject Subj = subjectOf(St, ME);
-    std::optional<Fact> F;
-    if (Subj.Member && RHS) {
-      if (std::optional<int64_t> C = constant(RHS))
-        F = Fact::exactly(*C);
-      else if (const Fact *Known = factOf(St, RHS))
-        F = *Known;
-    }
-    if (F)
-      St.Facts.Members[*Subj.Member] = *F;
+    if (Subj.Member)
+      if (std::optional<Fact> F = storedFact(St, RHS))
+        St.Facts.Members[*Subj.Member] = *F;
   }
   // '*out = v' through a parameter: remembered for the summary.
   if (const auto *UO = dyn_cast<UnaryOperator>(L))

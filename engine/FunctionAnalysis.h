@@ -251,6 +251,14 @@ private:
   bool checkNullDeref(const Expr *Base, const Expr *At, PathState &St);
   /// Drops the facts on globals (kept from this function's own stores).
   void forgetGlobalFacts(PathState &St);
+  /// "'x' is NULL when 'f' fails" (or "the result of 'f' ..." for the call
+  /// itself) for A, made null by the failed call of note Failed.
+  std::string nullWhenFailed(const PathNote &Failed,
+                             const clang::Expr *A) const;
+  /// What a store of RHS tells of its destination: a constant, or a fact
+  /// the path has of RHS.
+  std::optional<Fact> storedFact(const PathState &St,
+                                 const clang::Expr *RHS) const;
   /// The note of the failed call and the steps after it.
   std::vector<Note> failureNotes(const PathState &St,
                                  const PathNote &Failed) const;
