@@ -232,6 +232,32 @@ bool FunctionAnalysis::assumeSwitchCase(PathState &St, const SwitchStmt *SW,
   return true;
 }
 
+/// The values of an enum whose variables hold only its enumerators; none
+/// for a flag enum, whose variables also hold their combinations.
+static std::optional<llvm::SmallVector<int64_t, 8>>
+enumeratorValues(QualType T) {
+  const auto *ET = T->getAs<EnumType>();
+  const EnumDecl *ED = ET ? ET->getDecl()->getDefinition() : nullptr;
+  if (!ED || ED->hasAttr<FlagEnumAttr>() || ED->enumerators().empty())
+    return std::nullopt;
+  llvm::SmallVector<int64_t, 8> Values;
+  bool AllBits = true;
+  for (const EnumConstantDecl *K : ED->enumerators()) {
+    const llvm::APSInt &V = K->getInitVal();
+    if (V.getSignificantBits() > 64)
+      return std::nullopt;
+    int64_t X = V.isSigned() ? V.getExtValue() : int64_t(V.getZExtValue());
+    AllBits &= X == 0 || (X > 0 && llvm::isPowerOf2_64(uint64_t(X)));
+    Values.push_back(X);
+  }
+  llvm::sort(Values);
+  Values.erase(std::unique(Values.begin(), Values.end()), Values.end());
+  // Powers of two beyond 1, 2: most likely bits that are or'ed together.
+  if (AllBits && Values.back() > 2)
+    return std::nullopt;
+  return Values;
+}
+
 bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
                                      Condition C) {
   // A global found null holds no local reference on this path; one found
@@ -275,6 +301,12 @@ bool FunctionAnalysis::assumeCompare(PathState &St, const Expr *SubjectExpr,
   Fact F = Known ? *Known : Fact();
   if (!F.meet(Fact::of(C)))
     return false;
+  // An enum holds one of its enumerators: a chain of 'else if (c == K)'
+  // over all of them leaves no path past its end.
+  if (std::optional<llvm::SmallVector<int64_t, 8>> Values =
+          enumeratorValues(strip(SubjectExpr)->getType()))
+    if (!F.oneOf(*Values))
+      return false;
   if (Known && Known->Assumed)
     seeFailures(St);
   F.Assumed = false; // The code tested it.

@@ -50,19 +50,47 @@ Fact Fact::of(const Condition &C) {
 bool Fact::meet(const Fact &O) {
   Lo = std::max(Lo, O.Lo);
   Hi = std::min(Hi, O.Hi);
-  if (!Ne)
-    Ne = O.Ne; // Keeping one excluded point is enough for our conditions.
-  if (Lo > Hi)
-    return false;
-  if (Ne) {
-    if (*Ne == Lo && Lo == Hi)
+  // Both excluded points count: 'c != A' then 'c != B' over a small range
+  // may leave nothing. A point at a bound moves the bound, which may bring
+  // the other point to it; one interior point is kept.
+  std::optional<int64_t> Points[2] = {Ne, O.Ne};
+  Ne.reset();
+  for (bool Moved = true; Moved;) {
+    Moved = false;
+    if (Lo > Hi)
       return false;
-    if (*Ne == Lo)
-      ++Lo, Ne.reset();
-    else if (*Ne == Hi)
-      --Hi, Ne.reset();
-    else if (*Ne < Lo || *Ne > Hi)
-      Ne.reset();
+    for (std::optional<int64_t> &P : Points) {
+      if (!P)
+        continue;
+      if (*P < Lo || *P > Hi) {
+        P.reset();
+      } else if (*P == Lo || *P == Hi) {
+        if (Lo == Hi)
+          return false;
+        *P == Lo ? ++Lo : --Hi;
+        P.reset();
+        Moved = true;
+      }
+    }
   }
+  Ne = Points[0] ? Points[0] : Points[1];
+  return true;
+}
+
+bool Fact::oneOf(llvm::ArrayRef<int64_t> Sorted) {
+  std::optional<int64_t> First, Last;
+  for (int64_t V : Sorted) {
+    if (V < Lo || V > Hi || (Ne && V == *Ne))
+      continue;
+    if (!First)
+      First = V;
+    Last = V;
+  }
+  if (!First)
+    return false;
+  Lo = *First;
+  Hi = *Last;
+  if (Ne && (*Ne <= Lo || *Ne >= Hi))
+    Ne.reset();
   return true;
 }

@@ -252,6 +252,8 @@ struct Fact {
   static Fact of(const Condition &C);
   /// Intersects with another fact; false if nothing is left (infeasible).
   bool meet(const Fact &O);
+  /// Narrows to the values of Sorted (ascending) it allows; false if none.
+  bool oneOf(llvm::ArrayRef<int64_t> Sorted);
   bool isZero() const { return Lo == 0 && Hi == 0; }
 
   bool operator==(const Fact &O) const {
