@@ -162,6 +162,8 @@ bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
   }
   if (std::optional<int64_t> C = constant(Cond))
     return (*C != 0) == Truth;
+  if (std::optional<bool> T = typeTest(St, Cond))
+    return *T == Truth;
 
   const Expr *Subject = Cond;
   Condition C{Condition::NE, 0};
@@ -183,6 +185,53 @@ bool FunctionAnalysis::assume(PathState &St, const Expr *Cond, bool Truth,
   if (!Truth)
     C = C.negate();
   return assumeCompare(St, Subject, C);
+}
+
+std::optional<bool> FunctionAnalysis::typeTest(const PathState &St,
+                                               const Expr *Cond) {
+  const FunctionContract *FC = nullptr;
+  const Expr *Arg = nullptr;
+  if (const auto *CE = dyn_cast<CallExpr>(Cond);
+      CE && CE->getDirectCallee() && CE->getNumArgs() >= 1) {
+    FC = TU.namedContract(CE->getDirectCallee());
+    Arg = CE->getArg(0);
+  }
+  const SourceManager &SM = TU.Ctx.getSourceManager();
+  SourceLocation L = Cond->getBeginLoc();
+  if ((!FC || FC->TestsType.empty()) && L.isMacroID() &&
+      SM.getExpansionRange(L).getAsRange() ==
+          SM.getExpansionRange(Cond->getEndLoc()).getAsRange()) {
+    // A macro the code wrote ('PyUnicode_Check(v)'), and the condition is
+    // all of its expansion: the outermost macro of the chain.
+    llvm::StringRef Macro;
+    for (SourceLocation M = L; M.isMacroID();
+         M = SM.getImmediateMacroCallerLoc(M))
+      if (!SM.isMacroArgExpansion(M))
+        Macro = Lexer::getImmediateMacroName(M, SM, TU.Ctx.getLangOpts());
+    FC = Macro.empty() ? nullptr : TU.Contracts.lookup(Macro);
+    // Its argument: the variable written in it.
+    Arg = FC && !FC->TestsType.empty()
+              ? macroArgument(Cond, SM,
+                              [](const DeclRefExpr *DRE) {
+                                return isa<VarDecl>(DRE->getDecl());
+                              })
+              : nullptr;
+  }
+  if (!FC || FC->TestsType.empty() || !Arg)
+    return std::nullopt;
+  std::optional<ValueKey> K = valueOf(St, Arg);
+  const Value *V = K ? St.value(*K) : nullptr;
+  // Only a value the call made: a failed call's NULL is no object.
+  if (!V || V->St == VState::NotAcquired)
+    return std::nullopt;
+  const auto *Made = dyn_cast_or_null<CallExpr>(V->AcqStmt);
+  const FunctionContract *MFC =
+      Made && Made->getDirectCallee() && V->AcqArg < 0
+          ? TU.namedContract(Made->getDirectCallee())
+          : nullptr;
+  if (!MFC || MFC->ResultType != FC->TestsType)
+    return std::nullopt;
+  return true;
 }
 
 std::optional<bool> FunctionAnalysis::truthOf(const PathState &St,

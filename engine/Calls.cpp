@@ -343,22 +343,36 @@ std::optional<ValueKey> FunctionAnalysis::interiorMacro(PathState &St,
   if (!FC || FC->Interior != 0)
     return std::nullopt;
   // The macro's argument: the tracked variable written in it.
-  struct Find : RecursiveASTVisitor<Find> {
-    const SourceManager &SM;
-    const VarDecl *Found = nullptr;
-    explicit Find(const SourceManager &SM) : SM(SM) {}
-    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
-      if (!Found && SM.isMacroArgExpansion(DRE->getBeginLoc()))
-        Found = localVar(DRE);
-      return !Found;
-    }
-  } F(SM);
-  F.TraverseStmt(const_cast<Expr *>(E));
-  if (!F.Found)
+  const DeclRefExpr *Arg = macroArgument(
+      E, SM, [](const DeclRefExpr *DRE) { return localVar(DRE) != nullptr; });
+  if (!Arg)
     return std::nullopt;
   // The macro's argument is what the variable holds.
   return interiorValue(St, E, nullptr, TU.intern(Macro), SM.getExpansionLoc(L),
-                       F.Found);
+                       localVar(Arg));
+}
+
+const DeclRefExpr *
+impl::macroArgument(const Expr *E, const SourceManager &SM,
+                    llvm::function_ref<bool(const DeclRefExpr *)> Accept) {
+  struct Find : RecursiveASTVisitor<Find> {
+    const SourceManager &SM;
+    llvm::function_ref<bool(const DeclRefExpr *)> Accept;
+    const DeclRefExpr *Found = nullptr;
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      // Written where the macro is used, not in a definition that passes
+      // it on to another macro.
+      SourceLocation L = DRE->getBeginLoc();
+      if (SM.isMacroArgExpansion(L) &&
+          SM.getFileID(SM.getSpellingLoc(L)) ==
+              SM.getFileID(SM.getExpansionLoc(L)) &&
+          Accept(DRE))
+        Found = DRE;
+      return !Found;
+    }
+  } F{{}, SM, Accept};
+  F.TraverseStmt(const_cast<Expr *>(E));
+  return F.Found;
 }
 
 void FunctionAnalysis::applyFieldStores(const CallSite &C,

@@ -227,6 +227,12 @@ struct FunctionContract {
   /// false for PyIter_Next, whose NULL at the end of the iteration is not an
   /// error.
   bool RaisesOnFailure = true;
+  /// What a success returns is always an object of this type, or of a
+  /// subtype ('result_type': PyObject_Str returns a str).
+  std::string ResultType;
+  /// A truth test of whether argument 0 is an object of this type, or of a
+  /// subtype ('tests_type': PyUnicode_Check).
+  std::string TestsType;
   /// May be called inside a critical region of its library.
   bool CriticalSafe = false;
   std::optional<LockEffect> Lock;
@@ -256,7 +262,8 @@ struct FunctionContract {
            FieldStores == O.FieldStores && OomOnly == O.OomOnly &&
            OomArg == O.OomArg && OomPrefix == O.OomPrefix &&
            RejectsNull == O.RejectsNull && FailsOnNull == O.FailsOnNull &&
-           RaisesOnFailure == O.RaisesOnFailure;
+           RaisesOnFailure == O.RaisesOnFailure &&
+           ResultType == O.ResultType && TestsType == O.TestsType;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

@@ -403,7 +403,9 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
        "fails_only_on_oom",
        "rejects_null",
        "fails_on_null",
-       "raises_on_failure"},
+       "raises_on_failure",
+       "result_type",
+       "tests_type"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
         if (Key == "rejects_null" || Key == "fails_on_null") {
           // An index or a list of indices of parameters.
@@ -492,6 +494,11 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
           }
         if (Key == "reserves") {
           scalar(V, "'reserves'", FC.Reserves);
+          return;
+        }
+        if (Key == "result_type" || Key == "tests_type") {
+          scalar(V, "'" + Key + "'",
+                 Key == "result_type" ? FC.ResultType : FC.TestsType);
           return;
         }
         if (Key == "lock") {

@@ -67,6 +67,12 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
   }
   if (const auto *CE = dyn_cast<CallExpr>(S)) {
     const FunctionDecl *Callee = CE->getDirectCallee();
+    // It only gives its argument back: uses of the call are uses of the
+    // argument (strip sees through it).
+    if (identityArgument(CE) && !TU.namedContract(Callee)) {
+      Out.push_back(std::move(St));
+      return;
+    }
     unsigned Offset = 0;
     std::vector<const Expr *> Args(CE->arg_begin(), CE->arg_end());
     // A function table named by a contract ('members_of').

@@ -40,12 +40,23 @@ namespace impl {
 
 using namespace clang;
 
-/// E without parentheses, casts and C++ temporaries around it.
+/// E without parentheses, casts, C++ temporaries and identity calls around
+/// it.
 const Expr *strip(const Expr *E);
+/// The argument a call of a function whose whole body returns one of its
+/// pointer parameters, cast or not, gives back (OpenSSL's typed stack
+/// checks, 'ossl_check_X509_sk_type(sk)'); null for other calls.
+const Expr *identityArgument(const CallExpr *CE);
 /// The function E names or takes the address of, through casts.
 const FunctionDecl *functionRef(const Expr *E);
 /// The local, non-static variable an expression names, if any.
 const VarDecl *localVar(const Expr *E);
+/// The first reference in E that the code wrote as an argument of the
+/// macro E expands from (in the file that uses the macro) and that Accept
+/// takes.
+const DeclRefExpr *
+macroArgument(const Expr *E, const SourceManager &SM,
+              llvm::function_ref<bool(const DeclRefExpr *)> Accept);
 /// The words for a value's resource in messages.
 std::string describe(const Value &V);
 /// The lock a lock token is of, in messages ("GIL").
@@ -406,6 +417,9 @@ private:
   void gc(PathState &St);
 
   bool assume(PathState &St, const Expr *Cond, bool Truth, const Stmt *Term);
+  /// A type test ('tests_type') of a value made by a call whose contract
+  /// gives its result's type: true when the types agree.
+  std::optional<bool> typeTest(const PathState &St, const Expr *Cond);
   /// The truth of a condition on this path, when the facts decide it.
   std::optional<bool> truthOf(const PathState &St, const Expr *Cond);
   bool assumeCompare(PathState &St, const Expr *Subject, Condition C);

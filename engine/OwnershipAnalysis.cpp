@@ -49,9 +49,33 @@ llvm::StringRef custody::checkSummary(FindingKind K) {
 // Small AST helpers
 //===----------------------------------------------------------------------===//
 
+const Expr *impl::identityArgument(const CallExpr *CE) {
+  const FunctionDecl *Callee = CE->getDirectCallee();
+  const FunctionDecl *Def = nullptr;
+  if (!Callee || !Callee->getReturnType()->isPointerType() ||
+      !Callee->hasBody(Def))
+    return nullptr;
+  const auto *Body = dyn_cast_or_null<CompoundStmt>(Def->getBody());
+  const auto *Ret = Body && Body->size() == 1
+                        ? dyn_cast<ReturnStmt>(Body->body_front())
+                        : nullptr;
+  const Expr *RV = Ret ? Ret->getRetValue() : nullptr;
+  const auto *DRE =
+      RV ? dyn_cast<DeclRefExpr>(RV->IgnoreParenCasts()) : nullptr;
+  const auto *P = DRE ? dyn_cast<ParmVarDecl>(DRE->getDecl()) : nullptr;
+  if (!P || !P->getType()->isPointerType() ||
+      P->getFunctionScopeIndex() >= CE->getNumArgs())
+    return nullptr;
+  return CE->getArg(P->getFunctionScopeIndex());
+}
+
 const Expr *impl::strip(const Expr *E) {
   while (E) {
     const Expr *N = E->IgnoreParenCasts();
+    // 'return (OPENSSL_STACK *)sk;': a typed view of the same pointer.
+    if (const auto *CE = dyn_cast<CallExpr>(N))
+      if (const Expr *A = identityArgument(CE))
+        N = A;
     if (const auto *EWC = dyn_cast<ExprWithCleanups>(N))
       N = EWC->getSubExpr();
     else if (const auto *MT = dyn_cast<MaterializeTemporaryExpr>(N))

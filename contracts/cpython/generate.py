@@ -49,7 +49,8 @@ overrides.yaml is a restricted YAML (valid YAML, read here without PyYAML):
 * Full-line comments start with '#'. A comment after a value starts with
   ' #' outside double quotes.
 * Sections are top-level keys at column 0, followed by ':' and nothing else:
-  ``resource``, ``functions``, ``non_owning``, ``expect``, ``skip``.
+  ``resource``, ``functions``, ``non_owning``, ``expect``, ``skip``,
+  ``accepts_null``, ``object_types``.
 * ``resource``: lines ``  key: value`` (description, release, null_release).
 * ``functions`` and ``expect``: lines ``  Name: VALUE`` where VALUE is a YAML
   flow mapping on one line: ``{returns: {owned: pyobject}, args: {2:
@@ -63,6 +64,11 @@ overrides.yaml is a restricted YAML (valid YAML, read here without PyYAML):
 * ``non_owning`` and ``skip``: lines ``  - Name``. non_owning adds or forces
   the function into ``non_owning``; skip drops it from the output (macros,
   facts refcounts.dat gets wrong and no entry can express).
+* ``accepts_null``: lines ``  Name: [param, ...]``, the object parameters
+  (by refcounts.dat's names) that take NULL.
+* ``object_types``: lines ``  Name: {result: TYPE}`` (a function whose
+  success always returns a TYPE or a subtype: ``result_type``) or
+  ``  Macro: {tests: TYPE}`` (a truth test for TYPE: ``tests_type``).
 * Every entry needs its reason: a comment on the line(s) right above it or a
   trailing comment on its line. A name may appear in one section only
   (``expect`` excepted).
@@ -352,7 +358,7 @@ def validate_entry(name, e, where):
 
 def read_overrides(path):
     ov = {"resource": {}, "functions": {}, "non_owning": {}, "expect": {},
-          "skip": {}, "accepts_null": {}}
+          "skip": {}, "accepts_null": {}, "object_types": {}}
     section = None
     pending = []  # comment lines right above the next entry
     with open(path, encoding="utf-8") as f:
@@ -402,6 +408,16 @@ def read_overrides(path):
             raise Error("%s: expected 'FunctionName: {...}'" % where)
         if name in ov[section]:
             raise Error("%s: '%s' is listed twice" % (where, name))
+        if section == "object_types":
+            t = parse_flow(v.strip(), where)
+            if (not isinstance(t, dict) or len(t) != 1
+                    or list(t)[0] not in ("result", "tests")
+                    or not isinstance(list(t.values())[0], str)
+                    or not NAME.match(list(t.values())[0])):
+                raise Error("%s: expected 'FunctionName: {result: TYPE}' or "
+                            "'MacroName: {tests: TYPE}'" % where)
+            ov[section][name] = (t, why, where)
+            continue
         if section == "accepts_null":
             params = parse_flow(v.strip(), where)
             if (not isinstance(params, list) or not params
@@ -551,10 +567,36 @@ def generate(refcounts_path, overrides_path):
     if problems:
         raise Error("\n".join(problems))
 
+    # Object types: what a function's success always returns, and the
+    # macros that test for a type.
+    result_types, type_tests = {}, {}
+    for name, (t, why, where) in sorted(ov["object_types"].items()):
+        if "result" in t:
+            if name not in rc or "owned" not in (
+                    entry_from_refcounts(rc[name]) or {}).get("returns", {}):
+                problems.append("%s: '%s' is no function refcounts.dat gives "
+                                "a new reference" % (where, name))
+            result_types[name] = t["result"]
+        else:
+            type_tests[name] = (t["tests"], why)
+    tested = {t for t, _ in type_tests.values()}
+    for name, t in sorted(result_types.items()):
+        if t not in tested:
+            problems.append("%s: no macro of object_types tests for '%s'"
+                            % (ov["object_types"][name][2], t))
+    if problems:
+        raise Error("\n".join(problems))
+
     def with_rejects(name, e):
-        if name in rejects:
+        if name in rejects or name in result_types:
             e = dict(e)
+        if name in rejects:
             e["rejects_null"] = [str(i) for i in rejects[name]]
+        if name in result_types:
+            e["result_type"] = result_types[name]
+        if name in type_tests:
+            e = dict(e)
+            e["tests_type"] = type_tests[name][0]
         return e
 
     owned, borrowed, non_owning = {}, {}, set()
@@ -610,6 +652,8 @@ def generate(refcounts_path, overrides_path):
     w("#    C API's general rule: 'rejects_null' lists them for every function")
     w("#    refcounts.dat types, less those the overrides' accepts_null section")
     w("#    documents as taking NULL (kwargs, deleting setters, error chains).")
+    w("#  - 'result_type' says what a success always returns (PyObject_Str: a")
+    w("#    str); the type tests ('tests_type', PyUnicode_Check) are then true.")
     w("#  - A failure (a NULL result, or one outside 'success') sets an exception,")
     w("#    unless the entry says 'raises_on_failure: false' (PyIter_Next).")
     w("version: 1")
@@ -654,6 +698,19 @@ def generate(refcounts_path, overrides_path):
                        if n in rejects and n not in ov["skip"]):
         w("  %s: %s" % (name, flow(with_rejects(name, {}))))
     w("")
+    # Type tests without an entry above ('tests_type' of those is there).
+    alone = [n for n in sorted(type_tests)
+             if n not in reviewed and n not in owned and n not in borrowed
+             and not (n in rejects and n in non_owning | set(releasers))]
+    if alone:
+        w("  # --- Type tests: true for an object of the type or a subtype -------")
+    for name in alone:
+        non_owning.discard(name)
+        t, why = type_tests[name]
+        w("  # %s" % why)
+        w("  %s: %s" % (name, flow({"tests_type": t})))
+    if alone:
+        w("")
     w("# Functions that only use their arguments: refcounts.dat entries with no")
     w("# result reference, and the overrides' non_owning list.")
     plain = sorted(n for n in non_owning if n not in rejects)
