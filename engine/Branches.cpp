@@ -40,6 +40,16 @@ FunctionAnalysis::Subject FunctionAnalysis::subjectOf(const PathState &St,
       S.Member = PathState::MemberKey{Base, ME->getMemberDecl()};
     return S;
   }
+  // A fixed slot of a local array ('fds[0]').
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(E)) {
+    const auto *Base = dyn_cast<DeclRefExpr>(strip(AS->getBase()));
+    const VarDecl *VD = Base ? localVar(Base) : nullptr;
+    if (VD && VD->getType()->isArrayType() && AS->getType()->isScalarType())
+      if (std::optional<int64_t> I = constant(AS->getIdx()); I && *I >= 0) {
+        S.Member = PathState::MemberKey{VD, nullptr, *I};
+        return S;
+      }
+  }
   if (const auto *BO = dyn_cast<BinaryOperator>(E)) {
     if (BO->getOpcode() == BO_Assign) {
       // '(g = f())' tested: what is known of g, else of what was stored.
@@ -225,10 +235,9 @@ std::optional<bool> FunctionAnalysis::typeTest(const PathState &St,
   if (!V || V->St == VState::NotAcquired)
     return std::nullopt;
   const auto *Made = dyn_cast_or_null<CallExpr>(V->AcqStmt);
-  const FunctionContract *MFC =
-      Made && Made->getDirectCallee() && V->AcqArg < 0
-          ? TU.namedContract(Made->getDirectCallee())
-          : nullptr;
+  const FunctionContract *MFC = Made && Made->getDirectCallee() && V->AcqArg < 0
+                                    ? TU.namedContract(Made->getDirectCallee())
+                                    : nullptr;
   if (!MFC || MFC->ResultType != FC->TestsType)
     return std::nullopt;
   return true;

@@ -53,6 +53,10 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
   bool IsAddr = AddrOf && AddrOf->getOpcode() == UO_AddrOf;
   const VarDecl *AddrVar = IsAddr ? localVar(AddrOf->getSubExpr()) : nullptr;
 
+  if (AE && AE->Kind == ArgEffect::Acquires && AE->Elements > 0) {
+    acquireSlots(C, I, *AE, Applies(AE->On), S);
+    return;
+  }
   if (AE && (AE->Kind == ArgEffect::Acquires || AE->Kind == ArgEffect::Lends)) {
     // This function's own out-parameter handed on ('return load(ctx,
     // out);'): what the callee stores there is this function's to give.
@@ -350,6 +354,126 @@ std::optional<ValueKey> FunctionAnalysis::interiorMacro(PathState &St,
   // The macro's argument is what the variable holds.
   return interiorValue(St, E, nullptr, TU.intern(Macro), SM.getExpansionLoc(L),
                        localVar(Arg));
+}
+
+void FunctionAnalysis::acquireSlots(const CallSite &C, unsigned I,
+                                    const ArgEffect &AE, bool Acquired,
+                                    PathState &S) {
+  const Expr *A = strip(C.Args[I]);
+  if (!A->getType()->isArrayType())
+    return; // A pointer: where it points is not followed.
+  std::optional<PlaceKey> Base;
+  if (const auto *DRE = dyn_cast<DeclRefExpr>(A)) {
+    if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
+      Base =
+          PlaceKey{{VD->getCanonicalDecl(), PlaceKey::DeclRoot}, TU.path({})};
+  } else if (isa<MemberExpr>(A)) {
+    Base = placeOf(S, A);
+  }
+  if (!Base || Base->Slot >= 0)
+    return;
+  std::string Text = sourceText(A);
+  for (int J = 0; J < AE.Elements; ++J) {
+    PlaceKey P = *Base;
+    P.Slot = J;
+    if (const ValueKey *Old = S.Places.lookup(P)) {
+      ValueKey OK = *Old;
+      S.unbindPlace(P);
+      dropPlaceValue(S, OK, nullptr, C.Call);
+    }
+    // A failed call leaves the slots as they were: nothing to follow.
+    if (!Acquired)
+      continue;
+    Value V;
+    V.St = VState::Owned;
+    V.Res = TU.Contracts.resource(AE.Resource);
+    V.Name = TU.intern(Text + "[" + std::to_string(J) + "]");
+    V.AcqFn = C.Fn;
+    V.AcqLoc = locOf(C.Call);
+    V.AcqArg = I;
+    V.AcqStmt = C.Call;
+    V.AcqSeq = S.NextSeq++;
+    S.bindPlace(P, newValue(S, C.Call, V));
+  }
+  // What is known of the slots: nothing after a failure; after a success,
+  // a descriptor (not negative) or a handle (not null) in each.
+  const auto *DRE = dyn_cast<DeclRefExpr>(A);
+  const VarDecl *VD = DRE ? localVar(DRE) : nullptr;
+  if (!VD)
+    return;
+  QualType Elem = A->getType()->castAsArrayTypeUnsafe()->getElementType();
+  for (int J = 0; J < AE.Elements; ++J) {
+    PathState::MemberKey MK{VD, nullptr, J};
+    S.Facts.Members.erase(MK);
+    if (!Acquired)
+      continue;
+    Fact F;
+    if (Elem->isSignedIntegerType())
+      F.Lo = 0;
+    else if (Elem->isPointerType())
+      F.Ne = 0;
+    else
+      continue;
+    F.Assumed = true;
+    S.Facts.Members[MK] = F;
+  }
+}
+
+bool FunctionAnalysis::keptWhole(const VarDecl *VD) {
+  auto [It, New] = KeptWhole.try_emplace(VD, true);
+  if (!New)
+    return It->second;
+  struct Uses : RecursiveASTVisitor<Uses> {
+    const VarDecl *VD;
+    llvm::SmallVector<const DeclRefExpr *, 8> Found;
+    bool VisitDeclRefExpr(DeclRefExpr *DRE) {
+      if (DRE->getDecl()->getCanonicalDecl() == VD)
+        Found.push_back(DRE);
+      return true;
+    }
+  } U;
+  U.VD = VD->getCanonicalDecl();
+  U.TraverseStmt(FD->getBody());
+  bool Whole = llvm::all_of(
+      U.Found, [&](const DeclRefExpr *DRE) { return usedInPlace(DRE); });
+  // The map may have grown: look the entry up again.
+  KeptWhole[VD] = Whole;
+  return Whole;
+}
+
+/// E, a part of a local aggregate, is only read, written or filled where
+/// it is: a field or fixed slot of it, a scalar of it, or an array a
+/// contract fills ('pipe(fds)').
+bool FunctionAnalysis::usedInPlace(const Expr *E) {
+  if (!Parents)
+    Parents = std::make_unique<ParentMap>(const_cast<Stmt *>(FD->getBody()));
+  const Stmt *P = Parents->getParentIgnoreParenImpCasts(const_cast<Expr *>(E));
+  auto Is = [&](const Expr *X) {
+    return X && X->IgnoreParenImpCasts() == E->IgnoreParenImpCasts();
+  };
+  // A scalar (an int, a pointer) is copied out; whatever follows is about
+  // the value, which the analysis follows itself.
+  bool Scalar = E->getType()->isScalarType();
+  if (const auto *ME = dyn_cast_or_null<MemberExpr>(P))
+    if (!ME->isArrow() && Is(ME->getBase()))
+      return usedInPlace(ME);
+  if (const auto *AS = dyn_cast_or_null<ArraySubscriptExpr>(P))
+    if (Is(AS->getBase()) && constant(AS->getIdx()))
+      return usedInPlace(AS);
+  if (isa_and_nonnull<UnaryExprOrTypeTraitExpr>(P))
+    return true; // sizeof
+  if (const auto *CE = dyn_cast_or_null<CallExpr>(P))
+    if (const FunctionDecl *Callee = CE->getDirectCallee())
+      if (const FunctionContract *FC = TU.namedContract(Callee))
+        for (const auto &[J, AE] : FC->Args)
+          if (AE.Elements > 0 && J < CE->getNumArgs() && Is(CE->getArg(J)))
+            return true;
+  if (Scalar) {
+    // '&s.fd' hands the slot itself over.
+    const auto *UO = dyn_cast_or_null<UnaryOperator>(P);
+    return !UO || UO->getOpcode() != UO_AddrOf;
+  }
+  return false;
 }
 
 const DeclRefExpr *
@@ -890,6 +1014,16 @@ void FunctionAnalysis::handleAssign(const Expr *LHS, const Expr *RHS,
       if (std::optional<Fact> F = storedFact(St, RHS))
         St.Facts.Members[*Subj.Member] = *F;
   }
+  if (const auto *AS = dyn_cast<ArraySubscriptExpr>(L)) {
+    Subject Subj = subjectOf(St, AS);
+    if (Subj.Member) {
+      St.Facts.Members.erase(*Subj.Member);
+      if (std::optional<Fact> F = storedFact(St, RHS))
+        St.Facts.Members[*Subj.Member] = *F;
+    } else if (const VarDecl *VD = localVar(AS->getBase())) {
+      St.Facts.forgetMembers(VD); // 'fds[i] = ...': any slot.
+    }
+  }
   // '*out = v' through a parameter: remembered for the summary.
   if (const auto *UO = dyn_cast<UnaryOperator>(L))
     if (UO->getOpcode() == UO_Deref)
@@ -1008,9 +1142,10 @@ void FunctionAnalysis::dropPlaceValue(PathState &St, ValueKey Old,
   const Value *V = St.value(Old);
   if (!V || V->St != VState::Owned)
     return;
+  // Named as written, or (no expression: a slot a call fills) as held.
+  std::string Name = L ? sourceText(L) : std::string();
   if (V->FieldEntry) {
     std::string Desc = V->Res ? V->Res->Description : "owned value";
-    std::string Name = sourceText(L);
     report(FindingKind::FieldLeak, V->Res, locOf(At), At,
            "'" + (Name.empty() ? V->Name.str() : Name) +
                "' is overwritten while it holds " + heldText(*V) +
@@ -1019,7 +1154,6 @@ void FunctionAnalysis::dropPlaceValue(PathState &St, ValueKey Old,
     St.updateValue(Old, [](Value &X) { X.St = VState::Escaped; });
     return;
   }
-  std::string Name = sourceText(L);
   dropValueRef(St, Old, At, Lost::Overwritten,
                Name.empty() ? llvm::StringRef() : TU.intern(Name));
 }

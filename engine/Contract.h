@@ -104,10 +104,13 @@ struct ArgEffect {
   /// Acquires: the out-parameter is null whenever out-parameter NullWith of
   /// the same call is (PyErr_Fetch: no type, no value nor traceback).
   int NullWith = -1;
+  /// Acquires: the argument is an array whose first Elements slots each get
+  /// one ('pipe(fds)': 2); 0 for a pointer to a single out-parameter.
+  int Elements = 0;
   bool operator==(const ArgEffect &O) const {
     return Kind == O.Kind && Resource == O.Resource && On == O.On &&
            SourceArg == O.SourceArg && Unless == O.Unless &&
-           NullWith == O.NullWith;
+           NullWith == O.NullWith && Elements == O.Elements;
   }
 };
 
@@ -262,8 +265,8 @@ struct FunctionContract {
            FieldStores == O.FieldStores && OomOnly == O.OomOnly &&
            OomArg == O.OomArg && OomPrefix == O.OomPrefix &&
            RejectsNull == O.RejectsNull && FailsOnNull == O.FailsOnNull &&
-           RaisesOnFailure == O.RaisesOnFailure &&
-           ResultType == O.ResultType && TestsType == O.TestsType;
+           RaisesOnFailure == O.RaisesOnFailure && ResultType == O.ResultType &&
+           TestsType == O.TestsType;
   }
   /// The success condition in force: the declared one, or "nonnull" for a
   /// function whose owned result is NULL on failure.

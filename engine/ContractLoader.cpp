@@ -661,10 +661,15 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
   forEachEntry(
       X, ArgWhat,
       {"acquires", "releases", "consumes", "borrows", "keeps", "retains",
-       "lends", "when", "source", "unless_arg", "null_with"},
+       "lends", "when", "source", "unless_arg", "null_with", "elements"},
       [&](const std::string &EK, const YAML::Node &EV, const YAML::Node &EKN) {
         if (EK == "when") {
           parseWhen(EV, AE.On);
+          return;
+        }
+        if (EK == "elements") {
+          if (index(EV, "'elements'", AE.Elements) && AE.Elements < 1)
+            error(EV, "'elements' must be at least 1");
           return;
         }
         if (EK == "source") {
@@ -718,6 +723,10 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
   if (!HaveKind) {
     error(X, ArgWhat + " needs one of: acquires, releases, consumes, "
                        "borrows, keeps, retains, lends");
+    return std::nullopt;
+  }
+  if (AE.Elements > 0 && AE.Kind != ArgEffect::Acquires) {
+    error(X, "'elements' of " + ArgWhat + " goes with 'acquires' only");
     return std::nullopt;
   }
   return AE;

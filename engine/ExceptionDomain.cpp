@@ -272,7 +272,7 @@ static bool tableIsNull(const PathState &St, const ContractSet &C) {
     if (F.isZero() && isTablePointer(VD->getType(), C))
       return true;
   for (const auto &[MK, F] : St.Facts.Members)
-    if (F.isZero() && isTablePointer(MK.second->getType(), C))
+    if (F.isZero() && MK.Field && isTablePointer(MK.Field->getType(), C))
       return true;
   return false;
 }

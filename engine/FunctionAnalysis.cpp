@@ -423,10 +423,12 @@ void FunctionAnalysis::atExit(PathState &St) {
   }
   if (Destroy)
     return destroyExit(St, Loc);
-  // What fields hold is their objects' to release.
+  // What fields hold is their objects' to release; what a local array or
+  // struct holds is lost with it, unless the code hands it over whole.
   llvm::DenseSet<ValueKey> InPlaces;
   for (const auto &[P, K] : St.Places)
-    InPlaces.insert(K);
+    if (!heldByLocal(P))
+      InPlaces.insert(K);
   std::vector<std::pair<ValueKey, const Value *>> Leaked;
   for (const auto &KO : St.Owned) {
     const Value *V = St.value(KO.first);
@@ -469,6 +471,17 @@ void FunctionAnalysis::atExit(PathState &St) {
     } else
       PS.Escaped = true;
   }
+}
+
+bool FunctionAnalysis::heldByLocal(const PlaceKey &P) {
+  if (P.Root.second != PlaceKey::DeclRoot)
+    return false;
+  const auto *VD = dyn_cast<VarDecl>(static_cast<const Decl *>(P.Root.first));
+  return VD && VD->hasLocalStorage() && !isa<ParmVarDecl>(VD) &&
+         (VD->getType()->isArrayType() || VD->getType()->isRecordType()) &&
+         // A destructor or a cleanup function may release what it holds.
+         !VD->getType().isDestructedType() && !VD->hasAttr<CleanupAttr>() &&
+         keptWhole(VD);
 }
 
 void FunctionAnalysis::destroyExit(PathState &St, SourceLocation Loc) {

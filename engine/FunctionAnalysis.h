@@ -278,6 +278,17 @@ private:
   void argumentEffect(const CallSite &C, unsigned I, unsigned PI,
                       const ArgEffect *AE, std::optional<bool> Succeeded,
                       PathState &S, ArgChanges &Ch);
+  /// An array argument whose first slots each get a value ('elements').
+  void acquireSlots(const CallSite &C, unsigned I, const ArgEffect &AE,
+                    bool Acquired, PathState &S);
+  /// Whether the code uses local aggregate VD only through its fields and
+  /// fixed slots (and calls that fill its slots): then what those hold when
+  /// the function returns is lost with it.
+  bool keptWhole(const VarDecl *VD);
+  bool usedInPlace(const Expr *E);
+  /// A place in a local array or struct that keptWhole.
+  bool heldByLocal(const PlaceKey &P);
+  llvm::DenseMap<const VarDecl *, bool> KeptWhole;
   /// A releaser given another source (array, string) than the value came
   /// from.
   void checkSource(PathState &St, ValueKey K, const Expr *Call,

@@ -34,6 +34,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace custody {
@@ -296,9 +297,20 @@ struct FactState {
   explicit FactState(FactMap::Factory &F) : Vars(F) {}
   /// Scalar locals and parameters (pointers: 0 is null).
   FactMap Vars;
-  /// Fields read through a local or parameter ('opts->xml'), dropped when
-  /// something may write them.
-  using MemberKey = std::pair<const clang::VarDecl *, const clang::ValueDecl *>;
+  /// Fields read through a local or parameter ('opts->xml'), and fixed
+  /// slots of a local array ('fds[0]'), dropped when something may write
+  /// them.
+  struct MemberKey {
+    const clang::VarDecl *Base = nullptr;    // Null: 'this'.
+    const clang::ValueDecl *Field = nullptr; // Null: slot Slot of Base.
+    int64_t Slot = -1;
+    bool operator==(const MemberKey &O) const {
+      return Base == O.Base && Field == O.Field && Slot == O.Slot;
+    }
+    bool operator<(const MemberKey &O) const {
+      return std::tie(Base, Field, Slot) < std::tie(O.Base, O.Field, O.Slot);
+    }
+  };
   FlatMap<MemberKey, Fact> Members;
   /// What the expressions of the current block evaluated to; cleared when
   /// the path moves to another block.
@@ -317,15 +329,15 @@ struct FactState {
   /// Forgets the fields of 'this' (the null base).
   void forgetThisMembers() {
     for (auto It = Members.begin(); It != Members.end();)
-      It = !It->first.first ? Members.erase(It) : std::next(It);
+      It = !It->first.Base ? Members.erase(It) : std::next(It);
   }
   void forgetMembers(const clang::VarDecl *VD) {
     for (auto It = Members.begin(); It != Members.end();)
-      It = !VD || It->first.first == VD ? Members.erase(It) : std::next(It);
+      It = !VD || It->first.Base == VD ? Members.erase(It) : std::next(It);
   }
   void forgetField(const clang::ValueDecl *Field) {
     for (auto It = Members.begin(); It != Members.end();)
-      It = It->first.second == Field ? Members.erase(It) : std::next(It);
+      It = It->first.Field == Field ? Members.erase(It) : std::next(It);
   }
 };
 
