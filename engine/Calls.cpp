@@ -72,6 +72,14 @@ void FunctionAnalysis::argumentEffect(const CallSite &C, unsigned I,
       }
     if (!AddrVar)
       return;
+    // 'if_null': a new one only where the path knows the variable is null;
+    // otherwise the call adds to what it holds, or to what it is not
+    // known to hold.
+    if (AE->IfNull) {
+      const Fact *F = S.Facts.Vars.lookup(AddrVar);
+      if (!F || !F->isZero())
+        return;
+    }
     bool Acquired = Applies(AE->On);
     // Not acquired: a pointer is just no longer followed; a struct
     // (regex_t) stays marked, since releasing it would be an error.

@@ -107,10 +107,14 @@ struct ArgEffect {
   /// Acquires: the argument is an array whose first Elements slots each get
   /// one ('pipe(fds)': 2); 0 for a pointer to a single out-parameter.
   int Elements = 0;
+  /// Acquires: only when the out-parameter holds null; otherwise the call
+  /// adds to what it holds (curl_formadd's list).
+  bool IfNull = false;
   bool operator==(const ArgEffect &O) const {
     return Kind == O.Kind && Resource == O.Resource && On == O.On &&
            SourceArg == O.SourceArg && Unless == O.Unless &&
-           NullWith == O.NullWith && Elements == O.Elements;
+           NullWith == O.NullWith && Elements == O.Elements &&
+           IfNull == O.IfNull;
   }
 };
 

@@ -661,10 +661,15 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
   forEachEntry(
       X, ArgWhat,
       {"acquires", "releases", "consumes", "borrows", "keeps", "retains",
-       "lends", "when", "source", "unless_arg", "null_with", "elements"},
+       "lends", "when", "source", "unless_arg", "null_with", "elements",
+       "if_null"},
       [&](const std::string &EK, const YAML::Node &EV, const YAML::Node &EKN) {
         if (EK == "when") {
           parseWhen(EV, AE.On);
+          return;
+        }
+        if (EK == "if_null") {
+          boolean(EV, "'if_null'", AE.IfNull);
           return;
         }
         if (EK == "elements") {
@@ -725,8 +730,9 @@ std::optional<ArgEffect> Loader::parseArgEffect(const YAML::Node &X,
                        "borrows, keeps, retains, lends");
     return std::nullopt;
   }
-  if (AE.Elements > 0 && AE.Kind != ArgEffect::Acquires) {
-    error(X, "'elements' of " + ArgWhat + " goes with 'acquires' only");
+  if ((AE.Elements > 0 || AE.IfNull) && AE.Kind != ArgEffect::Acquires) {
+    error(X, std::string(AE.IfNull ? "'if_null'" : "'elements'") + " of " +
+                 ArgWhat + " goes with 'acquires' only");
     return std::nullopt;
   }
   return AE;

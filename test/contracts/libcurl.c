@@ -4,6 +4,8 @@
 // The built-in libcurl contract (contracts/libcurl.yaml) on the real
 // <curl/curl.h>. With Clang, curl_easy_setopt is a plain variadic call.
 
+// The form API is deprecated: no deprecation warnings for its calls here.
+#define CURL_DISABLE_DEPRECATION
 #include <curl/curl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -194,6 +196,23 @@ int checkLeak07MultiHandleOnError(const char *url) {
   curl_easy_cleanup(easy);
   curl_multi_cleanup(multi);
   return running;
+}
+
+// The form list made by the first curl_formadd is lost when the second fails.
+int checkLeak08FormOnSecondFieldError(CURL *curl, const char *name,
+                                      const char *file) {
+  struct curl_httppost *post = NULL, *last = NULL;
+  if (curl_formadd(&post, &last, CURLFORM_COPYNAME, "name",
+                   CURLFORM_COPYCONTENTS, name, CURLFORM_END) != CURL_FORMADD_OK)
+    return -1;
+  if (curl_formadd(&post, &last, CURLFORM_COPYNAME, "file", CURLFORM_FILE,
+                   file, CURLFORM_END) != CURL_FORMADD_OK)
+    return -1;
+  // CHECK: libcurl.c:[[@LINE-1]]:5: warning: 'post' (curl form post list from 'curl_formadd') is not released on this path [contract-resource-leak]
+  curl_easy_setopt(curl, CURLOPT_HTTPPOST, post);
+  CURLcode rc = curl_easy_perform(curl);
+  curl_formfree(post);
+  return rc == CURLE_OK ? 0 : -1;
 }
 
 // --- Must stay silent --------------------------------------------------------
@@ -434,4 +453,24 @@ CURLM *checkNoLeak14MultiTimerData(void) {
   curl_multi_setopt(multi, CURLMOPT_TIMERFUNCTION, on_timer);
   curl_multi_setopt(multi, CURLMOPT_TIMERDATA, ts);
   return multi;
+}
+
+// Several fields added to one list, released once after the transfer; a
+// failed first call leaves nothing.
+int checkNoLeak14FormPost(CURL *curl, const char *name, const char *file) {
+  struct curl_httppost *post = NULL, *last = NULL;
+  if (curl_formadd(&post, &last, CURLFORM_COPYNAME, "name",
+                   CURLFORM_COPYCONTENTS, name, CURLFORM_END) != CURL_FORMADD_OK)
+    return -1;
+  if (curl_formadd(&post, &last, CURLFORM_COPYNAME, "file", CURLFORM_FILE,
+                   file, CURLFORM_END) != CURL_FORMADD_OK) {
+    curl_formfree(post);
+    return -1;
+  }
+  curl_formadd(&post, &last, CURLFORM_COPYNAME, "submit",
+               CURLFORM_COPYCONTENTS, "send", CURLFORM_END);
+  curl_easy_setopt(curl, CURLOPT_HTTPPOST, post);
+  CURLcode rc = curl_easy_perform(curl);
+  curl_formfree(post);
+  return rc == CURLE_OK ? 0 : -1;
 }
