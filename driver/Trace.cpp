@@ -672,11 +672,12 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
 int usage() {
   llvm::errs()
       << "usage: custody trace [--contracts FILE]... [--header HEADER]... "
-         "[--cflag FLAG]... [--findings custody.json] [--format text|json] "
+         "[--cflag FLAG]... [--findings custody.json] [--format "
+         "text|json|sarif] "
          "[--output FILE] [--signal USR1|USR2|none] [--keep DIR] [--list] "
          "-- COMMAND ARGS...\n"
          "       custody trace --jni [--findings custody.json] [--format "
-         "text|json] [--output FILE] [--signal ...] -- java ARGS...\n";
+         "text|json|sarif] [--output FILE] [--signal ...] -- java ARGS...\n";
   return 2;
 }
 
@@ -708,7 +709,8 @@ Options:
   --cflag FLAG         a compiler flag for the headers (-I..., -D...)
   --findings FILE      custody's JSON findings: name the static finding each
                        runtime leak confirms, list the others as gaps
-  --format text|json   the report's format (default text)
+  --format text|json|sarif
+                       the report's format (default text)
   --output FILE        write the report to FILE instead of standard output
   --signal NAME        the signal that makes a report while the process runs
                        (default USR1; 'none' for none)
@@ -801,9 +803,9 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
     Exit = 2;
     return false;
   }
-  if (Req.Format != "text" && Req.Format != "json") {
+  if (Req.Format != "text" && Req.Format != "json" && Req.Format != "sarif") {
     llvm::errs() << "custody: error: unknown --format '" << Req.Format
-                 << "' (expected text or json)\n";
+                 << "' (expected text, json or sarif)\n";
     Exit = 2;
     return false;
   }
@@ -1249,6 +1251,8 @@ int custody::traceMain(int argc, const char **argv) {
     Reports.push_back(std::move(R));
   }
   WriteJson(CommandStatus);
+  if (Req.Format == "sarif")
+    printReportsSarif(Out.os(), Reports, Ctx);
   Out.os().flush();
 
   // The summary, on standard error.
