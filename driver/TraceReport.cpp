@@ -637,6 +637,9 @@ void custody::printReportsSarif(llvm::raw_ostream &OS,
         N.Message = "confirmed at run time: " + G.StaticMessage + " [" +
                     G.StaticCheck + "]";
         F.Notes.push_back(std::move(N));
+      } else if (Ctx.Findings) {
+        F.Notes.push_back({F.Loc, "no static finding acquires at this site: "
+                                  "a contract or analysis gap"});
       }
       Findings.insert(std::move(F));
     }
