@@ -226,12 +226,15 @@ custody::stackNotes(const std::vector<TraceFrame> &Stack,
   // Frames before the site (inside a library without debug information),
   // then the callers after it.
   size_t At = siteFrame(Stack);
-  for (size_t I = 0; I < At; ++I)
+  for (size_t I = 0; I < At; ++I) {
+    std::string Called = I ? Stack[I - 1].Function : Callee.str();
     Out.push_back(
         {&Stack[I],
-         "'" + (I ? Stack[I - 1].Function : Callee.str()) + "' called here" +
+         (Called.empty() ? std::string("called from here")
+                         : "'" + Called + "' called here") +
              (Stack[I].Function.empty() ? ""
                                         : ", in '" + Stack[I].Function + "'")});
+  }
   for (size_t I = At + 1; I < Stack.size(); ++I) {
     const std::string &Called = Stack[I - 1].Function;
     Out.push_back({&Stack[I], Called.empty() ? std::string("called from here")

@@ -463,6 +463,19 @@ std::string uncoveredMessage(const LiveStack &S, bool WithFindings) {
   return M;
 }
 
+/// Whether the contract says the function hands out something the caller
+/// owns.
+bool acquiresSomething(const FunctionContract &FC) {
+  if (FC.Returns && FC.Returns->Owned)
+    return true;
+  if (FC.Opens && !FC.Opens->Borrowed)
+    return true;
+  return llvm::any_of(FC.Args, [](const auto &A) {
+    return A.second.Kind == ArgEffect::Acquires ||
+           A.second.Kind == ArgEffect::Retains;
+  });
+}
+
 /// What to do about a stack through no finding.
 std::string uncoveredAdvice(const LiveStack &S) {
   if (!S.FromProgram)
@@ -470,9 +483,18 @@ std::string uncoveredAdvice(const LiveStack &S) {
   if (S.Call.empty())
     return "the program called the allocator here: memory kept on purpose, "
            "or an analysis gap";
-  if (S.CallContract)
-    return "'" + S.Call + "' has a contract (" + S.CallContract->Library +
-           "): memory kept on purpose, or an analysis gap";
+  if (S.CallContract) {
+    std::string Has =
+        "'" + S.Call + "' has a contract (" + S.CallContract->Library + "): ";
+    // Memory the call hands out is the resource of its contract; memory
+    // allocated inside another call is the library's own.
+    if (acquiresSomething(*S.CallContract))
+      return Has + "memory kept on purpose, or an analysis gap";
+    return Has +
+           "memory the library keeps for itself (a stream's buffer, a "
+           "cache), or a contract that does not say '" +
+           S.Call + "' acquires it";
+  }
   return "no contract covers '" + S.Call + "': write one for it next";
 }
 
@@ -824,7 +846,8 @@ int custody::triageMain(int argc, const char **argv) {
                    << plural(NotLive, "static leak finding has",
                              "static leak findings have")
                    << " no live memory in the profile (the path did not run, "
-                      "or what leaks is not heap memory):\n";
+                      "what leaks is not heap memory, or the wrong function "
+                      "released it):\n";
     for (const StaticFinding &F : Findings)
       if (!F.SiteFile.empty() && !RankOf.count(&F))
         llvm::errs() << "  " << F.File << ":" << F.Line << ":" << F.Column
