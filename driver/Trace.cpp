@@ -544,6 +544,21 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
     if (Params.empty())
       Params = "void";
     auto Value = [&](unsigned N) { return "(uintptr_t)a" + std::to_string(N); };
+    // The size in bytes of what it hands out: the product of the integer
+    // arguments the contract names ('size').
+    auto Size = [&](const std::string &Resource, const std::string &Key) {
+      std::string Product;
+      for (unsigned N : FC.SizeArgs) {
+        if (N >= T.Params.size() || T.Params[N].Kind != ValueKind::Integer)
+          return std::string();
+        Product += (Product.empty() ? "" : " * ") +
+                   std::string("(unsigned long long)a") + std::to_string(N);
+      }
+      if (Product.empty())
+        return Product;
+      return "      custody_rt_size(" + Kind(Resource) + ", " + Key + ", " +
+             Product + ");\n";
+    };
     auto NonNull = [&](unsigned N) {
       return T.Params[N].Kind == ValueKind::Pointer
                  ? "a" + std::to_string(N) + " != 0"
@@ -595,9 +610,10 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
            << Kind(FC.Returns->Resource) << ", (uintptr_t)custody_r, \""
            << T.Name << "\");\n";
       else
-        OS << "    if (custody_out && custody_ok && " << Valid
-           << ")\n      custody_rt_acquire(" << Kind(FC.Returns->Resource)
-           << ", (uintptr_t)custody_r, \"" << T.Name << "\");\n";
+        OS << "    if (custody_out && custody_ok && " << Valid << ") {\n"
+           << "      custody_rt_acquire(" << Kind(FC.Returns->Resource)
+           << ", (uintptr_t)custody_r, \"" << T.Name << "\");\n"
+           << Size(FC.Returns->Resource, "(uintptr_t)custody_r") << "    }\n";
     }
     for (const auto &[N, E] : FC.Args) {
       if (N >= T.Params.size() || !Known(E.Resource))
@@ -617,8 +633,9 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
                                 ? " && *" + A + " != 0"
                                 : std::string("");
         OS << "    if (custody_out && " << W << " && " << A << " != 0" << Valid
-           << ")\n      custody_rt_acquire(" << Kind(E.Resource) << ", " << Key
-           << ", \"" << T.Name << "\");\n";
+           << ") {\n      custody_rt_acquire(" << Kind(E.Resource) << ", "
+           << Key << ", \"" << T.Name << "\");\n"
+           << Size(E.Resource, Key) << "    }\n";
         break;
       }
       case ArgEffect::Releases:

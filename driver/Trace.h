@@ -58,6 +58,9 @@ struct LiveGroup {
   std::string Function; // the acquiring function
   std::string Releasers;
   unsigned Count = 0;
+  /// The sum of their sizes, when the contract gives one ('size').
+  uint64_t Bytes = 0;
+  bool Sized = false;
   std::vector<unsigned> Pids;
   std::string Thread; // per-thread balances: "12345 'worker'"
   std::vector<TraceFrame> Stack;

@@ -128,8 +128,11 @@ std::string message(const LiveGroup &G, const TraceReport &R,
       S += " by " + G.Releasers;
     return S + " " + whenText(R, Ctx);
   }
+  std::string Bytes = G.Sized ? ", " + std::to_string(G.Bytes) +
+                                    (G.Bytes == 1 ? " byte" : " bytes")
+                              : "";
   return S + "'" + G.Resource + "' (" + G.Description + " from '" + G.Function +
-         "') still live " + whenText(R, Ctx);
+         "'" + Bytes + ") still live " + whenText(R, Ctx);
 }
 
 } // namespace
@@ -470,6 +473,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           }
         }
         ++G.Count;
+        // "REFS" or "REFS BYTES".
+        uint64_t Bytes = 0;
+        if (!F[5].split(' ').second.getAsInteger(10, Bytes)) {
+          G.Bytes += Bytes;
+          G.Sized = true;
+        }
         if (!llvm::is_contained(G.Pids, Pid))
           G.Pids.push_back(Pid);
       }
@@ -568,6 +577,8 @@ void custody::printReportsJson(llvm::raw_ostream &OS,
       GO["pids"] = std::move(Pids);
       if (!G.Thread.empty())
         GO["thread"] = G.Thread;
+      if (G.Sized)
+        GO["bytes"] = int64_t(G.Bytes);
       if (G.Confirmed)
         GO["static_finding"] = llvm::json::Object{
             {"check", G.StaticCheck},
