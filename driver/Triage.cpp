@@ -71,6 +71,7 @@ struct LiveStack {
   const StaticFinding *Finding = nullptr;
   bool FromProgram = false; // a frame of the program is on it
   std::string Call;         // the library function the program called
+  std::string Allocation;   // the function the innermost frame called
   const FunctionContract *CallContract = nullptr;
 };
 
@@ -615,6 +616,8 @@ int custody::triageMain(int argc, const char **argv) {
     while (P < Raw.size() && Raw[P].first != Program)
       ++P;
     S.FromProgram = P < Raw.size();
+    if (!Raw.empty())
+      S.Allocation = Targets.callee(Raw[0].first, Raw[0].second);
     if (S.FromProgram) {
       S.Call = Targets.callee(Raw[P].first, Raw[P].second);
       if (S.Call.empty() && P > 0) {
@@ -673,7 +676,7 @@ int custody::triageMain(int argc, const char **argv) {
         OS << frameLocation(S.Stack[siteFrame(S.Stack)])
            << ": note: " << amount(S.Bytes, S.Objects) << " from "
            << callName(S) << " on this stack\n";
-        printStackNotes(OS, S.Stack, S.Call);
+        printStackNotes(OS, S.Stack, S.Allocation);
       }
       if (R.Stacks.size() > NotesPerFinding) {
         uint64_t Bytes = 0;
@@ -694,7 +697,7 @@ int custody::triageMain(int argc, const char **argv) {
       OS << frameLocation(Site)
          << ": warning: " << uncoveredMessage(S, WithFindings)
          << " [heap-uncovered]\n";
-      printStackNotes(OS, S.Stack, S.Call);
+      printStackNotes(OS, S.Stack, S.Allocation);
       std::string Advice = uncoveredAdvice(S);
       if (!Advice.empty())
         OS << frameLocation(callFrame(S, Program)) << ": note: " << Advice
@@ -774,7 +777,7 @@ int custody::triageMain(int argc, const char **argv) {
         P.Notes.push_back({printedLoc(S.Stack[siteFrame(S.Stack)]),
                            amount(S.Bytes, S.Objects) + " from " + callName(S) +
                                " on this stack"});
-      for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Call))
+      for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Allocation))
         P.Notes.push_back({printedLoc(*Frame), Note});
       Results.insert(std::move(P));
     }
@@ -788,7 +791,7 @@ int custody::triageMain(int argc, const char **argv) {
       std::string Advice = uncoveredAdvice(S);
       if (!Advice.empty())
         P.Message += ": " + Advice;
-      for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Call))
+      for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Allocation))
         P.Notes.push_back({printedLoc(*Frame), Note});
       Results.insert(std::move(P));
     }

@@ -64,7 +64,7 @@ int main(void) {
   // CHECK-NEXT: triage-heap.c:[[@LINE+7]]:15: note: no contract covers 'widget_new': write one for it next
   // CHECK-NEXT: triage-heap.c:[[@LINE+1]]:18: warning: 16 bytes in 1 object live in the heap profile from 'strdup', through no static finding [heap-uncovered]
   program_name = strdup("heap-profile-ok");
-  // CHECK-NEXT: note: 'strdup' called here
+  // CHECK-NEXT: libc.so.6{{.*}}: note: 'malloc' called here, in 'strdup'
   // CHECK-NEXT: triage-heap.c:[[@LINE-2]]:18: note: 'strdup' has a contract (libc): memory kept on purpose, or an analysis gap
   widget *kept[3];
   for (int i = 0; i < 3; i++)
