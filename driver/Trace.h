@@ -9,7 +9,9 @@
 //
 // Trace.cpp: options, the header's declarations, the generated C, the build
 // and the run. TraceReport.cpp: the runtime's dumps, symbolized and grouped
-// by acquisition stack, matched with static findings, as text and JSON.
+// by acquisition stack, matched with static findings, as text, JSON and
+// SARIF; the stack handling there is shared with Triage.cpp (`custody
+// triage`: heap profiles of jemalloc and gperftools, read the same way).
 //
 //===----------------------------------------------------------------------===//
 

@@ -580,10 +580,19 @@ int custody::triageMain(int argc, const char **argv) {
   std::string Program = Profile.Executable;
   if (!Req.Binary.empty()) {
     Program = normalPath(Req.Binary);
+    bool Fixed = elfType(Program) == 2;
     for (Segment &S : Profile.Segments)
-      if (S.Path == Profile.Executable)
+      if (S.Path == Profile.Executable) {
         S.Path = Program;
+        if (Fixed)
+          S.Bias = 0;
+      }
   }
+
+  if (!Program.empty() && !llvm::sys::fs::exists(Program))
+    llvm::errs() << "custody: warning: the profile's executable '" << Program
+                 << "' is not there: its frames stay addresses (give "
+                    "--binary EXE)\n";
 
   // The stacks, the allocator's frames left out (two stacks that differ
   // only there are one).

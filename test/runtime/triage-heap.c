@@ -33,6 +33,13 @@
 // RUN: %expect-exit 1 %custody triage --heap-profile %t/tc.0001.heap --top 1 > %t/top.txt 2> %t/top-err.txt
 // RUN: FileCheck %s --check-prefix=NOFINDINGS --implicit-check-not=warning: < %t/top.txt
 // RUN: FileCheck %s --check-prefix=NOFINDINGS-ERR < %t/top-err.txt
+//
+// The executable moved since the profile was written: --binary says where.
+// RUN: mv %t/app %t/app-moved
+// RUN: %expect-exit 1 %custody triage --heap-profile %t/tc.0001.heap --findings %t/findings.json --binary %t/app-moved > %t/moved.txt
+// RUN: FileCheck %s --check-prefixes=CHECK --implicit-check-not=warning: < %t/moved.txt
+// RUN: %expect-exit 1 %custody triage --heap-profile %t/tc.0001.heap 2>&1 >/dev/null | FileCheck %s --check-prefix=MOVED
+// MOVED: custody: warning: the profile's executable '{{.*}}app' is not there: its frames stay addresses (give --binary EXE)
 
 #include "widget.h"
 #include <stdlib.h>
