@@ -65,7 +65,6 @@ struct HeapProfile {
 
 /// Memory live on one stack, the allocator's frames left out.
 struct LiveStack {
-  RawStack Raw;
   std::vector<TraceFrame> Stack;
   uint64_t Objects = 0, Bytes = 0;
   const StaticFinding *Finding = nullptr;
@@ -539,6 +538,290 @@ PrintedLoc findingLoc(const StaticFinding &F) {
   return L;
 }
 
+/// What a profile says, against the static findings.
+struct Triage {
+  HeapProfile Profile;
+  std::string Program; // the executable
+  std::vector<StaticFinding> Findings;
+  bool WithFindings = false;
+  std::vector<LiveStack> Stacks; // heaviest first
+  uint64_t Bytes = 0, Objects = 0;
+  std::vector<RankedFinding> Ranked; // heaviest first
+  std::map<const StaticFinding *, size_t> RankOf;
+  std::vector<const LiveStack *> Uncovered; // heaviest first
+  size_t Listed = 0;                        // the first --top of them
+};
+
+/// The stacks of the profile, symbolized, matched with the findings and
+/// ranked.
+void analyze(Triage &T, unsigned Top, const ContractSet *Contracts) {
+  // The stacks, the allocator's frames left out (two stacks that differ
+  // only there are one).
+  std::map<RawStack, LiveStack> ByStack;
+  for (const ProfileRecord &R : T.Profile.Records) {
+    if (!R.Bytes && !R.Objects)
+      continue;
+    RawStack Raw = mapStack(R.Addresses, T.Profile.Segments);
+    size_t Own = 0;
+    while (Own < Raw.size() && isAllocatorObject(Raw[Own].first))
+      ++Own;
+    Raw.erase(Raw.begin(), Raw.begin() + Own);
+    LiveStack &S = ByStack[Raw];
+    S.Objects += R.Objects;
+    S.Bytes += R.Bytes;
+  }
+  CallTargets Targets;
+  for (auto &[Raw, S] : ByStack) {
+    S.Stack = symbolizeStack(Raw);
+    T.Bytes += S.Bytes;
+    T.Objects += S.Objects;
+    if (T.WithFindings)
+      S.Finding = findingOnStack(S.Stack, T.Findings);
+    // The call from the program's code into a library: at the program's
+    // innermost frame.
+    size_t P = 0;
+    while (P < Raw.size() && Raw[P].first != T.Program)
+      ++P;
+    S.FromProgram = P < Raw.size();
+    if (!Raw.empty())
+      S.Allocation = Targets.callee(Raw[0].first, Raw[0].second);
+    if (S.FromProgram) {
+      S.Call = Targets.callee(Raw[P].first, Raw[P].second);
+      if (S.Call.empty() && P > 0) {
+        std::vector<TraceFrame> Lib = symbolizeStack({Raw[P - 1]});
+        if (!Lib.empty())
+          S.Call = Lib.back().Function;
+      }
+      if (!S.Call.empty() && Contracts)
+        S.CallContract = Contracts->lookup(S.Call);
+      if (S.CallContract && S.CallContract->IsSummary)
+        S.CallContract = nullptr;
+    }
+    T.Stacks.push_back(std::move(S));
+  }
+  auto Heavier = [](const auto &A, const auto &B) {
+    return std::tie(B.Bytes, B.Objects) < std::tie(A.Bytes, A.Objects);
+  };
+  std::stable_sort(T.Stacks.begin(), T.Stacks.end(), Heavier);
+
+  // The findings, by the live bytes of the stacks through their site.
+  for (const LiveStack &S : T.Stacks) {
+    if (!S.Finding) {
+      T.Uncovered.push_back(&S);
+      continue;
+    }
+    auto [It, New] = T.RankOf.try_emplace(S.Finding, T.Ranked.size());
+    if (New) {
+      T.Ranked.emplace_back();
+      T.Ranked.back().Finding = S.Finding;
+    }
+    RankedFinding &R = T.Ranked[It->second];
+    R.Bytes += S.Bytes;
+    R.Objects += S.Objects;
+    R.Stacks.push_back(&S);
+  }
+  std::stable_sort(T.Ranked.begin(), T.Ranked.end(), Heavier);
+  T.Listed = Top && Top < T.Uncovered.size() ? Top : T.Uncovered.size();
+}
+
+void printText(llvm::raw_ostream &OS, const Triage &T) {
+  const unsigned NotesPerFinding = 3;
+  for (const RankedFinding &R : T.Ranked) {
+    const StaticFinding &F = *R.Finding;
+    OS << F.File << ":" << F.Line << ":" << F.Column
+       << ": warning: " << findingMessage(R) << " [" << F.Check << "]\n";
+    for (size_t I = 0; I < R.Stacks.size() && I < NotesPerFinding; ++I) {
+      const LiveStack &S = *R.Stacks[I];
+      if (S.Stack.empty())
+        continue;
+      OS << frameLocation(S.Stack[siteFrame(S.Stack)])
+         << ": note: " << amount(S.Bytes, S.Objects) << " from " << callName(S)
+         << " on this stack\n";
+      printStackNotes(OS, S.Stack, S.Allocation);
+    }
+    if (R.Stacks.size() > NotesPerFinding) {
+      uint64_t Bytes = 0;
+      for (size_t I = NotesPerFinding; I < R.Stacks.size(); ++I)
+        Bytes += R.Stacks[I]->Bytes;
+      OS << F.File << ":" << F.Line << ":" << F.Column << ": note: and "
+         << plural(R.Stacks.size() - NotesPerFinding, "more stack",
+                   "more stacks")
+         << " with " << plural(Bytes, "byte", "bytes") << "\n";
+    }
+  }
+  for (size_t I = 0; I < T.Listed; ++I) {
+    const LiveStack &S = *T.Uncovered[I];
+    TraceFrame Unknown;
+    Unknown.Module = "?";
+    const TraceFrame &Site =
+        S.Stack.empty() ? Unknown : S.Stack[siteFrame(S.Stack)];
+    OS << frameLocation(Site)
+       << ": warning: " << uncoveredMessage(S, T.WithFindings)
+       << " [heap-uncovered]\n";
+    printStackNotes(OS, S.Stack, S.Allocation);
+    std::string Advice = uncoveredAdvice(S);
+    if (!Advice.empty())
+      OS << frameLocation(callFrame(S, T.Program)) << ": note: " << Advice
+         << "\n";
+  }
+}
+
+void printJson(llvm::raw_ostream &OS, const Triage &T,
+               const std::string &ProfilePath) {
+  llvm::json::Array Ranks, Gaps, NotLive;
+  for (const RankedFinding &R : T.Ranked) {
+    const StaticFinding &F = *R.Finding;
+    llvm::json::Array Through;
+    for (const LiveStack *S : R.Stacks)
+      Through.push_back(llvm::json::Object{
+          {"live_bytes", int64_t(S->Bytes)},
+          {"live_objects", int64_t(S->Objects)},
+          {"call", S->Call.empty() ? llvm::json::Value(nullptr)
+                                   : llvm::json::Value(S->Call)},
+          {"stack", stackJson(S->Stack)}});
+    Ranks.push_back(llvm::json::Object{
+        {"check", F.Check},
+        {"message", F.Message},
+        {"location", llvm::json::Object{{"file", F.File},
+                                        {"line", int64_t(F.Line)},
+                                        {"column", int64_t(F.Column)}}},
+        {"site", llvm::json::Object{{"file", F.SiteFile},
+                                    {"line", int64_t(F.SiteLine)}}},
+        {"live_bytes", int64_t(R.Bytes)},
+        {"live_objects", int64_t(R.Objects)},
+        {"stacks", std::move(Through)}});
+  }
+  for (size_t I = 0; I < T.Listed; ++I) {
+    const LiveStack &S = *T.Uncovered[I];
+    llvm::json::Object G{
+        {"message", uncoveredMessage(S, T.WithFindings)},
+        {"live_bytes", int64_t(S.Bytes)},
+        {"live_objects", int64_t(S.Objects)},
+        {"from_program", S.FromProgram},
+        {"call", S.Call.empty() ? llvm::json::Value(nullptr)
+                                : llvm::json::Value(S.Call)},
+        {"contract", S.CallContract ? llvm::json::Value(S.CallContract->Library)
+                                    : llvm::json::Value(nullptr)},
+        {"location", siteJson(S.Stack)},
+        {"stack", stackJson(S.Stack)}};
+    Gaps.push_back(std::move(G));
+  }
+  for (const StaticFinding &F : T.Findings)
+    if (!F.SiteFile.empty() && !T.RankOf.count(&F))
+      NotLive.push_back(llvm::json::Object{
+          {"check", F.Check},
+          {"message", F.Message},
+          {"location", llvm::json::Object{{"file", F.File},
+                                          {"line", int64_t(F.Line)},
+                                          {"column", int64_t(F.Column)}}}});
+  llvm::json::Object Top{
+      {"profile",
+       llvm::json::Object{{"file", ProfilePath},
+                          {"format", T.Profile.Kind},
+                          {"sample_period", int64_t(T.Profile.SamplePeriod)},
+                          {"live_bytes", int64_t(T.Bytes)},
+                          {"live_objects", int64_t(T.Objects)},
+                          {"stacks", int64_t(T.Stacks.size())}}},
+      {"findings", std::move(Ranks)},
+      {"uncovered", std::move(Gaps)},
+      {"uncovered_stacks", int64_t(T.Uncovered.size())}};
+  if (T.WithFindings)
+    Top["findings_not_live"] = std::move(NotLive);
+  OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Top))) << "\n";
+}
+
+void printSarif(llvm::raw_ostream &OS, const Triage &T) {
+  std::set<PrintedFinding> Results;
+  for (const RankedFinding &R : T.Ranked) {
+    PrintedFinding P;
+    P.Loc = findingLoc(*R.Finding);
+    P.Check = R.Finding->Check;
+    P.Message = findingMessage(R);
+    const LiveStack &S = *R.Stacks.front();
+    if (!S.Stack.empty())
+      P.Notes.push_back({printedLoc(S.Stack[siteFrame(S.Stack)]),
+                         amount(S.Bytes, S.Objects) + " from " + callName(S) +
+                             " on this stack"});
+    for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Allocation))
+      P.Notes.push_back({printedLoc(*Frame), Note});
+    Results.insert(std::move(P));
+  }
+  for (size_t I = 0; I < T.Listed; ++I) {
+    const LiveStack &S = *T.Uncovered[I];
+    PrintedFinding P;
+    if (!S.Stack.empty())
+      P.Loc = printedLoc(S.Stack[siteFrame(S.Stack)]);
+    P.Check = "heap-uncovered";
+    P.Message = uncoveredMessage(S, T.WithFindings);
+    std::string Advice = uncoveredAdvice(S);
+    if (!Advice.empty())
+      P.Message += ": " + Advice;
+    for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Allocation))
+      P.Notes.push_back({printedLoc(*Frame), Note});
+    Results.insert(std::move(P));
+  }
+  writeRuntimeSarif(OS, Results);
+}
+
+/// The profile's totals, the library calls without a contract and the
+/// findings with no live memory, on standard error.
+void printSummary(const Triage &T) {
+  llvm::errs() << "custody: " << T.Profile.Kind << " heap profile";
+  if (T.Profile.SamplePeriod > 1)
+    llvm::errs() << " (sampled every " << T.Profile.SamplePeriod
+                 << " bytes on average; counts are estimates)";
+  llvm::errs() << ": " << amount(T.Bytes, T.Objects) << " live, on "
+               << plural(T.Stacks.size(), "stack", "stacks");
+  if (T.WithFindings) {
+    uint64_t Through = 0;
+    for (const RankedFinding &R : T.Ranked)
+      Through += R.Bytes;
+    unsigned Leaks = 0;
+    for (const StaticFinding &F : T.Findings)
+      Leaks += !F.SiteFile.empty();
+    llvm::errs() << "; " << plural(Through, "byte", "bytes") << " through "
+                 << T.Ranked.size() << " of "
+                 << plural(Leaks, "static leak finding", "static leak findings")
+                 << ", " << plural(T.Bytes - Through, "byte", "bytes")
+                 << " through none";
+  }
+  llvm::errs() << "\n";
+  // The library calls to write contracts for, heaviest first.
+  std::map<std::string, uint64_t> Missing;
+  for (const LiveStack *S : T.Uncovered)
+    if (S->FromProgram && !S->Call.empty() && !S->CallContract)
+      Missing[S->Call] += S->Bytes;
+  if (!Missing.empty()) {
+    std::vector<std::pair<std::string, uint64_t>> M(Missing.begin(),
+                                                    Missing.end());
+    std::stable_sort(M.begin(), M.end(), [](const auto &A, const auto &B) {
+      return A.second > B.second;
+    });
+    llvm::errs() << "custody: library calls with live memory and no "
+                    "contract (write contracts for them next):";
+    for (const auto &[Fn, Bytes] : M)
+      llvm::errs() << " '" << Fn << "' (" << plural(Bytes, "byte", "bytes")
+                   << ")";
+    llvm::errs() << "\n";
+  }
+  if (T.WithFindings) {
+    unsigned NotLive = 0;
+    for (const StaticFinding &F : T.Findings)
+      NotLive += !F.SiteFile.empty() && !T.RankOf.count(&F);
+    if (NotLive)
+      llvm::errs() << "custody: "
+                   << plural(NotLive, "static leak finding has",
+                             "static leak findings have")
+                   << " no live memory in the profile (the path did not run, "
+                      "what leaks is not heap memory, or the wrong function "
+                      "released it):\n";
+    for (const StaticFinding &F : T.Findings)
+      if (!F.SiteFile.empty() && !T.RankOf.count(&F))
+        llvm::errs() << "  " << F.File << ":" << F.Line << ":" << F.Column
+                     << ": " << F.Message << " [" << F.Check << "]\n";
+  }
+}
+
 } // namespace
 
 int custody::triageMain(int argc, const char **argv) {
@@ -547,16 +830,17 @@ int custody::triageMain(int argc, const char **argv) {
   if (!parseArgs(argc, argv, Req, Exit))
     return Exit;
 
-  HeapProfile Profile;
+  Triage T;
+  HeapProfile &Profile = T.Profile;
   std::string Err;
   if (!readProfile(Req.Profile, Profile, Err)) {
     llvm::errs() << "custody: error: --heap-profile '" << Req.Profile
                  << "': " << Err << "\n";
     return 2;
   }
-  std::vector<StaticFinding> Findings;
-  if (!Req.FindingsFile.empty() &&
-      !readStaticFindings(Req.FindingsFile, Findings, Err)) {
+  T.WithFindings = !Req.FindingsFile.empty();
+  if (T.WithFindings &&
+      !readStaticFindings(Req.FindingsFile, T.Findings, Err)) {
     llvm::errs() << "custody: error: --findings '" << Req.FindingsFile
                  << "': " << Err << "\n";
     return 2;
@@ -577,7 +861,8 @@ int custody::triageMain(int argc, const char **argv) {
   }
   // --binary: the program's executable, where the profile's first object
   // was.
-  std::string Program = Profile.Executable;
+  std::string &Program = T.Program;
+  Program = Profile.Executable;
   if (!Req.Binary.empty()) {
     Program = normalPath(Req.Binary);
     bool Fixed = elfType(Program) == 2;
@@ -594,276 +879,19 @@ int custody::triageMain(int argc, const char **argv) {
                  << "' is not there: its frames stay addresses (give "
                     "--binary EXE)\n";
 
-  // The stacks, the allocator's frames left out (two stacks that differ
-  // only there are one).
-  std::map<RawStack, LiveStack> ByStack;
-  for (const ProfileRecord &R : Profile.Records) {
-    if (!R.Bytes && !R.Objects)
-      continue;
-    RawStack Raw = mapStack(R.Addresses, Profile.Segments);
-    size_t Own = 0;
-    while (Own < Raw.size() && isAllocatorObject(Raw[Own].first))
-      ++Own;
-    Raw.erase(Raw.begin(), Raw.begin() + Own);
-    LiveStack &S = ByStack[Raw];
-    S.Raw = Raw;
-    S.Objects += R.Objects;
-    S.Bytes += R.Bytes;
-  }
-  CallTargets Targets;
-  std::vector<LiveStack> Stacks;
-  uint64_t TotalBytes = 0, TotalObjects = 0;
-  for (auto &[Raw, S] : ByStack) {
-    S.Stack = symbolizeStack(Raw);
-    TotalBytes += S.Bytes;
-    TotalObjects += S.Objects;
-    if (!Req.FindingsFile.empty())
-      S.Finding = findingOnStack(S.Stack, Findings);
-    // The call from the program's code into a library: at the program's
-    // innermost frame.
-    size_t P = 0;
-    while (P < Raw.size() && Raw[P].first != Program)
-      ++P;
-    S.FromProgram = P < Raw.size();
-    if (!Raw.empty())
-      S.Allocation = Targets.callee(Raw[0].first, Raw[0].second);
-    if (S.FromProgram) {
-      S.Call = Targets.callee(Raw[P].first, Raw[P].second);
-      if (S.Call.empty() && P > 0) {
-        std::vector<TraceFrame> Lib = symbolizeStack({Raw[P - 1]});
-        if (!Lib.empty())
-          S.Call = Lib.back().Function;
-      }
-      if (!S.Call.empty() && Contracts)
-        S.CallContract = Contracts->lookup(S.Call);
-      if (S.CallContract && S.CallContract->IsSummary)
-        S.CallContract = nullptr;
-    }
-    Stacks.push_back(std::move(S));
-  }
-  auto Heavier = [](const auto &A, const auto &B) {
-    return std::tie(B.Bytes, B.Objects) < std::tie(A.Bytes, A.Objects);
-  };
-  std::stable_sort(Stacks.begin(), Stacks.end(), Heavier);
-
-  // The findings, by the live bytes of the stacks through their site.
-  std::vector<RankedFinding> Ranked;
-  std::map<const StaticFinding *, size_t> RankOf;
-  std::vector<const LiveStack *> Uncovered;
-  for (const LiveStack &S : Stacks) {
-    if (!S.Finding) {
-      Uncovered.push_back(&S);
-      continue;
-    }
-    auto [It, New] = RankOf.try_emplace(S.Finding, Ranked.size());
-    if (New) {
-      Ranked.emplace_back();
-      Ranked.back().Finding = S.Finding;
-    }
-    RankedFinding &R = Ranked[It->second];
-    R.Bytes += S.Bytes;
-    R.Objects += S.Objects;
-    R.Stacks.push_back(&S);
-  }
-  std::stable_sort(Ranked.begin(), Ranked.end(), Heavier);
-  size_t Listed =
-      Req.Top && Req.Top < Uncovered.size() ? Req.Top : Uncovered.size();
-  bool WithFindings = !Req.FindingsFile.empty();
+  analyze(T, Req.Top, Contracts.get());
 
   std::string Text;
   llvm::raw_string_ostream OS(Text);
-  const unsigned NotesPerFinding = 3;
-  if (Req.Format == "text") {
-    for (const RankedFinding &R : Ranked) {
-      const StaticFinding &F = *R.Finding;
-      OS << F.File << ":" << F.Line << ":" << F.Column
-         << ": warning: " << findingMessage(R) << " [" << F.Check << "]\n";
-      for (size_t I = 0; I < R.Stacks.size() && I < NotesPerFinding; ++I) {
-        const LiveStack &S = *R.Stacks[I];
-        if (S.Stack.empty())
-          continue;
-        OS << frameLocation(S.Stack[siteFrame(S.Stack)])
-           << ": note: " << amount(S.Bytes, S.Objects) << " from "
-           << callName(S) << " on this stack\n";
-        printStackNotes(OS, S.Stack, S.Allocation);
-      }
-      if (R.Stacks.size() > NotesPerFinding) {
-        uint64_t Bytes = 0;
-        for (size_t I = NotesPerFinding; I < R.Stacks.size(); ++I)
-          Bytes += R.Stacks[I]->Bytes;
-        OS << F.File << ":" << F.Line << ":" << F.Column << ": note: and "
-           << plural(R.Stacks.size() - NotesPerFinding, "more stack",
-                     "more stacks")
-           << " with " << plural(Bytes, "byte", "bytes") << "\n";
-      }
-    }
-    for (size_t I = 0; I < Listed; ++I) {
-      const LiveStack &S = *Uncovered[I];
-      TraceFrame Unknown;
-      Unknown.Module = "?";
-      const TraceFrame &Site =
-          S.Stack.empty() ? Unknown : S.Stack[siteFrame(S.Stack)];
-      OS << frameLocation(Site)
-         << ": warning: " << uncoveredMessage(S, WithFindings)
-         << " [heap-uncovered]\n";
-      printStackNotes(OS, S.Stack, S.Allocation);
-      std::string Advice = uncoveredAdvice(S);
-      if (!Advice.empty())
-        OS << frameLocation(callFrame(S, Program)) << ": note: " << Advice
-           << "\n";
-    }
-  } else if (Req.Format == "json") {
-    llvm::json::Array Ranks, Gaps, NotLive;
-    for (const RankedFinding &R : Ranked) {
-      const StaticFinding &F = *R.Finding;
-      llvm::json::Array Through;
-      for (const LiveStack *S : R.Stacks)
-        Through.push_back(llvm::json::Object{
-            {"live_bytes", int64_t(S->Bytes)},
-            {"live_objects", int64_t(S->Objects)},
-            {"call", S->Call.empty() ? llvm::json::Value(nullptr)
-                                     : llvm::json::Value(S->Call)},
-            {"stack", stackJson(S->Stack)}});
-      Ranks.push_back(llvm::json::Object{
-          {"check", F.Check},
-          {"message", F.Message},
-          {"location", llvm::json::Object{{"file", F.File},
-                                          {"line", int64_t(F.Line)},
-                                          {"column", int64_t(F.Column)}}},
-          {"site", llvm::json::Object{{"file", F.SiteFile},
-                                      {"line", int64_t(F.SiteLine)}}},
-          {"live_bytes", int64_t(R.Bytes)},
-          {"live_objects", int64_t(R.Objects)},
-          {"stacks", std::move(Through)}});
-    }
-    for (size_t I = 0; I < Listed; ++I) {
-      const LiveStack &S = *Uncovered[I];
-      llvm::json::Object G{
-          {"message", uncoveredMessage(S, WithFindings)},
-          {"live_bytes", int64_t(S.Bytes)},
-          {"live_objects", int64_t(S.Objects)},
-          {"from_program", S.FromProgram},
-          {"call", S.Call.empty() ? llvm::json::Value(nullptr)
-                                  : llvm::json::Value(S.Call)},
-          {"contract", S.CallContract
-                           ? llvm::json::Value(S.CallContract->Library)
-                           : llvm::json::Value(nullptr)},
-          {"location", siteJson(S.Stack)},
-          {"stack", stackJson(S.Stack)}};
-      Gaps.push_back(std::move(G));
-    }
-    for (const StaticFinding &F : Findings)
-      if (!F.SiteFile.empty() && !RankOf.count(&F))
-        NotLive.push_back(llvm::json::Object{
-            {"check", F.Check},
-            {"message", F.Message},
-            {"location", llvm::json::Object{{"file", F.File},
-                                            {"line", int64_t(F.Line)},
-                                            {"column", int64_t(F.Column)}}}});
-    llvm::json::Object Top{
-        {"profile",
-         llvm::json::Object{{"file", Req.Profile},
-                            {"format", Profile.Kind},
-                            {"sample_period", int64_t(Profile.SamplePeriod)},
-                            {"live_bytes", int64_t(TotalBytes)},
-                            {"live_objects", int64_t(TotalObjects)},
-                            {"stacks", int64_t(Stacks.size())}}},
-        {"findings", std::move(Ranks)},
-        {"uncovered", std::move(Gaps)},
-        {"uncovered_stacks", int64_t(Uncovered.size())}};
-    if (WithFindings)
-      Top["findings_not_live"] = std::move(NotLive);
-    OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Top))) << "\n";
-  } else {
-    std::set<PrintedFinding> Results;
-    for (const RankedFinding &R : Ranked) {
-      PrintedFinding P;
-      P.Loc = findingLoc(*R.Finding);
-      P.Check = R.Finding->Check;
-      P.Message = findingMessage(R);
-      const LiveStack &S = *R.Stacks.front();
-      if (!S.Stack.empty())
-        P.Notes.push_back({printedLoc(S.Stack[siteFrame(S.Stack)]),
-                           amount(S.Bytes, S.Objects) + " from " + callName(S) +
-                               " on this stack"});
-      for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Allocation))
-        P.Notes.push_back({printedLoc(*Frame), Note});
-      Results.insert(std::move(P));
-    }
-    for (size_t I = 0; I < Listed; ++I) {
-      const LiveStack &S = *Uncovered[I];
-      PrintedFinding P;
-      if (!S.Stack.empty())
-        P.Loc = printedLoc(S.Stack[siteFrame(S.Stack)]);
-      P.Check = "heap-uncovered";
-      P.Message = uncoveredMessage(S, WithFindings);
-      std::string Advice = uncoveredAdvice(S);
-      if (!Advice.empty())
-        P.Message += ": " + Advice;
-      for (const auto &[Frame, Note] : stackNotes(S.Stack, S.Allocation))
-        P.Notes.push_back({printedLoc(*Frame), Note});
-      Results.insert(std::move(P));
-    }
-    writeRuntimeSarif(OS, Results);
-  }
+  if (Req.Format == "text")
+    printText(OS, T);
+  else if (Req.Format == "json")
+    printJson(OS, T, Req.Profile);
+  else
+    printSarif(OS, T);
   OS.flush();
   if (int Rc = writeOutput(Req.Output, Text))
     return Rc;
-
-  // The summary, on standard error.
-  llvm::errs() << "custody: " << Profile.Kind << " heap profile";
-  if (Profile.SamplePeriod > 1)
-    llvm::errs() << " (sampled every " << Profile.SamplePeriod
-                 << " bytes on average; counts are estimates)";
-  llvm::errs() << ": " << amount(TotalBytes, TotalObjects) << " live, on "
-               << plural(Stacks.size(), "stack", "stacks");
-  if (WithFindings) {
-    uint64_t Through = 0;
-    for (const RankedFinding &R : Ranked)
-      Through += R.Bytes;
-    unsigned Leaks = 0;
-    for (const StaticFinding &F : Findings)
-      Leaks += !F.SiteFile.empty();
-    llvm::errs() << "; " << plural(Through, "byte", "bytes") << " through "
-                 << Ranked.size() << " of "
-                 << plural(Leaks, "static leak finding", "static leak findings")
-                 << ", " << plural(TotalBytes - Through, "byte", "bytes")
-                 << " through none";
-  }
-  llvm::errs() << "\n";
-  // The library calls to write contracts for, heaviest first.
-  std::map<std::string, uint64_t> Missing;
-  for (const LiveStack *S : Uncovered)
-    if (S->FromProgram && !S->Call.empty() && !S->CallContract)
-      Missing[S->Call] += S->Bytes;
-  if (!Missing.empty()) {
-    std::vector<std::pair<std::string, uint64_t>> M(Missing.begin(),
-                                                    Missing.end());
-    std::stable_sort(M.begin(), M.end(), [](const auto &A, const auto &B) {
-      return A.second > B.second;
-    });
-    llvm::errs() << "custody: library calls with live memory and no "
-                    "contract (write contracts for them next):";
-    for (const auto &[Fn, Bytes] : M)
-      llvm::errs() << " '" << Fn << "' (" << plural(Bytes, "byte", "bytes")
-                   << ")";
-    llvm::errs() << "\n";
-  }
-  if (WithFindings) {
-    unsigned NotLive = 0;
-    for (const StaticFinding &F : Findings)
-      NotLive += !F.SiteFile.empty() && !RankOf.count(&F);
-    if (NotLive)
-      llvm::errs() << "custody: "
-                   << plural(NotLive, "static leak finding has",
-                             "static leak findings have")
-                   << " no live memory in the profile (the path did not run, "
-                      "what leaks is not heap memory, or the wrong function "
-                      "released it):\n";
-    for (const StaticFinding &F : Findings)
-      if (!F.SiteFile.empty() && !RankOf.count(&F))
-        llvm::errs() << "  " << F.File << ":" << F.Line << ":" << F.Column
-                     << ": " << F.Message << " [" << F.Check << "]\n";
-  }
-  return TotalBytes || TotalObjects ? 1 : 0;
+  printSummary(T);
+  return T.Bytes || T.Objects ? 1 : 0;
 }
