@@ -22,6 +22,9 @@ custody_test_packages=(
   # custody contracts import-cppcheck reads the .cfg files cppcheck ships;
   # custody contracts suggest is tested on libgit2's headers too.
   cppcheck libgit2-dev
+  # custody triage reads the heap profiles of the real allocators:
+  # jemalloc (built with profiling) and gperftools' tcmalloc.
+  libjemalloc2 libjemalloc-dev google-perftools libgoogle-perftools-dev
 )
 
 custody_install() {

@@ -49,6 +49,12 @@ struct Notice {
   }
 };
 
+/// A rule that is not a check of the static analysis (custody trace's and
+/// custody triage's): its id, a sentence, and its page under the docs.
+struct SarifRule {
+  std::string Id, Summary, Page;
+};
+
 /// What a SARIF log (or a Code Quality report) says besides the findings.
 struct SarifRun {
   /// Where the check pages are, without a trailing slash: a rule's helpUri
@@ -65,6 +71,8 @@ struct SarifRun {
   std::set<PrintedFinding> Unchanged;
   std::vector<Notice> Notices;
   bool Successful = true;
+  /// Rules after the checks' own, for findings of other checks.
+  std::vector<SarifRule> ExtraRules;
 };
 
 /// SARIF 2.1.0: one run, a rule per check with its description and help

@@ -262,6 +262,17 @@ void custody::writeSarif(llvm::raw_ostream &OS,
     RuleIndex[checkName(FindingKind(K)).str()] = K;
     Rules.push_back(rule(FindingKind(K), Run.DocsURL));
   }
+  for (const SarifRule &X : Run.ExtraRules) {
+    RuleIndex[X.Id] = Rules.size();
+    llvm::json::Object Rule{
+        {"id", X.Id},
+        {"shortDescription", llvm::json::Object{{"text", X.Summary}}},
+        {"fullDescription", llvm::json::Object{{"text", X.Summary}}},
+        {"defaultConfiguration", llvm::json::Object{{"level", "warning"}}}};
+    if (!Run.DocsURL.empty() && !X.Page.empty())
+      Rule["helpUri"] = Run.DocsURL + "/" + X.Page;
+    Rules.push_back(std::move(Rule));
+  }
 
   Locator Where(Run.SourceRoot);
   // Every finding, in the order of the text output; with a baseline, those

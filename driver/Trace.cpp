@@ -544,6 +544,21 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
     if (Params.empty())
       Params = "void";
     auto Value = [&](unsigned N) { return "(uintptr_t)a" + std::to_string(N); };
+    // The size in bytes of what it hands out: the product of the integer
+    // arguments the contract names ('size').
+    auto Size = [&](const std::string &Resource, const std::string &Key) {
+      std::string Product;
+      for (unsigned N : FC.SizeArgs) {
+        if (N >= T.Params.size() || T.Params[N].Kind != ValueKind::Integer)
+          return std::string();
+        Product += (Product.empty() ? "" : " * ") +
+                   std::string("(unsigned long long)a") + std::to_string(N);
+      }
+      if (Product.empty())
+        return Product;
+      return "      custody_rt_size(" + Kind(Resource) + ", " + Key + ", " +
+             Product + ");\n";
+    };
     auto NonNull = [&](unsigned N) {
       return T.Params[N].Kind == ValueKind::Pointer
                  ? "a" + std::to_string(N) + " != 0"
@@ -595,9 +610,10 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
            << Kind(FC.Returns->Resource) << ", (uintptr_t)custody_r, \""
            << T.Name << "\");\n";
       else
-        OS << "    if (custody_out && custody_ok && " << Valid
-           << ")\n      custody_rt_acquire(" << Kind(FC.Returns->Resource)
-           << ", (uintptr_t)custody_r, \"" << T.Name << "\");\n";
+        OS << "    if (custody_out && custody_ok && " << Valid << ") {\n"
+           << "      custody_rt_acquire(" << Kind(FC.Returns->Resource)
+           << ", (uintptr_t)custody_r, \"" << T.Name << "\");\n"
+           << Size(FC.Returns->Resource, "(uintptr_t)custody_r") << "    }\n";
     }
     for (const auto &[N, E] : FC.Args) {
       if (N >= T.Params.size() || !Known(E.Resource))
@@ -617,8 +633,9 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
                                 ? " && *" + A + " != 0"
                                 : std::string("");
         OS << "    if (custody_out && " << W << " && " << A << " != 0" << Valid
-           << ")\n      custody_rt_acquire(" << Kind(E.Resource) << ", " << Key
-           << ", \"" << T.Name << "\");\n";
+           << ") {\n      custody_rt_acquire(" << Kind(E.Resource) << ", "
+           << Key << ", \"" << T.Name << "\");\n"
+           << Size(E.Resource, Key) << "    }\n";
         break;
       }
       case ArgEffect::Releases:
@@ -672,11 +689,12 @@ std::string generate(const std::vector<Traced> &Fns, const ContractSet &Set,
 int usage() {
   llvm::errs()
       << "usage: custody trace [--contracts FILE]... [--header HEADER]... "
-         "[--cflag FLAG]... [--findings custody.json] [--format text|json] "
+         "[--cflag FLAG]... [--findings custody.json] [--format "
+         "text|json|sarif] "
          "[--output FILE] [--signal USR1|USR2|none] [--keep DIR] [--list] "
          "-- COMMAND ARGS...\n"
          "       custody trace --jni [--findings custody.json] [--format "
-         "text|json] [--output FILE] [--signal ...] -- java ARGS...\n";
+         "text|json|sarif] [--output FILE] [--signal ...] -- java ARGS...\n";
   return 2;
 }
 
@@ -708,7 +726,8 @@ Options:
   --cflag FLAG         a compiler flag for the headers (-I..., -D...)
   --findings FILE      custody's JSON findings: name the static finding each
                        runtime leak confirms, list the others as gaps
-  --format text|json   the report's format (default text)
+  --format text|json|sarif
+                       the report's format (default text)
   --output FILE        write the report to FILE instead of standard output
   --signal NAME        the signal that makes a report while the process runs
                        (default USR1; 'none' for none)
@@ -801,9 +820,9 @@ bool parseArgs(int argc, const char **argv, TraceRequest &Req, int &Exit) {
     Exit = 2;
     return false;
   }
-  if (Req.Format != "text" && Req.Format != "json") {
+  if (Req.Format != "text" && Req.Format != "json" && Req.Format != "sarif") {
     llvm::errs() << "custody: error: unknown --format '" << Req.Format
-                 << "' (expected text or json)\n";
+                 << "' (expected text, json or sarif)\n";
     Exit = 2;
     return false;
   }
@@ -1249,6 +1268,8 @@ int custody::traceMain(int argc, const char **argv) {
     Reports.push_back(std::move(R));
   }
   WriteJson(CommandStatus);
+  if (Req.Format == "sarif")
+    printReportsSarif(Out.os(), Reports, Ctx);
   Out.os().flush();
 
   // The summary, on standard error.

@@ -28,18 +28,6 @@ using namespace custody;
 
 namespace {
 
-struct Segment {
-  uint64_t Bias = 0, Start = 0, End = 0;
-  std::string Path;
-};
-
-std::string normalPath(llvm::StringRef P) {
-  llvm::SmallString<256> Out;
-  if (!llvm::sys::fs::real_path(P, Out))
-    return std::string(Out);
-  return P.str();
-}
-
 /// Symbolized frames, cached by (module, offset).
 class Symbolizer {
 public:
@@ -91,13 +79,6 @@ Symbolizer &symbolizer() {
   return S;
 }
 
-std::string locText(const TraceFrame &F) {
-  if (!F.File.empty())
-    return F.File + ":" + std::to_string(F.Line) + ":" +
-           std::to_string(F.Column ? F.Column : 1);
-  return F.Module + "+0x" + llvm::utohexstr(F.Offset, /*LowerCase=*/true);
-}
-
 const FunctionContract *contractOf(const ReportContext &Ctx,
                                    llvm::StringRef Fn) {
   return Ctx.Contracts ? Ctx.Contracts->lookup(Fn) : nullptr;
@@ -147,11 +128,192 @@ std::string message(const LiveGroup &G, const TraceReport &R,
       S += " by " + G.Releasers;
     return S + " " + whenText(R, Ctx);
   }
+  std::string Bytes = G.Sized ? ", " + std::to_string(G.Bytes) +
+                                    (G.Bytes == 1 ? " byte" : " bytes")
+                              : "";
   return S + "'" + G.Resource + "' (" + G.Description + " from '" + G.Function +
-         "') still live " + whenText(R, Ctx);
+         "'" + Bytes + ") still live " + whenText(R, Ctx);
 }
 
 } // namespace
+
+std::string custody::normalPath(llvm::StringRef P) {
+  llvm::SmallString<256> Out;
+  if (!llvm::sys::fs::real_path(P, Out))
+    return std::string(Out);
+  return P.str();
+}
+
+std::string custody::frameLocation(const TraceFrame &F) {
+  if (!F.File.empty())
+    return F.File + ":" + std::to_string(F.Line) + ":" +
+           std::to_string(F.Column ? F.Column : 1);
+  return F.Module + "+0x" + llvm::utohexstr(F.Offset, /*LowerCase=*/true);
+}
+
+RawStack custody::mapStack(llvm::StringRef Addresses,
+                           const std::vector<Segment> &Segments) {
+  llvm::SmallVector<llvm::StringRef, 48> Addrs;
+  Addresses.split(Addrs, ' ', -1, false);
+  RawStack Raw;
+  for (llvm::StringRef A : Addrs) {
+    uint64_t Addr = 0;
+    A.consume_front("0x");
+    if (A.getAsInteger(16, Addr))
+      continue;
+    const Segment *Seg = nullptr;
+    for (const Segment &S : Segments)
+      if (Addr >= S.Start && Addr < S.End)
+        Seg = &S;
+    // Code in no object is generated code (a JVM's compiled Java or its
+    // native-call stubs, which differ between the interpreter and compiled
+    // callers): the native stack ends there.
+    if (!Seg)
+      break;
+    Raw.push_back({Seg->Path, Addr - Seg->Bias});
+  }
+  return Raw;
+}
+
+std::vector<TraceFrame> custody::symbolizeStack(const RawStack &Raw) {
+  std::vector<TraceFrame> Stack;
+  for (const auto &[Mod, Off] : Raw)
+    for (TraceFrame &TF : symbolizer().frames(Mod, Off))
+      Stack.push_back(TF);
+  // Up to main, or to the last frame with a source location (a thread's
+  // start routine): libc's start-up is not the program's.
+  size_t End = Stack.size();
+  for (size_t I = 0; I < Stack.size(); ++I)
+    if (Stack[I].Function == "main") {
+      End = I + 1;
+      break;
+    }
+  while (End > 1 && Stack[End - 1].File.empty())
+    --End;
+  Stack.resize(End);
+  return Stack;
+}
+
+const StaticFinding *
+custody::findingOnStack(const std::vector<TraceFrame> &Stack,
+                        std::vector<StaticFinding> &Findings) {
+  // Nearest the acquisition first; every finding at that site is seen.
+  for (const TraceFrame &F : Stack) {
+    if (F.File.empty())
+      continue;
+    std::string File = normalPath(F.File);
+    const StaticFinding *First = nullptr;
+    for (StaticFinding &S : Findings)
+      if (!S.SiteFile.empty() && S.SiteLine == F.Line && S.SiteFile == File) {
+        S.Seen = true;
+        if (!First)
+          First = &S;
+      }
+    if (First)
+      return First;
+  }
+  return nullptr;
+}
+
+size_t custody::siteFrame(const std::vector<TraceFrame> &Stack) {
+  size_t At = 0;
+  while (At < Stack.size() && Stack[At].File.empty())
+    ++At;
+  return At == Stack.size() ? 0 : At;
+}
+
+std::vector<std::pair<const TraceFrame *, std::string>>
+custody::stackNotes(const std::vector<TraceFrame> &Stack,
+                    llvm::StringRef Callee) {
+  std::vector<std::pair<const TraceFrame *, std::string>> Out;
+  // Frames before the site (inside a library without debug information),
+  // then the callers after it.
+  size_t At = siteFrame(Stack);
+  for (size_t I = 0; I < At; ++I) {
+    std::string Called = I ? Stack[I - 1].Function : Callee.str();
+    Out.push_back(
+        {&Stack[I],
+         (Called.empty() ? std::string("called from here")
+                         : "'" + Called + "' called here") +
+             (Stack[I].Function.empty() ? ""
+                                        : ", in '" + Stack[I].Function + "'")});
+  }
+  for (size_t I = At + 1; I < Stack.size(); ++I) {
+    const std::string &Called = Stack[I - 1].Function;
+    Out.push_back({&Stack[I], Called.empty() ? std::string("called from here")
+                                             : "'" + Called + "' called here"});
+  }
+  return Out;
+}
+
+void custody::printStackNotes(llvm::raw_ostream &OS,
+                              const std::vector<TraceFrame> &Stack,
+                              llvm::StringRef Callee) {
+  for (const auto &[F, Text] : stackNotes(Stack, Callee))
+    OS << frameLocation(*F) << ": note: " << Text << "\n";
+}
+
+llvm::json::Value custody::frameJson(const TraceFrame &F) {
+  llvm::json::Object FO{{"module", F.Module}, {"offset", int64_t(F.Offset)}};
+  if (!F.Function.empty())
+    FO["function"] = F.Function;
+  if (!F.File.empty()) {
+    FO["file"] = F.File;
+    FO["line"] = int64_t(F.Line);
+    FO["column"] = int64_t(F.Column);
+  }
+  return FO;
+}
+
+PrintedLoc custody::printedLoc(const TraceFrame &F) {
+  static std::map<std::string, std::vector<std::string>> Sources;
+  PrintedLoc L;
+  if (F.File.empty()) {
+    L.File = F.Module;
+    return L;
+  }
+  L.File = F.File;
+  L.AbsFile = normalPath(F.File);
+  L.Line = F.Line;
+  L.Column = F.Column ? F.Column : 1;
+  auto [It, New] = Sources.try_emplace(L.AbsFile);
+  if (New)
+    if (auto Buf = llvm::MemoryBuffer::getFile(L.AbsFile)) {
+      llvm::SmallVector<llvm::StringRef, 0> Lines;
+      (*Buf)->getBuffer().split(Lines, '\n');
+      for (llvm::StringRef Line : Lines)
+        It->second.push_back(Line.rtrim('\r').str());
+    }
+  if (L.Line && L.Line <= It->second.size())
+    L.SourceLine = It->second[L.Line - 1];
+  return L;
+}
+
+std::vector<SarifRule> custody::runtimeRules() {
+  return {{"runtime-leak",
+           "A resource acquired at run time and not released when the "
+           "process exits or is asked for a report.",
+           "runtime.md#reports"},
+          {"runtime-gil-unbalanced",
+           "A PyGILState_Ensure not given back by PyGILState_Release on its "
+           "thread.",
+           "runtime.md#embedded-cpython-the-gil-per-thread"},
+          {"heap-uncovered",
+           "Heap memory live in a heap profile whose stack passes through no "
+           "static finding's acquisition site.",
+           "runtime.md#heap-profiles-custody-triage"}};
+}
+
+void custody::writeRuntimeSarif(llvm::raw_ostream &OS,
+                                const std::set<PrintedFinding> &Findings) {
+  SarifRun Run;
+  Run.DocsURL = defaultDocsURL();
+  llvm::SmallString<256> Cwd;
+  llvm::sys::fs::current_path(Cwd);
+  Run.SourceRoot = std::string(Cwd);
+  Run.ExtraRules = runtimeRules();
+  writeSarif(OS, Findings, Run);
+}
 
 bool custody::readStaticFindings(const std::string &Path,
                                  std::vector<StaticFinding> &Out,
@@ -269,24 +431,7 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
         llvm::StringRef Java = F.size() == 8 ? F[7] : "";
         std::string Kind = F[0].str(), Fn = F[1].str();
         std::string Thread = "'" + F[4].str() + "' (" + F[3].str() + ")";
-        llvm::SmallVector<llvm::StringRef, 48> Addrs;
-        F[6].split(Addrs, ' ', -1, false);
-        std::vector<std::pair<std::string, uint64_t>> Raw;
-        for (llvm::StringRef A : Addrs) {
-          uint64_t Addr = 0;
-          if (A.getAsInteger(16, Addr))
-            continue;
-          const Segment *Seg = nullptr;
-          for (const Segment &S : Segments)
-            if (Addr >= S.Start && Addr < S.End)
-              Seg = &S;
-          // Code in no object is generated code (a JVM's compiled Java or
-          // its native-call stubs, which differ between the interpreter and
-          // compiled callers): the native stack ends there.
-          if (!Seg)
-            break;
-          Raw.push_back({Seg->Path, Addr - Seg->Bias});
-        }
+        RawStack Raw = mapStack(F[6], Segments);
         // The tracer's own frames come first.
         size_t First = 0;
         while (First < Raw.size() && Raw[First].first == Preload)
@@ -310,21 +455,7 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           G.Function = Fn;
           G.Releasers = releasersOf(Ctx, Kind);
           G.Thread = std::get<3>(K);
-          for (const auto &[Mod, Off] : Raw) {
-            for (TraceFrame &TF : symbolizer().frames(Mod, Off))
-              G.Stack.push_back(TF);
-          }
-          // Up to main, or to the last frame with a source location (a
-          // thread's start routine): libc's start-up is not the program's.
-          size_t End = G.Stack.size();
-          for (size_t I = 0; I < G.Stack.size(); ++I)
-            if (G.Stack[I].Function == "main") {
-              End = I + 1;
-              break;
-            }
-          while (End > 1 && G.Stack[End - 1].File.empty())
-            --End;
-          G.Stack.resize(End);
+          G.Stack = symbolizeStack(Raw);
           // "pkg.Class.method;pkg/Class.java;line", innermost first.
           llvm::SmallVector<llvm::StringRef, 16> JavaFrames;
           Java.split(JavaFrames, '|', -1, false);
@@ -342,6 +473,12 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
           }
         }
         ++G.Count;
+        // "REFS" or "REFS BYTES".
+        uint64_t Bytes = 0;
+        if (!F[5].split(' ').second.getAsInteger(10, Bytes)) {
+          G.Bytes += Bytes;
+          G.Sized = true;
+        }
         if (!llvm::is_contained(G.Pids, Pid))
           G.Pids.push_back(Pid);
       }
@@ -352,23 +489,13 @@ TraceReport custody::readReport(const std::vector<std::string> &Paths,
     // The static finding whose acquisition site is on this stack, nearest
     // the acquisition first.
     if (Ctx.Findings)
-      for (const TraceFrame &F : G.Stack) {
-        if (F.File.empty() || G.Confirmed)
-          continue;
-        std::string File = normalPath(F.File);
-        for (StaticFinding &S : *Ctx.Findings)
-          if (!S.SiteFile.empty() && S.SiteLine == F.Line &&
-              S.SiteFile == File) {
-            S.Seen = true;
-            if (G.Confirmed)
-              continue;
-            G.Confirmed = true;
-            G.StaticCheck = S.Check;
-            G.StaticMessage = S.Message;
-            G.StaticFile = S.File;
-            G.StaticLine = S.Line;
-            G.StaticColumn = S.Column;
-          }
+      if (const StaticFinding *S = findingOnStack(G.Stack, *Ctx.Findings)) {
+        G.Confirmed = true;
+        G.StaticCheck = S->Check;
+        G.StaticMessage = S->Message;
+        G.StaticFile = S->File;
+        G.StaticLine = S->Line;
+        G.StaticColumn = S->Column;
       }
     R.Groups.push_back(std::move(G));
   }
@@ -399,35 +526,19 @@ void custody::printReportText(llvm::raw_ostream &OS, const TraceReport &R,
   for (const LiveGroup &G : R.Groups) {
     // The warning at the first frame with a source location; frames before
     // it (inside a library without debug information) become notes.
-    size_t At = 0;
-    while (At < G.Stack.size() && G.Stack[At].File.empty())
-      ++At;
-    if (At == G.Stack.size())
-      At = 0;
+    size_t At = siteFrame(G.Stack);
     TraceFrame Unknown;
     Unknown.Module = "?";
     const TraceFrame &Site = G.Stack.empty() ? Unknown : G.Stack[At];
-    OS << locText(Site) << ": warning: " << message(G, R, Ctx) << " ["
+    OS << frameLocation(Site) << ": warning: " << message(G, R, Ctx) << " ["
        << G.Check << "]\n";
-    for (size_t I = 0; I < At; ++I)
-      OS << locText(G.Stack[I]) << ": note: '"
-         << (I ? G.Stack[I - 1].Function : G.Function) << "' called here"
-         << (G.Stack[I].Function.empty() ? ""
-                                         : ", in '" + G.Stack[I].Function + "'")
-         << "\n";
-    for (size_t I = At + 1; I < G.Stack.size(); ++I) {
-      const std::string &Callee = G.Stack[I - 1].Function;
-      OS << locText(G.Stack[I]) << ": note: "
-         << (Callee.empty() ? std::string("called from here")
-                            : "'" + Callee + "' called here")
-         << "\n";
-    }
+    printStackNotes(OS, G.Stack, G.Function);
     if (G.Confirmed)
       OS << G.StaticFile << ":" << G.StaticLine << ":" << G.StaticColumn
          << ": note: confirmed at run time: " << G.StaticMessage << " ["
          << G.StaticCheck << "]\n";
     else if (Ctx.Findings)
-      OS << locText(Site)
+      OS << frameLocation(Site)
          << ": note: no static finding acquires at this site: a contract or "
             "analysis gap\n";
   }
@@ -445,18 +556,9 @@ void custody::printReportsJson(llvm::raw_ostream &OS,
       llvm::json::Array Stack;
       const TraceFrame *Site = nullptr;
       for (const TraceFrame &F : G.Stack) {
-        llvm::json::Object FO{{"module", F.Module},
-                              {"offset", int64_t(F.Offset)}};
-        if (!F.Function.empty())
-          FO["function"] = F.Function;
-        if (!F.File.empty()) {
-          FO["file"] = F.File;
-          FO["line"] = int64_t(F.Line);
-          FO["column"] = int64_t(F.Column);
-          if (!Site)
-            Site = &F;
-        }
-        Stack.push_back(std::move(FO));
+        if (!F.File.empty() && !Site)
+          Site = &F;
+        Stack.push_back(frameJson(F));
       }
       llvm::json::Object GO{
           {"check", G.Check},         {"message", message(G, R, Ctx)},
@@ -475,6 +577,8 @@ void custody::printReportsJson(llvm::raw_ostream &OS,
       GO["pids"] = std::move(Pids);
       if (!G.Thread.empty())
         GO["thread"] = G.Thread;
+      if (G.Sized)
+        GO["bytes"] = int64_t(G.Bytes);
       if (G.Confirmed)
         GO["static_finding"] = llvm::json::Object{
             {"check", G.StaticCheck},
@@ -523,4 +627,35 @@ void custody::printReportsJson(llvm::raw_ostream &OS,
     Top["static_findings_not_seen"] = std::move(NotSeen);
   }
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Top))) << "\n";
+}
+
+void custody::printReportsSarif(llvm::raw_ostream &OS,
+                                const std::vector<TraceReport> &Reports,
+                                const ReportContext &Ctx) {
+  std::set<PrintedFinding> Findings;
+  for (const TraceReport &R : Reports)
+    for (const LiveGroup &G : R.Groups) {
+      PrintedFinding F;
+      if (!G.Stack.empty())
+        F.Loc = printedLoc(G.Stack[siteFrame(G.Stack)]);
+      F.Check = G.Check;
+      F.Message = message(G, R, Ctx);
+      for (const auto &[Frame, Text] : stackNotes(G.Stack, G.Function))
+        F.Notes.push_back({printedLoc(*Frame), Text});
+      if (G.Confirmed) {
+        PrintedNote N;
+        N.Loc.File = G.StaticFile;
+        N.Loc.AbsFile = normalPath(G.StaticFile);
+        N.Loc.Line = G.StaticLine;
+        N.Loc.Column = G.StaticColumn;
+        N.Message = "confirmed at run time: " + G.StaticMessage + " [" +
+                    G.StaticCheck + "]";
+        F.Notes.push_back(std::move(N));
+      } else if (Ctx.Findings) {
+        F.Notes.push_back({F.Loc, "no static finding acquires at this site: "
+                                  "a contract or analysis gap"});
+      }
+      Findings.insert(std::move(F));
+    }
+  writeRuntimeSarif(OS, Findings);
 }

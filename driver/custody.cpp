@@ -1744,6 +1744,8 @@ static const char SubcommandHelp[] =
     "      one summary store from those of shards (--shard with -p)\n"
     "  custody trace [--contracts F] [--header H] -- COMMAND ARGS...\n"
     "      the resources COMMAND still holds at exit, by the contracts\n"
+    "  custody triage --heap-profile FILE [--findings custody.json]\n"
+    "      the static findings ranked by the live bytes of a heap profile\n"
     "  custody help [SUBCOMMAND]\n"
     "      this help, or a subcommand's\n";
 
@@ -1770,6 +1772,8 @@ int main(int argc, const char **argv) {
       return auditMain(argc - 1, argv + 1);
     if (Cmd == "trace")
       return traceMain(argc - 1, argv + 1);
+    if (Cmd == "triage")
+      return triageMain(argc - 1, argv + 1);
     // A command of subcommands given none (or --help): which there are.
     llvm::StringRef Sub = argc > 2 ? argv[2] : "";
     auto Subcommands = [&](llvm::StringRef Which) {

@@ -230,6 +230,10 @@ struct FunctionContract {
   /// Parameters whose null makes the call fail ('fails_on_null'):
   /// PyModule_AddObjectRef returns -1 for the NULL of a failed constructor.
   std::vector<unsigned> FailsOnNull;
+  /// The parameters whose product is the size in bytes of what it hands out
+  /// ('size': malloc's 0, calloc's [0, 1]); custody trace sums them per
+  /// stack. Not an effect on ownership: sameEffects leaves it out.
+  std::vector<unsigned> SizeArgs;
   /// Its failure sets its library's error indicator ('raises_on_failure'):
   /// false for PyIter_Next, whose NULL at the end of the iteration is not an
   /// error.

@@ -405,12 +405,14 @@ void Loader::loadFunction(const std::string &Name, const YAML::Node &N,
        "fails_on_null",
        "raises_on_failure",
        "result_type",
-       "tests_type"},
+       "tests_type",
+       "size"},
       [&](const std::string &Key, const YAML::Node &V, const YAML::Node &) {
-        if (Key == "rejects_null" || Key == "fails_on_null") {
+        if (Key == "rejects_null" || Key == "fails_on_null" || Key == "size") {
           // An index or a list of indices of parameters.
-          std::vector<unsigned> &Out =
-              Key == "rejects_null" ? FC.RejectsNull : FC.FailsOnNull;
+          std::vector<unsigned> &Out = Key == "rejects_null" ? FC.RejectsNull
+                                       : Key == "size"       ? FC.SizeArgs
+                                                             : FC.FailsOnNull;
           if (V.IsSequence()) {
             for (const auto &E : V) {
               int I;

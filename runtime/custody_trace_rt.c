@@ -15,7 +15,8 @@
  * custody reads these files, symbolizes the stacks and reports. The format
  * is line-based text: a header, the loaded objects and their segments, then
  * one line per live resource: kind, acquiring function, sequence number,
- * thread id and name, references, the native stack (return addresses) and,
+ * thread id and name, references (then the size in bytes, when the contract
+ * gives one), the native stack (return addresses) and,
  * from the JNI agent, the Java frames ("Class.method;File.java;line", '|'
  * between frames, innermost first). Nothing here allocates inside a signal
  *handler or calls a traced function while recording (a thread-local flag makes
@@ -53,6 +54,7 @@ struct custody_rec {
   unsigned long seq;
   uintptr_t state; /* what an ensure returned */
   int refs;
+  unsigned long long bytes; /* 0: the contract gives no size */
   int nframes;
   pid_t tid;
   char tname[16];
@@ -191,6 +193,15 @@ void custody_rt_acquire_in(const char *kind, uintptr_t key, const char *fn,
      it (by the library itself); the new acquisition replaces it. */
   free(custody_unlink(kind, key));
   custody_insert(r);
+  pthread_mutex_unlock(&custody_lock);
+}
+
+void custody_rt_size(const char *kind, uintptr_t key,
+                     unsigned long long bytes) {
+  pthread_mutex_lock(&custody_lock);
+  struct custody_rec *r = custody_find(kind, key);
+  if (r)
+    r->bytes = bytes;
   pthread_mutex_unlock(&custody_lock);
 }
 
@@ -372,7 +383,10 @@ static void custody_dump(const char *event, unsigned snapshot) {
       custody_putf(&out, "\t%llu\t", (unsigned long long)r->seq);
       custody_putf(&out, "%llu\t", (unsigned long long)r->tid);
       custody_put_field(&out, r->tname);
-      custody_putf(&out, "\t%llu\t", (unsigned long long)r->refs);
+      custody_putf(&out, "\t%llu", (unsigned long long)r->refs);
+      if (r->bytes)
+        custody_putf(&out, " %llu", r->bytes);
+      custody_put(&out, "\t");
       for (int i = 0; i < r->nframes; ++i)
         custody_putf(&out, i ? " %llx" : "%llx",
                      (unsigned long long)(uintptr_t)r->frames[i]);

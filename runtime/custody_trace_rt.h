@@ -37,6 +37,9 @@ void custody_rt_acquire_in(const char *kind, uintptr_t key, const char *fn,
                            const char *managed);
 void custody_rt_retain_in(const char *kind, uintptr_t key, const char *fn,
                           const char *managed);
+/* The size in bytes of the live resource (kind, key), from the arguments
+   its contract names ('size'). */
+void custody_rt_size(const char *kind, uintptr_t key, unsigned long long bytes);
 /* Released (or handed over); a null kind releases it whatever its kind. */
 void custody_rt_release(const char *kind, uintptr_t key);
 /* One more reference owned by the caller. */

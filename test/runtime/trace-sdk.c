@@ -139,3 +139,16 @@ int main(void) {
 // JSON-NEXT: "vault_entry_free",
 // JSON-NEXT: "vault_get",
 // JSON-NEXT: "vault_open"
+
+// The same in SARIF, a result per live group, its stack and the static
+// finding it confirms as the result's path.
+// RUN: %expect-exit 1 %custody trace --contracts %S/Inputs/vault/vault.yaml --header %S/Inputs/vault/vault.h --findings %t/findings.json --format sarif --output %t/trace.sarif -- %t/app
+// RUN: FileCheck %s --check-prefix=SARIF < %t/trace.sarif
+// SARIF: "text": "confirmed at run time: 'e' (vault entry from 'vault_get') is not released on this path [contract-resource-leak]"
+// SARIF: "message": {
+// SARIF-NEXT: "text": "3 'vault-entry' (vault entry from 'vault_get') still live at exit"
+// SARIF: "ruleId": "runtime-leak",
+// SARIF: "text": "1 'sqlite3-statement' (sqlite3 statement from 'sqlite3_prepare_v2') still live at exit"
+// SARIF: "text": "no static finding acquires at this site: a contract or analysis gap"
+// SARIF: "startLine": 81
+// SARIF: "id": "runtime-leak",
