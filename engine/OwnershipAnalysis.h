@@ -23,9 +23,11 @@ class TUAnalysis;
 }
 
 struct AnalysisLimits {
-  /// Distinct path states kept per CFG block; further states arriving at a
-  /// full block are dropped (fewer paths explored, never a false report).
-  unsigned MaxStatesPerBlock = 24;
+  /// Distinct path states kept per CFG block at most; further states
+  /// arriving at a full block are joined into one it keeps, and what they
+  /// disagree on is no longer followed. Small functions get this many:
+  /// fewer joins lose fewer findings (an error label that many paths reach).
+  unsigned MaxStatesPerBlock = 96;
   /// States per function, shared out over its blocks (at least 4 each).
   unsigned StatesPerFunction = 8000;
   /// Block visits per function before the analysis of that function stops:

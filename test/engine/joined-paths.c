@@ -5,8 +5,8 @@
 // Past a block's cap of states, arriving states are joined into one the
 // block holds instead of being dropped: the rest of the function is still
 // walked, so what it acquires later is still checked, and what the joined
-// states disagreed on is no longer followed (never reported). Six flags set
-// on independent branches make 64 paths, more than a block keeps.
+// states disagreed on is no longer followed (never reported). Eight flags
+// set on independent branches make 256 paths, more than a block keeps.
 
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -16,7 +16,7 @@
 int sink(const void *p);
 
 #define FLAGS(a)                                                               \
-  int f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0, f5 = 0;                          \
+  int f0 = 0, f1 = 0, f2 = 0, f3 = 0, f4 = 0, f5 = 0, f6 = 0, f7 = 0;          \
   if ((a) & 1)                                                                 \
     f0 = 1;                                                                    \
   if ((a) & 2)                                                                 \
@@ -29,7 +29,12 @@ int sink(const void *p);
     f4 = 1;                                                                    \
   if ((a) & 32)                                                                \
     f5 = 1;                                                                    \
-  sink(&f0), sink(&f1), sink(&f2), sink(&f3), sink(&f4), sink(&f5)
+  if ((a) & 64)                                                                \
+    f6 = 1;                                                                    \
+  if ((a) & 128)                                                               \
+    f7 = 1;                                                                    \
+  sink(&f0), sink(&f1), sink(&f2), sink(&f3), sink(&f4), sink(&f5),            \
+      sink(&f6), sink(&f7)
 
 // JOINS: custody: 'checkLeak01AfterJoin' has more paths than kept; {{[0-9]+}} were joined with others
 int checkLeak01AfterJoin(int a) {
