@@ -202,7 +202,10 @@ public:
     for (const Finding &F : S.Findings) {
       if (F.Kind != Kind)
         continue;
-      diag(F.Loc, "%0") << F.Message;
+      if (F.End.isValid())
+        diag(F.Loc, "%0") << F.Message << clang::SourceRange(F.Loc, F.End);
+      else
+        diag(F.Loc, "%0") << F.Message;
       for (const Note &N : F.Notes)
         diag(N.Loc, "%0", DiagnosticIDs::Note) << N.Message;
     }

@@ -19,6 +19,9 @@ struct PrintedLoc {
   /// The same file made absolute against the compile command's directory.
   std::string AbsFile;
   unsigned Line = 0, Column = 0; // Column counts bytes, as Clang's do.
+  /// The last byte's column of the code underlined from Column, on the same
+  /// line (inclusive); 0 when nothing is underlined.
+  unsigned EndColumn = 0;
   std::string SourceLine;
 };
 struct PrintedNote {

@@ -155,10 +155,15 @@ public:
 
   llvm::json::Object physical(const PrintedLoc &L) {
     llvm::json::Object P{{"artifactLocation", artifact(L)}};
-    if (L.Line > 0)
-      P["region"] = llvm::json::Object{
+    if (L.Line > 0) {
+      llvm::json::Object R{
           {"startLine", L.Line},
           {"startColumn", utf16Column(L.SourceLine, L.Column)}};
+      // SARIF's end column is the one after the region.
+      if (L.EndColumn > L.Column)
+        R["endColumn"] = utf16Column(L.SourceLine, L.EndColumn + 1);
+      P["region"] = std::move(R);
+    }
     return P;
   }
 

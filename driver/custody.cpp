@@ -941,6 +941,17 @@ public:
         continue;
       PrintedFinding P;
       P.Loc = printLoc(SM, F.Loc);
+      if (F.End.isValid()) {
+        // The end token's last byte, when it is on the same line.
+        SourceLocation E = SM.getExpansionLoc(F.End);
+        if (SM.getFileID(E) == FID &&
+            SM.getLineNumber(FID, SM.getFileOffset(E)) == P.Loc.Line) {
+          unsigned Len = Lexer::MeasureTokenLength(E, SM, Ctx.getLangOpts());
+          unsigned Col = SM.getColumnNumber(FID, SM.getFileOffset(E));
+          if (Len > 0 && Col + Len - 1 > P.Loc.Column)
+            P.Loc.EndColumn = Col + Len - 1;
+        }
+      }
       P.Check = checkName(F.Kind).str();
       P.Message = F.Message;
       for (const Note &N : F.Notes)
@@ -1012,19 +1023,22 @@ struct CheckActionFactory : public FrontendActionFactory {
 
 // One file's results in the summary store, and back.
 llvm::json::Value printedLocJSON(const PrintedLoc &L) {
-  return llvm::json::Array{L.File, L.AbsFile, L.Line, L.Column, L.SourceLine};
+  return llvm::json::Array{L.File,   L.AbsFile,    L.Line,
+                           L.Column, L.SourceLine, L.EndColumn};
 }
 
 PrintedLoc printedLocFrom(const llvm::json::Value *V) {
   PrintedLoc L;
   const llvm::json::Array *A = V ? V->getAsArray() : nullptr;
-  if (!A || A->size() != 5)
+  if (!A || A->size() < 5)
     return L;
   L.File = (*A)[0].getAsString().value_or("").str();
   L.AbsFile = (*A)[1].getAsString().value_or("").str();
   L.Line = unsigned((*A)[2].getAsInteger().value_or(0));
   L.Column = unsigned((*A)[3].getAsInteger().value_or(0));
   L.SourceLine = (*A)[4].getAsString().value_or("").str();
+  if (A->size() > 5)
+    L.EndColumn = unsigned((*A)[5].getAsInteger().value_or(0));
   return L;
 }
 
@@ -1186,17 +1200,28 @@ void printText(llvm::raw_ostream &OS, const PrintedLoc &L,
   std::string Gutter(std::max<size_t>(Num.size(), 5), ' ');
   unsigned CaretColumn = 0;
   std::string Shown = displayLine(L.SourceLine, L.Column, CaretColumn);
+  // The underline runs to the display column after the range's last byte.
+  unsigned Tilde = 0;
+  if (L.EndColumn > L.Column) {
+    unsigned After = 0;
+    displayLine(L.SourceLine, L.EndColumn + 1, After);
+    if (After > CaretColumn + 1)
+      Tilde = After - CaretColumn - 1;
+  }
   OS << Gutter.substr(Num.size()) << Num << " | " << Shown << "\n";
   OS << Gutter << " | ";
   OS.changeColor(llvm::raw_ostream::GREEN, true);
-  OS << std::string(CaretColumn, ' ') << "^";
+  OS << std::string(CaretColumn, ' ') << "^" << std::string(Tilde, '~');
   OS.resetColor();
   OS << "\n";
 }
 
 llvm::json::Value locJSON(const PrintedLoc &L) {
-  return llvm::json::Object{
+  llvm::json::Object O{
       {"file", L.File}, {"line", L.Line}, {"column", L.Column}};
+  if (L.EndColumn)
+    O["end_column"] = L.EndColumn;
+  return O;
 }
 
 void writeText(llvm::raw_ostream &OS,

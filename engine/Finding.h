@@ -34,6 +34,10 @@ struct Finding {
   clang::SourceLocation Loc;
   std::string Message;
   std::vector<Note> Notes;
+  /// The last token of the code the finding is about (the call, the
+  /// return, the assignment that starts at Loc), when it is on Loc's line;
+  /// invalid otherwise. Diagnostics underline Loc to it.
+  clang::SourceLocation End = {};
 };
 
 } // namespace custody

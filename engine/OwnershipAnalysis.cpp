@@ -540,6 +540,48 @@ static void findRaisingEntries(TUAnalysis &TU, const FunctionCollector &C) {
     if (FD->getIdentifier() && FD->getName().starts_with("PyInit_"))
       Add(FD);
 }
+/// Underlines each finding as Clang underlines an expression: from its
+/// location to the end of the outermost expression (or return) that starts
+/// there and ends on the same line.
+static void attachRanges(ASTContext &Ctx,
+                         llvm::ArrayRef<const FunctionDecl *> Functions,
+                         std::vector<Finding> &All) {
+  const SourceManager &SM = Ctx.getSourceManager();
+  llvm::DenseMap<unsigned, SourceLocation> Ends;
+  for (const Finding &F : All)
+    if (F.Loc.isValid() && F.Loc.isFileID() && F.End.isInvalid())
+      Ends.try_emplace(F.Loc.getRawEncoding(), SourceLocation());
+  if (Ends.empty())
+    return;
+  struct Walk : RecursiveASTVisitor<Walk> {
+    const SourceManager &SM;
+    llvm::DenseMap<unsigned, SourceLocation> &Ends;
+    Walk(const SourceManager &SM, llvm::DenseMap<unsigned, SourceLocation> &E)
+        : SM(SM), Ends(E) {}
+    bool VisitStmt(Stmt *S) {
+      if (!isa<Expr, ReturnStmt>(S))
+        return true;
+      SourceLocation B = SM.getExpansionLoc(S->getBeginLoc());
+      auto It = Ends.find(B.getRawEncoding());
+      if (It == Ends.end())
+        return true;
+      SourceLocation E = SM.getExpansionRange(S->getEndLoc()).getEnd();
+      if (E.isInvalid() || SM.getFileID(E) != SM.getFileID(B) ||
+          SM.getSpellingLineNumber(E) != SM.getSpellingLineNumber(B))
+        return true;
+      if (It->second.isInvalid() || SM.isBeforeInTranslationUnit(It->second, E))
+        It->second = E;
+      return true;
+    }
+  } W(SM, Ends);
+  for (const FunctionDecl *FD : Functions)
+    if (const Stmt *Body = FD->getBody())
+      W.TraverseStmt(const_cast<Stmt *>(Body));
+  for (Finding &F : All)
+    if (F.End.isInvalid())
+      if (auto It = Ends.find(F.Loc.getRawEncoding()); It != Ends.end())
+        F.End = It->second;
+}
 
 std::vector<Finding> custody::analyzeTranslationUnit(
     ASTContext &Ctx, const ContractSet &Contracts, const AnalysisLimits &Limits,
@@ -617,6 +659,7 @@ std::vector<Finding> custody::analyzeTranslationUnit(
     All.insert(All.end(), R.Findings.begin(), R.Findings.end());
   }
   checkPythonApiCalls(Ctx, All);
+  attachRanges(Ctx, C.Functions, All);
   if (Report) {
     llvm::stable_sort(Report->Notices, [&](const Note &A, const Note &B) {
       return SM.isBeforeInTranslationUnit(A.Loc, B.Loc);

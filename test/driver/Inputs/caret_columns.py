@@ -21,6 +21,9 @@ for i, line in enumerate(lines):
         continue
     shown = lines[i + 1].split(" | ", 1)[1]
     caret = lines[i + 2].split(" | ", 1)[1]
+    # An underline may follow the caret: '^~~~'.
+    underline = len(caret) - len(caret.rstrip("~"))
+    caret = caret.rstrip("~")
     assert caret.endswith("^") and caret[:-1].strip() == "", caret
     # The source file's line, and the text at the byte column.
     src = open(m.group(1), "rb").read().splitlines()[int(m.group(2)) - 1]
@@ -38,6 +41,14 @@ for i, line in enumerate(lines):
         acc += width(c)
     expected = src[int(m.group(3)) - 1:].decode("utf-8", "replace")[:1]
     assert at == expected, (line, at, expected)
+    # The underline ends under the end of the call it is about.
+    if underline:
+        acc, j = 0, 0
+        while j < len(shown) and acc < col:
+            acc += width(shown[j])
+            j += 1
+        covered = shown[j:j + 1 + underline]
+        assert covered.endswith(")"), (line, covered)
     checked += 1
 assert checked >= 4, checked
 print("carets checked:", checked)
