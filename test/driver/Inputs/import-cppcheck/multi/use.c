@@ -4,6 +4,7 @@ void *mx_alloc(size_t n);
 void mx_free(void *p);
 void *xx_alloc(size_t n);
 void xx_free(void *p);
+int mx_get(int key, void **out);
 void *mx_open(const char *name);
 void mx_close(void *h);
 void *mx_map(size_t n);
@@ -20,6 +21,16 @@ void crossed(size_t n) {
   void *b = xx_alloc(n);
   xx_free(a);
   mx_free(b);
+}
+/* mx_get sets *out only when it returns 0. */
+int got(int key) {
+  void *v;
+  if (mx_get(key, &v) != 0)
+    return -1;
+  if (xx_len(v) > 4)
+    return 1;
+  xx_free(v);
+  return 0;
 }
 /* mx_map allocates, base.cfg's <leak-ignore/> notwithstanding. */
 int mapped(size_t n) {
