@@ -731,9 +731,10 @@ void Importer::readGroup(xmlNode *GNode) {
     Used.push_back({Fn, At});
   }
 
-  // cppcheck identifies a group by its deallocators: groups that share one
-  // are a single group, and one group that shares a deallocator with two
-  // others joins all three.
+  // cppcheck identifies a group by its deallocators, over all the libraries
+  // it is given: groups that share one are a single group, also when they
+  // come from different files, and one group that shares a deallocator with
+  // two others joins all three.
   std::vector<size_t> Shared;
   for (const DeallocEntry &D : G.Deallocs) {
     auto It = DeallocGroup.find(D.Name);
