@@ -862,12 +862,12 @@ void Importer::buildModels() {
     G.Name = Name;
   }
 
-  // Effects, in the file's order within each group, and the files in the
-  // order given, so that the first file wins where they disagree (a group
-  // of the first file may hold entries of the second, merged into it):
+  // Effects, file by file in the order given, so that the first file wins
+  // where they disagree (a group of the first file may hold entries of the
+  // second, merged into it), and in the file's order within each group:
   // deallocators first, so that a function that frees one resource and
   // returns another (the configuration lists it in two groups) gets both.
-  for (unsigned F = 0; F < Inputs.size(); ++F)
+  for (unsigned F = 0; F < Inputs.size(); ++F) {
     for (const Group &G : Groups) {
       for (const DeallocEntry &D : G.Deallocs) {
         if (D.At.File != F)
@@ -885,7 +885,6 @@ void Importer::buildModels() {
                   ", so it releases that contract's " + G.Builtin + ".");
       }
     }
-  for (unsigned F = 0; F < Inputs.size(); ++F)
     for (const Group &G : Groups) {
       for (const AllocEntry &A : G.Allocs) {
         if (A.At.File != F)
@@ -991,6 +990,7 @@ void Importer::buildModels() {
         }
       }
     }
+  }
 }
 
 /// null_release of a group, and why.
