@@ -1173,12 +1173,20 @@ std::string Importer::contract() {
         Origin += " (cppcheck merges groups that share a deallocator)";
       comment(OS, "  ", Origin);
       OS << "  " << G.Name << ":\n";
+      // The first deallocator imported as one of this resource (not one
+      // whose entry says something else).
       std::string First;
-      for (const DeallocEntry &D : G.Deallocs)
-        if (ModelIndex.count(D.Name)) {
+      for (const DeallocEntry &D : G.Deallocs) {
+        auto MI = ModelIndex.find(D.Name);
+        if (MI == ModelIndex.end())
+          continue;
+        auto A = Models[MI->second].Args.find(D.Arg - 1);
+        if (A != Models[MI->second].Args.end() &&
+            A->second.Kind == "releases" && A->second.Resource == G.Name) {
           First = D.Name;
           break;
         }
+      }
       OS << "    description: " << (First.empty() ? G.Name : First) << " "
          << (G.IsResource ? "resource" : "memory") << "\n";
       std::vector<std::string> Release;
