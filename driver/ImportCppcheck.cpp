@@ -1,12 +1,13 @@
 //===- ImportCppcheck.cpp - cppcheck library configs to contracts ---------===//
 //
-// `custody contracts import-cppcheck FILE.cfg [-o OUT.yaml]` turns the
-// allocation and deallocation groups of a cppcheck library configuration
-// (<memory> and <resource>) and its <leak-ignore/> functions into a custody
-// contract. Everything the contract format cannot say is reported as a note
-// on standard error and listed in a comment at the top of the output: nothing
-// is dropped silently. The contract is loaded with the engine's loader before
-// it is written, so what is printed always loads.
+// `custody contracts import-cppcheck FILE.cfg... [-o OUT.yaml]` turns the
+// allocation and deallocation groups of cppcheck library configurations
+// (<memory> and <resource>) and their <leak-ignore/> functions into one
+// custody contract. Several configurations are merged as cppcheck merges the
+// libraries it is given together. Everything the contract format cannot say
+// is reported as a note on standard error and listed in a comment at the top
+// of the output: nothing is dropped silently. The contract is loaded with the
+// engine's loader before it is written, so what is printed always loads.
 //
 //===----------------------------------------------------------------------===//
 
@@ -33,7 +34,7 @@ using llvm::StringRef;
 namespace {
 
 const char *const Usage =
-    "usage: custody contracts import-cppcheck FILE.cfg [-o OUT.yaml] "
+    "usage: custody contracts import-cppcheck FILE.cfg... [-o OUT.yaml] "
     "[--keep-builtin-functions] [--contracts FILE.yaml]...\n";
 
 const char *const Help =
@@ -42,6 +43,9 @@ const char *const Help =
     "configuration into a custody contract, and its <leak-ignore/> functions\n"
     "into 'non_owning'. What the contract format cannot express is reported\n"
     "on standard error as notes and listed at the top of the contract.\n"
+    "Several configurations make one contract, merged as cppcheck merges\n"
+    "them (--library=posix --library=gnu): groups that share a deallocator\n"
+    "are one resource, and where they disagree the first file given wins.\n"
     "\n"
     "  -o OUT.yaml   write the contract to OUT.yaml instead of standard "
     "output\n"
@@ -201,9 +205,24 @@ OutParam outParamRule(StringRef Fn, StringRef ReturnType) {
               "and 'when: success'."};
 }
 
-/// What a <function> entry says that matters here.
-struct FunctionInfo {
+/// A place in the configurations: which of the files given (0 for the
+/// first) and the line in it.
+struct Loc {
+  unsigned File = 0;
   unsigned Line = 0;
+
+  bool operator==(const Loc &O) const {
+    return File == O.File && Line == O.Line;
+  }
+  bool operator<(const Loc &O) const {
+    return File != O.File ? File < O.File : Line < O.Line;
+  }
+};
+
+/// What a <function> entry says that matters here, merged over every entry
+/// of the function in every file.
+struct FunctionInfo {
+  Loc At; // the first entry
   bool LeakIgnore = false;
   std::string ReturnType;
   std::map<unsigned, bool> ArgNotNull; // 1-based argument -> <not-null/>
@@ -211,7 +230,7 @@ struct FunctionInfo {
 
 struct AllocEntry {
   std::string Name;
-  unsigned Line = 0;
+  Loc At;
   bool Realloc = false;
   unsigned Arg = 0;        // 1-based out-parameter; 0: the result
   unsigned ReallocArg = 1; // 1-based argument a <realloc> takes over
@@ -220,14 +239,14 @@ struct AllocEntry {
 
 struct DeallocEntry {
   std::string Name;
-  unsigned Line = 0;
+  Loc At;
   unsigned Arg = 1; // 1-based
 };
 
 struct Group {
   bool IsResource = false;
-  unsigned Line = 0;
-  std::vector<unsigned> MergedLines;
+  Loc At;
+  std::vector<Loc> MergedAt; // the groups merged into this one
   std::vector<AllocEntry> Allocs;
   std::vector<DeallocEntry> Deallocs;
   std::string Name; // the custody resource
@@ -246,18 +265,18 @@ struct ArgEffect {
   std::string Kind; // acquires, releases
   std::string Resource;
   std::string When; // empty: always
-  unsigned Line = 0;
+  Loc At;
   bool ViaReleaseList = false; // argument 0 released through `release:`
 };
 
 /// One function of the output, as effects are added to it.
 struct FunctionModel {
   std::string Name;
-  unsigned Line = 0; // where it first appears
+  Loc At; // where it first appears
   std::optional<std::string> Returns;
   bool NullOnFailure = false;
   std::string Success; // a success condition, if not implied
-  unsigned ReturnsLine = 0;
+  Loc ReturnsAt;
   std::map<unsigned, ArgEffect> Args; // 0-based
   std::vector<std::string> Comments;
 
@@ -269,71 +288,89 @@ struct FunctionModel {
   }
 };
 
+/// One configuration given on the command line.
+struct Input {
+  std::string Path;
+  std::string Stem;  // for resource names: the file name without .cfg
+  std::string Short; // how a place in it is named among several files
+  std::unique_ptr<llvm::MemoryBuffer> Buffer;
+};
+
 class Importer {
 public:
+  /// Paths: the configurations, merged in this order (the first wins where
+  /// they disagree).
   /// Known: the contracts this one is loaded beside (the built-in ones, and
   /// those given with --contracts), whose functions are left out; null to
   /// import everything.
   /// BuiltinLibraries: the libraries of Known that are built in; Includes:
   /// the files given with --contracts, as the contract's 'include' names
   /// them.
-  Importer(std::string Path, const ContractSet *Known,
+  Importer(const std::vector<std::string> &Paths, const ContractSet *Known,
            llvm::StringSet<> BuiltinLibraries,
-           std::vector<std::string> Includes)
-      : Path(std::move(Path)), Known(Known),
-        BuiltinLibraries(std::move(BuiltinLibraries)),
-        Includes(std::move(Includes)) {}
+           std::vector<std::string> Includes);
 
-  /// Reads the file; false after printing an error.
+  /// Reads the files; false after printing an error.
   bool read();
   std::string contract();
   void printNotes(llvm::raw_ostream &OS);
 
 private:
   struct KindNote {
-    unsigned Line;
+    Loc At;
     unsigned Count;
     std::string What;
     std::string Why;
   };
   struct Note {
-    unsigned Line;
+    Loc At;
     std::string Text;
   };
 
-  std::string Path;
+  std::vector<Input> Inputs;
+  unsigned Current = 0; // the file being read
   const ContractSet *Known;
   llvm::StringSet<> BuiltinLibraries;
   std::vector<std::string> Includes;
-  std::string Stem;
-  std::unique_ptr<llvm::MemoryBuffer> Buffer;
   std::vector<Group> Groups;
   llvm::StringMap<size_t> DeallocGroup; // dealloc name -> group
   llvm::StringMap<FunctionInfo> Functions;
-  std::vector<std::pair<std::string, unsigned>> LeakIgnored; // in file order
-  std::vector<std::pair<std::string, unsigned>> Used;        // <use>
+  std::vector<std::pair<std::string, Loc>> LeakIgnored; // in file order
+  std::vector<std::pair<std::string, Loc>> Used;        // <use>
   std::vector<FunctionModel> Models;
   llvm::StringMap<size_t> ModelIndex;
   std::vector<Note> Notes;
   std::vector<KindNote> KindNotes;
   llvm::StringMap<size_t> KindIndex;
 
-  void error(unsigned Line, unsigned Col, const llvm::Twine &Message);
-  unsigned columnOf(unsigned Line, StringRef Tag);
-  void note(unsigned Line, const llvm::Twine &Text) {
-    Notes.push_back({Line, Text.str()});
+  bool readFile(unsigned File);
+  Loc at(xmlNode *N) { return {Current, lineOf(N)}; }
+  /// "line N" when there is one file, "FILE:N" among several.
+  std::string where(Loc L) const {
+    if (Inputs.size() == 1)
+      return "line " + std::to_string(L.Line);
+    return Inputs[L.File].Short + ":" + std::to_string(L.Line);
   }
-  void noteKind(StringRef Key, unsigned Line, StringRef What, StringRef Why);
+  /// Whether A and B come from different files: the same entry in two
+  /// configurations is no contradiction.
+  static bool apart(Loc A, Loc B) { return A.File != B.File; }
+  void error(unsigned File, unsigned Line, unsigned Col,
+             const llvm::Twine &Message);
+  unsigned columnOf(unsigned File, unsigned Line, StringRef Tag);
+  void note(Loc At, const llvm::Twine &Text) {
+    Notes.push_back({At, Text.str()});
+  }
+  void noteKind(StringRef Key, Loc At, StringRef What, StringRef Why);
 
   void readGroup(xmlNode *G);
   void mergeGroup(Group &Into, Group &&From);
   void readFunction(xmlNode *F);
   void dropBuiltinFunctions();
   void buildModels();
-  FunctionModel &model(const std::string &Name, unsigned Line);
-  bool addReturns(const std::string &Fn, unsigned Line, const Group &G,
+  FunctionModel &model(const std::string &Name, Loc At);
+  bool addReturns(const std::string &Fn, Loc At, const Group &G,
                   bool NullOnFailure);
-  bool addArg(const std::string &Fn, unsigned Line, unsigned Index, ArgEffect E,
+  bool addArg(const std::string &Fn, Loc At, unsigned Index, ArgEffect E,
               const Group &G);
   std::string describe(const std::string &Fn);
   std::string contractOf(StringRef Library) {
@@ -342,60 +379,92 @@ private:
                : "the contract of '" + Library.str() + "' (--contracts)";
   }
   std::string nullRelease(const Group &G, std::string &Why);
-  std::vector<std::string> allNotes();
+  std::vector<std::pair<Loc, std::string>> allNotes();
 };
 
-void Importer::error(unsigned Line, unsigned Col, const llvm::Twine &Message) {
-  llvm::errs() << "custody: error: " << Path << ":" << Line << ":" << Col
-               << ": " << Message << "\n";
+Importer::Importer(const std::vector<std::string> &Paths,
+                   const ContractSet *Known, llvm::StringSet<> BuiltinLibraries,
+                   std::vector<std::string> Includes)
+    : Known(Known), BuiltinLibraries(std::move(BuiltinLibraries)),
+      Includes(std::move(Includes)) {
+  llvm::StringMap<unsigned> Names; // file name -> how many inputs have it
+  for (const std::string &P : Paths)
+    ++Names[llvm::sys::path::filename(P)];
+  for (const std::string &P : Paths) {
+    Input I;
+    I.Path = P;
+    I.Stem = sanitizeName(llvm::sys::path::stem(P));
+    if (I.Stem.empty())
+      I.Stem = "cppcheck";
+    // Two inputs of the same file name are named by their paths.
+    StringRef Name = llvm::sys::path::filename(P);
+    I.Short = Names[Name] > 1 ? P : Name.str();
+    Inputs.push_back(std::move(I));
+  }
+}
+
+void Importer::error(unsigned File, unsigned Line, unsigned Col,
+                     const llvm::Twine &Message) {
+  llvm::errs() << "custody: error: " << Inputs[File].Path << ":" << Line << ":"
+               << Col << ": " << Message << "\n";
 }
 
 /// The column of "<Tag" on Line of the file, 1 if it is not found.
-unsigned Importer::columnOf(unsigned Line, StringRef Tag) {
-  StringRef Rest = Buffer->getBuffer();
+unsigned Importer::columnOf(unsigned File, unsigned Line, StringRef Tag) {
+  StringRef Rest = Inputs[File].Buffer->getBuffer();
   for (unsigned L = 1; L < Line && !Rest.empty(); ++L)
     Rest = Rest.split('\n').second;
   size_t Pos = Rest.split('\n').first.find(("<" + Tag).str());
   return Pos == StringRef::npos ? 1 : Pos + 1;
 }
 
-void Importer::noteKind(StringRef Key, unsigned Line, StringRef What,
-                        StringRef Why) {
-  auto It = KindIndex.find(Key);
+void Importer::noteKind(StringRef Key, Loc At, StringRef What, StringRef Why) {
+  // One note per kind and file.
+  std::string K = std::to_string(At.File) + "/" + Key.str();
+  auto It = KindIndex.find(K);
   if (It != KindIndex.end()) {
     ++KindNotes[It->second].Count;
     return;
   }
-  KindIndex[Key] = KindNotes.size();
-  KindNotes.push_back({Line, 1, What.str(), Why.str()});
+  KindIndex[K] = KindNotes.size();
+  KindNotes.push_back({At, 1, What.str(), Why.str()});
 }
 
 bool Importer::read() {
-  auto BufOrErr = llvm::MemoryBuffer::getFile(Path, /*IsText=*/true);
+  for (unsigned F = 0; F < Inputs.size(); ++F)
+    if (!readFile(F))
+      return false;
+  llvm::erase_if(Groups, [](const Group &G) { return G.Merged; });
+  dropBuiltinFunctions();
+  buildModels();
+  return true;
+}
+
+bool Importer::readFile(unsigned File) {
+  Current = File;
+  Input &In = Inputs[File];
+  auto BufOrErr = llvm::MemoryBuffer::getFile(In.Path, /*IsText=*/true);
   if (!BufOrErr) {
-    error(0, 0, "cannot open: " + BufOrErr.getError().message());
+    error(File, 0, 0, "cannot open: " + BufOrErr.getError().message());
     return false;
   }
-  Buffer = std::move(*BufOrErr);
-  Stem = sanitizeName(llvm::sys::path::stem(Path));
-  if (Stem.empty())
-    Stem = "cppcheck";
+  In.Buffer = std::move(*BufOrErr);
 
   xmlParserCtxtPtr Ctxt = xmlNewParserCtxt();
   if (!Ctxt) {
-    error(0, 0, "cannot create an XML parser");
+    error(File, 0, 0, "cannot create an XML parser");
     return false;
   }
-  xmlDocPtr Doc =
-      xmlCtxtReadMemory(Ctxt, Buffer->getBufferStart(),
-                        (int)Buffer->getBufferSize(), Path.c_str(), nullptr,
-                        XML_PARSE_NONET | XML_PARSE_NOERROR |
-                            XML_PARSE_NOWARNING | XML_PARSE_BIG_LINES);
+  xmlDocPtr Doc = xmlCtxtReadMemory(
+      Ctxt, In.Buffer->getBufferStart(), (int)In.Buffer->getBufferSize(),
+      In.Path.c_str(), nullptr,
+      XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+          XML_PARSE_BIG_LINES);
   if (!Doc) {
     xmlErrorPtr E = xmlCtxtGetLastError(Ctxt);
     std::string Msg = E && E->message ? StringRef(E->message).trim().str()
                                       : std::string("cannot parse");
-    error(E ? E->line : 0, E ? E->int2 : 0, "invalid XML: " + Msg);
+    error(File, E ? E->line : 0, E ? E->int2 : 0, "invalid XML: " + Msg);
     xmlFreeParserCtxt(Ctxt);
     return false;
   }
@@ -404,7 +473,7 @@ bool Importer::read() {
   xmlNode *Root = xmlDocGetRootElement(Doc);
   if (!Root || name(Root) != "def") {
     unsigned Line = Root ? lineOf(Root) : 1;
-    error(Line, Root ? columnOf(Line, name(Root)) : 1,
+    error(File, Line, Root ? columnOf(File, Line, name(Root)) : 1,
           "not a cppcheck library configuration: the root element is <" +
               (Root ? name(Root) : StringRef("none")) + ">, not <def>");
     xmlFreeDoc(Doc);
@@ -420,33 +489,30 @@ bool Importer::read() {
     if (N->type != XML_ELEMENT_NODE)
       continue;
     StringRef Tag = name(N);
-    unsigned Line = lineOf(N);
+    Loc At = at(N);
     if (Tag == "memory" || Tag == "resource")
       readGroup(N);
     else if (Tag == "function")
       continue;
     else if (Tag == "define")
-      noteKind("define", Line, "<define>",
+      noteKind("define", At, "<define>",
                "custody reads macros from the headers the code includes");
     else if (Tag == "podtype" || Tag == "platformtype")
-      noteKind(Tag, Line, ("<" + Tag + ">").str(),
+      noteKind(Tag, At, ("<" + Tag + ">").str(),
                "custody reads types from the code's own declarations");
     else if (Tag == "container" || Tag == "smart-pointer")
-      noteKind(Tag, Line, ("<" + Tag + ">").str(),
+      noteKind(Tag, At, ("<" + Tag + ">").str(),
                "C++ classes have no counterpart in contracts, which describe "
                "C functions");
     else if (Tag == "entrypoint")
-      noteKind(Tag, Line, "<entrypoint>",
+      noteKind(Tag, At, "<entrypoint>",
                "it feeds cppcheck's unused-function check, which custody "
                "does not have");
     else
-      noteKind(Tag, Line, ("<" + Tag + ">").str(),
+      noteKind(Tag, At, ("<" + Tag + ">").str(),
                "no counterpart in custody contracts");
   }
   xmlFreeDoc(Doc);
-  llvm::erase_if(Groups, [](const Group &G) { return G.Merged; });
-  dropBuiltinFunctions();
-  buildModels();
   return true;
 }
 
@@ -462,13 +528,13 @@ void Importer::dropBuiltinFunctions() {
                ? FC
                : nullptr;
   };
-  auto Drop = [&](StringRef Fn, unsigned Line, const FunctionContract *FC) {
+  auto Drop = [&](StringRef Fn, Loc At, const FunctionContract *FC) {
     if (BuiltinLibraries.contains(FC->Library))
-      noteKind("builtin", Line, "functions a built-in contract describes",
+      noteKind("builtin", At, "functions a built-in contract describes",
                "custody's own contract (" + FC->Library +
                    ") wins; --keep-builtin-functions imports them too");
     else
-      noteKind("beside", Line,
+      noteKind("beside", At,
                "functions a contract given with --contracts describes",
                "its entry (" + FC->Library +
                    ") wins: this contract is loaded beside it");
@@ -486,13 +552,13 @@ void Importer::dropBuiltinFunctions() {
           Released = A->second.Resource;
           Library = FC->Library;
         }
-        Drop(D.Name, D.Line, FC);
+        Drop(D.Name, D.At, FC);
       }
     llvm::erase_if(G.Deallocs,
                    [&](const DeallocEntry &D) { return Described(D.Name); });
     for (const AllocEntry &A : G.Allocs)
       if (const FunctionContract *FC = Described(A.Name))
-        Drop(A.Name, A.Line, FC);
+        Drop(A.Name, A.At, FC);
     llvm::erase_if(G.Allocs,
                    [&](const AllocEntry &A) { return Described(A.Name); });
     // Its other deallocators (gnu.cfg's xfree beside free) release that
@@ -505,27 +571,27 @@ void Importer::dropBuiltinFunctions() {
   llvm::erase_if(Groups, [](const Group &G) {
     return G.Allocs.empty() && G.Deallocs.empty();
   });
-  llvm::erase_if(LeakIgnored, [&](const std::pair<std::string, unsigned> &F) {
+  llvm::erase_if(LeakIgnored, [&](const std::pair<std::string, Loc> &F) {
     return Described(F.first) != nullptr;
   });
 }
 
 void Importer::readFunction(xmlNode *F) {
-  unsigned Line = lineOf(F);
+  Loc At = at(F);
   std::string Names = attr(F, "name").value_or("");
   FunctionInfo Info;
-  Info.Line = Line;
+  Info.At = At;
   for (xmlNode *C = F->children; C; C = C->next) {
     if (C->type != XML_ELEMENT_NODE)
       continue;
     StringRef Tag = name(C);
-    unsigned CLine = lineOf(C);
+    Loc CAt = at(C);
     if (Tag == "leak-ignore") {
       Info.LeakIgnore = true;
     } else if (Tag == "returnValue") {
       Info.ReturnType = StringRef(attr(C, "type").value_or("")).trim().str();
       if (!text(C).empty())
-        noteKind("function/returnValue", CLine, "<returnValue> expressions",
+        noteKind("function/returnValue", CAt, "<returnValue> expressions",
                  "contracts do not describe return values beyond ownership");
     } else if (Tag == "arg") {
       std::optional<unsigned> Nr = parseArgNumber(attr(C, "nr").value_or(""));
@@ -534,21 +600,21 @@ void Importer::readFunction(xmlNode *F) {
         if (A->type == XML_ELEMENT_NODE) {
           if (name(A) == "not-null")
             NotNull = true;
-          noteKind(("arg/" + name(A)).str(), lineOf(A),
+          noteKind(("arg/" + name(A)).str(), at(A),
                    ("argument check <" + name(A) + ">").str(),
                    "custody checks ownership, not argument values");
         }
       if (Nr)
         Info.ArgNotNull[*Nr] = Info.ArgNotNull[*Nr] || NotNull;
     } else if (Tag == "noreturn") {
-      noteKind("function/noreturn", CLine, "<noreturn>",
+      noteKind("function/noreturn", CAt, "<noreturn>",
                "custody takes noreturn from the functions' declarations");
     } else if (Tag == "use-retval") {
-      noteKind("function/use-retval", CLine, "<use-retval/>",
+      noteKind("function/use-retval", CAt, "<use-retval/>",
                "custody's must_check is narrower (a result that reports a "
                "failure nothing else reports)");
     } else {
-      noteKind(("function/" + Tag).str(), CLine, ("<" + Tag + ">").str(),
+      noteKind(("function/" + Tag).str(), CAt, ("<" + Tag + ">").str(),
                "no counterpart in custody contracts");
     }
   }
@@ -560,7 +626,7 @@ void Importer::readFunction(xmlNode *F) {
     if (N.empty())
       continue;
     FunctionInfo &I = Functions[N];
-    if (I.Line == 0) {
+    if (I.At.Line == 0) {
       I = Info;
     } else {
       I.LeakIgnore = I.LeakIgnore || Info.LeakIgnore;
@@ -570,53 +636,53 @@ void Importer::readFunction(xmlNode *F) {
         I.ArgNotNull[Nr] = I.ArgNotNull[Nr] || NN;
     }
     if (Info.LeakIgnore)
-      LeakIgnored.push_back({N, Line});
+      LeakIgnored.push_back({N, At});
   }
 }
 
 void Importer::readGroup(xmlNode *GNode) {
   Group G;
   G.IsResource = name(GNode) == "resource";
-  G.Line = lineOf(GNode);
-  std::vector<std::pair<std::string, unsigned>> Uses;
+  G.At = at(GNode);
+  std::vector<std::pair<std::string, Loc>> Uses;
   for (xmlNode *C = GNode->children; C; C = C->next) {
     if (C->type != XML_ELEMENT_NODE)
       continue;
     StringRef Tag = name(C);
-    unsigned Line = lineOf(C);
+    Loc At = at(C);
     std::string Fn = text(C);
     bool IsAlloc = Tag == "alloc" || Tag == "realloc";
     if (!IsAlloc && Tag != "dealloc" && Tag != "use") {
-      note(Line, "<" + Tag + "> in <" + name(GNode) +
-                     "> not imported: custody does not know this element");
+      note(At, "<" + Tag + "> in <" + name(GNode) +
+                   "> not imported: custody does not know this element");
       continue;
     }
     if (Fn.empty()) {
-      note(Line, "empty <" + Tag + "> not imported: it names no function");
+      note(At, "empty <" + Tag + "> not imported: it names no function");
       continue;
     }
     if (Tag == "use") {
-      Uses.push_back({Fn, Line});
+      Uses.push_back({Fn, At});
       continue;
     }
     if (!isCIdentifier(Fn)) {
-      note(Line, "<" + Tag + ">" + Fn + "</" + Tag +
-                     "> not imported: contracts name C functions, and '" + Fn +
-                     "' is not a C identifier");
+      note(At, "<" + Tag + ">" + Fn + "</" + Tag +
+                   "> not imported: contracts name C functions, and '" + Fn +
+                   "' is not a C identifier");
       continue;
     }
     bool Bad = false;
     AllocEntry A;
     DeallocEntry D;
-    for (xmlAttr *At = C->properties; At; At = At->next) {
-      StringRef AName = (const char *)At->name;
-      std::string Value = attr(C, (const char *)At->name).value_or("");
+    for (xmlAttr *Attr = C->properties; Attr; Attr = Attr->next) {
+      StringRef AName = (const char *)Attr->name;
+      std::string Value = attr(C, (const char *)Attr->name).value_or("");
       if (AName == "arg" || (IsAlloc && AName == "realloc-arg")) {
         std::optional<unsigned> Nr = parseArgNumber(Value);
         if (!Nr) {
-          note(Line, "<" + Tag + ">" + Fn + "</" + Tag +
-                         "> not imported: " + AName + "=\"" + Value +
-                         "\" is not an argument number (1 is the first)");
+          note(At, "<" + Tag + ">" + Fn + "</" + Tag +
+                       "> not imported: " + AName + "=\"" + Value +
+                       "\" is not an argument number (1 is the first)");
           Bad = true;
         } else if (AName == "realloc-arg") {
           A.ReallocArg = *Nr;
@@ -626,15 +692,15 @@ void Importer::readGroup(xmlNode *GNode) {
           D.Arg = *Nr;
         }
       } else if (IsAlloc && AName == "init") {
-        noteKind("init", Line, "init=\"...\"",
+        noteKind("init", At, "init=\"...\"",
                  "custody does not follow whether memory is initialized");
       } else if (IsAlloc && AName == "buffer-size") {
-        noteKind("buffer-size", Line, "buffer-size=\"...\"",
+        noteKind("buffer-size", At, "buffer-size=\"...\"",
                  "custody does not follow buffer sizes");
       } else if (IsAlloc && AName == "no-fail") {
         A.NoFail = Value == "true";
       } else {
-        noteKind(("attr/" + Tag + "/" + AName).str(), Line,
+        noteKind(("attr/" + Tag + "/" + AName).str(), At,
                  ("attribute " + AName + " of <" + Tag + ">").str(),
                  "custody does not know this attribute");
       }
@@ -643,31 +709,32 @@ void Importer::readGroup(xmlNode *GNode) {
       continue;
     if (Tag == "dealloc") {
       D.Name = Fn;
-      D.Line = Line;
+      D.At = At;
       G.Deallocs.push_back(D);
     } else {
       if (Tag == "realloc" && A.Arg) {
-        note(Line, "<realloc arg=\"" + llvm::Twine(A.Arg) + "\">" + Fn +
-                       "</realloc> not imported: a reallocation through an "
-                       "out-parameter has no counterpart in contracts");
+        note(At, "<realloc arg=\"" + llvm::Twine(A.Arg) + "\">" + Fn +
+                     "</realloc> not imported: a reallocation through an "
+                     "out-parameter has no counterpart in contracts");
         continue;
       }
       A.Name = Fn;
-      A.Line = Line;
+      A.At = At;
       A.Realloc = Tag == "realloc";
       G.Allocs.push_back(A);
     }
   }
-  for (auto &[Fn, Line] : Uses) {
-    noteKind("use", Line, "<use>",
+  for (auto &[Fn, At] : Uses) {
+    noteKind("use", At, "<use>",
              "custody already treats a function with no entry as taking "
              "care of what it is passed");
-    Used.push_back({Fn, Line});
+    Used.push_back({Fn, At});
   }
 
-  // cppcheck identifies a group by its deallocators: groups that share one
-  // are a single group, and one group that shares a deallocator with two
-  // others joins all three.
+  // cppcheck identifies a group by its deallocators, over all the libraries
+  // it is given: groups that share one are a single group, also when they
+  // come from different files, and one group that shares a deallocator with
+  // two others joins all three.
   std::vector<size_t> Shared;
   for (const DeallocEntry &D : G.Deallocs) {
     auto It = DeallocGroup.find(D.Name);
@@ -689,9 +756,9 @@ void Importer::readGroup(xmlNode *GNode) {
 }
 
 void Importer::mergeGroup(Group &Into, Group &&From) {
-  Into.MergedLines.push_back(From.Line);
-  llvm::append_range(Into.MergedLines, From.MergedLines);
-  llvm::sort(Into.MergedLines);
+  Into.MergedAt.push_back(From.At);
+  llvm::append_range(Into.MergedAt, From.MergedAt);
+  llvm::sort(Into.MergedAt);
   llvm::append_range(Into.Allocs, From.Allocs);
   // The shared deallocators are what merges the groups, not duplicates.
   for (DeallocEntry &E : From.Deallocs)
@@ -703,14 +770,14 @@ void Importer::mergeGroup(Group &Into, Group &&From) {
   From.Merged = true;
 }
 
-FunctionModel &Importer::model(const std::string &Name, unsigned Line) {
+FunctionModel &Importer::model(const std::string &Name, Loc At) {
   auto It = ModelIndex.find(Name);
   if (It != ModelIndex.end())
     return Models[It->second];
   ModelIndex[Name] = Models.size();
   Models.push_back({});
   Models.back().Name = Name;
-  Models.back().Line = Line;
+  Models.back().At = At;
   return Models.back();
 }
 
@@ -720,54 +787,60 @@ std::string Importer::describe(const std::string &Fn) {
     return "";
   const FunctionModel &M = Models[It->second];
   if (M.Returns)
-    return "it already returns " + *M.Returns + " (line " +
-           std::to_string(M.ReturnsLine) + ")";
+    return "it already returns " + *M.Returns + " (" + where(M.ReturnsAt) + ")";
   return "";
 }
 
-bool Importer::addReturns(const std::string &Fn, unsigned Line, const Group &G,
+bool Importer::addReturns(const std::string &Fn, Loc At, const Group &G,
                           bool NullOnFailure) {
   auto It = ModelIndex.find(Fn);
   if (It != ModelIndex.end() && Models[It->second].Returns) {
     const FunctionModel &M = Models[It->second];
-    note(Line, "'" + Fn + "' as an allocator of " + G.Name + " not imported: " +
-                   (M.ReturnsLine == Line ? std::string("listed twice")
-                                          : describe(Fn)));
+    // Another configuration that says the same is no news.
+    if (apart(M.ReturnsAt, At) && *M.Returns == G.Name &&
+        M.NullOnFailure == NullOnFailure)
+      return false;
+    note(At,
+         "'" + Fn + "' as an allocator of " + G.Name + " not imported: " +
+             (M.ReturnsAt == At ? std::string("listed twice") : describe(Fn)));
     return false;
   }
-  FunctionModel &M = model(Fn, Line);
+  FunctionModel &M = model(Fn, At);
   M.Returns = G.Name;
   M.NullOnFailure = NullOnFailure;
-  M.ReturnsLine = Line;
+  M.ReturnsAt = At;
   return true;
 }
 
-bool Importer::addArg(const std::string &Fn, unsigned Line, unsigned Index,
+bool Importer::addArg(const std::string &Fn, Loc At, unsigned Index,
                       ArgEffect E, const Group &G) {
   auto It = ModelIndex.find(Fn);
   if (It != ModelIndex.end()) {
     auto A = Models[It->second].Args.find(Index);
     if (A != Models[It->second].Args.end()) {
       const ArgEffect &Old = A->second;
-      std::string Why =
-          Old.Kind == E.Kind && Old.Resource == E.Resource
-              ? "it is listed twice (line " + std::to_string(Old.Line) + ")"
-              : "its argument " + std::to_string(Index) + " already " +
-                    Old.Kind + " " + Old.Resource + " (line " +
-                    std::to_string(Old.Line) + ")";
-      note(Line, "'" + Fn + "' as " +
-                     (E.Kind == "releases" ? "a deallocator" : "an allocator") +
-                     " of " + G.Name + " not imported: " + Why);
+      bool Same = Old.Kind == E.Kind && Old.Resource == E.Resource;
+      // Another configuration that says the same is no news.
+      if (Same && Old.When == E.When && apart(Old.At, At))
+        return false;
+      std::string Why = Same ? "it is listed twice (" + where(Old.At) + ")"
+                             : "its argument " + std::to_string(Index) +
+                                   " already " + Old.Kind + " " + Old.Resource +
+                                   " (" + where(Old.At) + ")";
+      note(At, "'" + Fn + "' as " +
+                   (E.Kind == "releases" ? "a deallocator" : "an allocator") +
+                   " of " + G.Name + " not imported: " + Why);
       return false;
     }
   }
-  E.Line = Line;
-  model(Fn, Line).Args[Index] = E;
+  E.At = At;
+  model(Fn, At).Args[Index] = E;
   return true;
 }
 
 void Importer::buildModels() {
-  // Resource names: the configuration's name and the group's first function.
+  // Resource names: the configuration's name and the group's first function
+  // (for groups merged from several files, the first file's name).
   llvm::StringSet<> Taken;
   for (Group &G : Groups) {
     if (!G.Builtin.empty()) {
@@ -780,8 +853,8 @@ void Importer::buildModels() {
     else if (!G.Deallocs.empty())
       First = G.Deallocs.front().Name;
     else
-      First = "group-" + std::to_string(G.Line);
-    std::string Base = Stem + "-" + sanitizeName(First);
+      First = "group-" + std::to_string(G.At.Line);
+    std::string Base = Inputs[G.At.File].Stem + "-" + sanitizeName(First);
     std::string Name = Base;
     for (unsigned I = 2; Taken.contains(Name); ++I)
       Name = Base + "-" + std::to_string(I);
@@ -789,121 +862,132 @@ void Importer::buildModels() {
     G.Name = Name;
   }
 
-  // Effects, in the file's order within each group: deallocators first, so
-  // that a function that frees one resource and returns another (the
-  // configuration lists it in two groups) gets both.
-  for (const Group &G : Groups) {
-    for (const DeallocEntry &D : G.Deallocs) {
-      ArgEffect E;
-      E.Kind = "releases";
-      E.Resource = G.Name;
-      // A built-in resource's 'release' list is not ours to extend.
-      E.ViaReleaseList = D.Arg == 1 && G.Builtin.empty();
-      if (addArg(D.Name, D.Line, D.Arg - 1, E, G) && !G.Builtin.empty())
-        model(D.Name, D.Line)
-            .Comments.push_back("line " + std::to_string(D.Line) +
-                                ": in a group with a deallocator of " +
-                                contractOf(G.BuiltinLibrary) +
-                                ", so it releases that contract's " +
-                                G.Builtin + ".");
-    }
-  }
-  for (const Group &G : Groups) {
-    for (const AllocEntry &A : G.Allocs) {
-      const FunctionInfo *Info = nullptr;
-      auto FI = Functions.find(A.Name);
-      if (FI != Functions.end())
-        Info = &FI->second;
-      if (A.Arg) {
-        OutParam Rule =
-            outParamRule(A.Name, Info ? StringRef(Info->ReturnType) : "");
-        ArgEffect E;
-        E.Kind = "acquires";
-        E.Resource = G.Name;
-        E.When = Rule.Success.empty() ? "" : "success";
-        if (!addArg(A.Name, A.Line, A.Arg - 1, E, G))
+  // Effects, file by file in the order given, so that the first file wins
+  // where they disagree (a group of the first file may hold entries of the
+  // second, merged into it), and in the file's order within each group:
+  // deallocators first, so that a function that frees one resource and
+  // returns another (the configuration lists it in two groups) gets both.
+  for (unsigned F = 0; F < Inputs.size(); ++F) {
+    for (const Group &G : Groups) {
+      for (const DeallocEntry &D : G.Deallocs) {
+        if (D.At.File != F)
           continue;
-        FunctionModel &M = model(A.Name, A.Line);
-        std::string Head = "line " + std::to_string(A.Line) + ": arg=\"" +
-                           std::to_string(A.Arg) +
-                           "\" (custody numbers arguments from 0). ";
-        if (!Rule.Success.empty() && M.Success.empty())
-          M.Success = Rule.Success;
-        M.Comments.push_back(Head + Rule.Why);
-        continue;
-      }
-      bool Integer =
-          Info && !Info->ReturnType.empty() && isIntegerType(Info->ReturnType);
-      // An integer result (a descriptor) owns nothing when the call fails
-      // either: null_on_failure with a success condition says so. So does a
-      // pointer that fails with (void *)-1.
-      bool ExitsOnFailure = !A.NoFail && exitsOnFailure(A.Name);
-      bool NullOnFailure = !A.NoFail && !ExitsOnFailure;
-      Integer = Integer && NullOnFailure;
-      bool MinusOne = !Integer && NullOnFailure && failsWithMinusOne(A.Name);
-      // A realloc's two effects go in together or not at all.
-      if (A.Realloc) {
-        auto MI = ModelIndex.find(A.Name);
-        if (MI != ModelIndex.end() &&
-            Models[MI->second].Args.count(A.ReallocArg - 1)) {
-          const ArgEffect &Old = Models[MI->second].Args[A.ReallocArg - 1];
-          note(A.Line, "'" + A.Name + "' as a reallocator of " + G.Name +
-                           " not imported: its argument " +
-                           llvm::Twine(A.ReallocArg - 1) + " already " +
-                           Old.Kind + " " + Old.Resource + " (line " +
-                           llvm::Twine(Old.Line) + ")");
-          continue;
-        }
-      }
-      if (!addReturns(A.Name, A.Line, G, NullOnFailure))
-        continue;
-      FunctionModel &M = model(A.Name, A.Line);
-      if (!G.Builtin.empty())
-        M.Comments.push_back(
-            "line " + std::to_string(A.Line) + ": released by a function of " +
-            contractOf(G.BuiltinLibrary) +
-            ", so it hands out that contract's " + G.Builtin + ".");
-      if (A.NoFail)
-        M.Comments.push_back("line " + std::to_string(A.Line) +
-                             ": no-fail=\"true\": it never returns NULL.");
-      else if (ExitsOnFailure)
-        M.Comments.push_back(
-            "line " + std::to_string(A.Line) +
-            ": like every x-prefixed "
-            "wrapper of " +
-            A.Name.substr(1) +
-            "(), it exits when it cannot allocate: it never returns NULL.");
-      else if (Integer) {
-        M.Success = ">= 0";
-        M.Comments.push_back(
-            "line " + std::to_string(A.Line) + ": it returns " +
-            Info->ReturnType +
-            ", not a pointer: assumed to fail with a negative value, as "
-            "file descriptors do (the configuration does not say); the "
-            "result is owned only when it succeeds.");
-      } else if (MinusOne) {
-        M.Success = "!= -1";
-        M.Comments.push_back(
-            "line " + std::to_string(A.Line) +
-            ": it fails with (void *)-1 (MAP_FAILED), not NULL, as POSIX "
-            "specifies; the result is owned only when it succeeds.");
-      }
-      if (A.Realloc) {
         ArgEffect E;
         E.Kind = "releases";
         E.Resource = G.Name;
-        E.When = NullOnFailure ? "success" : "";
-        E.Line = A.Line;
-        M.Args[A.ReallocArg - 1] = E;
-        M.Comments.push_back(
-            "line " + std::to_string(A.Line) + ": <realloc" +
-            (A.ReallocArg != 1
-                 ? " realloc-arg=\"" + std::to_string(A.ReallocArg) + "\""
-                 : std::string()) +
-            ">: the block passed as argument " +
-            std::to_string(A.ReallocArg - 1) + " is released " +
-            (NullOnFailure ? "when the call succeeds, as by realloc()."
-                           : "by every call."));
+        // A built-in resource's 'release' list is not ours to extend.
+        E.ViaReleaseList = D.Arg == 1 && G.Builtin.empty();
+        if (addArg(D.Name, D.At, D.Arg - 1, E, G) && !G.Builtin.empty())
+          model(D.Name, D.At)
+              .Comments.push_back(
+                  where(D.At) + ": in a group with a deallocator of " +
+                  contractOf(G.BuiltinLibrary) +
+                  ", so it releases that contract's " + G.Builtin + ".");
+      }
+    }
+    for (const Group &G : Groups) {
+      for (const AllocEntry &A : G.Allocs) {
+        if (A.At.File != F)
+          continue;
+        const FunctionInfo *Info = nullptr;
+        auto FI = Functions.find(A.Name);
+        if (FI != Functions.end())
+          Info = &FI->second;
+        if (A.Arg) {
+          OutParam Rule =
+              outParamRule(A.Name, Info ? StringRef(Info->ReturnType) : "");
+          ArgEffect E;
+          E.Kind = "acquires";
+          E.Resource = G.Name;
+          E.When = Rule.Success.empty() ? "" : "success";
+          if (!addArg(A.Name, A.At, A.Arg - 1, E, G))
+            continue;
+          FunctionModel &M = model(A.Name, A.At);
+          std::string Head = where(A.At) + ": arg=\"" + std::to_string(A.Arg) +
+                             "\" (custody numbers arguments from 0). ";
+          if (!Rule.Success.empty() && M.Success.empty())
+            M.Success = Rule.Success;
+          M.Comments.push_back(Head + Rule.Why);
+          continue;
+        }
+        bool Integer = Info && !Info->ReturnType.empty() &&
+                       isIntegerType(Info->ReturnType);
+        // An integer result (a descriptor) owns nothing when the call fails
+        // either: null_on_failure with a success condition says so. So does a
+        // pointer that fails with (void *)-1.
+        bool ExitsOnFailure = !A.NoFail && exitsOnFailure(A.Name);
+        bool NullOnFailure = !A.NoFail && !ExitsOnFailure;
+        Integer = Integer && NullOnFailure;
+        bool MinusOne = !Integer && NullOnFailure && failsWithMinusOne(A.Name);
+        // A realloc's two effects go in together or not at all.
+        if (A.Realloc) {
+          auto MI = ModelIndex.find(A.Name);
+          if (MI != ModelIndex.end() &&
+              Models[MI->second].Args.count(A.ReallocArg - 1)) {
+            const FunctionModel &Had = Models[MI->second];
+            const ArgEffect &Old = Had.Args.at(A.ReallocArg - 1);
+            // Another configuration that says the same is no news.
+            if (apart(Old.At, A.At) && Old.Kind == "releases" &&
+                Old.Resource == G.Name && Had.Returns == G.Name &&
+                Had.NullOnFailure == NullOnFailure)
+              continue;
+            note(A.At, "'" + A.Name + "' as a reallocator of " + G.Name +
+                           " not imported: its argument " +
+                           llvm::Twine(A.ReallocArg - 1) + " already " +
+                           Old.Kind + " " + Old.Resource + " (" +
+                           where(Old.At) + ")");
+            continue;
+          }
+        }
+        if (!addReturns(A.Name, A.At, G, NullOnFailure))
+          continue;
+        FunctionModel &M = model(A.Name, A.At);
+        if (!G.Builtin.empty())
+          M.Comments.push_back(where(A.At) + ": released by a function of " +
+                               contractOf(G.BuiltinLibrary) +
+                               ", so it hands out that contract's " +
+                               G.Builtin + ".");
+        if (A.NoFail)
+          M.Comments.push_back(where(A.At) +
+                               ": no-fail=\"true\": it never returns NULL.");
+        else if (ExitsOnFailure)
+          M.Comments.push_back(
+              where(A.At) +
+              ": like every x-prefixed "
+              "wrapper of " +
+              A.Name.substr(1) +
+              "(), it exits when it cannot allocate: it never returns NULL.");
+        else if (Integer) {
+          M.Success = ">= 0";
+          M.Comments.push_back(
+              where(A.At) + ": it returns " + Info->ReturnType +
+              ", not a pointer: assumed to fail with a negative value, as "
+              "file descriptors do (the configuration does not say); the "
+              "result is owned only when it succeeds.");
+        } else if (MinusOne) {
+          M.Success = "!= -1";
+          M.Comments.push_back(
+              where(A.At) +
+              ": it fails with (void *)-1 (MAP_FAILED), not NULL, as POSIX "
+              "specifies; the result is owned only when it succeeds.");
+        }
+        if (A.Realloc) {
+          ArgEffect E;
+          E.Kind = "releases";
+          E.Resource = G.Name;
+          E.When = NullOnFailure ? "success" : "";
+          E.At = A.At;
+          M.Args[A.ReallocArg - 1] = E;
+          M.Comments.push_back(
+              where(A.At) + ": <realloc" +
+              (A.ReallocArg != 1
+                   ? " realloc-arg=\"" + std::to_string(A.ReallocArg) + "\""
+                   : std::string()) +
+              ">: the block passed as argument " +
+              std::to_string(A.ReallocArg - 1) + " is released " +
+              (NullOnFailure ? "when the call succeeds, as by realloc()."
+                             : "by every call."));
+        }
       }
     }
   }
@@ -947,27 +1031,24 @@ std::string Importer::nullRelease(const Group &G, std::string &Why) {
   return "ok";
 }
 
-std::vector<std::string> Importer::allNotes() {
-  std::vector<std::pair<unsigned, std::string>> All;
+std::vector<std::pair<Loc, std::string>> Importer::allNotes() {
+  std::vector<std::pair<Loc, std::string>> All;
   for (const Note &N : Notes)
-    All.push_back({N.Line, N.Text});
+    All.push_back({N.At, N.Text});
   for (const KindNote &K : KindNotes)
-    All.push_back({K.Line, K.What + " not imported" +
-                               (K.Count > 1 ? " (" + std::to_string(K.Count) +
-                                                  " entries, the first here)"
-                                            : std::string()) +
-                               ": " + K.Why});
+    All.push_back({K.At, K.What + " not imported" +
+                             (K.Count > 1 ? " (" + std::to_string(K.Count) +
+                                                " entries, the first here)"
+                                          : std::string()) +
+                             ": " + K.Why});
   llvm::stable_sort(
       All, [](const auto &A, const auto &B) { return A.first < B.first; });
-  std::vector<std::string> Out;
-  for (auto &[Line, Text] : All)
-    Out.push_back(std::to_string(Line) + ": note: " + Text);
-  return Out;
+  return All;
 }
 
 void Importer::printNotes(llvm::raw_ostream &OS) {
-  for (const std::string &N : allNotes())
-    OS << Path << ":" << N << "\n";
+  for (auto &[At, Text] : allNotes())
+    OS << Inputs[At.File].Path << ":" << At.Line << ": note: " << Text << "\n";
 }
 
 /// Writes Text as comment lines of at most 79 columns after Indent; lines
@@ -996,37 +1077,48 @@ void comment(llvm::raw_ostream &OS, StringRef Indent, StringRef Text,
 std::string Importer::contract() {
   // Which <leak-ignore/> functions become non_owning.
   llvm::StringSet<> UsedNames;
-  for (auto &[Fn, Line] : Used)
+  for (auto &[Fn, At] : Used)
     UsedNames.insert(Fn);
   std::vector<std::string> NonOwning;
-  llvm::StringSet<> Seen;
-  for (auto &[Fn, Line] : LeakIgnored) {
-    if (!Seen.insert(Fn).second)
+  // Each file's mark is noted where it is not imported; a function that
+  // several files mark is listed once.
+  llvm::StringSet<> Seen, Listed;
+  for (auto &[Fn, At] : LeakIgnored) {
+    if (!Seen.insert(std::to_string(At.File) + "/" + Fn).second)
       continue;
     if (!isCIdentifier(Fn))
-      noteKind("leak-ignore/name", Line,
+      noteKind("leak-ignore/name", At,
                "<leak-ignore/> of a function whose name is not a C "
                "identifier",
                "contracts name C functions");
     else if (ModelIndex.count(Fn))
-      noteKind("leak-ignore/entry", Line,
+      noteKind("leak-ignore/entry", At,
                "<leak-ignore/> of an allocator or deallocator",
                "its entry says what it does with its arguments");
     else if (UsedNames.contains(Fn))
-      noteKind("leak-ignore/use", Line,
+      noteKind("leak-ignore/use", At,
                "<leak-ignore/> of a function also named by <use>",
                "the two contradict each other; the function is left with no "
                "entry");
-    else
+    else if (Listed.insert(Fn).second)
       NonOwning.push_back(Fn);
   }
 
   std::string Out;
   llvm::raw_string_ostream OS(Out);
   OS << "# Ownership contract imported from the cppcheck library "
-        "configuration\n";
-  OS << "# " << Path << "\n";
+        "configuration"
+     << (Inputs.size() > 1 ? "s" : "") << "\n";
+  for (const Input &In : Inputs)
+    OS << "# " << In.Path << "\n";
   OS << "# by 'custody contracts import-cppcheck'.\n#\n";
+  if (Inputs.size() > 1)
+    comment(OS, "",
+            "They are merged as cppcheck merges the libraries it is given "
+            "together: groups that share a deallocator are one resource, "
+            "named after the first file that has one of them; where the files "
+            "disagree about a function, the first one given wins, and what "
+            "the others say is listed below as not imported.");
   comment(OS, "",
           "cppcheck configurations do not name headers. Without a 'headers' "
           "key this contract applies to every translation unit; set "
@@ -1047,17 +1139,17 @@ std::string Importer::contract() {
             "It was imported beside the contracts it includes: functions "
             "they describe are left out, and allocators whose result one of "
             "their functions releases hand out their resource.");
-  std::vector<std::string> All = allNotes();
+  std::vector<std::pair<Loc, std::string>> All = allNotes();
   if (!All.empty()) {
     OS << "#\n# Not imported:\n";
-    for (const std::string &N : All) {
-      StringRef S(N);
-      auto [Line, Rest] = S.split(": note: ");
-      comment(OS, "", ("  line " + Line + ": " + Rest).str(), "    ");
-    }
+    for (auto &[At, Text] : All)
+      comment(OS, "", "  " + where(At) + ": " + Text, "    ");
   }
   OS << "version: 1\n";
-  OS << "library: " << Stem << "\n";
+  std::string Library;
+  for (const Input &In : Inputs)
+    Library += (Library.empty() ? "" : "-") + In.Stem;
+  OS << "library: " << Library << "\n";
   if (!Includes.empty()) {
     OS << "include:\n";
     for (const std::string &I : Includes)
@@ -1073,20 +1165,28 @@ std::string Importer::contract() {
       std::string Fns;
       for (const AllocEntry &A : G.Allocs)
         Fns += (Fns.empty() ? "" : ", ") + A.Name;
-      std::string Origin = std::string("line ") + std::to_string(G.Line) +
-                           ": <" + (G.IsResource ? "resource" : "memory") + ">";
-      for (unsigned L : G.MergedLines)
-        Origin += ", line " + std::to_string(L);
-      if (!G.MergedLines.empty())
+      std::string Origin =
+          where(G.At) + ": <" + (G.IsResource ? "resource" : "memory") + ">";
+      for (Loc L : G.MergedAt)
+        Origin += ", " + where(L);
+      if (!G.MergedAt.empty())
         Origin += " (cppcheck merges groups that share a deallocator)";
       comment(OS, "  ", Origin);
       OS << "  " << G.Name << ":\n";
+      // The first deallocator imported as one of this resource (not one
+      // whose entry says something else).
       std::string First;
-      for (const DeallocEntry &D : G.Deallocs)
-        if (ModelIndex.count(D.Name)) {
+      for (const DeallocEntry &D : G.Deallocs) {
+        auto MI = ModelIndex.find(D.Name);
+        if (MI == ModelIndex.end())
+          continue;
+        auto A = Models[MI->second].Args.find(D.Arg - 1);
+        if (A != Models[MI->second].Args.end() &&
+            A->second.Kind == "releases" && A->second.Resource == G.Name) {
           First = D.Name;
           break;
         }
+      }
       OS << "    description: " << (First.empty() ? G.Name : First) << " "
          << (G.IsResource ? "resource" : "memory") << "\n";
       std::vector<std::string> Release;
@@ -1095,7 +1195,7 @@ std::string Importer::contract() {
         if (D.Arg == 1 && MI != ModelIndex.end()) {
           auto A = Models[MI->second].Args.find(0);
           if (A != Models[MI->second].Args.end() && A->second.ViaReleaseList &&
-              A->second.Resource == G.Name && A->second.Line == D.Line)
+              A->second.Resource == G.Name && A->second.At == D.At)
             Release.push_back(D.Name);
         }
       }
@@ -1122,7 +1222,7 @@ std::string Importer::contract() {
       Entries.push_back(&M);
   llvm::stable_sort(Entries,
                     [](const FunctionModel *A, const FunctionModel *B) {
-                      return A->Line < B->Line;
+                      return A->At < B->At;
                     });
   if (!Entries.empty()) {
     OS << "\nfunctions:\n";
@@ -1173,8 +1273,8 @@ std::string Importer::contract() {
 } // namespace
 
 int custody::importCppcheckMain(int argc, const char **argv) {
-  std::string Input, Output;
-  std::vector<std::string> Beside;
+  std::string Output;
+  std::vector<std::string> Inputs, Beside;
   bool HaveOutput = false, KeepBuiltin = false;
   auto UsageError = [](const llvm::Twine &Message) {
     llvm::errs() << "custody: error: " << Message << "\n" << Usage;
@@ -1206,15 +1306,24 @@ int custody::importCppcheckMain(int argc, const char **argv) {
       HaveOutput = true;
     } else if (A.starts_with("-") && A != "-") {
       return UsageError("unknown option '" + A + "'");
-    } else if (!Input.empty()) {
-      return UsageError("more than one input file: '" + Input + "' and '" + A +
-                        "'");
     } else {
-      Input = A.str();
+      Inputs.push_back(A.str());
     }
   }
-  if (Input.empty())
+  if (Inputs.empty())
     return UsageError("no cppcheck library configuration given");
+  // The same file twice would only contradict itself.
+  {
+    std::vector<std::string> Seen;
+    for (const std::string &In : Inputs) {
+      llvm::SmallString<256> Abs(In);
+      llvm::sys::fs::make_absolute(Abs);
+      llvm::sys::path::remove_dots(Abs, /*remove_dot_dot=*/true);
+      if (llvm::is_contained(Seen, Abs.str()))
+        return UsageError("'" + In + "' is given twice");
+      Seen.push_back(std::string(Abs));
+    }
+  }
   if (HaveOutput && Output.empty())
     return UsageError("'-o' needs a file name");
 
@@ -1270,7 +1379,7 @@ int custody::importCppcheckMain(int argc, const char **argv) {
     }
   }
 
-  Importer Imp(Input, Known.get(), std::move(BuiltinLibraries), Includes);
+  Importer Imp(Inputs, Known.get(), std::move(BuiltinLibraries), Includes);
   if (!Imp.read())
     return 2;
   std::string Text = Imp.contract();
@@ -1278,7 +1387,7 @@ int custody::importCppcheckMain(int argc, const char **argv) {
   // What is written must load, beside the built-in contracts it relies on
   // and with the files it includes.
   ContractSet Set = Builtins ? *Builtins : ContractSet();
-  std::string Name = Input;
+  std::string Name = Inputs.front();
   if (HaveOutput) {
     llvm::SmallString<256> Abs(Output);
     llvm::sys::fs::make_absolute(Abs);

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""run_import.py CUSTODY NAME.cfg [ARGS...]: runs
-`CUSTODY contracts import-cppcheck DIR/NAME.cfg ARGS...` with DIR the
+"""run_import.py CUSTODY NAME.cfg... [ARGS...]: runs
+`CUSTODY contracts import-cppcheck DIR/NAME.cfg... ARGS...` with DIR the
 directory where cppcheck's library configurations are installed, and exits
 with its exit code. With NAME '--all', imports every configuration there
 twice into ARGS[0]: NAME.yaml by default, which custody must load beside its
@@ -27,8 +27,12 @@ def cfg_dir():
 
 custody, name = sys.argv[1], sys.argv[2]
 if name != "--all":
-    sys.exit(subprocess.call([custody, "contracts", "import-cppcheck",
-                              os.path.join(cfg_dir(), name)] + sys.argv[3:]))
+    rest = sys.argv[2:]
+    names = []
+    while rest and rest[0].endswith(".cfg") and not rest[0].startswith("-"):
+        names.append(os.path.join(cfg_dir(), rest.pop(0)))
+    sys.exit(subprocess.call([custody, "contracts", "import-cppcheck"] +
+                             names + rest))
 
 out_dir, trivial = sys.argv[3], sys.argv[4]
 os.makedirs(out_dir, exist_ok=True)
