@@ -1761,8 +1761,8 @@ static const char SubcommandHelp[] =
     "      external functions the code calls that no contract describes\n"
     "  custody contracts suggest HEADER.h [-- FLAGS]\n"
     "      a first contract for a C SDK from its header\n"
-    "  custody contracts import-cppcheck FILE.cfg\n"
-    "      a contract from a cppcheck library configuration\n"
+    "  custody contracts import-cppcheck FILE.cfg...\n"
+    "      a contract from cppcheck library configurations, merged\n"
     "  custody contracts export -p BUILD_DIR [--header H] [--check FILE]\n"
     "      the whole program's summaries as a contract, or compared with one\n"
     "  custody summaries merge OUT_DIR STORE_DIR...\n"
@@ -1820,7 +1820,7 @@ int main(int argc, const char **argv) {
         return suggestMain(argc - 2, argv + 2);
       if (Sub == "export")
         return exportContractsMain(argc - 2, argv + 2);
-      return Subcommands("import-cppcheck FILE.cfg, suggest HEADER.h [-- "
+      return Subcommands("import-cppcheck FILE.cfg..., suggest HEADER.h [-- "
                          "FLAGS], or export -p BUILD");
     }
   }
