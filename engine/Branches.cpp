@@ -235,9 +235,9 @@ std::optional<bool> FunctionAnalysis::typeTest(const PathState &St,
   if (!V || V->St == VState::NotAcquired)
     return std::nullopt;
   const auto *Made = dyn_cast_or_null<CallExpr>(V->AcqStmt);
-  const FunctionContract *MFC = Made && Made->getDirectCallee() && V->AcqArg < 0
-                                    ? TU.namedContract(Made->getDirectCallee())
-                                    : nullptr;
+  const FunctionContract *MFC =
+      Made && V->AcqArg < 0 ? TU.contractFor(Made->getDirectCallee(), Depth)
+                            : nullptr;
   if (!MFC || MFC->ResultType != FC->TestsType)
     return std::nullopt;
   return true;

@@ -230,6 +230,17 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
       } else if (V && V->St == VState::Owned) {
         Returns.AnyOwned = true;
         NoteRes(V->Res);
+        // What made it says what type it is: a function of this program
+        // that returns PyUnicode_DecodeUTF16's result returns a str too.
+        const auto *Made = dyn_cast_or_null<CallExpr>(V->AcqStmt);
+        const FunctionContract *MFC =
+            Made && V->AcqArg < 0
+                ? TU.contractFor(Made->getDirectCallee(), Depth)
+                : nullptr;
+        std::string T = MFC ? MFC->ResultType : std::string();
+        if (T.empty() || (!Returns.Type.empty() && Returns.Type != T))
+          Returns.TypeMixed = true;
+        Returns.Type = T;
       } else if (!V && RetainedGlobal) {
         Returns.AnyOwned = true;
         NoteRes(RetainedGlobal);
@@ -974,6 +985,8 @@ void FunctionAnalysis::summarize(FunctionResult &Result) {
     S->Returns =
         ReturnEffect{Returns.AnyOwned, Returns.Res->Name, Returns.AnyNull};
     Useful = true;
+    if (Returns.AnyOwned && !Returns.AnyBorrowed && !Returns.TypeMixed)
+      S->ResultType = Returns.Type;
   }
   for (unsigned I = 0; I < FD->getNumParams(); ++I) {
     const ParamSeen &PS = Params[FD->getParamDecl(I)];

@@ -184,6 +184,9 @@ private:
          AnyOther = false;
     const Resource *Res = nullptr;
     bool Mixed = false;
+    /// The object type ('result_type') of every value returned, if one.
+    std::string Type;
+    bool TypeMixed = false;
   } Returns;
   struct ParamSeen {
     bool Used = false, Escaped = false, Released = false;

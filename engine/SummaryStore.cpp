@@ -164,6 +164,8 @@ static json::Value contractJSON(const FunctionContract &C) {
       R["source"] = C.Returns->SourceArg;
     O["returns"] = std::move(R);
   }
+  if (!C.ResultType.empty())
+    O["result_type"] = C.ResultType;
   if (!C.Args.empty()) {
     json::Object A;
     for (const auto &[I, E] : C.Args)
@@ -229,6 +231,8 @@ static bool contractFrom(const json::Object &O, FunctionContract &C) {
     E.SourceArg = int(R->getInteger("source").value_or(-1));
     C.Returns = E;
   }
+  if (auto T = O.getString("result_type"))
+    C.ResultType = T->str();
   if (const json::Object *A = O.getObject("args"))
     for (const auto &[K, V] : *A) {
       unsigned I;

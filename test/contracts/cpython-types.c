@@ -60,3 +60,39 @@ static PyObject *nameOf(PyObject *o) {
   return NULL;
   // CHECK: cpython-types.c:[[@LINE-1]]:3: warning: 'v' (Python reference from 'PyObject_GetAttrString') is not released on this path [cpython-missing-decref]
 }
+
+// --- Through this program's functions ---------------------------------------
+
+// A helper that returns what PyUnicode_DecodeUTF8 made returns a str too.
+static PyObject *decoded(const char *s, Py_ssize_t n) {
+  PyObject *r = PyUnicode_DecodeUTF8(s, n, "replace");
+  return r;
+}
+
+static PyObject *describe(PyObject *prefix, const char *s, Py_ssize_t n) {
+  PyObject *v = decoded(s, n);
+  if (v != NULL && PyUnicode_Check(v)) {
+    PyObject *t = PyUnicode_Concat(prefix, v);
+    Py_DECREF(v);
+    return t;
+  }
+  return Py_NewRef(prefix);
+}
+
+// One that may return an object of any type does not.
+static PyObject *attrOrStr(PyObject *o, int asStr) {
+  if (asStr)
+    return PyObject_Str(o);
+  return PyObject_GetAttrString(o, "value");
+}
+
+static PyObject *describeAttr(PyObject *prefix, PyObject *o) {
+  PyObject *v = attrOrStr(o, 0);
+  if (v != NULL && PyUnicode_Check(v)) {
+    PyObject *t = PyUnicode_Concat(prefix, v);
+    Py_DECREF(v);
+    return t;
+  }
+  return Py_NewRef(prefix);
+  // CHECK: cpython-types.c:[[@LINE-1]]:3: warning: 'v' (Python reference from 'attrOrStr') is not released on this path [cpython-missing-decref]
+}
