@@ -434,17 +434,22 @@ bool FunctionAnalysis::keptWhole(const VarDecl *VD) {
   struct Uses : RecursiveASTVisitor<Uses> {
     const VarDecl *VD;
     llvm::SmallVector<const DeclRefExpr *, 8> Found;
+    bool Captured = false;
     bool VisitDeclRefExpr(DeclRefExpr *DRE) {
-      if (DRE->getDecl()->getCanonicalDecl() == VD)
+      if (DRE->getDecl()->getCanonicalDecl() == VD) {
         Found.push_back(DRE);
+        // A lambda or block that captures it may run after any statement.
+        Captured |= DRE->refersToEnclosingVariableOrCapture();
+      }
       return true;
     }
   } U;
   U.VD = VD->getCanonicalDecl();
   U.TraverseStmt(FD->getBody());
-  bool Whole = llvm::all_of(
-      U.Found, [&](const DeclRefExpr *DRE) { return usedInPlace(DRE); });
-  // The map may have grown: look the entry up again.
+  bool Whole =
+      !U.Captured && llvm::all_of(U.Found, [&](const DeclRefExpr *DRE) {
+        return usedInPlace(DRE);
+      });
   KeptWhole[VD] = Whole;
   return Whole;
 }
