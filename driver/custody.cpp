@@ -113,7 +113,7 @@ static llvm::cl::opt<double> FunctionTimeBudget(
 static llvm::cl::opt<unsigned> StatesPerFunction(
     "states-per-function",
     llvm::cl::desc("Path states kept per function, shared out over its "
-                   "blocks (4 to 96 each); past them states are joined"),
+                   "blocks (4 to 48 each); past them states are joined"),
     llvm::cl::init(8000), llvm::cl::cat(Category));
 static llvm::cl::opt<unsigned> VisitsPerBlock(
     "visits-per-block",

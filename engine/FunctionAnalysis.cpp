@@ -370,14 +370,17 @@ void FunctionAnalysis::transfer(const CFGElement &E, States &SS) {
   }
   SS = std::move(Out);
   // Calls that fork inside one block (unchecked allocations in a row) would
-  // double the states at each: the same cap as at a block's entry holds here.
-  // Past the cap, the others are joined into the last one kept.
-  if (SS.size() > BlockCap) {
+  // double the states at each: a cap holds here too, no larger than the
+  // block's and at most MaxStatesWithinBlock, since each call pays for every
+  // state it forks. Past the cap, the others are joined into the last one
+  // kept.
+  unsigned Cap = std::min(BlockCap, TU.Limits.MaxStatesWithinBlock);
+  if (SS.size() > Cap) {
     States Kept;
     for (PathState &St : SS) {
       if (llvm::any_of(Kept, [&](const PathState &K) { return K.sameAs(St); }))
         continue;
-      if (Kept.size() < BlockCap)
+      if (Kept.size() < Cap)
         Kept.push_back(std::move(St));
       else {
         Kept.back() = joinStates(Kept.back(), St);

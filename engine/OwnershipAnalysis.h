@@ -26,8 +26,12 @@ struct AnalysisLimits {
   /// Distinct path states kept per CFG block at most; further states
   /// arriving at a full block are joined into one it keeps, and what they
   /// disagree on is no longer followed. Small functions get this many:
-  /// fewer joins lose fewer findings (an error label that many paths reach).
-  unsigned MaxStatesPerBlock = 96;
+  /// fewer joins lose fewer findings (an error label that many paths
+  /// reach); more cost time in long functions (bench/RESULTS.md).
+  unsigned MaxStatesPerBlock = 48;
+  /// States kept while calls inside one block fork them (each call forks
+  /// every state it is given), at most.
+  unsigned MaxStatesWithinBlock = 24;
   /// States per function, shared out over its blocks (at least 4 each).
   unsigned StatesPerFunction = 8000;
   /// Block visits per function before the analysis of that function stops:
