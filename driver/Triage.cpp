@@ -26,6 +26,7 @@
 #include "Trace.h"
 #include "llvm/ADT/STLExtras.h"
 #include "llvm/ADT/StringExtras.h"
+#include "llvm/Config/llvm-config.h"
 #include "llvm/Object/ELFObjectFile.h"
 #include "llvm/Object/ObjectFile.h"
 #include "llvm/Support/FileSystem.h"
@@ -33,9 +34,33 @@
 #include "llvm/Support/MemoryBuffer.h"
 #include "llvm/Support/Path.h"
 #include "llvm/Support/TargetSelect.h"
+#if LLVM_VERSION_MAJOR >= 21
+#include "llvm/MC/MCSubtargetInfo.h"
+#include "llvm/MC/TargetRegistry.h"
+#endif
 #include <algorithm>
 #include <cmath>
 #include <map>
+
+/// The PLT entries of an ELF file (LLVM 21 needs the target's subtarget
+/// info to decode them).
+static std::vector<llvm::object::ELFPltEntry>
+pltEntries(const llvm::object::ELFObjectFileBase &F) {
+#if LLVM_VERSION_MAJOR >= 21
+  llvm::Triple TT = F.makeTriple();
+  std::string Err;
+  const llvm::Target *T = llvm::TargetRegistry::lookupTarget(TT.str(), Err);
+  if (!T)
+    return {};
+  std::unique_ptr<llvm::MCSubtargetInfo> STI(
+      T->createMCSubtargetInfo(TT.str(), "", ""));
+  if (!STI)
+    return {};
+  return F.getPltEntries(*STI);
+#else
+  return F.getPltEntries();
+#endif
+}
 
 using namespace custody;
 
@@ -409,7 +434,7 @@ private:
       return true;
     }();
     (void)Targets;
-    for (const llvm::object::ELFPltEntry &E : O.File->getPltEntries())
+    for (const llvm::object::ELFPltEntry &E : pltEntries(*O.File))
       if (E.Symbol) {
         llvm::object::SymbolRef Sym(*E.Symbol, O.File);
         if (auto Name = Sym.getName())
