@@ -141,6 +141,9 @@ void printStackNotes(llvm::raw_ostream &OS,
 /// line and column.
 llvm::json::Value frameJson(const TraceFrame &F);
 
+/// A static finding in JSON: check, message and location.
+llvm::json::Value staticFindingJson(const StaticFinding &F);
+
 /// A frame as a location of SARIF (with its source line, for fingerprints).
 PrintedLoc printedLoc(const TraceFrame &F);
 

@@ -253,6 +253,15 @@ void custody::printStackNotes(llvm::raw_ostream &OS,
     OS << frameLocation(*F) << ": note: " << Text << "\n";
 }
 
+llvm::json::Value custody::staticFindingJson(const StaticFinding &F) {
+  return llvm::json::Object{
+      {"check", F.Check},
+      {"message", F.Message},
+      {"location", llvm::json::Object{{"file", F.File},
+                                      {"line", int64_t(F.Line)},
+                                      {"column", int64_t(F.Column)}}}};
+}
+
 llvm::json::Value custody::frameJson(const TraceFrame &F) {
   llvm::json::Object FO{{"module", F.Module}, {"offset", int64_t(F.Offset)}};
   if (!F.Function.empty())
@@ -618,12 +627,7 @@ void custody::printReportsJson(llvm::raw_ostream &OS,
     llvm::json::Array NotSeen;
     for (const StaticFinding &F : *Ctx.Findings)
       if (!F.SiteFile.empty() && !F.Seen)
-        NotSeen.push_back(llvm::json::Object{
-            {"check", F.Check},
-            {"message", F.Message},
-            {"location", llvm::json::Object{{"file", F.File},
-                                            {"line", int64_t(F.Line)},
-                                            {"column", int64_t(F.Column)}}}});
+        NotSeen.push_back(staticFindingJson(F));
     Top["static_findings_not_seen"] = std::move(NotSeen);
   }
   OS << llvm::formatv("{0:2}", llvm::json::Value(std::move(Top))) << "\n";

@@ -733,12 +733,7 @@ void printJson(llvm::raw_ostream &OS, const Triage &T,
   }
   for (const StaticFinding &F : T.Findings)
     if (!F.SiteFile.empty() && !T.RankOf.count(&F))
-      NotLive.push_back(llvm::json::Object{
-          {"check", F.Check},
-          {"message", F.Message},
-          {"location", llvm::json::Object{{"file", F.File},
-                                          {"line", int64_t(F.Line)},
-                                          {"column", int64_t(F.Column)}}}});
+      NotLive.push_back(staticFindingJson(F));
   llvm::json::Object Top{
       {"profile",
        llvm::json::Object{{"file", ProfilePath},
