@@ -234,13 +234,17 @@ std::optional<bool> FunctionAnalysis::typeTest(const PathState &St,
   // Only a value the call made: a failed call's NULL is no object.
   if (!V || V->St == VState::NotAcquired)
     return std::nullopt;
-  const auto *Made = dyn_cast_or_null<CallExpr>(V->AcqStmt);
-  const FunctionContract *MFC =
-      Made && V->AcqArg < 0 ? TU.contractFor(Made->getDirectCallee(), Depth)
-                            : nullptr;
-  if (!MFC || MFC->ResultType != FC->TestsType)
+  if (resultTypeOf(*V) != FC->TestsType)
     return std::nullopt;
   return true;
+}
+
+llvm::StringRef FunctionAnalysis::resultTypeOf(const Value &V) {
+  const auto *Made = dyn_cast_or_null<CallExpr>(V.AcqStmt);
+  const FunctionContract *FC =
+      Made && V.AcqArg < 0 ? TU.contractFor(Made->getDirectCallee(), Depth)
+                           : nullptr;
+  return FC ? llvm::StringRef(FC->ResultType) : llvm::StringRef();
 }
 
 std::optional<bool> FunctionAnalysis::truthOf(const PathState &St,

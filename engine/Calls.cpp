@@ -371,16 +371,20 @@ void FunctionAnalysis::acquireSlots(const CallSite &C, unsigned I,
   if (!A->getType()->isArrayType())
     return; // A pointer: where it points is not followed.
   std::optional<PlaceKey> Base;
+  // A local array's slots also have facts ('fds[0] >= 0').
+  const VarDecl *Local = nullptr;
   if (const auto *DRE = dyn_cast<DeclRefExpr>(A)) {
     if (const auto *VD = dyn_cast<VarDecl>(DRE->getDecl()))
       Base =
           PlaceKey{{VD->getCanonicalDecl(), PlaceKey::DeclRoot}, TU.path({})};
+    Local = localVar(DRE);
   } else if (isa<MemberExpr>(A)) {
     Base = placeOf(S, A);
   }
   if (!Base || Base->Slot >= 0)
     return;
   std::string Text = sourceText(A);
+  QualType Elem = A->getType()->castAsArrayTypeUnsafe()->getElementType();
   for (int J = 0; J < AE.Elements; ++J) {
     PlaceKey P = *Base;
     P.Slot = J;
@@ -389,7 +393,11 @@ void FunctionAnalysis::acquireSlots(const CallSite &C, unsigned I,
       S.unbindPlace(P);
       dropPlaceValue(S, OK, nullptr, C.Call);
     }
-    // A failed call leaves the slots as they were: nothing to follow.
+    PathState::MemberKey MK{Local, nullptr, J};
+    if (Local)
+      S.Facts.Members.erase(MK);
+    // A failed call leaves the slots as they were: nothing to follow, and
+    // nothing known.
     if (!Acquired)
       continue;
     Value V;
@@ -402,28 +410,17 @@ void FunctionAnalysis::acquireSlots(const CallSite &C, unsigned I,
     V.AcqStmt = C.Call;
     V.AcqSeq = S.NextSeq++;
     S.bindPlace(P, newValue(S, C.Call, V));
-  }
-  // What is known of the slots: nothing after a failure; after a success,
-  // a descriptor (not negative) or a handle (not null) in each.
-  const auto *DRE = dyn_cast<DeclRefExpr>(A);
-  const VarDecl *VD = DRE ? localVar(DRE) : nullptr;
-  if (!VD)
-    return;
-  QualType Elem = A->getType()->castAsArrayTypeUnsafe()->getElementType();
-  for (int J = 0; J < AE.Elements; ++J) {
-    PathState::MemberKey MK{VD, nullptr, J};
-    S.Facts.Members.erase(MK);
-    if (!Acquired)
-      continue;
+    // After a success, a descriptor (not negative) or a handle (not null).
     Fact F;
+    F.Assumed = true;
     if (Elem->isSignedIntegerType())
       F.Lo = 0;
     else if (Elem->isPointerType())
       F.Ne = 0;
     else
       continue;
-    F.Assumed = true;
-    S.Facts.Members[MK] = F;
+    if (Local)
+      S.Facts.Members[MK] = F;
   }
 }
 

@@ -232,15 +232,10 @@ void FunctionAnalysis::transferStmt(const Stmt *S, PathState &St, States &Out) {
         NoteRes(V->Res);
         // What made it says what type it is: a function of this program
         // that returns PyUnicode_DecodeUTF16's result returns a str too.
-        const auto *Made = dyn_cast_or_null<CallExpr>(V->AcqStmt);
-        const FunctionContract *MFC =
-            Made && V->AcqArg < 0
-                ? TU.contractFor(Made->getDirectCallee(), Depth)
-                : nullptr;
-        std::string T = MFC ? MFC->ResultType : std::string();
+        llvm::StringRef T = resultTypeOf(*V);
         if (T.empty() || (!Returns.Type.empty() && Returns.Type != T))
           Returns.TypeMixed = true;
-        Returns.Type = T;
+        Returns.Type = T.str();
       } else if (!V && RetainedGlobal) {
         Returns.AnyOwned = true;
         NoteRes(RetainedGlobal);

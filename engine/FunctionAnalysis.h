@@ -434,6 +434,9 @@ private:
   /// A type test ('tests_type') of a value made by a call whose contract
   /// gives its result's type: true when the types agree.
   std::optional<bool> typeTest(const PathState &St, const Expr *Cond);
+  /// The object type ('result_type') of what the call that made V returns
+  /// on success; empty when V is no call's result or the type is not known.
+  llvm::StringRef resultTypeOf(const Value &V);
   /// The truth of a condition on this path, when the facts decide it.
   std::optional<bool> truthOf(const PathState &St, const Expr *Cond);
   bool assumeCompare(PathState &St, const Expr *Subject, Condition C);
